@@ -1,0 +1,1 @@
+"""Secretariat commands: handover, merge, tally (registered on the main group)."""

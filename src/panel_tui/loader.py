@@ -1,0 +1,721 @@
+"""Loading and checking a round package: round.toml, nominees.csv|xlsx, claims.csv|xlsx.
+
+`load_round` never raises on bad input: it returns what it could build and every problem
+it found, each naming file, line (or cell) and field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from panel_tui.claim_checks import claim_warnings
+from panel_tui.model import (
+    AFFILIATIONS,
+    STAGES,
+    Assessor,
+    Category,
+    Claim,
+    Criterion,
+    Nominee,
+    NumberFormat,
+    Round,
+    Rubric,
+)
+from panel_tui.numbers import NumberError, looks_numeric, parse_number
+from panel_tui.problems import PanelError, Problem
+from panel_tui.tables import Cell, Row, find_table, read_table
+
+ROUND_FILE = "round.toml"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+NOMINEE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+CLAIM_KEY = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
+NOMINEE_COLUMNS = ("id", "name", "category", "presenter", "slot", "order")
+CLAIM_COLUMNS = (
+    "nominee",
+    "key",
+    "label",
+    "value",
+    "unit",
+    "denominator",
+    "denominator_label",
+    "percent",
+    "part_of",
+    "source",
+)
+TEXT_UNITS = {"text", "teks"}
+
+
+@dataclass
+class LoadResult:
+    round: Round | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def load_round(folder: Path | str) -> LoadResult:
+    folder = Path(folder)
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        problems.append(
+            Problem(str(folder), None, None, "not a folder: a round package is a folder")
+        )
+        return LoadResult(None, problems)
+    header = _RoundToml(folder / ROUND_FILE, problems).load()
+    if header is None:
+        return LoadResult(None, problems)
+    nominees = _load_nominees(folder, header, problems)
+    claims = _load_claims(folder, header, nominees, problems)
+    has_errors = any(p.severity == "error" for p in problems)
+    round_ = None if has_errors else replace(header, nominees=tuple(nominees), claims=tuple(claims))
+    return LoadResult(round_, problems)
+
+
+def load_round_or_raise(folder: Path | str) -> tuple[Round, list[Problem]]:
+    """The round and its warnings, or PanelError listing every error."""
+    result = load_round(folder)
+    if result.round is None:
+        raise PanelError(f"the round package {folder} has errors:", result.errors)
+    return result.round, result.warnings
+
+
+# --- round.toml -------------------------------------------------------------------------
+
+
+class _RoundToml:
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        self.lines: list[str] = []
+        self.ok = True
+
+    def error(self, line: int | None, field_: str | None, message: str) -> None:
+        self.ok = False
+        self.problems.append(Problem(ROUND_FILE, line, field_, message))
+
+    def warn(self, line: int | None, field_: str | None, message: str) -> None:
+        self.problems.append(Problem(ROUND_FILE, line, field_, message, "warning"))
+
+    def locate(self, table: str, index: int, key: str | None = None) -> int | None:
+        """Line of `key` inside the index-th `[table]`/`[[table]]` block (best effort)."""
+        count = -1
+        current = False
+        start = None
+        for number, raw in enumerate(self.lines, start=1):
+            line = raw.strip()
+            header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", line)
+            if header:
+                # A sub-table such as [[rubrics.criteria]] ends the keys of its parent block.
+                if header.group(1) == table:
+                    count += 1
+                    current = count == index
+                    if current:
+                        start = number
+                else:
+                    current = False
+                continue
+            if current and key and re.match(rf"^{re.escape(key)}\s*=", line):
+                return number
+        return start
+
+    def load(self) -> Round | None:
+        if not self.path.is_file():
+            self.error(None, None, "round.toml is missing: a round package needs it")
+            return None
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:
+            self.error(None, None, f"cannot read the file: {exc.strerror or exc}")
+            return None
+        if b"\x00" in data:
+            self.error(
+                data[: data.index(b"\x00")].count(b"\n") + 1,
+                None,
+                "file contains binary data: not TOML",
+            )
+            return None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            self.error(data[: exc.start].count(b"\n") + 1, None, "not UTF-8 text")
+            return None
+        self.lines = text.splitlines()
+        try:
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            match = re.search(r"line (\d+)", str(exc))
+            self.error(int(match.group(1)) if match else None, None, f"not valid TOML: {exc}")
+            return None
+        for key in doc:
+            if key not in ("round", "assessors", "categories", "rubrics"):
+                self.warn(self.locate(key, 0), key, "unknown table, ignored")
+        info = doc.get("round")
+        if not isinstance(info, dict):
+            self.error(None, "round", "the [round] table is missing")
+            return None
+        round_ = self._round(info)
+        rubrics = self._rubrics(doc.get("rubrics"))
+        categories = self._categories(doc.get("categories"), {r.id for r in rubrics})
+        assessors = self._assessors(doc.get("assessors"))
+        if round_ is None or not self.ok:
+            return None
+        return replace(
+            round_, assessors=tuple(assessors), categories=tuple(categories), rubrics=tuple(rubrics)
+        )
+
+    def _str(
+        self,
+        table: dict[str, Any],
+        key: str,
+        where: tuple[str, int],
+        required: bool,
+        field_name: str | None = None,
+    ) -> str:
+        value = table.get(key)
+        name = field_name or key
+        if value is None:
+            if required:
+                self.error(self.locate(*where), name, "required, missing")
+            return ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.error(self.locate(*where, key), name, "must be a non-empty text")
+            return ""
+        return value.strip()
+
+    def _round(self, info: dict[str, Any]) -> Round | None:
+        where = ("round", 0)
+        known = {
+            "id",
+            "title",
+            "province",
+            "year",
+            "stage",
+            "venue",
+            "dates",
+            "number_format",
+            "advance",
+            "presentation_minutes",
+        }
+        for key in info:
+            if key not in known:
+                self.warn(self.locate(*where, key), f"round.{key}", "unknown setting, ignored")
+        round_id = self._str(info, "id", where, True, "round.id")
+        if round_id and not ID_PATTERN.match(round_id):
+            self.error(
+                self.locate(*where, "id"),
+                "round.id",
+                f"{round_id!r}: use lowercase letters, digits and '-'",
+            )
+        title = self._str(info, "title", where, True, "round.title")
+        province = self._str(info, "province", where, False, "round.province")
+        venue = self._str(info, "venue", where, False, "round.venue")
+        year = info.get("year")
+        if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+            self.error(self.locate(*where, "year"), "round.year", "required: a year such as 2025")
+            year = 0
+        stage = info.get("stage", "provincial")
+        if stage not in STAGES:
+            self.error(
+                self.locate(*where, "stage"),
+                "round.stage",
+                f"{stage!r}: expected one of {', '.join(STAGES)}",
+            )
+        number_format = info.get("number_format", "en")
+        if number_format not in ("id", "en"):
+            self.error(
+                self.locate(*where, "number_format"),
+                "round.number_format",
+                f'{number_format!r}: expected "id" (1.234,5) or "en" (1,234.5)',
+            )
+            number_format = "en"
+        dates: list[date] = []
+        raw_dates = info.get("dates", [])
+        if not isinstance(raw_dates, list):
+            self.error(
+                self.locate(*where, "dates"),
+                "round.dates",
+                'expected a list such as ["2025-07-14", "2025-07-15"]',
+            )
+        else:
+            for item in raw_dates:
+                if isinstance(item, date) and not isinstance(item, datetime):
+                    dates.append(item)
+                    continue
+                try:
+                    dates.append(date.fromisoformat(str(item)))
+                except ValueError:
+                    self.error(
+                        self.locate(*where, "dates"),
+                        "round.dates",
+                        f"{item!r} is not a date in the form YYYY-MM-DD",
+                    )
+        advance = self._positive_int(info, "advance", where, "round.advance")
+        minutes = self._positive_int(
+            info, "presentation_minutes", where, "round.presentation_minutes"
+        )
+        return Round(
+            id=round_id,
+            title=title,
+            province=province,
+            year=year,
+            stage=str(stage),
+            venue=venue,
+            dates=tuple(sorted(dates)),
+            number_format=number_format,
+            advance=advance,
+            presentation_minutes=minutes,
+        )
+
+    def _positive_int(
+        self, table: dict[str, Any], key: str, where: tuple[str, int], name: str
+    ) -> int | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            self.error(
+                self.locate(*where, key), name, f"{value!r}: expected a whole number of 1 or more"
+            )
+            return None
+        return value
+
+    def _list(self, value: Any, name: str) -> list[dict[str, Any]]:
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.error(self.locate(name, 0), name, f"expected [[{name}]] tables")
+            return []
+        return value
+
+    def _assessors(self, raw: Any) -> list[Assessor]:
+        items = self._list(raw, "assessors")
+        if not items and raw is None:
+            self.error(None, "assessors", "no [[assessors]]: a round needs its panel")
+        seen: set[str] = set()
+        result = []
+        for i, item in enumerate(items):
+            where = ("assessors", i)
+            assessor_id = self._str(item, "id", where, True, "assessors.id")
+            if assessor_id and not NOMINEE_ID.match(assessor_id):
+                self.error(
+                    self.locate(*where, "id"),
+                    "assessors.id",
+                    f"{assessor_id!r}: use letters, digits, '-', '_' or '.'",
+                )
+            if assessor_id in seen:
+                self.error(
+                    self.locate(*where, "id"),
+                    "assessors.id",
+                    f"duplicate assessor id {assessor_id!r}",
+                )
+            seen.add(assessor_id)
+            name = self._str(item, "name", where, True, "assessors.name")
+            affiliation = item.get("affiliation", "other")
+            if affiliation not in AFFILIATIONS:
+                self.error(
+                    self.locate(*where, "affiliation"),
+                    "assessors.affiliation",
+                    f"{affiliation!r}: expected one of {', '.join(AFFILIATIONS)}",
+                )
+            result.append(Assessor(assessor_id, name, str(affiliation)))
+        return result
+
+    def _categories(self, raw: Any, rubric_ids: set[str]) -> list[Category]:
+        items = self._list(raw, "categories")
+        if not items and raw is None:
+            self.error(None, "categories", "no [[categories]]: a round needs at least one")
+        seen: set[str] = set()
+        result = []
+        for i, item in enumerate(items):
+            where = ("categories", i)
+            category_id = self._str(item, "id", where, True, "categories.id")
+            if category_id in seen:
+                self.error(
+                    self.locate(*where, "id"),
+                    "categories.id",
+                    f"duplicate category id {category_id!r}",
+                )
+            seen.add(category_id)
+            title = self._str(item, "title", where, True, "categories.title")
+            rubric = self._str(item, "rubric", where, True, "categories.rubric")
+            if rubric and rubric not in rubric_ids:
+                self.error(
+                    self.locate(*where, "rubric"),
+                    "categories.rubric",
+                    f"unknown rubric {rubric!r} (rubrics: {', '.join(sorted(rubric_ids)) or 'none'})",
+                )
+            result.append(Category(category_id, title, rubric))
+        return result
+
+    def _rubrics(self, raw: Any) -> list[Rubric]:
+        items = self._list(raw, "rubrics")
+        if not items and raw is None:
+            self.error(None, "rubrics", "no [[rubrics]]: a round needs at least one")
+        seen: set[str] = set()
+        result = []
+        criterion_block = -1
+        for i, item in enumerate(items):
+            where = ("rubrics", i)
+            rubric_id = self._str(item, "id", where, True, "rubrics.id")
+            if rubric_id in seen:
+                self.error(
+                    self.locate(*where, "id"), "rubrics.id", f"duplicate rubric id {rubric_id!r}"
+                )
+            seen.add(rubric_id)
+            scale = item.get("scale")
+            low, high, step = 1.0, 5.0, 1.0
+            if not isinstance(scale, dict):
+                self.error(
+                    self.locate(*where, "scale"),
+                    "rubrics.scale",
+                    "required: scale = { min = 1, max = 5 } (step = 0.5 for half points)",
+                )
+            else:
+                low = self._number(scale.get("min"), where, "rubrics.scale.min")
+                high = self._number(scale.get("max"), where, "rubrics.scale.max")
+                step = self._number(scale.get("step", 1), where, "rubrics.scale.step")
+                if step <= 0:
+                    self.error(
+                        self.locate(*where, "scale"), "rubrics.scale.step", "must be positive"
+                    )
+                    step = 1.0
+                elif high <= low:
+                    self.error(
+                        self.locate(*where, "scale"),
+                        "rubrics.scale",
+                        f"max ({high:g}) must be above min ({low:g})",
+                    )
+                elif abs((high - low) / step - round((high - low) / step)) > 1e-9:
+                    self.error(
+                        self.locate(*where, "scale"),
+                        "rubrics.scale.step",
+                        f"{step:g} does not divide the scale {low:g}–{high:g} evenly",
+                    )
+                elif (high - low) / step > 1000:
+                    self.error(
+                        self.locate(*where, "scale"),
+                        "rubrics.scale.step",
+                        "more than 1000 steps on the scale",
+                    )
+            criteria = []
+            raw_criteria = item.get("criteria")
+            if not isinstance(raw_criteria, list) or not raw_criteria:
+                self.error(
+                    self.locate(*where),
+                    "rubrics.criteria",
+                    f"rubric {rubric_id!r} has no [[rubrics.criteria]]",
+                )
+                raw_criteria = []
+            criterion_ids: set[str] = set()
+            for raw_criterion in raw_criteria:
+                criterion_block += 1
+                cwhere = ("rubrics.criteria", criterion_block)
+                if not isinstance(raw_criterion, dict):
+                    self.error(self.locate(*cwhere), "rubrics.criteria", "expected a table")
+                    continue
+                criterion = self._criterion(raw_criterion, cwhere, low, high, step)
+                if criterion.id in criterion_ids:
+                    self.error(
+                        self.locate(*cwhere, "id"),
+                        "rubrics.criteria.id",
+                        f"duplicate criterion id {criterion.id!r} in rubric {rubric_id!r}",
+                    )
+                criterion_ids.add(criterion.id)
+                criteria.append(criterion)
+            result.append(Rubric(rubric_id, low, high, step, tuple(criteria)))
+        return result
+
+    def _number(self, value: Any, where: tuple[str, int], name: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.error(self.locate(*where, "scale"), name, f"{value!r}: expected a number")
+            return 0.0
+        return float(value)
+
+    def _criterion(
+        self, item: dict[str, Any], where: tuple[str, int], low: float, high: float, step: float
+    ) -> Criterion:
+        criterion_id = self._str(item, "id", where, True, "criteria.id")
+        if criterion_id and not NOMINEE_ID.match(criterion_id):
+            self.error(
+                self.locate(*where, "id"),
+                "criteria.id",
+                f"{criterion_id!r}: use letters, digits, '-', '_' or '.'",
+            )
+        title = self._str(item, "title", where, True, "criteria.title")
+        guidance = self._str(item, "guidance", where, False, "criteria.guidance")
+        weight = item.get("weight")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
+            self.error(
+                self.locate(*where, "weight"),
+                "criteria.weight",
+                f"{weight!r}: expected a positive number",
+            )
+            weight = 1
+        claims = item.get("claims", [])
+        if isinstance(claims, str):
+            claims = [claims]
+        if not isinstance(claims, list) or not all(isinstance(c, str) for c in claims):
+            self.error(
+                self.locate(*where, "claims"),
+                "criteria.claims",
+                'expected a list of claim key patterns such as ["coverage.*"]',
+            )
+            claims = []
+        levels: list[tuple[float, str]] = []
+        raw_levels = item.get("levels", {})
+        if not isinstance(raw_levels, dict):
+            self.error(
+                self.locate(*where, "levels"),
+                "criteria.levels",
+                'expected a table such as { 1 = "None", 5 = "Full" }',
+            )
+            raw_levels = {}
+        for key, text in raw_levels.items():
+            try:
+                level = float(key)
+            except ValueError:
+                self.error(
+                    self.locate(*where, "levels"),
+                    "criteria.levels",
+                    f"level {key!r} is not a score",
+                )
+                continue
+            if not low - 1e-9 <= level <= high + 1e-9:
+                self.error(
+                    self.locate(*where, "levels"),
+                    "criteria.levels",
+                    f"level {key} is outside the scale {low:g}–{high:g}",
+                )
+            if not isinstance(text, str):
+                self.error(
+                    self.locate(*where, "levels"), "criteria.levels", f"level {key} must be a text"
+                )
+                continue
+            levels.append((level, text))
+        return Criterion(
+            criterion_id, title, float(weight), guidance, tuple(claims), tuple(sorted(levels))
+        )
+
+
+# --- nominees and claims --------------------------------------------------------------
+
+
+def _pos(row: Row, column: str) -> int | str:
+    cell = row.cells.get(column)
+    if cell is not None and isinstance(cell.where, str):
+        return cell.where
+    return row.line
+
+
+def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list[Nominee]:
+    path = find_table(folder, "nominees", problems)
+    if path is None:
+        if not any(p.file.startswith("nominees.") for p in problems):
+            problems.append(
+                Problem("nominees.csv", None, None, "nominees.csv (or nominees.xlsx) is missing")
+            )
+        return []
+    table = read_table(path, ("id", "name", "category"), NOMINEE_COLUMNS, problems)
+    if table is None:
+        return []
+    name = table.file
+    categories = {c.id for c in round_.categories}
+    seen: dict[str, int | str] = {}
+    result = []
+    for row in table.rows:
+
+        def error(column: str, message: str, row: Row = row) -> None:
+            problems.append(Problem(name, _pos(row, column), column, message))
+
+        nominee_id = row.text("id")
+        if not nominee_id:
+            error("id", "required, empty")
+            continue
+        if not NOMINEE_ID.match(nominee_id):
+            error("id", f"{nominee_id!r}: use letters, digits, '-', '_' or '.'")
+        if nominee_id in seen:
+            error("id", f"duplicate nominee id {nominee_id!r} (first at {seen[nominee_id]})")
+            continue
+        seen[nominee_id] = row.line
+        nominee_name = row.text("name")
+        if not nominee_name:
+            error("name", "required, empty")
+        category = row.text("category")
+        if not category:
+            error("category", "required, empty")
+        elif category not in categories:
+            error(
+                "category",
+                f"unknown category {category!r} (round.toml has: "
+                f"{', '.join(sorted(categories)) or 'none'})",
+            )
+        slot = _slot(row.cell("slot"), round_, lambda m: error("slot", m))
+        order = None
+        if row.text("order"):
+            order = _integer(row.cell("order"), round_.number_format, lambda m: error("order", m))
+        result.append(
+            Nominee(nominee_id, nominee_name, category, row.text("presenter"), slot, order)
+        )
+    return result
+
+
+def _slot(cell: Cell, round_: Round, error: Any) -> datetime | None:
+    if isinstance(cell.raw, datetime):
+        return cell.raw.replace(second=0, microsecond=0)
+    text = cell.text.strip()
+    if isinstance(cell.raw, time):
+        text = cell.raw.strftime("%H:%M")
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            pass
+    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})", text)
+    if match:
+        if not round_.dates:
+            error(f"{text!r} gives only a time: add dates to round.toml or write YYYY-MM-DD HH:MM")
+            return None
+        try:
+            return datetime.combine(round_.dates[0], time(int(match.group(1)), int(match.group(2))))
+        except ValueError:
+            pass
+    error(f"{text!r} is not a time: expected YYYY-MM-DD HH:MM or HH:MM")
+    return None
+
+
+def _integer(cell: Cell, number_format: NumberFormat, error: Any) -> int | None:
+    value = _number(cell, number_format, error)
+    if value is None:
+        return None
+    if not float(value).is_integer():
+        error(f"{cell.text!r}: expected a whole number")
+        return None
+    return int(value)
+
+
+def _number(cell: Cell, number_format: NumberFormat, error: Any) -> float | None:
+    if isinstance(cell.raw, float):
+        return cell.raw
+    try:
+        return parse_number(cell.text, number_format)
+    except NumberError as exc:
+        error(str(exc))
+        return None
+
+
+def _load_claims(
+    folder: Path, round_: Round, nominees: list[Nominee], problems: list[Problem]
+) -> list[Claim]:
+    path = find_table(folder, "claims", problems)
+    if path is None:
+        return []
+    table = read_table(path, ("nominee", "key", "label", "value"), CLAIM_COLUMNS, problems)
+    if table is None:
+        return []
+    name = table.file
+    known = {n.id for n in nominees}
+    fmt = round_.number_format
+    seen: dict[tuple[str, str], int | str] = {}
+    claims: list[Claim] = []
+    rows: list[Row] = []
+    for row in table.rows:
+        errors_before = len(problems)
+
+        def error(column: str, message: str, row: Row = row) -> None:
+            problems.append(Problem(name, _pos(row, column), column, message))
+
+        nominee = row.text("nominee")
+        if not nominee:
+            error("nominee", "required, empty")
+        elif nominee not in known:
+            error("nominee", f"unknown nominee {nominee!r} (not in the nominees file)")
+        key = row.text("key")
+        if not key:
+            error("key", "required, empty")
+        elif not CLAIM_KEY.match(key):
+            error("key", f"{key!r}: a dotted key such as coverage.vulnerable.farmers")
+        elif (nominee, key) in seen:
+            error(
+                "key",
+                f"duplicate key {key!r} for nominee {nominee!r} (first at {seen[nominee, key]})",
+            )
+        seen.setdefault((nominee, key), row.line)
+        label = row.text("label")
+        if not label:
+            error("label", "required, empty")
+        unit = row.text("unit")
+        value_cell = row.cell("value")
+        value: float | None = None
+        if not value_cell.text.strip():
+            error("value", "required, empty")
+        elif unit.lower() not in TEXT_UNITS and (
+            isinstance(value_cell.raw, float) or looks_numeric(value_cell.text)
+        ):
+            value = _number(value_cell, fmt, lambda m: error("value", m))
+        denominator = percent = None
+        if row.text("denominator"):
+            denominator = _number(row.cell("denominator"), fmt, lambda m: error("denominator", m))
+            if denominator is not None and denominator <= 0:
+                error("denominator", "must be a positive number (the population)")
+                denominator = None
+        if row.text("percent"):
+            percent = _number(row.cell("percent"), fmt, lambda m: error("percent", m))
+        if len(problems) > errors_before:
+            continue
+        claims.append(
+            Claim(
+                nominee=nominee,
+                key=key,
+                label=label,
+                value=value,
+                text=value_cell.text.strip(),
+                unit=unit,
+                denominator=denominator,
+                denominator_label=row.text("denominator_label"),
+                percent=percent,
+                part_of=row.text("part_of"),
+                source=row.text("source"),
+            )
+        )
+        rows.append(row)
+    keys = {(c.nominee, c.key) for c in claims}
+    for claim, row in zip(claims, rows, strict=True):
+        if claim.part_of and claim.part_of == claim.key:
+            problems.append(
+                Problem(name, _pos(row, "part_of"), "part_of", "a claim cannot be a part of itself")
+            )
+        elif claim.part_of and (claim.nominee, claim.part_of) not in keys:
+            problems.append(
+                Problem(
+                    name,
+                    _pos(row, "part_of"),
+                    "part_of",
+                    f"no claim {claim.part_of!r} for nominee {claim.nominee!r}",
+                )
+            )
+    checked = claim_warnings(claims)
+    for claim, row in zip(checked, rows, strict=True):
+        for message in claim.warnings:
+            problems.append(
+                Problem(
+                    name,
+                    _pos(row, "value"),
+                    "value",
+                    f"{claim.nominee} {claim.key}: {message}",
+                    "warning",
+                )
+            )
+    return checked

@@ -1,0 +1,190 @@
+"""The round as the panel sees it: plain, immutable data with no I/O.
+
+Everything here is built by the loader (from a round package) or by the store (from an
+assessor database snapshot); the UI, merge and tally only read it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+NumberFormat = Literal["id", "en"]
+AFFILIATIONS = ("government", "bpjs", "academic", "employer", "union", "other")
+STAGES = ("provincial", "national")
+
+
+@dataclass(frozen=True)
+class Assessor:
+    id: str
+    name: str
+    affiliation: str = "other"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    title: str
+    weight: float
+    guidance: str = ""
+    claims: tuple[str, ...] = ()
+    levels: tuple[tuple[float, str], ...] = ()
+
+    def links_claim(self, key: str) -> bool:
+        return any(fnmatch.fnmatchcase(key, pattern) for pattern in self.claims)
+
+
+@dataclass(frozen=True)
+class Rubric:
+    id: str
+    min: float
+    max: float
+    step: float
+    criteria: tuple[Criterion, ...]
+
+    @property
+    def total_weight(self) -> float:
+        return sum(c.weight for c in self.criteria)
+
+    def criterion(self, criterion_id: str) -> Criterion | None:
+        return next((c for c in self.criteria if c.id == criterion_id), None)
+
+    def allows(self, value: float) -> bool:
+        """True when `value` is on the scale and on a step from its minimum."""
+        if value < self.min - 1e-9 or value > self.max + 1e-9:
+            return False
+        steps = (value - self.min) / self.step
+        return abs(steps - round(steps)) < 1e-9
+
+    def values(self) -> list[float]:
+        """Every score the scale allows, lowest first."""
+        count = round((self.max - self.min) / self.step)
+        return [self.min + i * self.step for i in range(count + 1)]
+
+    def describe_scale(self) -> str:
+        step = "" if self.step == 1 else f", step {format_score(self.step)}"
+        return f"{format_score(self.min)}–{format_score(self.max)}{step}"
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    title: str
+    rubric: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    nominee: str
+    key: str
+    label: str
+    value: float | None
+    text: str
+    unit: str = ""
+    denominator: float | None = None
+    denominator_label: str = ""
+    percent: float | None = None
+    part_of: str = ""
+    source: str = ""
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def coverage(self) -> float | None:
+        """value / denominator as a percentage, when both are numbers."""
+        if self.value is None or not self.denominator:
+            return None
+        return 100.0 * self.value / self.denominator
+
+
+@dataclass(frozen=True)
+class Nominee:
+    id: str
+    name: str
+    category: str
+    presenter: str = ""
+    slot: datetime | None = None
+    order: int | None = None
+
+
+@dataclass(frozen=True)
+class Round:
+    id: str
+    title: str
+    province: str
+    year: int
+    stage: str
+    venue: str = ""
+    dates: tuple[date, ...] = ()
+    number_format: NumberFormat = "en"
+    advance: int | None = None
+    presentation_minutes: int | None = None
+    assessors: tuple[Assessor, ...] = ()
+    categories: tuple[Category, ...] = ()
+    rubrics: tuple[Rubric, ...] = ()
+    nominees: tuple[Nominee, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    _index: dict[str, dict[str, object]] = field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )
+
+    def _lookup(self, kind: str, items: tuple[object, ...]) -> dict[str, object]:
+        table = self._index.get(kind)
+        if table is None:
+            table = {item.id: item for item in items}  # type: ignore[attr-defined]
+            self._index[kind] = table
+        return table
+
+    def assessor(self, assessor_id: str) -> Assessor | None:
+        return self._lookup("assessor", self.assessors).get(assessor_id)  # type: ignore[return-value]
+
+    def category(self, category_id: str) -> Category | None:
+        return self._lookup("category", self.categories).get(category_id)  # type: ignore[return-value]
+
+    def rubric(self, rubric_id: str) -> Rubric | None:
+        return self._lookup("rubric", self.rubrics).get(rubric_id)  # type: ignore[return-value]
+
+    def nominee(self, nominee_id: str) -> Nominee | None:
+        return self._lookup("nominee", self.nominees).get(nominee_id)  # type: ignore[return-value]
+
+    def rubric_for(self, nominee: Nominee) -> Rubric:
+        category = self.category(nominee.category)
+        assert category is not None, f"nominee {nominee.id} has an unknown category"
+        rubric = self.rubric(category.rubric)
+        assert rubric is not None, f"category {category.id} has an unknown rubric"
+        return rubric
+
+    def claims_of(self, nominee_id: str) -> list[Claim]:
+        table = self._index.get("claims")
+        if table is None:
+            grouped: dict[str, list[Claim]] = {}
+            for claim in self.claims:
+                grouped.setdefault(claim.nominee, []).append(claim)
+            table = grouped  # type: ignore[assignment]
+            self._index["claims"] = table  # type: ignore[assignment]
+        return list(table.get(nominee_id, []))  # type: ignore[union-attr, arg-type]
+
+    def agenda(self) -> list[Nominee]:
+        """Nominees in interview order: by slot, then order, then as listed."""
+        position = {n.id: i for i, n in enumerate(self.nominees)}
+
+        def key(n: Nominee) -> tuple[object, ...]:
+            return (
+                n.slot is None,
+                n.slot or datetime.min,
+                n.order is None,
+                n.order or 0,
+                position[n.id],
+            )
+
+        return sorted(self.nominees, key=key)
+
+
+def format_score(value: float | None) -> str:
+    """A score as a panel writes it: 4, 3.5, 7.25; empty when not scored."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:g}"

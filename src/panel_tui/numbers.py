@@ -1,0 +1,126 @@
+"""Numbers as Indonesian and English spreadsheets write them.
+
+`32.680` is 32680 in Indonesian and 32.68 in English; guessing would silently turn one into the
+other, so a round declares its `number_format` and every cell is read strictly under it: a
+cell that is not a well-formed number in that format is an error, never a different number.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from panel_tui.model import NumberFormat
+
+MAGNITUDES: dict[NumberFormat, dict[str, int]] = {
+    "id": {
+        "ribu": 10**3,
+        "rb": 10**3,
+        "juta": 10**6,
+        "jt": 10**6,
+        "miliar": 10**9,
+        "milyar": 10**9,
+        "triliun": 10**12,
+    },
+    "en": {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12},
+}
+SEPARATORS: dict[NumberFormat, tuple[str, str]] = {"id": (".", ","), "en": (",", ".")}
+
+_CURRENCY = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
+_MINUS = "-\u2212\u2013"
+# Anything that could only be part of a number (digits, separators, currency, magnitude
+# words): a cell made of these is meant as a number, so failing to parse it is an error.
+_NUMERIC_WORDS = {w for table in MAGNITUDES.values() for w in table} | {"rp", "idr", "rp."}
+
+
+class NumberError(ValueError):
+    """A cell that is not a number in the round's number format."""
+
+
+def _expected(number_format: NumberFormat) -> str:
+    if number_format == "id":
+        return "expected an Indonesian number such as 32.680, 50,88, Rp3 miliar or 66%"
+    return "expected an English number such as 32,680, 50.88, IDR 3 billion or 66%"
+
+
+def parse_number(text: str, number_format: NumberFormat = "en") -> float:
+    """Read `text` as a number under `number_format`, or raise NumberError saying why."""
+    original = text
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").strip()
+    if not text:
+        raise NumberError("empty where a number is required")
+    negative = False
+    if text[0] in _MINUS:
+        negative, text = True, text[1:].lstrip()
+    text = _CURRENCY.sub("", text)
+    if text and text[0] in _MINUS and not negative:
+        negative, text = True, text[1:].lstrip()
+    multiplier = 1
+    if text.endswith("%"):
+        text = text[:-1].rstrip()
+    else:
+        match = re.search(r"\s*([a-zA-Z]+)$", text)
+        if match:
+            word = match.group(1).lower()
+            factor = MAGNITUDES[number_format].get(word)
+            if factor is None:
+                raise NumberError(f"{original!r} is not a number: {_expected(number_format)}")
+            multiplier = factor
+            text = text[: match.start()]
+    value = _parse_plain(text, number_format)
+    if value is None:
+        raise NumberError(f"{original!r} is not a number: {_expected(number_format)}")
+    result = value * multiplier
+    return float(-result if negative else result)
+
+
+def _parse_plain(text: str, number_format: NumberFormat) -> Decimal | None:
+    thousands, decimal = SEPARATORS[number_format]
+    t, d = re.escape(thousands), re.escape(decimal)
+    # Either no grouping at all, or groups of exactly three digits after the first.
+    pattern = rf"^(\d+|\d{{1,3}}(?:{t}\d{{3}})+)(?:{d}(\d+))?$"
+    match = re.match(pattern, text)
+    if not match:
+        return None
+    whole = match.group(1).replace(thousands, "")
+    fraction = match.group(2) or ""
+    try:
+        return Decimal(f"{whole}.{fraction}" if fraction else whole)
+    except InvalidOperation:  # pragma: no cover - the pattern admits digits only
+        return None
+
+
+def looks_numeric(text: str) -> bool:
+    """True when a cell is written as a number (so it must parse), not as free text."""
+    stripped = text.replace("\u00a0", " ").strip().lower()
+    if not stripped or not any(ch.isdigit() for ch in stripped):
+        return False
+    words = re.findall(r"[a-z]+\.?", stripped)
+    if any(w.rstrip(".") not in _NUMERIC_WORDS and w not in _NUMERIC_WORDS for w in words):
+        return False
+    return re.fullmatch(r"[\d\s.,%+\-\u2212\u2013a-z]+", stripped) is not None
+
+
+def format_number(
+    value: float, number_format: NumberFormat = "en", decimals: int | None = None
+) -> str:
+    """Write `value` with thousands grouping; `decimals=None` keeps every significant digit."""
+    thousands, decimal = SEPARATORS[number_format]
+    if decimals is None:
+        exact = Decimal(repr(float(value)))
+        text = (
+            format(exact.normalize(), "f")
+            if exact == exact.to_integral_value()
+            else repr(float(value))
+        )
+        if "e" in text or "E" in text:
+            text = format(exact, "f")
+        sign = "-" if text.startswith("-") else ""
+        text = text.lstrip("-")
+        whole, _, fraction = text.partition(".")
+    else:
+        text = f"{abs(value):.{decimals}f}"
+        sign = "-" if value < 0 and float(text) != 0 else ""
+        whole, _, fraction = text.partition(".")
+    grouped = f"{int(whole):,}".replace(",", thousands)
+    return f"{sign}{grouped}{decimal + fraction if fraction else ''}"

@@ -1,0 +1,46 @@
+"""Preparing an assessor's laptop: a database holding the round snapshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from panel_tui.loader import load_round_or_raise
+from panel_tui.problems import PanelError, Problem
+from panel_tui.snapshot import round_fingerprint, rubric_fingerprint
+from panel_tui.store import Store
+
+
+def init_assessor_db(
+    round_dir: Path, assessor: str, db_path: Path
+) -> tuple[Path, bool, list[Problem]]:
+    """Create `db_path` for `assessor`; (path, created, warnings).
+
+    An existing database of the same round and assessor is left as it is (running init twice
+    is harmless); any other existing file is refused, never overwritten.
+    """
+    round_, warnings = load_round_or_raise(round_dir)
+    if round_.assessor(assessor) is None:
+        panel = ", ".join(f"{a.id} ({a.name})" for a in round_.assessors)
+        raise PanelError(f"unknown assessor {assessor!r}: the panel of {round_.id} is {panel}")
+    if db_path.exists():
+        with Store.open(db_path) as existing:
+            other = existing.round
+            if other.id != round_.id:
+                raise PanelError(
+                    f"{db_path} belongs to round {other.id!r}, not {round_.id!r}: "
+                    "choose another --db path"
+                )
+            if existing.assessor_id != assessor:
+                raise PanelError(
+                    f"{db_path} belongs to assessor {existing.assessor_id!r}, not {assessor!r}"
+                )
+            if existing.fingerprints() != (round_fingerprint(round_), rubric_fingerprint(round_)):
+                raise PanelError(
+                    f"{db_path} was made from a different version of round {round_.id} "
+                    "(nominees, panel or rubric changed): choose another --db path"
+                )
+        return db_path, False, warnings
+    if db_path.parent and not db_path.parent.exists():
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    Store.create(db_path, round_, assessor).close()
+    return db_path, True, warnings

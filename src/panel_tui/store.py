@@ -1,0 +1,604 @@
+"""The assessor's SQLite database: the round snapshot and the hash-chained audit log.
+
+Every change is one `BEGIN IMMEDIATE … COMMIT` with `synchronous=FULL` in WAL mode, so a
+call that returned has reached the disk: the app only shows "saved" after it returns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from panel_tui import __version__
+from panel_tui.chain import EVENT_KINDS, Event, event_hash, genesis_hash
+from panel_tui.model import Round, format_score
+from panel_tui.problems import PanelError
+from panel_tui.snapshot import (
+    canonical_json,
+    round_fingerprint,
+    round_from_dict,
+    round_to_dict,
+    rubric_fingerprint,
+)
+
+APPLICATION_ID = 0x50415249  # 'PARI'
+BUSY_TIMEOUT_MS = 10_000
+MIGRATION_SET = "panel_tui"
+
+
+def schema_dir() -> Path:
+    """The SQL migrations: shipped in the wheel as panel_tui/db, or db/ in a checkout."""
+    packaged = resources.files("panel_tui") / "db"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "db"
+
+
+def migration_files() -> list[Path]:
+    return sorted(schema_dir().glob("[0-9][0-9][0-9]_*.sql"))
+
+
+SCHEMA_VERSION = 1
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
+    """A connection with the pragmas every panel-tui connection uses."""
+    path = Path(path)
+    try:
+        if readonly:
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+            )
+        else:
+            conn = sqlite3.connect(
+                path,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+            )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error as exc:
+        raise PanelError(f"{path}: cannot open the database: {exc}") from exc
+    return conn
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a script into statements; executescript would commit mid-migration."""
+    statements, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not all(
+        ln.strip().startswith("--") or not ln.strip() for ln in buffer.splitlines()
+    ):
+        statements.append(buffer.strip())
+    return statements
+
+
+def apply_migrations(conn: sqlite3.Connection) -> None:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for path in migration_files():
+        sql = path.read_text(encoding="utf-8")
+
+        def run(db: Database, sql: str = sql) -> None:
+            for statement in _statements(sql):
+                db.execute(statement)
+
+        migrations(name=path.stem)(run)
+    migrations.apply(Database(conn))
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {len(migration_files())}")
+
+
+@dataclass
+class Sheet:
+    """One assessor's current sheet for one nominee."""
+
+    nominee: str
+    scores: dict[str, float] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    comment: str = ""
+    recused: bool = False
+    recusal_reason: str = ""
+    final: bool = False
+
+
+def check_header(path: Path) -> None:
+    """Refuse files that are not SQLite before SQLite gets a chance to be confused."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(100)
+    except OSError as exc:
+        raise PanelError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if len(head) == 0:
+        raise PanelError(f"{path}: the file is empty, not a panel-tui database")
+    if not head.startswith(b"SQLite format 3\x00"):
+        raise PanelError(f"{path}: not a panel-tui database (not an SQLite file)")
+    if len(head) < 100:
+        raise PanelError(f"{path}: the file is truncated (shorter than an SQLite header)")
+    application_id = int.from_bytes(head[68:72], "big")
+    user_version = int.from_bytes(head[60:64], "big")
+    if application_id != APPLICATION_ID:
+        raise PanelError(
+            f"{path}: an SQLite file, but not a panel-tui database (application_id {application_id})"
+        )
+    if user_version > SCHEMA_VERSION:
+        raise PanelError(
+            f"{path}: made by a newer panel-tui (schema {user_version}, this one reads up to "
+            f"{SCHEMA_VERSION}): upgrade panel-tui"
+        )
+
+
+class Store:
+    """An open panel-tui database. Not thread-safe: one Store per thread."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self._round: Round | None = None
+        info = conn.execute("SELECT kind, assessor, origin FROM database_info").fetchone()
+        if info is None:
+            raise PanelError(f"{path}: the database has no database_info row: damaged")
+        self.kind: str = info[0]
+        self.assessor_id: str | None = info[1]
+        self.origin: str | None = info[2]
+
+    # --- opening and creating ----------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls, path: Path | str, round_: Round, assessor: str | None, kind: str = "assessor"
+    ) -> Store:
+        """A new database holding `round_`; written under a temporary name, then renamed."""
+        path = Path(path)
+        if kind == "assessor" and (assessor is None or round_.assessor(assessor) is None):
+            known = ", ".join(a.id for a in round_.assessors)
+            raise PanelError(f"unknown assessor {assessor!r}: the panel of {round_.id} is {known}")
+        if path.exists():
+            raise PanelError(f"{path}: already exists")
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+        try:
+            conn = connect(tmp)
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                apply_migrations(conn)
+                with transaction(conn):
+                    _write_snapshot(conn, round_)
+                    origin = uuid.uuid4().hex if kind == "assessor" else None
+                    conn.execute(
+                        "INSERT INTO database_info (kind, assessor, origin, created_at, created_by)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        (kind, assessor, origin, now_utc(), f"panel-tui {__version__}"),
+                    )
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                conn.close()
+            _fsync(tmp)
+            os.replace(tmp, path)
+            _fsync_dir(path.parent)
+        except sqlite3.Error as exc:
+            raise PanelError(f"{path}: cannot create the database: {exc}") from exc
+        except OSError as exc:
+            raise PanelError(f"{path}: cannot create the database: {exc.strerror or exc}") from exc
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                if leftover.exists():
+                    leftover.unlink()
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: Path | str, readonly: bool = False) -> Store:
+        path = Path(path)
+        if not path.is_file():
+            raise PanelError(f"{path}: no such database file")
+        check_header(path)
+        conn = connect(path, readonly=readonly)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION and not readonly:
+                apply_migrations(conn)
+            if not readonly:
+                mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if mode != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+            return cls(path, conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise PanelError(f"{path}: the database is damaged or unreadable: {exc}") from exc
+        except PanelError:
+            conn.close()
+            raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- the round -----------------------------------------------------------------------
+
+    @property
+    def round(self) -> Round:
+        if self._round is None:
+            row = self.conn.execute("SELECT snapshot FROM round").fetchone()
+            if row is None:
+                raise PanelError(f"{self.path}: the database holds no round")
+            self._round = round_from_dict(json.loads(row[0]))
+        return self._round
+
+    def fingerprints(self) -> tuple[str, str]:
+        row = self.conn.execute(
+            "SELECT round_fingerprint, rubric_fingerprint FROM round"
+        ).fetchone()
+        return row[0], row[1]
+
+    # --- recording -----------------------------------------------------------------------
+
+    def _require_assessor(self) -> str:
+        if self.kind != "assessor" or not self.assessor_id or not self.origin:
+            raise PanelError(f"{self.path}: a merged database takes no scores")
+        return self.assessor_id
+
+    def record_score(
+        self, nominee: str, criterion: str, value: float | None, reason: str = ""
+    ) -> Event:
+        """Record (or clear, with None) one score; durable when this returns."""
+        round_ = self.round
+        found = round_.nominee(nominee)
+        if found is None:
+            raise PanelError(f"unknown nominee {nominee!r}")
+        rubric = round_.rubric_for(found)
+        if rubric.criterion(criterion) is None:
+            raise PanelError(f"unknown criterion {criterion!r} for {nominee}")
+        if value is not None and not rubric.allows(value):
+            raise PanelError(
+                f"score {format_score(value)} is outside the scale {rubric.describe_scale()}"
+            )
+        sheet = self.sheet(nominee)
+        if sheet.recused:
+            raise PanelError(f"you are recused from {nominee}: withdraw the recusal to score")
+        if sheet.final and not reason.strip():
+            raise PanelError(f"the sheet of {nominee} is final: changing a score needs a reason")
+        return self._append("score", nominee, criterion=criterion, value=value, reason=reason)
+
+    def record_note(self, nominee: str, criterion: str | None, text: str) -> Event:
+        """A note on a criterion, or with criterion None the overall comment."""
+        self._known_nominee(nominee)
+        kind = "comment" if criterion is None else "note"
+        return self._append(kind, nominee, criterion=criterion, note=text)
+
+    def recuse(self, nominee: str, reason: str) -> Event:
+        self._known_nominee(nominee)
+        if not reason.strip():
+            raise PanelError("a recusal needs a reason")
+        return self._append("recuse", nominee, reason=reason)
+
+    def withdraw_recusal(self, nominee: str, reason: str = "") -> Event:
+        self._known_nominee(nominee)
+        return self._append("unrecuse", nominee, reason=reason)
+
+    def finalise(self, nominee: str) -> Event:
+        self._known_nominee(nominee)
+        return self._append("finalise", nominee)
+
+    def reopen(self, nominee: str, reason: str) -> Event:
+        self._known_nominee(nominee)
+        if not reason.strip():
+            raise PanelError("reopening a final sheet needs a reason")
+        return self._append("reopen", nominee, reason=reason)
+
+    def _known_nominee(self, nominee: str) -> None:
+        if self.round.nominee(nominee) is None:
+            raise PanelError(f"unknown nominee {nominee!r}")
+
+    def _append(
+        self,
+        kind: str,
+        nominee: str,
+        *,
+        criterion: str | None = None,
+        value: float | None = None,
+        note: str | None = None,
+        reason: str = "",
+    ) -> Event:
+        assessor = self._require_assessor()
+        assert kind in EVENT_KINDS
+        with transaction(self.conn, immediate=True):
+            return self._append_in_transaction(
+                assessor, kind, nominee, criterion, value, note, reason
+            )
+
+    def _append_in_transaction(
+        self,
+        assessor: str,
+        kind: str,
+        nominee: str,
+        criterion: str | None,
+        value: float | None,
+        note: str | None,
+        reason: str,
+    ) -> Event:
+        origin = self.origin
+        assert origin is not None
+        last = self.conn.execute(
+            "SELECT seq, hash FROM score_events WHERE origin = ? ORDER BY seq DESC LIMIT 1",
+            (origin,),
+        ).fetchone()
+        if last is None:
+            seq, prev = 1, genesis_hash(origin, assessor, *self.fingerprints())
+        else:
+            seq, prev = last[0] + 1, last[1]
+        event = Event(
+            origin=origin,
+            seq=seq,
+            assessor=assessor,
+            kind=kind,
+            nominee=nominee,
+            criterion=criterion,
+            value=None if value is None else float(value),
+            note=note,
+            reason=reason or None,
+            at=now_utc(),
+            prev_hash=prev,
+            hash="",
+        )
+        event = event.with_hash(event_hash(event))
+        insert_events(self.conn, [event])
+        return event
+
+    def import_rows(self, rows: list[tuple[str, str, float, str]]) -> int:
+        """Record many (nominee, criterion, score, note) in one transaction: all or nothing."""
+        assessor = self._require_assessor()
+        with transaction(self.conn, immediate=True):
+            for nominee, criterion, value, note in rows:
+                self._append_in_transaction(
+                    assessor, "score", nominee, criterion, value, None, "imported score sheet"
+                )
+                if note:
+                    self._append_in_transaction(
+                        assessor, "note", nominee, criterion, None, note, ""
+                    )
+        return len(rows)
+
+    # --- reading -------------------------------------------------------------------------
+
+    def sheets(self, assessor: str | None = None) -> dict[str, Sheet]:
+        """Current sheets of one assessor (default: this database's), by nominee id."""
+        who = assessor or self.assessor_id
+        result: dict[str, Sheet] = {}
+
+        def sheet(nominee: str) -> Sheet:
+            if nominee not in result:
+                result[nominee] = Sheet(nominee)
+            return result[nominee]
+
+        for nominee, criterion, value in self.conn.execute(
+            "SELECT nominee, criterion, value FROM scores WHERE assessor = ?", (who,)
+        ):
+            sheet(nominee).scores[criterion] = value
+        for nominee, criterion, text in self.conn.execute(
+            "SELECT nominee, criterion, note FROM notes WHERE assessor = ?", (who,)
+        ):
+            if criterion is None:
+                sheet(nominee).comment = text
+            else:
+                sheet(nominee).notes[criterion] = text
+        for nominee, reason in self.conn.execute(
+            "SELECT nominee, reason FROM recusals WHERE assessor = ?", (who,)
+        ):
+            sheet(nominee).recused = True
+            sheet(nominee).recusal_reason = reason or ""
+        for (nominee,) in self.conn.execute(
+            "SELECT nominee FROM finalised WHERE assessor = ?", (who,)
+        ):
+            sheet(nominee).final = True
+        return result
+
+    def sheet(self, nominee: str, assessor: str | None = None) -> Sheet:
+        return self.sheets(assessor).get(nominee) or Sheet(nominee)
+
+    def events(self, origin: str | None = None) -> Iterator[Event]:
+        sql = f"SELECT {', '.join(Event.COLUMNS)} FROM score_events"
+        params: tuple[Any, ...] = ()
+        if origin is not None:
+            sql += " WHERE origin = ?"
+            params = (origin,)
+        sql += " ORDER BY origin, seq"
+        for row in self.conn.execute(sql, params):
+            yield Event(*row)
+
+    def chain_heads(self) -> list[tuple[str, str, int, str]]:
+        """(origin, assessor, length, head hash) of every chain in the file."""
+        return [
+            (origin, assessor, seq, head)
+            for origin, assessor, seq, head in self.conn.execute(
+                "SELECT origin, assessor, seq, hash FROM score_events e WHERE seq = "
+                "(SELECT MAX(seq) FROM score_events x WHERE x.origin = e.origin) ORDER BY origin"
+            )
+        ]
+
+    # --- where the assessor was ---------------------------------------------------------
+
+    def get_state(self, key: str, default: str = "") -> str:
+        row = self.conn.execute("SELECT value FROM ui_state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_state(self, key: str, value: str) -> None:
+        with transaction(self.conn, immediate=True):
+            self.conn.execute(
+                "INSERT INTO ui_state (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+
+def insert_events(conn: sqlite3.Connection, events: list[Event]) -> None:
+    placeholders = ", ".join("?" for _ in Event.COLUMNS)
+    conn.executemany(
+        f"INSERT INTO score_events ({', '.join(Event.COLUMNS)}) VALUES ({placeholders})",
+        [e.row() for e in events],
+    )
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection, immediate: bool = False) -> Iterator[None]:
+    """One transaction; IMMEDIATE takes the write lock up front so two writers queue."""
+    try:
+        conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise PanelError(
+                "the database is busy: another panel-tui is writing to it; try again"
+            ) from exc
+        raise PanelError(f"cannot write to the database: {exc}") from exc
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise PanelError(f"the change was not saved: {exc}") from exc
+
+
+def _write_snapshot(conn: sqlite3.Connection, round_: Round) -> None:
+    data = round_to_dict(round_)
+    conn.execute(
+        "INSERT INTO round (id, title, province, year, stage, venue, dates, number_format, advance,"
+        " presentation_minutes, snapshot, round_fingerprint, rubric_fingerprint)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            round_.id,
+            round_.title,
+            round_.province,
+            round_.year,
+            round_.stage,
+            round_.venue,
+            json.dumps(data["dates"]),
+            round_.number_format,
+            round_.advance,
+            round_.presentation_minutes,
+            canonical_json(data),
+            round_fingerprint(round_),
+            rubric_fingerprint(round_),
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO assessors VALUES (?, ?, ?, ?)",
+        [(a.id, a.name, a.affiliation, i) for i, a in enumerate(round_.assessors)],
+    )
+    conn.executemany(
+        "INSERT INTO rubrics VALUES (?, ?, ?, ?)",
+        [(r.id, r.min, r.max, r.step) for r in round_.rubrics],
+    )
+    conn.executemany(
+        "INSERT INTO categories VALUES (?, ?, ?, ?)",
+        [(c.id, c.title, c.rubric, i) for i, c in enumerate(round_.categories)],
+    )
+    conn.executemany(
+        "INSERT INTO criteria VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r.id,
+                c.id,
+                i,
+                c.title,
+                c.weight,
+                c.guidance,
+                json.dumps(list(c.claims)),
+                json.dumps([list(level) for level in c.levels], ensure_ascii=False),
+            )
+            for r in round_.rubrics
+            for i, c in enumerate(r.criteria)
+        ],
+    )
+    conn.executemany(
+        'INSERT INTO nominees (id, name, category, presenter, slot, "order", position)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                n.id,
+                n.name,
+                n.category,
+                n.presenter,
+                n.slot.isoformat(sep=" ", timespec="minutes") if n.slot else None,
+                n.order,
+                i,
+            )
+            for i, n in enumerate(round_.nominees)
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                c.nominee,
+                c.key,
+                i,
+                c.label,
+                c.value,
+                c.text,
+                c.unit,
+                c.denominator,
+                c.denominator_label,
+                c.percent,
+                c.part_of,
+                c.source,
+                json.dumps(list(c.warnings), ensure_ascii=False),
+            )
+            for i, c in enumerate(round_.claims)
+        ],
+    )
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,290 @@
+"""Reading the rows of a CSV or XLSX table, with the position of every cell.
+
+The secretariat prepares nominees and claims in Excel: the files arrive as UTF-8 CSV with or
+without a BOM, comma or semicolon delimited, or as the first sheet of a workbook. Whatever the
+bytes, the outcome is rows or problems naming the file, line (or cell) and field.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from panel_tui.problems import Problem
+
+# A cell larger than this is not a real nominee or claim; refuse it before it eats memory.
+MAX_CELL = 100_000
+MAX_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    # Set when the spreadsheet stored a number or a date/time (XLSX), taken as it is.
+    raw: float | datetime | date | time | None = None
+    where: int | str | None = None  # CSV line number or XLSX cell reference
+
+
+@dataclass
+class Row:
+    line: int | str  # CSV line, or XLSX row number as "row 4"
+    cells: dict[str, Cell]
+
+    def text(self, column: str) -> str:
+        cell = self.cells.get(column)
+        return cell.text.strip() if cell else ""
+
+    def cell(self, column: str) -> Cell:
+        return self.cells.get(column) or Cell("", None, self.line)
+
+
+@dataclass
+class Table:
+    file: str
+    columns: list[str]
+    rows: list[Row] = field(default_factory=list)
+
+
+def find_table(folder: Path, stem: str, problems: list[Problem]) -> Path | None:
+    """`nominees.csv` or `nominees.xlsx`; both at once is ambiguous and refused."""
+    found = [
+        folder / f"{stem}.{ext}" for ext in ("csv", "xlsx") if (folder / f"{stem}.{ext}").is_file()
+    ]
+    if len(found) > 1:
+        problems.append(
+            Problem(found[0].name, None, None, f"both {stem}.csv and {stem}.xlsx exist: keep one")
+        )
+        return None
+    return found[0] if found else None
+
+
+def read_table(
+    path: Path, required: tuple[str, ...], known: tuple[str, ...], problems: list[Problem]
+) -> Table | None:
+    """Rows of `path` keyed by lower-case header; None when the file cannot be read at all."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            problems.append(
+                Problem(name, None, None, f"file is {size} bytes: too large for a round")
+            )
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(name, None, None, f"cannot read the file: {exc.strerror or exc}"))
+        return None
+    if path.suffix.lower() == ".xlsx":
+        grid = _xlsx_grid(name, data, problems)
+    else:
+        grid = _csv_grid(name, data, problems)
+    if grid is None:
+        return None
+    return _to_table(name, grid, required, known, problems)
+
+
+Grid = list[tuple[int | str, list[Cell]]]
+
+
+def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.append(
+            Problem(name, 1, None, "file is UTF-16: save it as 'CSV UTF-8 (comma delimited)'")
+        )
+        return None
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        problems.append(
+            Problem(name, line, None, "file contains binary data (NUL byte): not a CSV")
+        )
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(
+            Problem(
+                name,
+                line,
+                None,
+                f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}): "
+                "save it as 'CSV UTF-8'",
+            )
+        )
+        return None
+    if not text.strip():
+        problems.append(Problem(name, 1, None, "file is empty: expected a header row"))
+        return None
+    first_line = text.splitlines()[0] if text.splitlines() else ""
+    delimiter = (
+        ";"
+        if _count_outside_quotes(first_line, ";") > _count_outside_quotes(first_line, ",")
+        else ","
+    )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    grid: Grid = []
+    line = 1
+    try:
+        while True:
+            start = reader.line_num + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            line = start
+            cells = []
+            for value in record:
+                if len(value) > MAX_CELL:
+                    problems.append(
+                        Problem(name, start, None, f"a cell of {len(value)} characters is too long")
+                    )
+                    return None
+                cells.append(Cell(value, None, start))
+            grid.append((start, cells))
+    except csv.Error as exc:
+        problems.append(Problem(name, reader.line_num or line, None, f"malformed CSV: {exc}"))
+        return None
+    return grid
+
+
+def _count_outside_quotes(line: str, char: str) -> int:
+    count, quoted = 0, False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == char and not quoted:
+            count += 1
+    return count
+
+
+def _xlsx_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
+    import zipfile
+
+    try:
+        from openpyxl import load_workbook
+        from openpyxl.utils import get_column_letter
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        problems.append(Problem(name, None, None, "reading XLSX needs openpyxl installed"))
+        return None
+    if not data.startswith(b"PK"):
+        problems.append(
+            Problem(name, None, None, "not an XLSX workbook (save it as .xlsx or .csv)")
+        )
+        return None
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
+        problems.append(Problem(name, None, None, f"not a readable XLSX workbook: {exc}"))
+        return None
+    except Exception as exc:  # openpyxl raises many kinds on damaged XML
+        problems.append(Problem(name, None, None, f"not a readable XLSX workbook: {exc}"))
+        return None
+    grid: Grid = []
+    try:
+        if not workbook.worksheets:
+            problems.append(Problem(name, None, None, "the workbook has no sheets"))
+            return None
+        sheet = workbook.worksheets[0]
+        for row_number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = []
+            for col, value in enumerate(values, start=1):
+                ref = f"{get_column_letter(col)}{row_number}"
+                cells.append(_xlsx_cell(value, ref))
+                if len(cells[-1].text) > MAX_CELL:
+                    problems.append(Problem(name, ref, None, "cell is too long"))
+                    return None
+            grid.append((row_number, cells))
+    except Exception as exc:
+        problems.append(Problem(name, None, None, f"not a readable XLSX workbook: {exc}"))
+        return None
+    finally:
+        workbook.close()
+    if not grid or not any(c.text.strip() for c in grid[0][1]):
+        problems.append(
+            Problem(name, "A1", None, "the first sheet is empty: expected a header row")
+        )
+        return None
+    return grid
+
+
+def _xlsx_cell(value: object, ref: str) -> Cell:
+    if value is None:
+        return Cell("", None, ref)
+    if isinstance(value, bool):
+        return Cell(str(value).upper(), None, ref)
+    if isinstance(value, (int, float)):
+        number = float(value)
+        text = str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+        return Cell(text, number, ref)
+    if isinstance(value, (datetime, date, time)):
+        return Cell(
+            value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat(),
+            value,
+            ref,
+        )
+    return Cell(str(value), None, ref)
+
+
+def _to_table(
+    name: str,
+    grid: Grid,
+    required: tuple[str, ...],
+    known: tuple[str, ...],
+    problems: list[Problem],
+) -> Table | None:
+    header_line, header_cells = grid[0]
+    columns: list[str] = []
+    ok = True
+    for cell in header_cells:
+        column = cell.text.replace("\ufeff", "").strip().lower()
+        if column and column in columns:
+            problems.append(Problem(name, _pos(cell, header_line), column, "column appears twice"))
+            ok = False
+        columns.append(column)
+    for column in columns:
+        if column and column not in known:
+            problems.append(
+                Problem(name, header_line, column, "unknown column, ignored", severity="warning")
+            )
+    missing = [c for c in required if c not in columns]
+    for column in missing:
+        problems.append(
+            Problem(
+                name,
+                header_line,
+                column,
+                f"required column is missing (the header has: {', '.join(c for c in columns if c) or 'nothing'})",
+            )
+        )
+    if missing or not ok:
+        return None
+    table = Table(name, columns)
+    width = len(columns)
+    for line, cells in grid[1:]:
+        if not any(c.text.strip() for c in cells):
+            continue
+        extra = [c for c in cells[width:] if c.text.strip()]
+        if extra:
+            problems.append(
+                Problem(
+                    name,
+                    _pos(extra[0], line),
+                    None,
+                    f"row has {len(cells)} cells but the header has {width} columns "
+                    "(a delimiter inside an unquoted value?)",
+                )
+            )
+            continue
+        row = Row(line, {})
+        for column, cell in zip(columns, cells, strict=False):
+            if column and column in known:
+                row.cells[column] = cell
+        table.rows.append(row)
+    return table
+
+
+def _pos(cell: Cell, line: int | str) -> int | str:
+    return cell.where if cell.where is not None else line

@@ -1,0 +1,174 @@
+"""Verifying a database: SQLite integrity, the round snapshot and every audit chain."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from panel_tui.chain import EVENT_KINDS, Event, event_hash, genesis_hash
+from panel_tui.model import Round
+from panel_tui.problems import PanelError
+from panel_tui.snapshot import round_fingerprint, round_from_dict, rubric_fingerprint
+from panel_tui.store import Store, check_header
+
+# A receipt's chain head may be written down shortened; this many hex digits still leave a
+# forger no practical way to hit it.
+MIN_HEAD_PREFIX = 16
+
+
+@dataclass
+class ChainSummary:
+    origin: str
+    assessor: str
+    length: int
+    head: str
+
+
+@dataclass
+class VerifyReport:
+    path: Path
+    problems: list[str] = field(default_factory=list)
+    chains: list[ChainSummary] = field(default_factory=list)
+    events: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_database(path: Path | str, expect_heads: tuple[str, ...] = ()) -> VerifyReport:
+    """Everything that is wrong with the file at `path`; never raises on a damaged file."""
+    path = Path(path)
+    report = VerifyReport(path)
+    try:
+        check_header(path)
+        store = Store.open(path, readonly=True)
+    except PanelError as exc:
+        report.problems.append(exc.message)
+        return report
+    try:
+        _verify_open(store, report, expect_heads)
+    except sqlite3.DatabaseError as exc:
+        report.problems.append(f"the database is damaged: {exc}")
+    finally:
+        store.close()
+    return report
+
+
+def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ...]) -> None:
+    conn = store.conn
+    rows = conn.execute("PRAGMA integrity_check").fetchall()
+    if rows != [("ok",)]:
+        report.problems.extend(f"SQLite integrity: {r[0]}" for r in rows[:20])
+        return
+    round_row = conn.execute(
+        "SELECT snapshot, round_fingerprint, rubric_fingerprint FROM round"
+    ).fetchall()
+    if len(round_row) != 1:
+        report.problems.append(f"the round table has {len(round_row)} rows, expected 1")
+        return
+    snapshot, round_fp, rubric_fp = round_row[0]
+    try:
+        round_ = round_from_dict(json.loads(snapshot))
+    except (ValueError, KeyError, TypeError) as exc:
+        report.problems.append(f"the round snapshot is unreadable: {exc}")
+        return
+    if round_fingerprint(round_) != round_fp:
+        report.problems.append(
+            "the round snapshot does not match its fingerprint: edited outside panel-tui"
+        )
+    if rubric_fingerprint(round_) != rubric_fp:
+        report.problems.append(
+            "the rubric does not match its fingerprint: edited outside panel-tui"
+        )
+    _verify_tables(conn, round_, report)
+    chains = _verify_chains(store, round_, round_fp, rubric_fp, report)
+    report.chains = chains
+    if store.kind == "assessor":
+        foreign = [c for c in chains if c.origin != store.origin]
+        if foreign:
+            report.problems.append(
+                f"an assessor database holds {len(foreign)} chain(s) of other origins"
+            )
+    if expect_heads:
+        known = {c.head for c in chains}
+        hashes = {row[0] for row in conn.execute("SELECT hash FROM score_events")}
+        for expected in expect_heads:
+            wanted = expected.strip().lower()
+            if len(wanted) < MIN_HEAD_PREFIX:
+                report.problems.append(
+                    f"receipt head {expected!r} is too short: give at least {MIN_HEAD_PREFIX} hex digits"
+                )
+            elif not any(h.startswith(wanted) for h in hashes | known):
+                report.problems.append(
+                    f"receipt head {expected} is not in any audit chain: the file is not the one "
+                    "handed over, or its chain was rewritten"
+                )
+
+
+def _verify_tables(conn: sqlite3.Connection, round_: Round, report: VerifyReport) -> None:
+    """The relational copy must say what the snapshot says (other tools read it)."""
+    weights = {(r, c): w for r, c, w in conn.execute("SELECT rubric, id, weight FROM criteria")}
+    expected = {(r.id, c.id): c.weight for r in round_.rubrics for c in r.criteria}
+    if weights != expected:
+        report.problems.append(
+            "the criteria table differs from the round snapshot: edited outside panel-tui"
+        )
+    nominees = dict(conn.execute("SELECT id, category FROM nominees").fetchall())
+    if nominees != {n.id: n.category for n in round_.nominees}:
+        report.problems.append(
+            "the nominees table differs from the round snapshot: edited outside panel-tui"
+        )
+
+
+def _verify_chains(
+    store: Store, round_: Round, round_fp: str, rubric_fp: str, report: VerifyReport
+) -> list[ChainSummary]:
+    chains: list[ChainSummary] = []
+    current: ChainSummary | None = None
+    prev_hash = ""
+    assessors = {a.id for a in round_.assessors}
+    nominees = {n.id: round_.rubric_for(n) for n in round_.nominees}
+    broken: set[str] = set()
+
+    def problem(event: Event, message: str) -> None:
+        if event.origin in broken:
+            return
+        broken.add(event.origin)
+        report.problems.append(
+            f"audit chain {event.origin[:12]} (assessor {event.assessor}), event {event.seq}: {message}"
+        )
+
+    for event in store.events():
+        report.events += 1
+        if current is None or event.origin != current.origin:
+            current = ChainSummary(event.origin, event.assessor, 0, "")
+            chains.append(current)
+            prev_hash = genesis_hash(event.origin, event.assessor, round_fp, rubric_fp)
+        if event.seq != current.length + 1:
+            problem(event, f"sequence jumps from {current.length} to {event.seq}: events deleted")
+        if event.assessor != current.assessor:
+            problem(event, f"assessor changes from {current.assessor} to {event.assessor}")
+        if event.prev_hash != prev_hash:
+            problem(
+                event, "does not follow the previous event: events deleted, inserted or reordered"
+            )
+        if event_hash(event) != event.hash:
+            problem(event, "its content does not match its hash: edited outside panel-tui")
+        if event.assessor not in assessors:
+            problem(event, f"assessor {event.assessor!r} is not on the panel")
+        if event.kind not in EVENT_KINDS:
+            problem(event, f"unknown event kind {event.kind!r}")
+        rubric = nominees.get(event.nominee)
+        if rubric is None:
+            problem(event, f"unknown nominee {event.nominee!r}")
+        elif event.kind in ("score", "note") and rubric.criterion(event.criterion or "") is None:
+            problem(event, f"unknown criterion {event.criterion!r}")
+        elif event.kind == "score" and event.value is not None and not rubric.allows(event.value):
+            problem(event, f"score {event.value} is outside the rubric's scale")
+        current.length = event.seq
+        current.head = event.hash
+        prev_hash = event.hash
+    return chains
