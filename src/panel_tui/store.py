@@ -423,7 +423,34 @@ class Store:
         return result
 
     def sheet(self, nominee: str, assessor: str | None = None) -> Sheet:
-        return self.sheets(assessor).get(nominee) or Sheet(nominee)
+        """One nominee's sheet, read straight from the events (fast: on the keystroke path)."""
+        who = assessor or self.assessor_id
+        result = Sheet(nominee)
+        rows = self.conn.execute(
+            "SELECT kind, criterion, value, note, reason FROM score_events"
+            " WHERE assessor = ? AND nominee = ? ORDER BY origin DESC, seq",
+            (who, nominee),
+        ).fetchall()
+        # Later events override earlier ones; with two chains (merged file) any agreeing one.
+        for kind, criterion, value, note, reason in rows:
+            if kind == "score":
+                if value is None:
+                    result.scores.pop(criterion, None)
+                else:
+                    result.scores[criterion] = value
+            elif kind == "note":
+                if note:
+                    result.notes[criterion] = note
+                else:
+                    result.notes.pop(criterion, None)
+            elif kind == "comment":
+                result.comment = note or ""
+            elif kind in ("recuse", "unrecuse"):
+                result.recused = kind == "recuse"
+                result.recusal_reason = (reason or "") if result.recused else ""
+            elif kind in ("finalise", "reopen"):
+                result.final = kind == "finalise"
+        return result
 
     def events(self, origin: str | None = None) -> Iterator[Event]:
         sql = f"SELECT {', '.join(Event.COLUMNS)} FROM score_events"
