@@ -58,12 +58,20 @@ existing_path = click.Path(exists=True, path_type=Path)
 
 @click.group(cls=PanelGroup, invoke_without_command=True)
 @click.version_option(__version__, prog_name="panel-tui")
+@click.option(
+    "--lang",
+    type=click.Choice(["id", "en"]),
+    help="Language: id (Bahasa Indonesia) or en; default PANEL_TUI_LANG, then the locale.",
+)
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, lang: str | None) -> None:
     """Score Paritrana Award interview panels offline; merge, verify and tally the results.
 
     With no command, opens the scoring app on the built-in demo round.
     """
+    from panel_tui.i18n import resolve_language, set_language
+
+    set_language(resolve_language(lang))
     if ctx.invoked_subcommand is None:
         from panel_tui.tui.launch import run_scoring
 
