@@ -6,6 +6,7 @@ it found, each naming file, line (or cell) and field.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -28,7 +29,7 @@ from panel_tui.model import (
 )
 from panel_tui.numbers import NumberError, looks_numeric, parse_number
 from panel_tui.problems import PanelError, Problem
-from panel_tui.tables import Cell, Row, find_table, read_table
+from panel_tui.tables import Cell, Row, find_table, looks_utf16, read_table
 
 ROUND_FILE = "round.toml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -78,7 +79,11 @@ def load_round(folder: Path | str) -> LoadResult:
     nominees = _load_nominees(folder, header, problems)
     claims = _load_claims(folder, header, nominees, problems)
     has_errors = any(p.severity == "error" for p in problems)
-    round_ = None if has_errors else replace(header, nominees=tuple(nominees), claims=tuple(claims))
+    round_ = (
+        None
+        if has_errors or nominees is None
+        else replace(header, nominees=tuple(nominees), claims=tuple(claims))
+    )
     return LoadResult(round_, problems)
 
 
@@ -138,6 +143,9 @@ class _RoundToml:
         except OSError as exc:
             self.error(None, None, f"cannot read the file: {exc.strerror or exc}")
             return None
+        if looks_utf16(data):
+            self.error(1, None, "file is UTF-16: save it as UTF-8 text")
+            return None
         if b"\x00" in data:
             self.error(
                 data[: data.index(b"\x00")].count(b"\n") + 1,
@@ -151,11 +159,17 @@ class _RoundToml:
             self.error(data[: exc.start].count(b"\n") + 1, None, "not UTF-8 text")
             return None
         self.lines = text.splitlines()
+        if not text.strip():
+            self.error(1, None, "file is empty: expected [round], [[assessors]], [[categories]]")
+            return None
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             match = re.search(r"line (\d+)", str(exc))
             self.error(int(match.group(1)) if match else None, None, f"not valid TOML: {exc}")
+            return None
+        except RecursionError:
+            self.error(None, None, "not valid TOML: arrays or tables nested too deeply")
             return None
         for key in doc:
             if key not in ("round", "assessors", "categories", "rubrics"):
@@ -437,7 +451,11 @@ class _RoundToml:
         return result
 
     def _number(self, value: Any, where: tuple[str, int], name: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
             self.error(self.locate(*where, "scale"), name, f"{value!r}: expected a number")
             return 0.0
         return float(value)
@@ -455,7 +473,12 @@ class _RoundToml:
         title = self._str(item, "title", where, True, "criteria.title")
         guidance = self._str(item, "guidance", where, False, "criteria.guidance")
         weight = item.get("weight")
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
+        if (
+            isinstance(weight, bool)
+            or not isinstance(weight, (int, float))
+            or not math.isfinite(weight)
+            or weight <= 0
+        ):
             self.error(
                 self.locate(*where, "weight"),
                 "criteria.weight",
@@ -518,17 +541,18 @@ def _pos(row: Row, column: str) -> int | str:
     return row.line
 
 
-def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list[Nominee]:
+def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list[Nominee] | None:
+    """The nominees; None when the file is missing or unreadable (its problems say why)."""
     path = find_table(folder, "nominees", problems)
     if path is None:
         if not any(p.file.startswith("nominees.") for p in problems):
             problems.append(
                 Problem("nominees.csv", None, None, "nominees.csv (or nominees.xlsx) is missing")
             )
-        return []
+        return None
     table = read_table(path, ("id", "name", "category"), NOMINEE_COLUMNS, problems)
     if table is None:
-        return []
+        return None
     name = table.file
     categories = {c.id for c in round_.categories}
     seen: dict[str, int | str] = {}
@@ -617,8 +641,10 @@ def _number(cell: Cell, number_format: NumberFormat, error: Any) -> float | None
 
 
 def _load_claims(
-    folder: Path, round_: Round, nominees: list[Nominee], problems: list[Problem]
+    folder: Path, round_: Round, nominees: list[Nominee] | None, problems: list[Problem]
 ) -> list[Claim]:
+    """The claims; with `nominees` None (unreadable) their nominee ids go unchecked, so one
+    broken nominees file does not bury its own error under one error per claim."""
     path = find_table(folder, "claims", problems)
     if path is None:
         return []
@@ -626,7 +652,7 @@ def _load_claims(
     if table is None:
         return []
     name = table.file
-    known = {n.id for n in nominees}
+    known = None if nominees is None else {n.id for n in nominees}
     fmt = round_.number_format
     seen: dict[tuple[str, str], int | str] = {}
     claims: list[Claim] = []
@@ -640,7 +666,7 @@ def _load_claims(
         nominee = row.text("nominee")
         if not nominee:
             error("nominee", "required, empty")
-        elif nominee not in known:
+        elif known is not None and nominee not in known:
             error("nominee", f"unknown nominee {nominee!r} (not in the nominees file)")
         key = row.text("key")
         if not key:

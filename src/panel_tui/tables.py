@@ -89,8 +89,19 @@ def read_table(
 Grid = list[tuple[int | str, list[Cell]]]
 
 
-def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
+def looks_utf16(data: bytes) -> bool:
+    """A UTF-16 BOM, or text whose every other byte is NUL (UTF-16 saved without a BOM)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[:200]
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return even.count(0) > 0.9 * len(even) or odd.count(0) > 0.9 * len(odd)
+
+
+def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
+    if looks_utf16(data):
         problems.append(
             Problem(name, 1, None, "file is UTF-16: save it as 'CSV UTF-8 (comma delimited)'")
         )
@@ -244,10 +255,16 @@ def _to_table(
             problems.append(Problem(name, _pos(cell, header_line), column, "column appears twice"))
             ok = False
         columns.append(column)
-    for column in columns:
+    for column, cell in zip(columns, header_cells, strict=True):
         if column and column not in known:
             problems.append(
-                Problem(name, header_line, column, "unknown column, ignored", severity="warning")
+                Problem(
+                    name,
+                    _pos(cell, header_line),
+                    column,
+                    "unknown column, ignored",
+                    severity="warning",
+                )
             )
     missing = [c for c in required if c not in columns]
     for column in missing:
