@@ -1,0 +1,433 @@
+"""The benchmark: panel-tui against the best baseline for each job, measured in the same run.
+
+    python bench/run.py                  # national scale (~ a few minutes), appends to results.md
+    python bench/run.py --quick          # small sizes, well under a minute
+    python bench/run.py --quick --no-record   # what CI runs: a smoke test, nothing written
+    python bench/run.py --only check,score    # some scenarios
+
+Prints, per scenario, panel-tui's figure, the baseline's, the ratio and the target. It never
+fails because a target is missed: it exits non-zero only when the benchmark itself breaks.
+Generated data is kept under bench/out/ (git-ignored) and reused by the next run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from common import BENCH, ROOT, Data, Result, median, percentile, table, timed
+from generate import Spec
+
+
+@dataclass(frozen=True)
+class Sizes:
+    label: str
+    app: Spec  # the round the scoring app opens (cold start, memory, next nominee, one score)
+    app_small: Spec  # a second size point for cold start
+    check: tuple[Spec, ...]  # round packages for `check`, smallest first
+    xlsx: Spec
+    merge_round: Spec
+    merge_files: tuple[int, ...]  # how many assessor files to merge, smallest first
+    cold_runs: int
+    score_samples: int
+    switches: int
+    repeats: int
+
+
+FULL = Sizes(
+    label="full",
+    app=Spec(nominees=500, criteria=10, claims=60, assessors=15),
+    app_small=Spec(nominees=50, criteria=10, claims=60, assessors=15),
+    check=(
+        Spec(nominees=1000, criteria=10, claims=10, assessors=15),
+        Spec(nominees=5000, criteria=10, claims=10, assessors=15),
+    ),
+    xlsx=Spec(nominees=5000, criteria=10, claims=10, assessors=15),
+    merge_round=Spec(nominees=500, criteria=10, claims=60, assessors=40),
+    merge_files=(10, 40),
+    cold_runs=7,
+    score_samples=300,
+    switches=40,
+    repeats=3,
+)
+QUICK = Sizes(
+    label="quick",
+    app=Spec(nominees=40, criteria=10, claims=20, assessors=5),
+    app_small=Spec(nominees=10, criteria=10, claims=20, assessors=5),
+    check=(
+        Spec(nominees=200, criteria=10, claims=10, assessors=5),
+        Spec(nominees=1000, criteria=10, claims=10, assessors=5),
+    ),
+    xlsx=Spec(nominees=200, criteria=10, claims=10, assessors=5),
+    merge_round=Spec(nominees=40, criteria=10, claims=10, assessors=6),
+    merge_files=(2, 6),
+    cold_runs=2,
+    score_samples=30,
+    switches=8,
+    repeats=1,
+)
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+# --- check ------------------------------------------------------------------------------
+
+
+def read_with_csv_module(folder: Path) -> int:
+    """The baseline: every row of the package's CSV files, read by the csv module."""
+    rows = 0
+    for name in ("nominees.csv", "claims.csv"):
+        path = folder / name
+        if path.exists():
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                rows += len(list(csv.reader(handle)))
+    return rows
+
+
+def scenario_check(data: Data, sizes: Sizes) -> list[Result]:
+    from panel_tui.loader import load_round
+
+    def load(folder: Path) -> None:
+        result = load_round(folder)
+        if result.round is None:
+            raise RuntimeError(f"generated package refused: {result.errors[:3]}")
+
+    results = []
+    csv_baseline: dict[int, float] = {}
+    for spec in sizes.check:
+        folder = data.round(spec)
+        load(folder)  # warm the OS cache and the imports
+        read_with_csv_module(folder)
+        project, baseline = [], []
+        for _ in range(sizes.repeats):
+            baseline.append(timed(lambda folder=folder: read_with_csv_module(folder)))
+            project.append(timed(lambda folder=folder: load(folder)))
+        csv_baseline[spec.nominees] = median(baseline)
+        results.append(
+            Result(
+                "check (CSV)",
+                f"{_n(spec.nominees)} nominees, {_n(spec.nominees * spec.claims)} claims",
+                median(project),
+                median(baseline),
+                "s",
+                max_ratio=5 if spec == sizes.check[-1] else None,
+                note="`load_round`, what `panel-tui check` runs; baseline: csv.reader",
+            )
+        )
+    spec = sizes.xlsx
+    folder = data.round(spec, xlsx=True)
+    load(folder)
+    baseline_folder = data.round(spec)
+    runs = [timed(lambda: load(folder)) for _ in range(max(1, sizes.repeats - 1))]
+    base = csv_baseline.get(spec.nominees) or median(
+        [timed(lambda: read_with_csv_module(baseline_folder)) for _ in range(sizes.repeats)]
+    )
+    results.append(
+        Result(
+            "check (XLSX)",
+            f"{_n(spec.nominees)} nominees, {_n(spec.nominees * spec.claims)} claims",
+            median(runs),
+            base,
+            "s",
+            note="same package as .xlsx (openpyxl, read-only); baseline: csv.reader on the CSV",
+        )
+    )
+    return results
+
+
+# --- one score saved durably ------------------------------------------------------------
+
+
+def _raw_connection(path: Path) -> sqlite3.Connection:
+    """The baseline's connection: plain sqlite3 with the pragmas panel-tui uses."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def scenario_score(data: Data, sizes: Sizes) -> list[Result]:
+    from panel_tui.store import Store
+
+    spec = sizes.app
+    source = data.dbs(spec, 1)[0]
+    work = data.scratch("score")
+    project_db = work / "project.db"
+    baseline_db = work / "baseline.db"
+    shutil.copy(source, project_db)
+    shutil.copy(source, baseline_db)
+    low, high, step = spec.bounds
+    store = Store.open(project_db)
+    round_ = store.round
+    cells = [(n.id, c.id) for n in round_.nominees[:20] for c in round_.rubric_for(n).criteria]
+    raw = _raw_connection(baseline_db)
+    insert = (
+        "INSERT INTO score_events (origin, seq, assessor, kind, nominee, criterion, value, note,"
+        " reason, at, prev_hash, hash) VALUES (?, ?, ?, 'score', ?, ?, ?, NULL, NULL, ?, ?, ?)"
+    )
+    project: list[float] = []
+    baseline: list[float] = []
+    warmup = 5
+    try:
+        for i in range(sizes.score_samples + warmup):
+            nominee, criterion = cells[i % len(cells)]
+            value = low + step * (i % (round((high - low) / step) + 1))
+            row = (
+                "bench",
+                i + 1,
+                "a1",
+                nominee,
+                criterion,
+                value,
+                "2026-01-01T00:00:00.000Z",
+                "0" * 64,
+                "f" * 64,
+            )
+            start = time.perf_counter()
+            raw.execute("BEGIN IMMEDIATE")
+            raw.execute(insert, row)
+            raw.execute("COMMIT")
+            raw_time = time.perf_counter() - start
+            start = time.perf_counter()
+            store.record_score(nominee, criterion, value)
+            project_time = time.perf_counter() - start
+            if i >= warmup:
+                baseline.append(raw_time)
+                project.append(project_time)
+    finally:
+        store.close()
+        raw.close()
+    size = f"{_n(spec.nominees)} nominees, {_n(spec.nominees * spec.criteria)} events before"
+    return [
+        Result(
+            "one score saved durably (median)",
+            size,
+            median(project) * 1000,
+            median(baseline) * 1000,
+            "ms",
+            max_ratio=1.5,
+            note=f"`Store.record_score`, {len(project)} saves; baseline: INSERT + COMMIT, "
+            "WAL, synchronous=FULL",
+        ),
+        Result(
+            "one score saved durably (p99)",
+            size,
+            percentile(project, 99) * 1000,
+            percentile(baseline, 99) * 1000,
+            "ms",
+            note="reported",
+        ),
+    ]
+
+
+# --- the scoring app: cold start, memory ---------------------------------------------
+
+
+def app_available() -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("panel_tui.tui.app") is not None
+    except ImportError:
+        return False
+
+
+def probe(mode: str, *args: str) -> tuple[float, float]:
+    """(seconds from spawn to first paint, peak RSS in MB) of one fresh process."""
+    env = {**os.environ, "PANEL_TUI_DATA_DIR": str(BENCH / "out" / "app-data")}
+    env.pop("TEXTUAL", None)
+    start = time.time()
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "apps" / "probe.py"), mode, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"probe {mode} failed ({done.returncode}): {done.stderr[-2000:]}")
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return report["ready"] - start, report["maxrss_kb"] / 1024
+
+
+def scenario_cold(data: Data, sizes: Sizes) -> list[Result]:
+    results = []
+    if not app_available():
+        return [
+            Result("cold start to first screen", "", None, None, "s", 1.5, note="app not landed"),
+            Result("peak memory", "", None, None, "MB", 2, note="app not landed"),
+        ]
+    probe("minimal")  # compile the bytecode caches once
+    for spec in (sizes.app_small, sizes.app):
+        db = data.dbs(spec, 1)[0]
+        work = data.scratch(f"cold-{spec.nominees}")
+        target = work / "a1.db"
+        shutil.copy(db, target)
+        probe("scoring", str(target), "a1")
+        starts: list[float] = []
+        base_starts: list[float] = []
+        memory: list[float] = []
+        base_memory: list[float] = []
+        for _ in range(sizes.cold_runs):
+            seconds, mb = probe("minimal")
+            base_starts.append(seconds)
+            base_memory.append(mb)
+            seconds, mb = probe("scoring", str(target), "a1")
+            starts.append(seconds)
+            memory.append(mb)
+        size = f"{_n(spec.nominees)} nominees, {_n(spec.nominees * spec.claims)} claims"
+        main = spec == sizes.app
+        results.append(
+            Result(
+                "cold start to first screen",
+                size,
+                median(starts),
+                median(base_starts),
+                "s",
+                max_ratio=1.5 if main else None,
+                note=f"`panel-tui score DB`, headless, median of {len(starts)}; "
+                "baseline: an App with one Static",
+            )
+        )
+        results.append(
+            Result(
+                "peak memory (max RSS)",
+                size,
+                max(memory),
+                max(base_memory),
+                "MB",
+                max_ratio=2 if main else None,
+                note="baseline: the same minimal App",
+            )
+        )
+    return results
+
+
+# --- the runner ---------------------------------------------------------------------------
+
+SCENARIOS: dict[str, Callable[[Data, Sizes], list[Result]]] = {
+    "cold": scenario_cold,
+    "score": scenario_score,
+    "check": scenario_check,
+}
+
+
+def machine() -> str:
+    memory = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GB"
+    except OSError:
+        pass
+    try:
+        import textual
+
+        textual_version = textual.__version__
+    except (ImportError, AttributeError):
+        textual_version = "?"
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return (
+        f"{os.cpu_count()} cores, {memory} memory, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"Textual {textual_version}, commit {commit or '?'}"
+    )
+
+
+def record(results: list[Result], sizes: Sizes, elapsed: float, note: str) -> Path:
+    path = BENCH / "results.md"
+    if not path.exists():
+        path.write_text(
+            "# Benchmark results\n\nAppended by `python bench/run.py` (newest last).\n",
+            encoding="utf-8",
+        )
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    block = [
+        "",
+        f"## {stamp} ({sizes.label})",
+        "",
+        f"Machine: {machine()}. Run took {elapsed:.0f} s.",
+        "",
+        table(results),
+        "",
+    ]
+    if note:
+        block += [f"Notes: {note}", ""]
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\n".join(block))
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (a smoke test)")
+    parser.add_argument("--no-record", action="store_true", help="do not append to results.md")
+    parser.add_argument(
+        "--only", default="", help=f"comma-separated scenarios: {', '.join(SCENARIOS)}"
+    )
+    parser.add_argument("--note", default="", help="a note recorded with the results")
+    parser.add_argument(
+        "--data", type=Path, default=BENCH / "out", help="where generated data is kept"
+    )
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()] or list(SCENARIOS)
+    unknown = [s for s in chosen if s not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(SCENARIOS)}")
+    data = Data(args.data)
+    results: list[Result] = []
+    broken = []
+    began = time.perf_counter()
+    for name in chosen:
+        start = time.perf_counter()
+        print(f"-- {name} ...", file=sys.stderr, flush=True)
+        try:
+            found = SCENARIOS[name](data, sizes)
+        except Exception:
+            traceback.print_exc()
+            broken.append(name)
+            continue
+        results.extend(found)
+        print(table(found), file=sys.stderr)
+        print(f"   ({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
+    elapsed = time.perf_counter() - began
+    print()
+    print(f"panel-tui benchmark ({sizes.label}), {machine()}")
+    print()
+    print(table(results))
+    print(f"\n{elapsed:.1f} s")
+    if broken:
+        print(f"\nbroken: {', '.join(broken)}", file=sys.stderr)
+        return 1
+    if not args.no_record:
+        print(f"recorded in {record(results, sizes, elapsed, args.note)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
