@@ -11,7 +11,7 @@ from panel_tui.chain import EVENT_KINDS, Event, event_hash, genesis_hash
 from panel_tui.model import Round
 from panel_tui.problems import PanelError
 from panel_tui.snapshot import round_fingerprint, round_from_dict, rubric_fingerprint
-from panel_tui.store import Store, check_header
+from panel_tui.store import Store, _write_snapshot, apply_migrations, check_header, transaction
 
 # A receipt's chain head may be written down shortened; this many hex digits still leave a
 # forger no practical way to hit it.
@@ -83,7 +83,12 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
         report.problems.append(
             "the rubric does not match its fingerprint: edited outside panel-tui"
         )
-    _verify_tables(conn, round_, report)
+    reference = _reference_database(round_)
+    try:
+        _verify_schema(conn, reference, report)
+        _verify_tables(conn, reference, report)
+    finally:
+        reference.close()
     chains = _verify_chains(store, round_, round_fp, rubric_fp, report)
     report.chains = chains
     if store.kind == "assessor":
@@ -91,6 +96,12 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
         if foreign:
             report.problems.append(
                 f"an assessor database holds {len(foreign)} chain(s) of other origins"
+            )
+        others = sorted({c.assessor for c in chains if c.assessor != store.assessor_id})
+        if others:
+            report.problems.append(
+                f"the database says it belongs to assessor {store.assessor_id}, but its audit "
+                f"chain is of {', '.join(others)}: edited outside panel-tui"
             )
     if expect_heads:
         known = {c.head for c in chains}
@@ -108,19 +119,64 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
                 )
 
 
-def _verify_tables(conn: sqlite3.Connection, round_: Round, report: VerifyReport) -> None:
+# The tables holding the round: their rows must be exactly what panel-tui writes for the
+# snapshot, so spreadsheets and Datasette (which read the tables) see what the app shows.
+ROUND_TABLES = ("round", "assessors", "rubrics", "categories", "criteria", "nominees", "claims")
+
+
+def _reference_database(round_: Round) -> sqlite3.Connection:
+    """An in-memory database as panel-tui would create it for `round_` (no events)."""
+    reference = sqlite3.connect(":memory:", isolation_level=None)
+    apply_migrations(reference)
+    with transaction(reference):
+        _write_snapshot(reference, round_)
+    return reference
+
+
+def _schema(conn: sqlite3.Connection) -> dict[tuple[str, str], str | None]:
+    return {
+        (kind, name): sql
+        for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_master")
+    }
+
+
+def _verify_schema(
+    conn: sqlite3.Connection, reference: sqlite3.Connection, report: VerifyReport
+) -> None:
+    """Views and triggers decide what other tools read and what a write does: no changes."""
+    if (
+        conn.execute("PRAGMA user_version").fetchone()
+        != reference.execute("PRAGMA user_version").fetchone()
+    ):
+        return  # an older schema, opened read-only: compared after its migration
+    have, want = _schema(conn), _schema(reference)
+    for key, sql in sorted(want.items()):
+        if key not in have:
+            report.problems.append(f"the {key[0]} {key[1]} is missing: edited outside panel-tui")
+        elif have[key] != sql:
+            report.problems.append(f"the {key[0]} {key[1]} was redefined outside panel-tui")
+    for kind, name in sorted(set(have) - set(want)):
+        if kind in ("trigger", "view"):
+            report.problems.append(f"an unknown {kind} {name} was added outside panel-tui")
+
+
+def _verify_tables(
+    conn: sqlite3.Connection, reference: sqlite3.Connection, report: VerifyReport
+) -> None:
     """The relational copy must say what the snapshot says (other tools read it)."""
-    weights = {(r, c): w for r, c, w in conn.execute("SELECT rubric, id, weight FROM criteria")}
-    expected = {(r.id, c.id): c.weight for r in round_.rubrics for c in r.criteria}
-    if weights != expected:
-        report.problems.append(
-            "the criteria table differs from the round snapshot: edited outside panel-tui"
-        )
-    nominees = dict(conn.execute("SELECT id, category FROM nominees").fetchall())
-    if nominees != {n.id: n.category for n in round_.nominees}:
-        report.problems.append(
-            "the nominees table differs from the round snapshot: edited outside panel-tui"
-        )
+    for table in ROUND_TABLES:
+        try:
+            have = sorted(map(repr, conn.execute(f'SELECT * FROM "{table}"')))
+        except sqlite3.OperationalError as exc:
+            report.problems.append(f"the {table} table is unreadable: {exc}")
+            continue
+        want = sorted(map(repr, reference.execute(f'SELECT * FROM "{table}"')))
+        if have != want:
+            changed = len(set(have) ^ set(want))
+            report.problems.append(
+                f"the {table} table differs from the round snapshot ({changed} row(s)): "
+                "edited outside panel-tui or damaged"
+            )
 
 
 def _verify_chains(

@@ -1,0 +1,74 @@
+"""Issue 5.4: a file edited outside panel-tui is detected by verify (and refused by merge).
+
+Edits a forger can make with plain SQL are each detected by `verify` on their own. Edits that
+leave a self-consistent chain (dropping the newest events, or recomputing every hash) are
+caught when the chain head from the hand-over receipt is given with `--head`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from panel_tui.store import Store
+from panel_tui.verify import verify_database
+
+from .conftest import copy_db, record_figure, run_cli
+from .tamper import RECEIPT_ONLY, TAMPERS
+
+
+@pytest.fixture(scope="module")
+def original(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    from .conftest import make_db
+
+    folder = tmp_path_factory.mktemp("tamper")
+    db = make_db(folder / "a1.db", "a1", scores=30, seed=4)
+    with Store.open(db) as store:
+        ((_, _, _, head),) = store.chain_heads()
+    clean = copy_db(db, folder / "clean.db")
+    return clean, head
+
+
+def tampered(original: tuple[Path, str], tmp_path: Path, name: str) -> Path:
+    target = tmp_path / f"{name}.db"
+    shutil.copyfile(original[0], target)
+    (TAMPERS | RECEIPT_ONLY)[name](target)
+    return target
+
+
+def test_untouched_copy_verifies_with_its_head(original: tuple[Path, str]) -> None:
+    result = run_cli("verify", original[0], "--head", original[1])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("name", sorted(TAMPERS))
+def test_plain_sql_edit_is_detected(original: tuple[Path, str], tmp_path: Path, name: str) -> None:
+    target = tampered(original, tmp_path, name)
+    report = verify_database(target)
+    assert not report.ok, f"{name} went unnoticed"
+    result = run_cli("verify", target)
+    assert result.exit_code == 1
+    assert "problem:" in result.output
+    record_figure(f"tamper.{name}", report.problems[0])
+
+
+@pytest.mark.parametrize("name", sorted(RECEIPT_ONLY))
+def test_self_consistent_rewrite_is_caught_by_the_receipt_head(
+    original: tuple[Path, str], tmp_path: Path, name: str
+) -> None:
+    target = tampered(original, tmp_path, name)
+    # Without the receipt the rewritten file is self-consistent: that is the documented limit.
+    assert verify_database(target).ok
+    for head in (original[1], original[1][:16]):
+        result = run_cli("verify", target, "--head", head)
+        assert result.exit_code == 1, result.output
+        assert "receipt head" in result.output
+
+
+def test_short_or_garbage_head_is_refused(original: tuple[Path, str]) -> None:
+    short = run_cli("verify", original[0], "--head", original[1][:8])
+    assert short.exit_code == 1 and "too short" in short.output
+    wrong = run_cli("verify", original[0], "--head", "f" * 64)
+    assert wrong.exit_code == 1 and "receipt head" in wrong.output
