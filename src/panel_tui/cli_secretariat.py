@@ -1,1 +1,167 @@
 """Secretariat commands: handover, merge, tally (registered on the main group)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from panel_tui.cli import cli, existing_path
+from panel_tui.i18n import _
+
+TALLY_FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
+SUFFIX_FORMATS = {
+    ".json": "json",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "table",
+}
+
+
+@cli.command()
+@click.argument("db_path", metavar="DB", type=existing_path)
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Where to write the copy (a file, or a folder such as the USB stick).",
+)
+@click.option("--replace", is_flag=True, help="Overwrite an existing copy at --to.")
+def handover(db_path: Path, target: Path, replace: bool) -> None:
+    """Write a safe, self-contained copy for the USB stick and print its receipt."""
+    from panel_tui.handover import handover as do_handover
+    from panel_tui.handover import receipt_lines
+
+    receipt = do_handover(db_path, target, replace=replace)
+    for line in receipt_lines(receipt):
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("out", metavar="OUT", type=click.Path(path_type=Path))
+@click.argument("inputs", metavar="DB...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--head",
+    "heads",
+    multiple=True,
+    help="A chain head from a hand-over receipt (repeatable); every chain of every input "
+    "must contain one of them.",
+)
+def merge(out: Path, inputs: tuple[Path, ...], heads: tuple[str, ...]) -> None:
+    """Merge assessor (or merged) databases into OUT; idempotent; atomic per input."""
+    from panel_tui.merge import InputReport
+    from panel_tui.merge import merge as do_merge
+
+    def show(report: InputReport) -> None:
+        if report.status == "refused":
+            click.echo(_("{path}: refused").format(path=report.path))
+            for problem in report.problems:
+                click.echo(f"  {problem}")
+            for conflict in report.conflicts:
+                click.echo(f"  - {conflict.describe()}")
+            return
+        state = _("merged") if report.status == "merged" else _("already there, nothing new")
+        click.echo(
+            _("{path}: {state}: {added} event(s) added, {known} already there").format(
+                path=report.path, state=state, added=report.added, known=report.known
+            )
+        )
+        for chain in report.chains:
+            click.echo(
+                "  "
+                + _(
+                    "chain {origin} assessor {assessor}: +{added} (had {known}), length {length}, "
+                    "head {head}"
+                ).format(
+                    origin=chain.origin[:12],
+                    assessor=chain.assessor,
+                    added=chain.added,
+                    known=chain.known,
+                    length=chain.length,
+                    head=chain.head[:16],
+                )
+            )
+
+    result = do_merge(out, list(inputs), heads, progress=show)
+    for head in result.unmatched_heads:
+        click.echo(_("receipt head {head} is in none of the files merged").format(head=head))
+    merged = sum(1 for r in result.inputs if r.status == "merged")
+    unchanged = sum(1 for r in result.inputs if r.status == "unchanged")
+    refused = sum(1 for r in result.inputs if r.status == "refused")
+    click.echo(
+        _("{out}: {merged} merged, {unchanged} unchanged, {refused} refused").format(
+            out=out, merged=merged, unchanged=unchanged, refused=refused
+        )
+    )
+    if not result.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("db_path", metavar="DB", type=existing_path)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(TALLY_FORMATS),
+    default=None,
+    help="Output format (default: table, or from the --out suffix).",
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Write to this file instead of the screen."
+)
+@click.option("--tui", is_flag=True, help="Open the secretariat screen instead.")
+def tally(db_path: Path, fmt: str | None, out: Path | None, tui: bool) -> None:
+    """Results per category (ranking, totals, criterion means, who advances)."""
+    if tui:
+        from panel_tui.tui.secretariat import run_secretariat
+
+        sys.exit(run_secretariat(db_path))
+    from panel_tui.tally import tally_database
+
+    if fmt is None:
+        fmt = SUFFIX_FORMATS.get(out.suffix.lower(), "table") if out else "table"
+    if fmt == "xlsx" and out is None:
+        raise click.UsageError(_("--format xlsx needs --out FILE.xlsx"))
+    result = tally_database(db_path)
+    write_result(result, fmt, out)
+    if out is not None:
+        click.echo(_("wrote {out}").format(out=out), err=True)
+
+
+def write_result(result: object, fmt: str, out: Path | None) -> None:
+    """Render `result` (a TallyResult) as `fmt` to `out`, or to stdout."""
+    import io
+
+    from panel_tui import export, report
+    from panel_tui.store import now_utc
+    from panel_tui.tally import TallyResult
+
+    assert isinstance(result, TallyResult)
+    if fmt == "xlsx":
+        assert out is not None
+        export.write_xlsx(result, out)
+        return
+    if fmt == "table":
+        buffer = io.StringIO() if out is not None else None
+        export.print_table(result, file=buffer)
+        if out is not None and buffer is not None:
+            export.write_text(out, buffer.getvalue())
+        return
+    if fmt == "json":
+        text = export.render_json(result)
+    elif fmt == "csv":
+        text = export.render_csv(result)
+    elif fmt == "md":
+        text = report.render_markdown(result, now_utc())
+    else:
+        text = report.render_html(result, now_utc())
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        export.write_text(out, text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")

@@ -1,0 +1,249 @@
+"""Writing a tally for other tools: JSON, CSV, XLSX, and the terminal table.
+
+Text cells that a spreadsheet would take for a formula (starting with = + - @, a tab or a
+carriage return) get a leading apostrophe; numbers stay numbers. Files are written under a
+temporary name and renamed, so a failed export leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from panel_tui.i18n import _
+from panel_tui.problems import PanelError
+from panel_tui.tally import TallyResult
+
+FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value safe for a spreadsheet: formula-looking text gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_atomic(out: Path, write: Callable[[Path], None]) -> None:
+    """Call write(tmp) for a temporary file beside `out`, then rename it to `out`."""
+    if not out.parent.is_dir():
+        raise PanelError(_("{folder}: no such folder").format(folder=out.parent))
+    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise PanelError(
+            _("{out}: cannot write: {error}").format(out=out, error=exc.strerror or exc)
+        ) from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_text(out: Path, text: str, encoding: str = "utf-8") -> None:
+    write_atomic(out, lambda tmp: tmp.write_text(text, encoding=encoding, newline=""))
+
+
+# --- JSON -------------------------------------------------------------------------------
+
+
+def render_json(result: TallyResult) -> str:
+    return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+# --- rows shared by CSV and XLSX --------------------------------------------------------
+
+
+def criterion_columns(result: TallyResult) -> list[str]:
+    """Every criterion id of the round's categories, in rubric order, once."""
+    seen: dict[str, None] = {}
+    for cat in result.categories:
+        for criterion in cat.rubric.criteria:
+            seen.setdefault(criterion.id, None)
+    return list(seen)
+
+
+def result_header(result: TallyResult) -> list[str]:
+    return [
+        "category",
+        "rank",
+        "nominee",
+        "name",
+        "total",
+        "complete",
+        "assessors",
+        "advances",
+        *criterion_columns(result),
+        "lacks",
+    ]
+
+
+def result_rows(result: TallyResult) -> Iterator[list[Any]]:
+    columns = criterion_columns(result)
+    for cat in result.categories:
+        for r in cat.results:
+            yield [
+                cat.category.id,
+                r.rank,
+                r.nominee.id,
+                r.nominee.name,
+                r.total,
+                r.complete,
+                len(r.counted),
+                r.advances,
+                *(r.means.get(c) for c in columns),
+                "; ".join(r.lacks()) if not r.complete else "",
+            ]
+
+
+def score_rows(result: TallyResult) -> Iterator[list[Any]]:
+    """The per-assessor matrix in long form: one row per (nominee, assessor, criterion)."""
+    for cat in result.categories:
+        for r in cat.results:
+            for assessor in result.panel:
+                recused = assessor.id in r.recused
+                for criterion in cat.rubric.criteria:
+                    value = r.scores.get(assessor.id, {}).get(criterion.id)
+                    yield [
+                        cat.category.id,
+                        r.nominee.id,
+                        r.nominee.name,
+                        assessor.id,
+                        criterion.id,
+                        value,
+                        "recused" if recused else ("missing" if value is None else "counted"),
+                    ]
+
+
+SCORE_HEADER = ["category", "nominee", "name", "assessor", "criterion", "score", "status"]
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise(value)
+
+
+def render_csv(result: TallyResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result_header(result))
+    for row in result_rows(result):
+        writer.writerow([_csv_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+# --- XLSX -------------------------------------------------------------------------------
+
+
+def write_xlsx(result: TallyResult, out: Path) -> None:
+    from panel_tui.report import round_details
+
+    def write(tmp: Path) -> None:
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(_("Results"))
+        sheet.append(result_header(result))
+        for row in result_rows(result):
+            sheet.append([neutralise(v) for v in row])
+        scores = book.create_sheet(_("Scores"))
+        scores.append(SCORE_HEADER)
+        for row in score_rows(result):
+            scores.append([neutralise(v) for v in row])
+        method = book.create_sheet(_("Method"))
+        for label, value in round_details(result):
+            method.append([neutralise(label), neutralise(value)])
+        method.append([])
+        for rule in result.rules():
+            method.append([neutralise(rule)])
+        book.save(tmp)
+
+    write_atomic(out, write)
+
+
+# --- the terminal table -----------------------------------------------------------------
+
+
+def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
+    """Rich tables per category; user text is never read as markup."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from panel_tui.model import format_score
+
+    console = Console(file=file, highlight=False, soft_wrap=False)
+    round_ = result.round
+    console.print(Text(f"{round_.title} ({round_.id})", style="bold"))
+    if result.assessor:
+        console.print(
+            Text(
+                _("assessor {assessor}'s own database: a preview, only their scores count").format(
+                    assessor=result.assessor
+                ),
+                style="yellow",
+            )
+        )
+    for cat in result.categories:
+        table = Table(
+            title=Text(f"{cat.category.title} ({cat.category.id})"),
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+        )
+        table.add_column("#", justify="right")
+        table.add_column(_("nominee"))
+        table.add_column(_("name"), overflow="fold", ratio=1)
+        table.add_column(_("total"), justify="right")
+        for criterion in cat.rubric.criteria:
+            table.add_column(
+                Text(f"{criterion.id} ({format_score(criterion.weight)})"), justify="right"
+            )
+        table.add_column("n", justify="right")
+        table.add_column(_("status"))
+        for r in cat.results:
+            if r.advances:
+                status = Text(_("advances"), style="bold green")
+            elif r.complete:
+                status = Text(_("complete"))
+            else:
+                status = Text(_("incomplete"), style="yellow")
+            table.add_row(
+                str(r.rank),
+                Text(r.nominee.id),
+                Text(r.nominee.name),
+                "" if r.total is None else f"{r.total:.2f}",
+                *(
+                    "" if r.means[c.id] is None else f"{r.means[c.id]:g}"
+                    for c in cat.rubric.criteria
+                ),
+                str(len(r.counted)),
+                status,
+            )
+        console.print(table)
+        for r in cat.results:
+            if not r.complete:
+                console.print(
+                    Text(
+                        _("incomplete: {nominee}: {lacks}").format(
+                            nominee=r.nominee.id, lacks="; ".join(r.lacks())
+                        )
+                    )
+                )
+    console.print(Text(_("Method: {method}").format(method=result.method), style="bold"))
+    for rule in result.rules():
+        console.print(Text(f"- {rule}"))

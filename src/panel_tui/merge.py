@@ -1,0 +1,604 @@
+"""Merging assessor (and already merged) databases into the secretariat's file.
+
+One audit chain per `origin` (one assessor database). For every input, in order:
+
+1. the input is verified (SQLite integrity, round snapshot, every chain) and, when receipt
+   heads are given, each of its chains must contain one of them;
+2. its round and rubric fingerprints must equal OUT's;
+3. each chain is compared with OUT: the same origin must extend OUT's chain (identical
+   hashes on the common part; then only the new events are appended) or it is a conflict
+   (one database copied and scored on two laptops); a new origin is taken in whole;
+4. two chains of the same assessor must not disagree on the current value of any cell
+   (a score of a nominee on a criterion, or a recusal): disagreements are reported cell by
+   cell and the input is refused; nothing is settled by clocks;
+5. the `imports` ledger gets one row per chain taken in.
+
+Every input is one transaction: all of it or nothing. OUT is created from the first accepted
+input's round snapshot under a temporary name and renamed into place, so a refused first
+input leaves no OUT behind. Merging the same file again writes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from panel_tui.i18n import _
+from panel_tui.problems import PanelError
+
+MIN_HEAD_PREFIX = 16
+
+# Columns copied between databases, in table order.
+_EVENT_COLUMNS = (
+    "origin, seq, assessor, kind, nominee, criterion, value, note, reason, at, prev_hash, hash"
+)
+
+
+@dataclass(frozen=True)
+class ChainResult:
+    origin: str
+    assessor: str
+    added: int
+    known: int
+    length: int
+    head: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One cell on which two chains of the same assessor disagree."""
+
+    assessor: str
+    nominee: str
+    criterion: str | None  # None: the recusal of the nominee
+    value: str  # as in the input ("4", "cleared", "recused", "not recused")
+    other_value: str  # as already in OUT
+    origin: str
+    other_origin: str
+    other_file: str
+
+    def describe(self) -> str:
+        what = self.criterion if self.criterion is not None else _("recusal")
+        return _(
+            "assessor {assessor}, {nominee} / {what}: {value} in this file (chain {origin}) but "
+            "{other} already merged (chain {other_origin}, from {file})"
+        ).format(
+            assessor=self.assessor,
+            nominee=self.nominee,
+            what=what,
+            value=self.value,
+            origin=self.origin[:12],
+            other=self.other_value,
+            other_origin=self.other_origin[:12],
+            file=self.other_file or _("an earlier merge"),
+        )
+
+
+@dataclass
+class InputReport:
+    path: Path
+    status: str = "refused"  # merged | unchanged | refused
+    sha256: str = ""
+    chains: list[ChainResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    @property
+    def added(self) -> int:
+        return sum(c.added for c in self.chains)
+
+    @property
+    def known(self) -> int:
+        return sum(c.known for c in self.chains)
+
+
+@dataclass
+class MergeResult:
+    out: Path
+    inputs: list[InputReport] = field(default_factory=list)
+    unmatched_heads: list[str] = field(default_factory=list)
+    created: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.unmatched_heads and all(r.status != "refused" for r in self.inputs)
+
+
+class _Refused(Exception):
+    """An input is refused: roll back its transaction."""
+
+
+def merge(
+    out: Path | str,
+    inputs: Sequence[Path | str],
+    heads: Sequence[str] = (),
+    progress: Callable[[InputReport], None] | None = None,
+) -> MergeResult:
+    """Merge `inputs` into `out` (created if missing); a report per input, never half-written.
+
+    `heads` are chain heads from hand-over receipts: when given, every chain of every input
+    must contain one of them (a head may be shortened to at least 16 hex digits).
+    """
+    out = Path(out)
+    wanted = [h.strip().lower() for h in heads if h.strip()]
+    for head in wanted:
+        if len(head) < MIN_HEAD_PREFIX or any(ch not in "0123456789abcdef" for ch in head):
+            raise PanelError(
+                _("receipt head {head!r}: give at least {n} hex digits").format(
+                    head=head, n=MIN_HEAD_PREFIX
+                )
+            )
+    if not inputs:
+        raise PanelError(_("nothing to merge: give one or more databases after OUT"))
+    result = MergeResult(out)
+    matched: set[str] = set()
+    target: _Target | None = None
+    if out.exists():
+        target = _Target.open_existing(out)
+    try:
+        for item in inputs:
+            path = Path(item)
+            report = InputReport(path)
+            result.inputs.append(report)
+            try:
+                target = _merge_one(out, target, path, report, wanted, matched)
+                if target is not None and target.pending:
+                    target.publish()
+                    result.created = True
+            except _Refused:
+                report.status = "refused"
+            if progress is not None:
+                progress(report)
+    finally:
+        if target is not None:
+            target.close()
+    result.unmatched_heads = [h for h in wanted if h not in matched]
+    return result
+
+
+# --- the target ---------------------------------------------------------------------------
+
+
+class _Target:
+    """OUT, opened with URI filenames so inputs can be attached read-only."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, pending: Path | None) -> None:
+        self.path = path
+        self.conn = conn
+        self.pending = pending  # the temporary file holding a new OUT until its first input
+        row = conn.execute("SELECT round_fingerprint, rubric_fingerprint FROM round").fetchone()
+        if row is None:
+            raise PanelError(_("{out}: holds no round: damaged").format(out=path))
+        self.fingerprints: tuple[str, str] = (row[0], row[1])
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        from panel_tui.store import BUSY_TIMEOUT_MS
+
+        conn = sqlite3.connect(
+            path.resolve().as_uri(),
+            uri=True,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    @classmethod
+    def open_existing(cls, path: Path) -> _Target:
+        from panel_tui.store import SCHEMA_VERSION, Store
+
+        # Store.open checks the header and brings an older schema up to date.
+        with Store.open(path) as store:
+            if store.kind != "merged":
+                raise PanelError(
+                    _(
+                        "{out}: is an assessor's database, not a merged file: "
+                        "merge into a new file instead"
+                    ).format(out=path)
+                )
+        try:
+            conn = cls._connect(path)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                conn.close()
+                raise PanelError(_("{out}: unexpected schema version").format(out=path))
+            return cls(path, conn, None)
+        except sqlite3.DatabaseError as exc:
+            raise PanelError(
+                _("{out}: the database is damaged or unreadable: {error}").format(
+                    out=path, error=exc
+                )
+            ) from exc
+
+    @classmethod
+    def create_pending(cls, out: Path, snapshot_source: Path) -> _Target:
+        """A new merged file under a temporary name, holding the input's round snapshot."""
+        from panel_tui.store import Store
+
+        if not out.parent.is_dir():
+            raise PanelError(_("{folder}: no such folder").format(folder=out.parent))
+        with Store.open(snapshot_source, readonly=True) as source:
+            round_ = source.round
+        tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
+        Store.create(tmp, round_, None, kind="merged").close()
+        try:
+            return cls(out, cls._connect(tmp), tmp)
+        except BaseException:
+            _remove(tmp)
+            raise
+
+    def publish(self) -> None:
+        """Rename the temporary new OUT into place (after its first accepted input)."""
+        from panel_tui.store import _fsync, _fsync_dir
+
+        assert self.pending is not None
+        tmp = self.pending
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.close()
+        if self.path.exists():
+            _remove(tmp)
+            raise PanelError(
+                _("{out}: appeared while merging; nothing was written to it").format(out=self.path)
+            )
+        _fsync(tmp)
+        os.replace(tmp, self.path)
+        _fsync_dir(self.path.parent)
+        for leftover in (Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            if leftover.exists():
+                leftover.unlink()
+        self.pending = None
+        self.conn = self._connect(self.path)
+
+    def discard(self) -> None:
+        if self.pending is not None:
+            self.conn.close()
+            _remove(self.pending)
+
+    def close(self) -> None:
+        if self.pending is not None:
+            self.discard()
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.close()
+
+
+def _remove(path: Path) -> None:
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        if leftover.exists():
+            leftover.unlink()
+
+
+# --- one input ------------------------------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _merge_one(
+    out: Path,
+    target: _Target | None,
+    path: Path,
+    report: InputReport,
+    wanted: list[str],
+    matched: set[str],
+) -> _Target | None:
+    from panel_tui.verify import verify_database
+
+    def refuse(message: str) -> None:
+        report.problems.append(message)
+        raise _Refused
+
+    if not path.is_file():
+        refuse(_("no such database file"))
+    if out.exists() and _same_path(path, out):
+        refuse(_("is the merge target itself"))
+    try:
+        report.sha256 = _sha256(path)
+    except OSError as exc:
+        refuse(_("cannot read: {error}").format(error=exc.strerror or exc))
+    verified = verify_database(path)
+    if not verified.ok:
+        report.problems.extend(verified.problems)
+        refuse(_("the file does not verify; nothing of it was merged"))
+    if wanted:
+        _match_heads(path, verified.chains, wanted, matched, refuse)
+
+    created_here = False
+    if target is None:
+        target = _Target.create_pending(out, path)
+        created_here = True
+    try:
+        _merge_into(target, path, report, verified.chains, refuse)
+    except BaseException:
+        if created_here:
+            target.discard()
+        raise
+    return target
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _match_heads(
+    path: Path,
+    chains: list,  # list[ChainSummary]
+    wanted: list[str],
+    matched: set[str],
+    refuse: Callable[[str], None],
+) -> None:
+    """Every chain of the input must contain one of the receipt heads."""
+    from panel_tui.store import connect
+
+    conn = connect(path, readonly=True)
+    try:
+        by_origin: dict[str, list[str]] = {}
+        for origin, hash_ in conn.execute("SELECT origin, hash FROM score_events"):
+            by_origin.setdefault(origin, []).append(hash_)
+    finally:
+        conn.close()
+    for chain in chains:
+        hashes = by_origin.get(chain.origin, [])
+        full = set(hashes)
+        found = False
+        for head in wanted:
+            if (len(head) == 64 and head in full) or (
+                len(head) < 64 and any(h.startswith(head) for h in hashes)
+            ):
+                matched.add(head)
+                found = True
+        if not found:
+            refuse(
+                _(
+                    "chain {origin} (assessor {assessor}) contains none of the receipt heads "
+                    "given: it is not the file handed over, or its chain was rewritten"
+                ).format(origin=chain.origin[:12], assessor=chain.assessor)
+            )
+
+
+def _merge_into(
+    target: _Target,
+    path: Path,
+    report: InputReport,
+    chains: list,  # list[ChainSummary] from the verification
+    refuse: Callable[[str], None],
+) -> None:
+    from panel_tui.store import now_utc
+
+    conn = target.conn
+    source_uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        conn.execute("ATTACH DATABASE ? AS src", (source_uri,))
+    except sqlite3.Error as exc:
+        refuse(_("cannot open: {error}").format(error=exc))
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        conn.execute("DETACH DATABASE src")
+        raise PanelError(
+            _("{out}: is busy (another merge?): {error}").format(out=target.path, error=exc)
+        ) from exc
+    try:
+        fingerprints = conn.execute(
+            "SELECT round_fingerprint, rubric_fingerprint FROM src.round"
+        ).fetchone()
+        if fingerprints is None or tuple(fingerprints) != target.fingerprints:
+            refuse(_fingerprint_message(conn, fingerprints, target.fingerprints))
+        # The file must still be what was verified a moment ago.
+        now = {
+            origin: (assessor, length, head)
+            for origin, assessor, length, head in conn.execute(
+                "SELECT origin, assessor, seq, hash FROM src.score_events e WHERE seq = "
+                "(SELECT MAX(seq) FROM src.score_events x WHERE x.origin = e.origin)"
+            )
+        }
+        if now != {c.origin: (c.assessor, c.length, c.head) for c in chains}:
+            refuse(_("the file changed while it was being merged: merge it again"))
+        known_here = {
+            origin: (assessor, length)
+            for origin, assessor, length in conn.execute(
+                "SELECT origin, MIN(assessor), MAX(seq) FROM main.score_events GROUP BY origin"
+            )
+        }
+        touched: set[str] = set()
+        for chain in chains:
+            existing = known_here.get(chain.origin)
+            if existing is None:
+                conn.execute(
+                    f"INSERT INTO main.score_events ({_EVENT_COLUMNS}) "
+                    f"SELECT {_EVENT_COLUMNS} FROM src.score_events WHERE origin = ?",
+                    (chain.origin,),
+                )
+                added, known = chain.length, 0
+            else:
+                other_assessor, length_here = existing
+                diverge = conn.execute(
+                    "SELECT MIN(s.seq) FROM src.score_events s JOIN main.score_events m"
+                    " ON m.origin = s.origin AND m.seq = s.seq"
+                    " WHERE s.origin = ? AND (s.hash != m.hash OR s.assessor != m.assessor)",
+                    (chain.origin,),
+                ).fetchone()[0]
+                if diverge is not None or other_assessor != chain.assessor:
+                    refuse(
+                        _(
+                            "conflict: chain {origin} (assessor {assessor}) differs from the one "
+                            "already merged from event {seq} on: the same database was scored "
+                            "on two laptops; nothing of this file was merged"
+                        ).format(
+                            origin=chain.origin[:12],
+                            assessor=chain.assessor,
+                            seq=diverge if diverge is not None else 1,
+                        )
+                    )
+                if chain.length > length_here:
+                    conn.execute(
+                        f"INSERT INTO main.score_events ({_EVENT_COLUMNS}) "
+                        f"SELECT {_EVENT_COLUMNS} FROM src.score_events"
+                        " WHERE origin = ? AND seq > ?",
+                        (chain.origin, length_here),
+                    )
+                    added, known = chain.length - length_here, length_here
+                else:
+                    added, known = 0, chain.length
+            if added:
+                touched.add(chain.assessor)
+            report.chains.append(
+                ChainResult(chain.origin, chain.assessor, added, known, chain.length, chain.head)
+            )
+        conflicts = _conflicts(conn, touched, {c.origin for c in chains})
+        if conflicts:
+            report.conflicts.extend(conflicts)
+            refuse(
+                _(
+                    "conflict: {n} cell(s) scored differently by the same assessor on another "
+                    "laptop; nothing of this file was merged"
+                ).format(n=len(conflicts))
+            )
+        when = now_utc()
+        ledger_rows = []
+        for chain in report.chains:
+            seen = conn.execute(
+                "SELECT 1 FROM main.imports WHERE sha256 = ? AND origin = ? AND chain_length = ?"
+                " AND chain_head = ? LIMIT 1",
+                (report.sha256, chain.origin, chain.length, chain.head),
+            ).fetchone()
+            if chain.added or seen is None:
+                ledger_rows.append(
+                    (
+                        str(path),
+                        report.sha256,
+                        chain.origin,
+                        chain.assessor,
+                        chain.added,
+                        chain.known,
+                        chain.length,
+                        chain.head,
+                        when,
+                    )
+                )
+        conn.executemany(
+            "INSERT INTO main.imports (file, sha256, origin, assessor, events_added,"
+            " events_known, chain_length, chain_head, imported_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ledger_rows,
+        )
+        conn.execute("COMMIT")
+        report.status = "merged" if ledger_rows else "unchanged"
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        report.chains.clear()
+        raise
+    finally:
+        conn.execute("DETACH DATABASE src")
+
+
+def _fingerprint_message(
+    conn: sqlite3.Connection, found: tuple[str, str] | None, expected: tuple[str, str]
+) -> str:
+    if found is None:
+        return _("the file holds no round")
+    row = conn.execute("SELECT id FROM src.round").fetchone()
+    other = conn.execute("SELECT id FROM main.round").fetchone()
+    if found[0] != expected[0]:
+        return _(
+            "round {found} does not match the merged round {expected} (round id, panel, "
+            "categories or nominees differ): refused"
+        ).format(found=row[0], expected=other[0])
+    return _("the rubric (scales, criteria or weights) differs from the merged file's: refused")
+
+
+def _format_value(kind: str, value: float | None) -> str:
+    from panel_tui.model import format_score
+
+    if kind == "recusal":
+        return _("recused") if value else _("not recused")
+    return _("cleared") if value is None else format_score(value)
+
+
+def _conflicts(
+    conn: sqlite3.Connection, assessors: set[str], input_origins: set[str]
+) -> list[Conflict]:
+    """Cells where a chain of the input and another chain of the same assessor disagree."""
+    if not assessors:
+        return []
+    marks = ", ".join("?" for _a in assessors)
+    multi = [
+        row[0]
+        for row in conn.execute(
+            f"SELECT assessor FROM main.score_events WHERE assessor IN ({marks})"
+            " GROUP BY assessor HAVING COUNT(DISTINCT origin) > 1",
+            sorted(assessors),
+        )
+    ]
+    if not multi:
+        return []
+    files = dict(
+        conn.execute("SELECT origin, MIN(file) FROM main.imports GROUP BY origin").fetchall()
+    )
+    marks = ", ".join("?" for _a in multi)
+    rows = conn.execute(
+        f"""
+        WITH latest AS (
+            SELECT origin, assessor, nominee, criterion, 'score' AS what, value,
+                   ROW_NUMBER() OVER (PARTITION BY origin, assessor, nominee, criterion
+                                      ORDER BY seq DESC) AS newest
+            FROM main.score_events WHERE kind = 'score' AND assessor IN ({marks})
+            UNION ALL
+            SELECT origin, assessor, nominee, NULL, 'recusal', kind = 'recuse',
+                   ROW_NUMBER() OVER (PARTITION BY origin, assessor, nominee
+                                      ORDER BY seq DESC)
+            FROM main.score_events WHERE kind IN ('recuse', 'unrecuse')
+                 AND assessor IN ({marks})
+        ), cur AS (SELECT * FROM latest WHERE newest = 1)
+        SELECT a.assessor, a.nominee, a.criterion, a.what, a.origin, a.value, b.origin, b.value
+        FROM cur a JOIN cur b
+          ON a.assessor = b.assessor AND a.nominee = b.nominee AND a.what = b.what
+         AND a.criterion IS b.criterion AND a.origin != b.origin
+        WHERE a.value IS NOT b.value
+        ORDER BY a.assessor, a.nominee, a.criterion, a.origin, b.origin
+        """,
+        [*multi, *multi],
+    ).fetchall()
+    conflicts = []
+    seen: set[tuple[object, ...]] = set()
+    for assessor, nominee, criterion, what, origin, value, other_origin, other_value in rows:
+        # Report each disagreeing pair once, from the input's side.
+        if origin not in input_origins:
+            continue
+        pair = (nominee, criterion, what, frozenset((origin, other_origin)))
+        if pair in seen:
+            continue
+        seen.add(pair)
+        conflicts.append(
+            Conflict(
+                assessor=assessor,
+                nominee=nominee,
+                criterion=criterion,
+                value=_format_value(what, value),
+                other_value=_format_value(what, other_value),
+                origin=origin,
+                other_origin=other_origin,
+                other_file=files.get(other_origin, ""),
+            )
+        )
+    return conflicts

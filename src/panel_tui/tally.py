@@ -1,0 +1,341 @@
+"""The tally: results per category by the rules of contracts.md section 3 (method "mean").
+
+- Only the round's assessors who are not recused from a nominee count for it.
+- `m_c` = mean of the counted assessors' scores on criterion c.
+- `total` = 100 × Σ w_c·(m_c − min)/(max − min) / Σ w_c over the nominee's rubric
+  (`scoring.weighted_total`), reported to 2 decimals, rounded half up.
+- `complete` = every counted assessor scored every criterion; incomplete nominees are ranked
+  after the complete ones of their category.
+- Order: the total as reported, then the criterion means in order of descending weight (rubric
+  order between equal weights); nominees equal on all of them share a rank (1, 2, 2, 4).
+- `advances` = rank ≤ the round's `advance` among complete nominees.
+
+On an assessor's own database only that assessor counts (a personal preview of the ranking,
+never the panel's result); on a merged file the whole panel counts.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from panel_tui.i18n import _
+from panel_tui.model import Assessor, Category, Nominee, Round, Rubric
+from panel_tui.scoring import weighted_total
+
+METHOD = "mean"
+MEAN_DECIMALS = 4
+
+
+def round_half_up(value: float, places: int) -> float:
+    """`value` to `places` decimals, halves away from zero, after removing float noise."""
+    exact = Decimal(repr(round(value, 9)))
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+@dataclass
+class NomineeResult:
+    nominee: Nominee
+    rank: int
+    total: float | None  # rounded to 2 decimals; None when a criterion has no score at all
+    complete: bool
+    counted: list[str]  # assessor ids that count for this nominee
+    recused: list[str]
+    means: dict[str, float | None]  # by criterion id, rubric order, rounded to MEAN_DECIMALS
+    advances: bool
+    missing: dict[str, list[str]]  # counted assessor -> criteria not scored
+    scores: dict[str, dict[str, float]]  # assessor -> criterion -> score (every panel member)
+
+    def lacks(self) -> list[str]:
+        """What an incomplete nominee lacks, one phrase per assessor."""
+        if not self.counted:
+            return [_("every assessor is recused: nobody can score it")]
+        out = []
+        for assessor, criteria in self.missing.items():
+            if len(criteria) == len(self.means):
+                out.append(_("{assessor}: no scores").format(assessor=assessor))
+            else:
+                out.append(
+                    _("{assessor}: {criteria}").format(
+                        assessor=assessor, criteria=", ".join(criteria)
+                    )
+                )
+        return out
+
+
+@dataclass
+class Disagreement:
+    category: Category
+    nominee: Nominee
+    criterion: str
+    spread: float
+    mean: float
+    scores: dict[str, float]  # counted assessors who scored it
+
+
+@dataclass
+class CategoryResult:
+    category: Category
+    rubric: Rubric
+    results: list[NomineeResult]
+
+
+@dataclass
+class TallyResult:
+    round: Round
+    path: Path
+    kind: str
+    assessor: str | None  # set on an assessor's own database: only they count
+    panel: list[Assessor]  # the assessors who count (before recusals)
+    categories: list[CategoryResult]
+    disagreements: list[Disagreement]
+    chains: list[tuple[str, str, int, str]] = field(default_factory=list)
+    imports: list[dict[str, Any]] = field(default_factory=list)
+    fingerprints: tuple[str, str] = ("", "")
+    method: str = METHOD
+
+    @property
+    def advance(self) -> int | None:
+        return self.round.advance
+
+    def rules(self) -> list[str]:
+        return method_rules(self.round, self.assessor)
+
+    def incomplete(self) -> list[tuple[CategoryResult, NomineeResult]]:
+        return [(c, r) for c in self.categories for r in c.results if not r.complete]
+
+    def to_json(self) -> dict[str, Any]:
+        """Exactly the shape of contracts.md section 2."""
+        return {
+            "round": self.round.id,
+            "method": self.method,
+            "categories": [
+                {
+                    "id": cat.category.id,
+                    "results": [
+                        {
+                            "rank": r.rank,
+                            "nominee": r.nominee.id,
+                            "name": r.nominee.name,
+                            "total": r.total,
+                            "complete": r.complete,
+                            "assessors": len(r.counted),
+                            "criteria": dict(r.means),
+                            "advances": r.advances,
+                        }
+                        for r in cat.results
+                    ],
+                }
+                for cat in self.categories
+            ],
+        }
+
+
+def method_rules(round_: Round, assessor: str | None = None) -> list[str]:
+    """The rules printed with every result."""
+    rules = [
+        _("Only the panel's assessors who are not recused from a nominee count for it."),
+        _("m_c = the mean of the counted assessors' scores on criterion c."),
+        _(
+            "total = 100 × Σ w_c·(m_c − min)/(max − min) / Σ w_c over the nominee's rubric, "
+            "reported to 2 decimals (halves rounded up)."
+        ),
+        _(
+            "complete = every counted assessor scored every criterion; incomplete nominees are "
+            "ranked after the complete ones of their category."
+        ),
+        _(
+            "Order: the total as reported, then the criterion means in order of descending "
+            "weight (rubric order between equal weights); nominees equal on all of them share "
+            "a rank (1, 2, 2, 4)."
+        ),
+    ]
+    if round_.advance is None:
+        rules.append(_("advance is not set for this round: nobody is marked as advancing."))
+    else:
+        rules.append(
+            _("advances = rank ≤ {advance} among the complete nominees of the category.").format(
+                advance=round_.advance
+            )
+        )
+    if assessor is not None:
+        rules.append(
+            _(
+                "This is assessor {assessor}'s own database: only their scores count. A preview, "
+                "not the panel's result: tally the merged file for that."
+            ).format(assessor=assessor)
+        )
+    return rules
+
+
+def _load_round(snapshot: str) -> Round:
+    from panel_tui.snapshot import round_from_dict
+
+    data = json.loads(snapshot)
+    data["claims"] = []  # not needed here; the largest part of a big round
+    return round_from_dict(data)
+
+
+def tally_database(path: Path | str) -> TallyResult:
+    """Open `path` read-only and tally it."""
+    from panel_tui.store import Store
+
+    path = Path(path)
+    with Store.open(path, readonly=True) as store:
+        conn = store.conn
+        row = conn.execute(
+            "SELECT snapshot, round_fingerprint, rubric_fingerprint FROM round"
+        ).fetchone()
+        if row is None:
+            from panel_tui.problems import PanelError
+
+            raise PanelError(_("{path}: the database holds no round").format(path=path))
+        round_ = _load_round(row[0])
+        only = store.assessor_id if store.kind == "assessor" else None
+        where, params = ("WHERE assessor = ?", (only,)) if only else ("", ())
+        scores = conn.execute(
+            f"SELECT assessor, nominee, criterion, value FROM scores {where}", params
+        ).fetchall()
+        recusals = conn.execute(
+            f"SELECT assessor, nominee FROM recusals {where}", params
+        ).fetchall()
+        chains = store.chain_heads()
+        imports = [
+            dict(zip(("file", "assessor", "events", "length", "head", "at"), r, strict=True))
+            for r in conn.execute(
+                "SELECT file, assessor, events_added, chain_length, chain_head, imported_at"
+                " FROM imports ORDER BY id"
+            )
+        ]
+        result = tally(round_, scores, recusals, only)
+        result.path = path
+        result.kind = store.kind
+        result.chains = chains
+        result.imports = imports
+        result.fingerprints = (row[1], row[2])
+        return result
+
+
+def tally(
+    round_: Round,
+    scores: list[tuple[str, str, str, float]],
+    recusals: list[tuple[str, str]],
+    only: str | None = None,
+) -> TallyResult:
+    """Rank every category from current scores (assessor, nominee, criterion, value)."""
+    panel = [a for a in round_.assessors if only is None or a.id == only]
+    panel_ids = [a.id for a in panel]
+    members = set(panel_ids)
+    by_nominee: dict[str, dict[str, dict[str, float]]] = {}
+    for assessor, nominee, criterion, value in scores:
+        if assessor in members:
+            by_nominee.setdefault(nominee, {}).setdefault(assessor, {})[criterion] = value
+    recused_by: dict[str, set[str]] = {}
+    for assessor, nominee in recusals:
+        if assessor in members:
+            recused_by.setdefault(nominee, set()).add(assessor)
+
+    categories: list[CategoryResult] = []
+    disagreements: list[Disagreement] = []
+    for category in round_.categories:
+        rubric = round_.rubric(category.rubric)
+        assert rubric is not None
+        criteria = [c.id for c in rubric.criteria]
+        # Tie-break order: descending weight, rubric order between equal weights.
+        tie_order = [
+            c.id for c in sorted(rubric.criteria, key=lambda c: -c.weight)
+        ]  # sorted is stable
+        rows: list[tuple[tuple[Any, ...], NomineeResult]] = []
+        for nominee in round_.nominees:
+            if nominee.category != category.id:
+                continue
+            sheets = by_nominee.get(nominee.id, {})
+            recused = [a for a in panel_ids if a in recused_by.get(nominee.id, set())]
+            counted = [a for a in panel_ids if a not in recused]
+            raw_means: dict[str, float | None] = {}
+            missing: dict[str, list[str]] = {}
+            for criterion in criteria:
+                values = [
+                    sheets[a][criterion] for a in counted if a in sheets and criterion in sheets[a]
+                ]
+                raw_means[criterion] = math.fsum(values) / len(values) if values else None
+                if len(values) >= 2:
+                    given = {
+                        a: sheets[a][criterion]
+                        for a in counted
+                        if a in sheets and criterion in sheets[a]
+                    }
+                    disagreements.append(
+                        Disagreement(
+                            category,
+                            nominee,
+                            criterion,
+                            max(values) - min(values),
+                            round_half_up(raw_means[criterion] or 0.0, MEAN_DECIMALS),
+                            given,
+                        )
+                    )
+            for assessor in counted:
+                lacking = [c for c in criteria if c not in sheets.get(assessor, {})]
+                if lacking:
+                    missing[assessor] = lacking
+            complete = bool(counted) and not missing
+            total_raw = (
+                weighted_total(rubric, raw_means)  # type: ignore[arg-type]
+                if all(v is not None for v in raw_means.values())
+                else None
+            )
+            total = None if total_raw is None else round_half_up(total_raw, 2)
+            means = {
+                c: (None if v is None else round_half_up(v, MEAN_DECIMALS))
+                for c, v in raw_means.items()
+            }
+            key = (
+                not complete,
+                -total if total is not None else math.inf,
+                *(
+                    -round(raw_means[c], 9) if raw_means[c] is not None else math.inf  # type: ignore[arg-type]
+                    for c in tie_order
+                ),
+            )
+            result = NomineeResult(
+                nominee=nominee,
+                rank=0,
+                total=total,
+                complete=complete,
+                counted=counted,
+                recused=recused,
+                means=means,
+                advances=False,
+                missing=missing,
+                scores={a: dict(sheets[a]) for a in panel_ids if a in sheets},
+            )
+            rows.append((key, result))
+        rows.sort(key=lambda item: item[0])  # stable: round order between equals
+        previous: tuple[Any, ...] | None = None
+        rank = 0
+        for position, (key, result) in enumerate(rows, start=1):
+            if key != previous:
+                rank = position
+                previous = key
+            result.rank = rank
+            result.advances = (
+                round_.advance is not None and result.complete and rank <= round_.advance
+            )
+        categories.append(CategoryResult(category, rubric, [r for _k, r in rows]))
+
+    position = {n.id: i for i, n in enumerate(round_.nominees)}
+    disagreements.sort(key=lambda d: (-d.spread, position[d.nominee.id], d.criterion))
+    return TallyResult(
+        round=round_,
+        path=Path(),
+        kind="merged",
+        assessor=only,
+        panel=panel,
+        categories=categories,
+        disagreements=disagreements,
+    )

@@ -1,0 +1,151 @@
+"""Real round folders and assessor databases, built through the public functions."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pytest
+
+from panel_tui.score_import import import_scores
+from panel_tui.setup import init_assessor_db
+from panel_tui.store import Store
+
+ROUND_TOML = """\
+[round]
+id = "uji-2025"
+title = "Paritrana Award 2025 - Provinsi Uji"
+province = "Provinsi Uji"
+year = 2025
+stage = "provincial"
+venue = "Hotel [Uji] Mataram"
+dates = ["2025-07-14"]
+advance = {advance}
+
+[[assessors]]
+id = "a1"
+name = "Sekda [b]Uji[/b]"
+affiliation = "government"
+
+[[assessors]]
+id = "a2"
+name = "BPJS Uji"
+affiliation = "bpjs"
+
+[[assessors]]
+id = "a3"
+name = "Akademisi Uji"
+affiliation = "academic"
+
+[[categories]]
+id = "pemkab"
+title = "Pemerintah Kabupaten/Kota"
+rubric = "pemda"
+
+[[categories]]
+id = "bu"
+title = "Badan Usaha"
+rubric = "usaha"
+
+[[rubrics]]
+id = "pemda"
+scale = {{ min = 1, max = 5 }}
+
+[[rubrics.criteria]]
+id = "regulation"
+title = "Regulasi"
+weight = 40
+
+[[rubrics.criteria]]
+id = "coverage"
+title = "Cakupan"
+weight = 30
+
+[[rubrics.criteria]]
+id = "innovation"
+title = "Inovasi"
+weight = 30
+
+[[rubrics]]
+id = "usaha"
+scale = {{ min = 0, max = 10 }}
+
+[[rubrics.criteria]]
+id = "compliance"
+title = "Kepatuhan"
+weight = 50
+
+[[rubrics.criteria]]
+id = "csr"
+title = "CSR"
+weight = 50
+"""
+
+NOMINEES = [
+    ("lotim", "Pemerintah Kabupaten Lombok Timur", "pemkab"),
+    ("klu", "Pemerintah Kabupaten Lombok Utara", "pemkab"),
+    ("loteng", "Pemerintah Kabupaten Lombok Tengah", "pemkab"),
+    ("mataram", "Kota Mataram", "pemkab"),
+    ("bima", '=HYPERLINK("http://x")|<script>alert(1)</script> [b]Bima[/b]', "pemkab"),
+    ("bank", "PT Bank NTB Syariah", "bu"),
+    ("alfa", "PT Sumber Alfaria Trijaya [Persero]", "bu"),
+]
+
+
+def write_round(folder: Path, advance: int = 2) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "round.toml").write_text(ROUND_TOML.format(advance=advance), encoding="utf-8")
+    with (folder / "nominees.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "name", "category"])
+        writer.writerows(NOMINEES)
+    return folder
+
+
+@pytest.fixture
+def round_dir(tmp_path: Path) -> Path:
+    return write_round(tmp_path / "round")
+
+
+MakeDb = Callable[..., Path]
+
+
+@pytest.fixture
+def make_db(tmp_path: Path, round_dir: Path) -> MakeDb:
+    """make_db("a1", scores={("lotim", "regulation"): 4, ...}, name="a1.db")."""
+    counter = iter(range(1000))
+
+    def make(
+        assessor: str,
+        scores: dict[tuple[str, str], float] | None = None,
+        name: str | None = None,
+        recuse: Iterable[str] = (),
+        via_import: bool = False,
+    ) -> Path:
+        path = tmp_path / (name or f"{assessor}-{next(counter)}.db")
+        init_assessor_db(round_dir, assessor, path)
+        if via_import and scores:
+            sheet = tmp_path / f"{path.stem}.csv"
+            with sheet.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["assessor", "nominee", "criterion", "score"])
+                for (nominee, criterion), value in scores.items():
+                    writer.writerow([assessor, nominee, criterion, value])
+            import_scores(path, sheet)
+        else:
+            with Store.open(path) as store:
+                for nominee in recuse:
+                    store.recuse(nominee, "conflict of interest")
+                for (nominee, criterion), value in (scores or {}).items():
+                    store.record_score(nominee, criterion, value)
+        return path
+
+    return make
+
+
+def full_sheet(
+    values: dict[str, dict[str, float]],
+) -> dict[tuple[str, str], float]:
+    """{"lotim": {"regulation": 4, ...}} -> {("lotim", "regulation"): 4, ...}."""
+    return {(n, c): v for n, cs in values.items() for c, v in cs.items()}
