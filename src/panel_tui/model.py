@@ -7,6 +7,7 @@ assessor database snapshot); the UI, merge and tally only read it.
 from __future__ import annotations
 
 import fnmatch
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -53,10 +54,23 @@ class Rubric:
 
     def allows(self, value: float) -> bool:
         """True when `value` is on the scale and on a step from its minimum."""
+        if not math.isfinite(value):
+            return False
         if value < self.min - 1e-9 or value > self.max + 1e-9:
             return False
         steps = (value - self.min) / self.step
         return abs(steps - round(steps)) < 1e-9
+
+    def scale_problem(self, value: float) -> str | None:
+        """Why `value` is not a score of this rubric (None when it is one)."""
+        if self.allows(value):
+            return None
+        if math.isfinite(value) and self.min - 1e-9 <= value <= self.max + 1e-9:
+            return (
+                f"{format_score(value)} is not a step of the scale {self.describe_scale()}"
+                f" (scores go up in steps of {format_score(self.step)})"
+            )
+        return f"{format_score(value)} is outside the scale {self.describe_scale()}"
 
     def values(self) -> list[float]:
         """Every score the scale allows, lowest first."""

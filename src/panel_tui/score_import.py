@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from panel_tui.model import format_score
 from panel_tui.numbers import NumberError, parse_number
 from panel_tui.problems import PanelError, Problem
 from panel_tui.store import Store
@@ -66,11 +65,7 @@ def import_scores(db_path: Path, sheet: Path) -> int:
                 except NumberError as exc:
                     error("score", str(exc))
             if value is not None and not rubric.allows(value):
-                error(
-                    "score",
-                    f"{format_score(value)} is outside the scale "
-                    f"{rubric.describe_scale()} of rubric {rubric.id}",
-                )
+                error("score", f"{rubric.scale_problem(value)} (rubric {rubric.id})")
             sheet_now = sheets.get(nominee_id)
             if sheet_now is not None and sheet_now.recused:
                 error("nominee", f"the assessor is recused from {nominee_id}")

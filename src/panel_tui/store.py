@@ -20,7 +20,7 @@ from typing import Any
 
 from panel_tui import __version__
 from panel_tui.chain import EVENT_KINDS, Event, event_hash, genesis_hash
-from panel_tui.model import Round, format_score
+from panel_tui.model import Round
 from panel_tui.problems import PanelError
 from panel_tui.snapshot import (
     canonical_json,
@@ -279,9 +279,7 @@ class Store:
         if rubric.criterion(criterion) is None:
             raise PanelError(f"unknown criterion {criterion!r} for {nominee}")
         if value is not None and not rubric.allows(value):
-            raise PanelError(
-                f"score {format_score(value)} is outside the scale {rubric.describe_scale()}"
-            )
+            raise PanelError(f"score {rubric.scale_problem(value)}")
         sheet = self.sheet(nominee)
         if sheet.recused:
             raise PanelError(f"you are recused from {nominee}: withdraw the recusal to score")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from core_helpers import DbFactory
 
 from panel_tui.setup import init_assessor_db
 from round_samples import RoundFactory
-
-DbFactory = Callable[..., Path]
 
 
 @pytest.fixture

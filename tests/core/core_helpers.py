@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner, Result
 
 from panel_tui.cli import cli
+
+# make_db(number_format="en", assessor="a1") -> path of a fresh assessor database
+DbFactory = Callable[..., Path]
 
 
 def run_cli(*args: str | Path) -> Result:

@@ -1,0 +1,216 @@
+"""`panel-tui import-scores`: typed-in paper score sheets, every row checked, all or nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from core_helpers import DbFactory, run_cli, write_xlsx
+
+from panel_tui.problems import PanelError
+from panel_tui.score_import import import_scores
+from panel_tui.store import Store
+
+HEADER = "assessor,nominee,criterion,score,note\n"
+
+
+def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def event_count(db: Path) -> int:
+    return int(rows(db, "SELECT COUNT(*) FROM score_events")[0][0])  # type: ignore[call-overload]
+
+
+def scores(db: Path) -> list[tuple[object, ...]]:
+    return rows(db, "SELECT assessor, nominee, criterion, score FROM scores ORDER BY 2, 3")
+
+
+def test_csv_round_trip(db: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "paper.csv"
+    sheet.write_text(
+        HEADER
+        + "a1,lotim,regulation,4,Perda covers village apparatus\n"
+        + "a1,lotim,coverage,5,\n"
+        + 'a1,bank,compliance,3.5,"all four programmes, all staff"\n'
+        + "a1,bank,innovation,2,\n"
+    )
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 0, result.output
+    assert "recorded 4 score(s) from paper.csv" in result.output
+    assert scores(db) == [
+        ("a1", "bank", "compliance", 3.5),
+        ("a1", "bank", "innovation", 2.0),
+        ("a1", "lotim", "coverage", 5.0),
+        ("a1", "lotim", "regulation", 4.0),
+    ]
+    assert rows(db, "SELECT nominee, criterion, note FROM notes ORDER BY 1") == [
+        ("bank", "compliance", "all four programmes, all staff"),
+        ("lotim", "regulation", "Perda covers village apparatus"),
+    ]
+    with Store.open(db) as store:
+        assert store.sheet("lotim").scores == {"regulation": 4.0, "coverage": 5.0}
+        assert store.sheet("lotim").notes == {"regulation": "Perda covers village apparatus"}
+    assert run_cli("verify", db).exit_code == 0
+
+
+def test_a_later_sheet_replaces_earlier_scores(db: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "paper.csv"
+    sheet.write_text(HEADER + "a1,lotim,regulation,4,\n")
+    assert run_cli("import-scores", db, sheet).exit_code == 0
+    sheet.write_text(HEADER + "a1,lotim,regulation,2,\n")
+    assert run_cli("import-scores", db, sheet).exit_code == 0
+    assert scores(db) == [("a1", "lotim", "regulation", 2.0)]
+    assert event_count(db) == 2
+
+
+def test_xlsx_round_trip(db: Path, tmp_path: Path) -> None:
+    sheet = write_xlsx(
+        tmp_path / "paper.xlsx",
+        [
+            ["Assessor", "Nominee", "Criterion", "Score", "Note"],
+            ["a1", "lotim", "regulation", 4, "strong Perda"],
+            ["a1", "bank", "compliance", 4.5, None],
+            ["a1", "bank", "innovation", "3.5", None],  # typed as text
+        ],
+    )
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 0, result.output
+    assert scores(db) == [
+        ("a1", "bank", "compliance", 4.5),
+        ("a1", "bank", "innovation", 3.5),
+        ("a1", "lotim", "regulation", 4.0),
+    ]
+    assert rows(db, "SELECT note FROM notes") == [("strong Perda",)]
+
+
+def test_indonesian_half_point(make_db: DbFactory, tmp_path: Path) -> None:
+    db = make_db("id")
+    sheet = tmp_path / "lembar.csv"
+    sheet.write_text("assessor;nominee;criterion;score\na1;bank;compliance;4,5\n")
+    assert run_cli("import-scores", db, sheet).exit_code == 0
+    assert scores(db) == [("a1", "bank", "compliance", 4.5)]
+    # under "id" a decimal point is refused, never read as 45 or 4.5
+    sheet.write_text("assessor;nominee;criterion;score\na1;bank;innovation;4.5\n")
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 1
+    assert "lembar.csv:2 (score): '4.5' is not a number" in result.output
+
+
+def test_every_row_is_checked_and_nothing_is_recorded(db: Path, tmp_path: Path) -> None:
+    with Store.open(db) as store:
+        store.recuse("klu", "my sister-in-law works in the regent's office")
+        store.record_score("lotim", "coverage", 3)
+    before = event_count(db)
+    sheet = tmp_path / "paper.csv"
+    sheet.write_text(
+        HEADER
+        + "a1,lotim,regulation,4,\n"  # 2: fine on its own
+        + "a1,ghost,regulation,4,\n"  # 3: unknown nominee
+        + "a1,lotim,budget,4,\n"  # 4: unknown criterion
+        + "a1,lotim,coverage,6,\n"  # 5: out of scale
+        + "a1,lotim,coverage,3.5,\n"  # 6: off step (pemda is integer)
+        + "a1,bank,compliance,4.25,\n"  # 7: off step (usaha has half points)
+        + "a2,bank,innovation,4,\n"  # 8: another assessor
+        + "a1,klu,regulation,4,\n"  # 9: recused
+        + "a1,lotim,regulation,5,\n"  # 10: duplicate of line 2
+        + "a1,bank,innovation,,\n"  # 11: empty score
+        + "a1,bank,innovation,good,\n"  # 12: not a number
+        + "a1,bank,compliance,0,\n"  # 13: below the scale
+    )
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 1
+    out = result.output
+    assert "nothing was recorded" in out
+    expected = [
+        "paper.csv:3 (nominee): unknown nominee 'ghost'",
+        "paper.csv:4 (criterion): 'budget' is not a criterion of lotim",
+        "paper.csv:5 (score): 6 is outside the scale 1–5",
+        "paper.csv:6 (score): 3.5 is not a step of the scale 1–5",
+        "paper.csv:7 (score): 4.25 is not a step of the scale 1–5, step 0.5",
+        "paper.csv:8 (assessor): 'a2' is not this database's assessor (a1)",
+        "paper.csv:9 (nominee): the assessor is recused from klu",
+        "paper.csv:10 (criterion): lotim/regulation appears twice (first at 2)",
+        "paper.csv:11 (score): empty",
+        "paper.csv:12 (score): 'good' is not a number",
+        "paper.csv:13 (score): 0 is outside the scale",
+    ]
+    for line in expected:
+        assert line in out, f"{line!r} not in:\n{out}"
+    assert "paper.csv:2 " not in out
+    # all or nothing: the good row was not recorded either
+    assert event_count(db) == before
+    assert scores(db) == [("a1", "lotim", "coverage", 3.0)]
+
+
+def test_xlsx_errors_cite_the_cell(db: Path, tmp_path: Path) -> None:
+    sheet = write_xlsx(
+        tmp_path / "paper.xlsx",
+        [
+            ["assessor", "nominee", "criterion", "score"],
+            ["a1", "lotim", "regulation", 4],
+            ["a1", "lotim", "coverage", 7],
+            ["a1", "lotim", "budget", 3],
+        ],
+    )
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 1
+    assert "paper.xlsx!D3 (score): 7 is outside the scale" in result.output
+    assert "paper.xlsx!C4 (criterion)" in result.output
+    assert event_count(db) == 0
+
+
+def test_final_sheet_is_refused(db: Path, tmp_path: Path) -> None:
+    with Store.open(db) as store:
+        store.finalise("lotim")
+    sheet = tmp_path / "paper.csv"
+    sheet.write_text(HEADER + "a1,lotim,regulation,4,\n")
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 1
+    assert "paper.csv:2 (nominee): the sheet of lotim is final" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("paper.csv", "assessor,nominee,score\na1,lotim,4\n", "(criterion): required column"),
+        ("paper.csv", "", "empty"),
+        ("paper.csv", HEADER, "no score rows"),
+        ("paper.txt", HEADER + "a1,lotim,regulation,4,\n", "expected a .csv or .xlsx"),
+        ("paper.xlsx", "not a workbook", "not an XLSX"),
+    ],
+)
+def test_unreadable_sheets(db: Path, tmp_path: Path, name: str, content: str, message: str) -> None:
+    sheet = tmp_path / name
+    sheet.write_text(content)
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert event_count(db) == 0
+
+
+def test_bad_database_and_usage(db: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "paper.csv"
+    sheet.write_text(HEADER + "a1,lotim,regulation,4,\n")
+    not_db = tmp_path / "notes.txt"
+    not_db.write_text("hello")
+    result = run_cli("import-scores", not_db, sheet)
+    assert result.exit_code == 1
+    assert "not an SQLite file" in result.output
+    assert run_cli("import-scores", tmp_path / "missing.db", sheet).exit_code == 2
+    assert run_cli("import-scores", db).exit_code == 2
+
+
+def test_import_scores_api_raises_panel_error(db: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "paper.csv"
+    sheet.write_text(HEADER + "a1,lotim,regulation,9,\n")
+    with pytest.raises(PanelError) as info:
+        import_scores(db, sheet)
+    assert [(p.file, p.line, p.field) for p in info.value.problems] == [("paper.csv", 2, "score")]
+    sheet.write_text(HEADER + "a1,lotim,regulation,4,\n")
+    assert import_scores(db, sheet) == 1
