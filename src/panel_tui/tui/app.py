@@ -1,0 +1,178 @@
+"""The scoring app: agenda, scoring screen, read-back and summary over one assessor database."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Middle
+from textual.content import Content
+from textual.widgets import Static
+
+from panel_tui.i18n import _
+from panel_tui.model import Nominee
+from panel_tui.problems import PanelError
+from panel_tui.tui.agenda_screen import AgendaScreen
+from panel_tui.tui.commands import ScoringCommands
+from panel_tui.tui.dialogs.choose_assessor import ChooseAssessor
+from panel_tui.tui.scoring_screen import ScoringScreen
+from panel_tui.tui.session import (
+    STATE_CRITERION,
+    STATE_NOMINEE,
+    STATE_SCREEN,
+    PendingRound,
+    Session,
+    open_round,
+    round_db_path,
+)
+from panel_tui.tui.summary_screen import SummaryScreen
+from panel_tui.tui.timer import TimerState
+
+
+class ScoringApp(App[int]):
+    """Give it an open Session, or a PendingRound whose assessor the first screen asks for."""
+
+    CSS_PATH: ClassVar[list[str]] = ["app.tcss"]  # type: ignore[misc]
+    TITLE = "panel-tui"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
+    COMMANDS = App.COMMANDS | {ScoringCommands}
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("ctrl+q", "quit", _("quit"), show=False, id="app.quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        session: Session | None = None,
+        pending: PendingRound | None = None,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        assert session is not None or pending is not None
+        self.session = session
+        self.pending = pending
+        self.now = now
+        self.timers: dict[str, TimerState] = {}
+        self._remembered: dict[str, str] = {}
+        self._state_warning_shown = False
+
+    def compose(self) -> ComposeResult:
+        title = self.session.round.title if self.session else self.pending.round.title  # type: ignore[union-attr]
+        with Middle(), Center():
+            yield Static(Content.styled(title, "bold"), id="welcome")
+
+    def on_mount(self) -> None:
+        if self.session is not None:
+            self._start()
+        else:
+            self._ask_assessor()
+
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            self.session.close()
+
+    # --- choosing the assessor -------------------------------------------------------------
+
+    def _ask_assessor(self, error: str = "") -> None:
+        assert self.pending is not None
+        from panel_tui.cli import data_dir
+
+        self.push_screen(
+            ChooseAssessor(self.pending.round, str(data_dir()), error), self._assessor_chosen
+        )
+
+    def _assessor_chosen(self, assessor: str | None) -> None:
+        if assessor is None:
+            self.exit(0)
+            return
+        assert self.pending is not None
+        try:
+            self.session = open_round(self.pending.folder, self.pending.round, assessor)
+        except (PanelError, OSError, sqlite3.Error) as exc:
+            path = round_db_path(self.pending.round, assessor)
+            self._ask_assessor(
+                _("Cannot open {path}: {error}").format(path=str(path), error=str(exc))
+            )
+            return
+        self._start()
+
+    # --- the session ------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        session = self.session
+        assert session is not None
+        if session.created:
+            message = _("Created your database: {path}").format(path=str(session.path))
+        else:
+            message = _("Opened your database: {path}").format(path=str(session.path))
+        self.notify(message, markup=False, timeout=6)
+        self.push_screen(AgendaScreen())
+        nominee = self.last_nominee()
+        if nominee and self.session_state(STATE_SCREEN) == "scoring":
+            criterion = self.session_state(STATE_CRITERION) or None
+            self.push_screen(ScoringScreen(nominee, criterion))
+
+    def session_state(self, key: str) -> str:
+        assert self.session is not None
+        try:
+            return self.session.store.get_state(key)
+        except sqlite3.Error:
+            return ""
+
+    def last_nominee(self) -> str:
+        """The nominee the assessor was on (if it is still in the round)."""
+        assert self.session is not None
+        nominee = self.session_state(STATE_NOMINEE)
+        return nominee if self.session.round.nominee(nominee) is not None else ""
+
+    def _set_state(self, key: str, value: str) -> None:
+        if self._remembered.get(key) == value:
+            return
+        assert self.session is not None
+        try:
+            self.session.store.set_state(key, value)
+        except (PanelError, sqlite3.Error) as exc:
+            if not self._state_warning_shown:
+                self._state_warning_shown = True
+                self.notify(
+                    _("Could not remember your place: {error}").format(error=str(exc)),
+                    severity="warning",
+                    markup=False,
+                )
+            return
+        self._remembered[key] = value
+
+    def remember(self, nominee: str, criterion: str) -> None:
+        self._set_state(STATE_NOMINEE, nominee)
+        self._set_state(STATE_CRITERION, criterion)
+        self._set_state(STATE_SCREEN, "scoring")
+
+    def timer_for(self, nominee: Nominee) -> TimerState:
+        assert self.session is not None
+        minutes = self.session.round.presentation_minutes
+        if nominee.id not in self.timers:
+            self.timers[nominee.id] = TimerState(minutes * 60.0 if minutes else None)
+        return self.timers[nominee.id]
+
+    # --- moving between screens ------------------------------------------------------------
+
+    def open_nominee(self, nominee: str, criterion: str | None = None) -> None:
+        while isinstance(self.screen, SummaryScreen):
+            self.pop_screen()
+        if isinstance(self.screen, ScoringScreen):
+            self.screen.load(nominee, criterion)
+            self.screen.rubric_table.focus()
+        else:
+            self.push_screen(ScoringScreen(nominee, criterion))
+
+    def back_to_agenda(self) -> None:
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, AgendaScreen):
+            self.pop_screen()
+        self._set_state(STATE_SCREEN, "agenda")
+
+    def action_summary(self) -> None:
+        if self.session is not None and not isinstance(self.screen, SummaryScreen):
+            self.push_screen(SummaryScreen())

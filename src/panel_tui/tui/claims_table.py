@@ -1,0 +1,113 @@
+"""The nominee's submitted claims as a table; the claims of the current criterion stand out."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.events import Resize
+from textual.widgets import DataTable
+
+from panel_tui.i18n import _
+from panel_tui.model import Claim, Criterion, NumberFormat
+from panel_tui.tui.formatting import claim_coverage, claim_value, theme_colours
+
+MARK_LINKED = "▶"
+MARK_WARNING = "⚠"
+
+
+class ClaimsTable(DataTable[Text]):
+    """Claims with wrapped cells; column widths follow the widget's width."""
+
+    BINDINGS = [  # noqa: RUF012
+        Binding("j", "cursor_down", _("Down"), show=False, id="claims.down"),
+        Binding("k", "cursor_up", _("Up"), show=False, id="claims.up"),
+    ]
+
+    DEFAULT_CSS = """
+    ClaimsTable { height: 1fr; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+        self.claims: list[Claim] = []
+        self.number_format: NumberFormat = "en"
+        self.criterion: Criterion | None = None
+        self._width = 0
+
+    def show_claims(self, claims: list[Claim], number_format: NumberFormat) -> None:
+        self.claims = claims
+        self.number_format = number_format
+        self.criterion = None
+        self._rebuild(scroll=True)
+
+    def highlight_for(self, criterion: Criterion | None) -> None:
+        """Mark the claims linked to `criterion` and bring the first of them into view."""
+        if criterion == self.criterion:
+            return
+        self.criterion = criterion
+        self._rebuild(scroll=True)
+
+    def linked(self) -> list[Claim]:
+        if self.criterion is None:
+            return []
+        return [c for c in self.claims if self.criterion.links_claim(c.key)]
+
+    def on_resize(self, event: Resize) -> None:
+        if event.size.width != self._width:
+            self._rebuild(scroll=False)
+
+    def _widths(self) -> tuple[int, int, int, int]:
+        available = max(30, self.size.width - 2 - 8)  # scrollbar, cell padding of 4 columns
+        marker = 2
+        coverage = max(12, available * 22 // 100)
+        value = max(12, available * 33 // 100)
+        label = max(10, available - marker - coverage - value)
+        return marker, label, value, coverage
+
+    def _rebuild(self, scroll: bool) -> None:
+        self._width = self.size.width
+        if self._width == 0:
+            return
+        row = self.cursor_row
+        self.clear(columns=True)
+        marker, label, value, coverage = self._widths()
+        self.add_column(Text(""), width=marker, key="mark")
+        self.add_column(Text(_("Claim")), width=label, key="label")
+        self.add_column(Text(_("Value")), width=value, key="value")
+        self.add_column(Text(_("Coverage")), width=coverage, key="coverage")
+        colours = theme_colours(self.app.theme_variables)
+        accent = Style(color=colours.get("accent"), bold=True)
+        warn = Style(color=colours.get("warning"))
+        any_linked = bool(self.linked())
+        first_linked: int | None = None
+        if not self.claims:
+            self.add_row(
+                Text(""), Text(_("No claims submitted"), style="italic"), Text(""), Text("")
+            )
+            return
+        for index, claim in enumerate(self.claims):
+            is_linked = self.criterion is not None and self.criterion.links_claim(claim.key)
+            if is_linked and first_linked is None:
+                first_linked = index
+            base = accent if is_linked else Style(dim=any_linked)
+            mark = Text(MARK_LINKED if is_linked else " ", style=accent)
+            if claim.warnings:
+                mark.append(MARK_WARNING, style=warn)
+            label_cell = Text(claim.label, style=base)
+            if claim.part_of:
+                label_cell = Text("  ↳ ", style=base) + label_cell
+            for warning in claim.warnings:
+                label_cell.append("\n" + MARK_WARNING + " " + warning, style=warn)
+            self.add_row(
+                mark,
+                label_cell,
+                Text(claim_value(claim, self.number_format), style=base),
+                Text(claim_coverage(claim, self.number_format), style=base),
+                height=None,
+                key=f"{index}:{claim.key}",
+            )
+        if scroll and first_linked is not None:
+            self.move_cursor(row=first_linked, animate=False, scroll=True)
+        elif row < self.row_count:
+            self.move_cursor(row=row, animate=False, scroll=False)

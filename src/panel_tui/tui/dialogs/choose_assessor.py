@@ -1,0 +1,75 @@
+"""The first screen of a round without a database yet: which panel member are you?"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from panel_tui.i18n import _
+from panel_tui.model import Round
+
+AFFILIATION_LABELS = {
+    "government": "government",
+    "bpjs": "BPJS Ketenagakerjaan",
+    "academic": "academic",
+    "employer": "employers",
+    "union": "union",
+    "other": "other",
+}
+
+
+class ChooseAssessor(ModalScreen[str | None]):
+    """Returns the chosen assessor id, or None (quit) on Escape."""
+
+    BINDINGS = [  # noqa: RUF012
+        Binding("escape", "cancel", _("Quit"), id="choose.quit"),
+    ]
+
+    def __init__(self, round_: Round, where: str, error: str = "") -> None:
+        super().__init__(classes="dialog")
+        self.round = round_
+        self.where = where
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box wide"):
+            yield Static(Content(self.round.title), classes="dialog-title")
+            yield Static(
+                Content(_("Which panel member are you? Choose with ↑↓ and Enter.")),
+                classes="dialog-explanation",
+            )
+            options = [
+                Option(
+                    Content.assemble(
+                        (f"{a.id:<4}", "bold"),
+                        a.name,
+                        (
+                            f"  ({_(AFFILIATION_LABELS.get(a.affiliation, a.affiliation))})",
+                            "$text-muted",
+                        ),
+                    ),
+                    id=a.id,
+                )
+                for a in self.round.assessors
+            ]
+            yield OptionList(*options, id="assessors")
+            yield Static(
+                Content(_("Your scores are kept in {folder}").format(folder=self.where)),
+                classes="dialog-hint",
+            )
+            yield Static(Content(self.error), id="choose-error", classes="dialog-error")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

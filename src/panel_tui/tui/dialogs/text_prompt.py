@@ -1,0 +1,61 @@
+"""A one-line text dialog: notes, the overall comment, reasons for a recusal or a change."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from panel_tui.i18n import _
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """Returns the text typed (maybe empty) on Enter, None on Escape."""
+
+    BINDINGS = [  # noqa: RUF012
+        Binding("escape", "cancel", _("Cancel"), id="dialog.cancel"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        explanation: str = "",
+        initial: str = "",
+        required: bool = False,
+        placeholder: str = "",
+    ) -> None:
+        super().__init__(classes="dialog")
+        self.title_text = title
+        self.explanation = explanation
+        self.initial = initial
+        self.required = required
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(Content(self.title_text), classes="dialog-title")
+            if self.explanation:
+                yield Static(Content(self.explanation), classes="dialog-explanation")
+            yield Input(self.initial, placeholder=self.placeholder, id="prompt-input")
+            yield Static(Content(""), id="prompt-error", classes="dialog-error")
+            hint = _("Enter: save · Esc: cancel")
+            if not self.required:
+                hint = _("Enter: save (empty clears) · Esc: cancel")
+            yield Static(Content(hint), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if self.required and not text:
+            self.query_one("#prompt-error", Static).update(Content(_("This cannot be empty.")))
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,54 @@
+"""The top of the scoring screen: who is presenting, in which category and slot, and the timer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from panel_tui.i18n import _
+from panel_tui.model import Nominee, Round
+from panel_tui.store import Sheet
+from panel_tui.tui.formatting import slot_text
+from panel_tui.tui.timer import InterviewTimer
+
+
+class NomineeHeader(Vertical):
+    DEFAULT_CSS = """
+    NomineeHeader { height: auto; padding: 0 1; background: $boost; }
+    NomineeHeader > Horizontal { height: 1; }
+    NomineeHeader #nominee-name { width: 1fr; height: 1; }
+    NomineeHeader #nominee-meta { height: auto; color: $text-muted; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Static(id="nominee-name")
+            yield InterviewTimer(id="timer")
+        yield Static(id="nominee-meta")
+
+    def show(self, round_: Round, nominee: Nominee, sheet: Sheet, position: str) -> None:
+        category = round_.category(nominee.category)
+        badges: list[tuple[str, str]] = []
+        if sheet.recused:
+            badges.append(("  " + _("RECUSED") + " ", "bold $text-error"))
+        elif sheet.final:
+            badges.append(("  " + _("FINAL") + " ", "bold $text-success"))
+        self.query_one("#nominee-name", Static).update(
+            Content.assemble((nominee.name, "bold"), *badges)
+        )
+        meta = [category.title if category else nominee.category]
+        if nominee.presenter:
+            meta.append(_("presented by {presenter}").format(presenter=nominee.presenter))
+        if nominee.slot:
+            meta.append(slot_text(nominee, long=True))
+        meta.append(position)
+        text = Content(" · ".join(meta))
+        if sheet.recused and sheet.recusal_reason:
+            text = Content.assemble(
+                text,
+                "\n",
+                (_("Recused: {reason}").format(reason=sheet.recusal_reason), "$text-error"),
+            )
+        self.query_one("#nominee-meta", Static).update(text)

@@ -1,0 +1,114 @@
+"""The read-back before finalising: every score, every note, the comment and the weighted total."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from panel_tui.i18n import _
+from panel_tui.scoring import weighted_total
+from panel_tui.tui.formatting import score_text, total_text, weight_text
+from panel_tui.tui.session import Session
+
+
+class ReadBackScreen(Screen[bool]):
+    """Dismissed with True when the assessor confirms; the caller records the finalisation."""
+
+    BINDINGS = [  # noqa: RUF012
+        Binding("f,enter", "confirm", _("finalise"), id="readback.confirm"),
+        Binding("escape", "cancel", _("back"), id="readback.back"),
+    ]
+
+    def __init__(self, session: Session, nominee: str) -> None:
+        super().__init__()
+        self.session = session
+        self.nominee_id = nominee
+
+    def compose(self) -> ComposeResult:
+        round_ = self.session.round
+        nominee = round_.nominee(self.nominee_id)
+        assert nominee is not None
+        category = round_.category(nominee.category)
+        rubric = round_.rubric_for(nominee)
+        sheet = self.session.store.sheet(self.nominee_id)
+        self.missing = [c for c in rubric.criteria if c.id not in sheet.scores]
+        self.final = sheet.final
+        with VerticalScroll(id="readback-body"):
+            yield Static(
+                Content.assemble(
+                    (_("Read-back: "), "$text-muted"),
+                    (nominee.name, "bold"),
+                    ("  ·  " + (category.title if category else nominee.category), "$text-muted"),
+                ),
+                id="readback-title",
+            )
+            table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
+            table.add_column(_("Criterion"), ratio=3)
+            table.add_column(_("Weight"), justify="right", width=6, no_wrap=True)
+            table.add_column(_("Score"), justify="center", width=7, no_wrap=True)
+            table.add_column(_("Note"), ratio=4)
+            for criterion in rubric.criteria:
+                value = sheet.scores.get(criterion.id)
+                table.add_row(
+                    Text(criterion.title),
+                    Text(weight_text(criterion, rubric)),
+                    Text(
+                        score_text(value) if value is not None else _("missing"),
+                        style="bold" if value is not None else "bold red",
+                    ),
+                    Text(sheet.notes.get(criterion.id, ""), style="italic"),
+                )
+            yield Static(table, id="readback-table")
+            comment = sheet.comment or _("(no overall comment)")
+            yield Static(
+                Content.assemble((_("Overall comment: "), "bold"), (comment, "italic")),
+                id="readback-comment",
+            )
+            total = weighted_total(rubric, sheet.scores)
+            yield Static(
+                Content.assemble(
+                    (_("Weighted total: "), "bold"),
+                    (total_text(total), "bold $accent"),
+                    (" / 100", "$text-muted"),
+                    (
+                        "   "
+                        + _("(scale {scale}, weights normalised)").format(
+                            scale=rubric.describe_scale()
+                        ),
+                        "$text-muted",
+                    ),
+                ),
+                id="readback-total",
+            )
+        if self.final:
+            verdict, kind = _("This sheet is already final. Esc goes back."), "-info"
+        elif self.missing:
+            names = ", ".join(c.title for c in self.missing)
+            verdict = _("Cannot finalise yet: no score for {criteria}. Esc goes back.").format(
+                criteria=names
+            )
+            kind = "-error"
+        else:
+            verdict = _(
+                "Read the scores out. f or Enter finalises this sheet; Esc goes back to change them."
+            )
+            kind = "-pending"
+        yield Static(Content(verdict), id="readback-verdict", classes=kind)
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "confirm" and (self.final or self.missing))
+
+    def action_confirm(self) -> None:
+        if not self.final and not self.missing:
+            self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,605 @@
+"""Scoring one nominee: the claims beside the rubric, scores saved the moment they are typed."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Static
+
+from panel_tui.i18n import _
+from panel_tui.model import Criterion, Nominee, Rubric, format_score
+from panel_tui.problems import PanelError
+from panel_tui.progress import agenda_order
+from panel_tui.store import Sheet, Store
+from panel_tui.tui.claims_table import ClaimsTable
+from panel_tui.tui.criterion_detail import CriterionDetail
+from panel_tui.tui.dialogs.confirm import Confirm
+from panel_tui.tui.dialogs.score_input import ScoreInput
+from panel_tui.tui.dialogs.text_prompt import TextPrompt
+from panel_tui.tui.formatting import score_text
+from panel_tui.tui.nominee_header import NomineeHeader
+from panel_tui.tui.readback_screen import ReadBackScreen
+from panel_tui.tui.rubric_table import RubricTable
+from panel_tui.tui.score_entry import ScoreEntry, Step
+from panel_tui.tui.timer import InterviewTimer
+
+if TYPE_CHECKING:
+    from panel_tui.tui.app import ScoringApp
+
+PENDING_DELAY = 1.2  # seconds a typed score that could still grow waits before it is taken
+
+NOMINEE_GROUP = Binding.Group(_("nominee"), compact=True)
+
+
+def _digit_bindings() -> list[Binding]:
+    bindings = [Binding("1", "type('1')", _("score"), key_display="0-9", id="scoring.digit-1")]
+    for digit in "023456789":
+        bindings.append(
+            Binding(digit, f"type('{digit}')", _("score"), show=False, id=f"scoring.digit-{digit}")
+        )
+    return bindings
+
+
+class ScoringScreen(Screen[None]):
+    """One nominee at a time; [ and ] move through the agenda without leaving the screen."""
+
+    BINDINGS = [  # noqa: RUF012
+        *_digit_bindings(),
+        Binding("full_stop,comma", "type('.')", _("decimal point"), show=False, id="scoring.point"),
+        Binding("plus", "type('+')", _("half point"), show=False, id="scoring.half"),
+        Binding("backspace,delete", "clear_score", _("clear"), key_display="⌫", id="scoring.clear"),
+        Binding("n", "note", _("note"), id="scoring.note"),
+        Binding("c", "comment", _("comment"), id="scoring.comment"),
+        Binding(
+            "left_square_bracket",
+            "previous",
+            _("previous"),
+            group=NOMINEE_GROUP,
+            id="scoring.previous",
+        ),
+        Binding("right_square_bracket", "next", _("next"), group=NOMINEE_GROUP, id="scoring.next"),
+        Binding("r", "recuse", _("recuse"), id="scoring.recuse"),
+        Binding("f", "finalise", _("finalise"), id="scoring.finalise"),
+        Binding("t", "timer", _("timer"), id="scoring.timer"),
+        Binding("T", "reset_timer", _("reset timer"), show=False, id="scoring.timer-reset"),
+        Binding("s", "summary", _("summary"), id="scoring.summary"),
+        Binding("escape", "back", _("agenda"), id="scoring.back"),
+    ]
+
+    def __init__(self, nominee: str, criterion: str | None = None) -> None:
+        super().__init__()
+        self.nominee_id = nominee
+        self.start_criterion = criterion
+        self.sheet = Sheet(nominee)
+        self.failed: dict[str, float | None] = {}
+        self.entry: ScoreEntry | None = None
+        self.pending_criterion: str | None = None
+        self._pending_timer: Timer | None = None
+
+    # --- the pieces -----------------------------------------------------------------------
+
+    @property
+    def scoring_app(self) -> ScoringApp:
+        from panel_tui.tui.app import ScoringApp
+
+        assert isinstance(self.app, ScoringApp)
+        return self.app
+
+    @property
+    def store(self) -> Store:
+        session = self.scoring_app.session
+        assert session is not None
+        return session.store
+
+    @property
+    def nominee(self) -> Nominee:
+        found = self.store.round.nominee(self.nominee_id)
+        assert found is not None
+        return found
+
+    @property
+    def rubric(self) -> Rubric:
+        return self.store.round.rubric_for(self.nominee)
+
+    @property
+    def rubric_table(self) -> RubricTable:
+        return self.query_one(RubricTable)
+
+    @property
+    def criterion(self) -> Criterion | None:
+        return self.rubric_table.criterion
+
+    def compose(self) -> ComposeResult:
+        yield NomineeHeader(id="nominee-header")
+        with Horizontal(id="panes"):
+            with Vertical(id="claims-pane"):
+                yield Static(Content(_("Claims")), classes="pane-title", id="claims-title")
+                yield ClaimsTable(id="claims")
+            with Vertical(id="rubric-pane"):
+                yield Static(Content(_("Rubric")), classes="pane-title", id="rubric-title")
+                yield RubricTable(id="rubric")
+                yield CriterionDetail(id="criterion-detail")
+        yield Static(id="save-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load(self.nominee_id, self.start_criterion)
+        self.rubric_table.focus()
+
+    # --- loading a nominee ----------------------------------------------------------------
+
+    def load(self, nominee_id: str, criterion: str | None = None) -> None:
+        self._drop_pending()
+        self.nominee_id = nominee_id
+        self.failed = {}
+        round_ = self.store.round
+        nominee = self.nominee
+        rubric = self.rubric
+        self.entry = ScoreEntry(rubric)
+        self.sheet = self.store.sheet(nominee_id)
+        order = agenda_order(round_)
+        index = next((i for i, n in enumerate(order) if n.id == nominee_id), 0)
+        self._position = _("{index} of {count}").format(index=index + 1, count=len(order))
+        self.query_one(NomineeHeader).show(round_, nominee, self.sheet, self._position)
+        self.query_one(ClaimsTable).show_claims(round_.claims_of(nominee_id), round_.number_format)
+        self.query_one("#claims-title", Static).update(
+            Content(_("Claims ({count})").format(count=len(round_.claims_of(nominee_id))))
+        )
+        self.query_one("#rubric-title", Static).update(
+            Content(_("Rubric · scale {scale}").format(scale=rubric.describe_scale()))
+        )
+        self.rubric_table.show_sheet(rubric, self.sheet, self.failed, criterion=criterion)
+        self.query_one(InterviewTimer).show_state(self.scoring_app.timer_for(nominee))
+        self._show_hint()
+        self._criterion_changed()
+
+    def _refresh_sheet(self) -> None:
+        """Re-read the sheet from the database: what is on screen is what is on disk."""
+        self.sheet = self.store.sheet(self.nominee_id)
+        pending = None
+        if self.entry is not None and self.entry.buffer and self.pending_criterion:
+            pending = (self.pending_criterion, self.entry.buffer)
+        self.rubric_table.show_sheet(self.rubric, self.sheet, self.failed, pending)
+        self.query_one(NomineeHeader).show(
+            self.store.round, self.nominee, self.sheet, self._position
+        )
+        self._update_detail()
+
+    def _update_detail(self) -> None:
+        criterion = self.criterion
+        score = self.sheet.scores.get(criterion.id) if criterion else None
+        note = self.sheet.notes.get(criterion.id, "") if criterion else ""
+        self.query_one(CriterionDetail).show(criterion, self.rubric, score, note)
+
+    def _criterion_changed(self) -> None:
+        criterion = self.criterion
+        self.query_one(ClaimsTable).highlight_for(criterion)
+        self._update_detail()
+        self.scoring_app.remember(self.nominee_id, criterion.id if criterion else "")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table is self.rubric_table:
+            event.stop()
+            criterion = self.criterion
+            moved_away = (
+                criterion is not None
+                and self.pending_criterion is not None
+                and criterion.id != self.pending_criterion
+            )
+            if self.entry is not None and self.entry.buffer and moved_away:
+                self._commit_pending(advance=False)
+            self._criterion_changed()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.data_table is self.rubric_table:
+            if self.entry is not None and self.entry.buffer:
+                self._commit_pending(advance=True)
+            else:
+                self._ask_score()
+        elif isinstance(event.data_table, ClaimsTable):
+            claims = event.data_table.claims
+            if 0 <= event.cursor_row < len(claims):
+                claim = claims[event.cursor_row]
+                if claim.source:
+                    self.notify(
+                        _("Source: {source}").format(source=claim.source),
+                        title=claim.label,
+                        markup=False,
+                    )
+
+    # --- status line ----------------------------------------------------------------------
+
+    def _status(self, text: str, kind: str) -> None:
+        status = self.query_one("#save-status", Static)
+        status.set_classes(f"-{kind}")
+        status.update(Content(text))
+
+    def _show_hint(self) -> None:
+        if self.sheet.recused:
+            self._status(_("You are recused from this nominee: r withdraws the recusal."), "info")
+            return
+        rubric = self.rubric
+        hint = _("Type a score ({scale}) for the highlighted criterion").format(
+            scale=rubric.describe_scale()
+        )
+        if rubric.step == 0.5:
+            hint += " · " + _("+ adds a half point (3+ is 3.5)")
+        elif rubric.step != 1:
+            hint += " · " + _(". types a decimal point")
+        if rubric.max >= 10:
+            hint += " · " + _("Enter takes 1 at once")
+        hint += " · " + _("Enter on a criterion opens a score line")
+        if self.sheet.final:
+            hint = _("This sheet is final: changing a score asks for a reason.")
+        self._status(hint, "info")
+
+    # --- typing scores --------------------------------------------------------------------
+
+    def _can_score(self) -> bool:
+        if self.sheet.recused:
+            self.notify(
+                _("You are recused from {nominee}: press r to withdraw the recusal.").format(
+                    nominee=self.nominee.name
+                ),
+                severity="warning",
+                markup=False,
+            )
+            return False
+        return self.criterion is not None
+
+    def action_type(self, char: str) -> None:
+        if self.entry is None or not self._can_score():
+            return
+        criterion = self.criterion
+        assert criterion is not None
+        if self.entry.buffer and self.pending_criterion != criterion.id:
+            self._drop_pending()
+        step = self.entry.type(char)
+        self._apply(step)
+
+    def _apply(self, step: Step) -> None:
+        self._cancel_timer()
+        if step.outcome == "invalid":
+            self.pending_criterion = None
+            self._refresh_sheet()
+            self._status(
+                _("{typed} is not a score on the scale {scale}: nothing saved").format(
+                    typed=step.rejected, scale=self.rubric.describe_scale()
+                ),
+                "error",
+            )
+            return
+        for value in step.commits:
+            criterion = self.criterion
+            if criterion is None:
+                break
+            if self.sheet.final:
+                if self.entry is not None:
+                    self.entry.clear()
+                self.pending_criterion = None
+                self._change_final(criterion, value)
+                return
+            self._save(criterion, value, "", advance=True)
+        if step.buffer and self.entry is not None and self.entry.buffer:
+            criterion = self.criterion
+            assert criterion is not None
+            self.pending_criterion = criterion.id
+            self._refresh_sheet()
+            waiting = self.entry.complete
+            if waiting is not None:
+                message = _(
+                    "{criterion}: {typed}… Enter scores {value} now (or wait); keep typing for more"
+                ).format(criterion=criterion.title, typed=step.buffer, value=format_score(waiting))
+                self._pending_timer = self.set_timer(PENDING_DELAY, self._timeout)
+            else:
+                message = _("{criterion}: {typed}… keep typing; Esc cancels").format(
+                    criterion=criterion.title, typed=step.buffer
+                )
+            self._status(message, "pending")
+        else:
+            self.pending_criterion = None
+
+    def _timeout(self) -> None:
+        self._pending_timer = None
+        if self.entry is not None and self.entry.buffer:
+            self._commit_pending(advance=True)
+
+    def _commit_pending(self, advance: bool) -> None:
+        if self.entry is None:
+            return
+        self._cancel_timer()
+        step = self.entry.enter()
+        target = self.pending_criterion
+        self.pending_criterion = None
+        if step.outcome == "invalid":
+            self._refresh_sheet()
+            self._status(
+                _("{typed} is not a score on the scale {scale}: nothing saved").format(
+                    typed=step.rejected, scale=self.rubric.describe_scale()
+                ),
+                "error",
+            )
+            return
+        criterion = self.rubric.criterion(target) if target else self.criterion
+        if criterion is None or not step.commits:
+            return
+        if self.sheet.final:
+            self._change_final(criterion, step.commits[0])
+            return
+        self._save(criterion, step.commits[0], "", advance=advance)
+
+    def _cancel_timer(self) -> None:
+        if self._pending_timer is not None:
+            self._pending_timer.stop()
+            self._pending_timer = None
+
+    def _drop_pending(self) -> None:
+        self._cancel_timer()
+        if self.entry is not None:
+            self.entry.clear()
+        self.pending_criterion = None
+
+    def action_clear_score(self) -> None:
+        if self.entry is not None and self.entry.buffer:
+            self.entry.backspace()
+            if not self.entry.buffer:
+                self._drop_pending()
+                self._refresh_sheet()
+                self._show_hint()
+            else:
+                self._apply(Step("pending", (), self.entry.buffer))
+            return
+        if not self._can_score():
+            return
+        criterion = self.criterion
+        assert criterion is not None
+        if criterion.id not in self.sheet.scores:
+            if self.failed.pop(criterion.id, "none") != "none":
+                self._refresh_sheet()
+            self._status(
+                _("{criterion} has no score to clear").format(criterion=criterion.title), "info"
+            )
+            return
+        if self.sheet.final:
+            self._change_final(criterion, None)
+            return
+        self._save(criterion, None, "", advance=False)
+
+    def _ask_score(self) -> None:
+        criterion = self.criterion
+        if criterion is None or not self._can_score():
+            return
+
+        def done(value: float | None) -> None:
+            if value is None:
+                return
+            if self.sheet.final:
+                self._change_final(criterion, value)
+            else:
+                self._save(criterion, value, "", advance=True)
+
+        current = self.sheet.scores.get(criterion.id)
+        self.app.push_screen(ScoreInput(criterion, self.rubric, current), done)
+
+    def _change_final(self, criterion: Criterion, value: float | None) -> None:
+        old = score_text(self.sheet.scores.get(criterion.id))
+        new = _("no score") if value is None else format_score(value)
+
+        def done(reason: str | None) -> None:
+            if reason:
+                self._save(criterion, value, reason, advance=False)
+            else:
+                self._refresh_sheet()
+                self._status(_("Not changed: a final sheet needs a reason."), "info")
+
+        self.app.push_screen(
+            TextPrompt(
+                _("This sheet is final"),
+                _(
+                    "Why change {criterion} from {old} to {new}? The reason goes into the audit trail."
+                ).format(criterion=criterion.title, old=old, new=new),
+                required=True,
+            ),
+            done,
+        )
+
+    def _save(self, criterion: Criterion, value: float | None, reason: str, advance: bool) -> None:
+        """Record one score; 'saved' is shown only after the database call returned."""
+        shown = _("no score") if value is None else format_score(value)
+        try:
+            self.store.record_score(self.nominee_id, criterion.id, value, reason=reason)
+        except (PanelError, sqlite3.Error) as exc:
+            self.failed[criterion.id] = value
+            self._refresh_sheet()
+            message = _("NOT saved: {criterion} = {score}: {error}").format(
+                criterion=criterion.title, score=shown, error=str(exc)
+            )
+            self._status("✗ " + message, "error")
+            self.notify(message, severity="error", markup=False, timeout=8)
+            return
+        self.failed.pop(criterion.id, None)
+        if advance:
+            self._advance_from(criterion)
+        self._refresh_sheet()
+        self._status(
+            "✓ " + _("Saved: {criterion} = {score}").format(criterion=criterion.title, score=shown),
+            "ok",
+        )
+
+    def _advance_from(self, criterion: Criterion) -> None:
+        ids = [c.id for c in self.rubric.criteria]
+        index = ids.index(criterion.id)
+        if index + 1 < len(ids):
+            self.rubric_table.move_cursor(row=index + 1, animate=False)
+
+    # --- notes, comment, recusal, finalising ----------------------------------------------
+
+    def _write_note(self, criterion: Criterion | None, text: str) -> None:
+        what = criterion.title if criterion else _("overall comment")
+        try:
+            self.store.record_note(self.nominee_id, criterion.id if criterion else None, text)
+        except (PanelError, sqlite3.Error) as exc:
+            message = _("NOT saved: {what}: {error}").format(what=what, error=str(exc))
+            self._status("✗ " + message, "error")
+            self.notify(message, severity="error", markup=False, timeout=8)
+            return
+        self._refresh_sheet()
+        self._status("✓ " + _("Saved: {what}").format(what=what), "ok")
+
+    def action_note(self) -> None:
+        self._drop_pending()
+        criterion = self.criterion
+        if criterion is None:
+            return
+        current = self.sheet.notes.get(criterion.id, "")
+
+        def done(text: str | None) -> None:
+            if text is not None and text != current:
+                self._write_note(criterion, text)
+
+        self.app.push_screen(
+            TextPrompt(
+                _("Note on {criterion}").format(criterion=criterion.title),
+                self.nominee.name,
+                initial=current,
+            ),
+            done,
+        )
+
+    def action_comment(self) -> None:
+        self._drop_pending()
+        current = self.sheet.comment
+
+        def done(text: str | None) -> None:
+            if text is not None and text != current:
+                self._write_note(None, text)
+
+        self.app.push_screen(
+            TextPrompt(
+                _("Overall comment on {nominee}").format(nominee=self.nominee.name),
+                _("Your impression of the whole presentation."),
+                initial=current,
+            ),
+            done,
+        )
+
+    def action_recuse(self) -> None:
+        self._drop_pending()
+        name = self.nominee.name
+        if self.sheet.recused:
+
+            def withdraw(yes: bool | None) -> None:
+                if yes:
+                    self._recusal(withdraw=True, reason="")
+
+            self.app.push_screen(
+                Confirm(
+                    _("Withdraw your recusal from {nominee}?").format(nominee=name),
+                    _("You will be able to score this nominee again."),
+                ),
+                withdraw,
+            )
+            return
+
+        def recuse(reason: str | None) -> None:
+            if reason:
+                self._recusal(withdraw=False, reason=reason)
+
+        self.app.push_screen(
+            TextPrompt(
+                _("Recuse from {nominee}").format(nominee=name),
+                _("A conflict of interest? Give the reason; it is kept in the audit trail."),
+                required=True,
+            ),
+            recuse,
+        )
+
+    def _recusal(self, withdraw: bool, reason: str) -> None:
+        try:
+            if withdraw:
+                self.store.withdraw_recusal(self.nominee_id)
+            else:
+                self.store.recuse(self.nominee_id, reason)
+        except (PanelError, sqlite3.Error) as exc:
+            message = _("NOT saved: {error}").format(error=str(exc))
+            self._status("✗ " + message, "error")
+            self.notify(message, severity="error", markup=False, timeout=8)
+            return
+        self._refresh_sheet()
+        self._show_hint()
+        if withdraw:
+            self._status("✓ " + _("Recusal withdrawn: you can score again."), "ok")
+        else:
+            self._status("✓ " + _("Saved: you are recused from this nominee."), "ok")
+
+    def action_finalise(self) -> None:
+        self._drop_pending()
+        if self.sheet.recused:
+            self.notify(_("You are recused from this nominee: there is nothing to finalise."))
+            return
+
+        def done(confirmed: bool | None) -> None:
+            if not confirmed:
+                self._refresh_sheet()
+                return
+            try:
+                self.store.finalise(self.nominee_id)
+            except (PanelError, sqlite3.Error) as exc:
+                message = _("NOT finalised: {error}").format(error=str(exc))
+                self._status("✗ " + message, "error")
+                self.notify(message, severity="error", markup=False, timeout=8)
+                return
+            self._refresh_sheet()
+            self._status("✓ " + _("Final: your sheet for this nominee is finalised."), "ok")
+
+        session = self.scoring_app.session
+        assert session is not None
+        self.app.push_screen(ReadBackScreen(session, self.nominee_id), done)
+
+    # --- moving around --------------------------------------------------------------------
+
+    def _go(self, offset: int) -> None:
+        if self.entry is not None and self.entry.buffer:
+            self._commit_pending(advance=False)
+        order = [n.id for n in agenda_order(self.store.round)]
+        index = order.index(self.nominee_id) + offset
+        if not 0 <= index < len(order):
+            self.notify(
+                _("This is the last nominee.") if offset > 0 else _("This is the first nominee.")
+            )
+            return
+        self.load(order[index])
+        self.rubric_table.focus()
+
+    def action_previous(self) -> None:
+        self._go(-1)
+
+    def action_next(self) -> None:
+        self._go(1)
+
+    def action_timer(self) -> None:
+        self.query_one(InterviewTimer).toggle()
+
+    def action_reset_timer(self) -> None:
+        self.query_one(InterviewTimer).reset()
+
+    def action_summary(self) -> None:
+        if self.entry is not None and self.entry.buffer:
+            self._commit_pending(advance=False)
+        self.scoring_app.action_summary()
+
+    def action_back(self) -> None:
+        if self.entry is not None and self.entry.buffer:
+            self._drop_pending()
+            self._refresh_sheet()
+            self._status(_("Typing cancelled: nothing saved."), "info")
+            return
+        self.scoring_app.back_to_agenda()

@@ -1,0 +1,87 @@
+"""What the scoring app works on: one assessor database, or a round still waiting for its assessor.
+
+No Textual here; the launcher resolves the command line into one of these before the app
+starts, so a bad path or an unknown assessor is reported on the terminal, not in the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from panel_tui.model import Assessor, Round
+from panel_tui.problems import PanelError
+from panel_tui.setup import init_assessor_db
+from panel_tui.store import Store
+
+STATE_NOMINEE = "scoring.nominee"
+STATE_CRITERION = "scoring.criterion"
+STATE_SCREEN = "scoring.screen"
+
+
+def demo_round_dir() -> Path:
+    return Path(str(resources.files("panel_tui") / "demo"))
+
+
+def round_db_path(round_: Round, assessor: str) -> Path:
+    """Where a round folder's database for `assessor` lives: the user's data directory."""
+    from panel_tui.cli import data_dir
+
+    return data_dir() / f"{round_.id}-{assessor}.db"
+
+
+@dataclass
+class Session:
+    """An open assessor database."""
+
+    store: Store
+    created: bool = False
+
+    @property
+    def round(self) -> Round:
+        return self.store.round
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    @property
+    def assessor(self) -> Assessor:
+        assessor_id = self.store.assessor_id
+        found = self.round.assessor(assessor_id or "")
+        return found or Assessor(assessor_id or "?", assessor_id or "?")
+
+    def close(self) -> None:
+        self.store.close()
+
+
+@dataclass(frozen=True)
+class PendingRound:
+    """A round folder (or the demo) whose assessor is asked on the first screen."""
+
+    folder: Path
+    round: Round
+
+
+def open_database(path: Path, assessor: str | None = None) -> Session:
+    store = Store.open(path)
+    try:
+        if store.kind != "assessor":
+            raise PanelError(
+                f"{path} is a merged database: it takes no scores; open an assessor's database"
+            )
+        if assessor is not None and store.assessor_id != assessor:
+            raise PanelError(f"{path} belongs to assessor {store.assessor_id!r}, not {assessor!r}")
+    except PanelError:
+        store.close()
+        raise
+    return Session(store)
+
+
+def open_round(folder: Path, round_: Round, assessor: str) -> Session:
+    """Create (or reuse) the assessor's database for a round folder in the data directory."""
+    path, created, _warnings = init_assessor_db(folder, assessor, round_db_path(round_, assessor))
+    session = open_database(path, assessor)
+    session.created = created
+    return session
