@@ -1,0 +1,103 @@
+"""The domain core never imports Textual, and openpyxl only when an XLSX is read or written.
+
+Each check runs in a fresh interpreter: in the test process something else may already have
+imported the modules we look for.
+"""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import panel_tui
+
+# The user interface and the command line may import Textual (lazily, for the app).
+UI_MODULES = ("panel_tui.tui", "panel_tui.cli", "panel_tui.cli_secretariat", "panel_tui.__main__")
+
+
+def domain_modules() -> list[str]:
+    names = []
+    for info in pkgutil.walk_packages(panel_tui.__path__, prefix="panel_tui."):
+        if any(info.name == ui or info.name.startswith(ui + ".") for ui in UI_MODULES):
+            continue
+        names.append(info.name)
+    return sorted(names)
+
+
+def imported_after(code: str) -> set[str]:
+    """Top-level names in sys.modules after running `code` in a fresh interpreter."""
+    probe = (
+        code
+        + "\nimport json, sys\nprint(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_the_domain_modules_are_found() -> None:
+    names = domain_modules()
+    for core in ("model", "numbers", "loader", "store", "verify", "setup", "score_import"):
+        assert f"panel_tui.{core}" in names
+    assert not any(n.startswith("panel_tui.tui") for n in names)
+
+
+def test_no_domain_module_imports_textual() -> None:
+    code = "\n".join(f"import {name}" for name in domain_modules())
+    modules = imported_after(code)
+    assert "panel_tui" in modules
+    assert "textual" not in modules
+    # and no XLSX library just for importing them
+    assert "openpyxl" not in modules
+
+
+def test_each_domain_module_alone_imports_no_textual() -> None:
+    """One interpreter per module would be slow; instead record what each import adds."""
+    names = domain_modules()
+    code = (
+        "import json, sys\n"
+        "added = {}\n"
+        f"for name in {names!r}:\n"
+        "    before = set(sys.modules)\n"
+        "    __import__(name)\n"
+        "    added[name] = sorted(m for m in set(sys.modules) - before"
+        " if m.split('.')[0] in ('textual', 'openpyxl'))\n"
+        "print(json.dumps(added))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    offenders = {k: v for k, v in json.loads(result.stdout).items() if v}
+    assert offenders == {}
+
+
+def test_checking_a_csv_round_does_not_load_openpyxl(demo_dir: Path) -> None:
+    modules = imported_after(
+        "from panel_tui.loader import load_round\n"
+        f"result = load_round({str(demo_dir)!r})\n"
+        "assert result.round is not None, result.problems\n"
+    )
+    assert "openpyxl" not in modules
+    assert "textual" not in modules
+
+
+def test_the_check_command_does_not_load_textual(demo_dir: Path) -> None:
+    modules = imported_after(
+        "from click.testing import CliRunner\n"
+        "from panel_tui.cli import cli\n"
+        f"r = CliRunner().invoke(cli, ['check', {str(demo_dir)!r}])\n"
+        "assert r.exit_code == 0, r.output\n"
+    )
+    assert "textual" not in modules
+    assert "openpyxl" not in modules
+
+
+def test_the_probe_would_see_textual() -> None:
+    """Guards the tests above against passing because the probe sees nothing."""
+    assert "textual" in imported_after("import panel_tui.tui.app")
