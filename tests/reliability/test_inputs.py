@@ -1,0 +1,406 @@
+"""Issue 5.5: whatever the secretariat's or a typist's files hold, the loaders answer cleanly.
+
+Hypothesis feeds `load_round` and `import_scores` random and mutated round.toml, CSV and XLSX
+files: valid files with bytes flipped, inserted and cut, other encodings, the other delimiter,
+stray quotes, huge cells and formula-looking cells. The only outcomes allowed are a round (or
+a recorded sheet) or the project's own Problem/PanelError naming the file and a position;
+never another exception. A refused score sheet leaves the database byte for byte unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from panel_tui.loader import load_round
+from panel_tui.problems import PanelError, Problem
+from panel_tui.score_import import import_scores
+from panel_tui.store import Store
+
+from .conftest import demo_round_dir, make_db, record_figure
+
+FORMULAS = [
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://x","y")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "=1,5",
+]
+NASTY = [
+    '"',
+    '""',
+    ";",
+    ",",
+    "\r",
+    "\n",
+    "\r\n",
+    "\ufeff",
+    "\x00",
+    "\u2028",
+    "[b]",
+    "[/]",
+    "\U0001f600",
+    "Rp3 miliar",
+    "32.680",
+    "50,88",
+    "1e309",
+    "nan",
+    "-0",
+    *FORMULAS,
+]
+PROFILE = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+SLOW = settings(PROFILE, max_examples=2000, derandomize=False)
+generated = {"round": 0, "import": 0, "import_refused": 0, "import_recorded": 0}
+
+
+def demo_files() -> dict[str, bytes]:
+    folder = demo_round_dir()
+    return {
+        name: (folder / name).read_bytes() for name in ("round.toml", "nominees.csv", "claims.csv")
+    }
+
+
+@contextmanager
+def folder_with(files: dict[str, bytes]) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "round"
+        folder.mkdir()
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+        yield folder
+
+
+def assert_clean_result(folder: Path) -> None:
+    """load_round returned (it never raises); every error says where it is."""
+    result = load_round(folder)
+    names = {p.name for p in folder.iterdir()} | {"round.toml", "nominees.csv", "claims.csv"}
+    for problem in result.problems:
+        assert isinstance(problem, Problem)
+        assert problem.file, problem
+        assert Path(problem.file).name in names or problem.file == str(folder), problem
+        assert problem.message.strip(), problem
+        # The position is at least the file; a problem of a line or cell names it (checked by
+        # the issue-2 tests per error class); a whole-file problem (not UTF-8, not a workbook)
+        # names only the file.
+    if result.round is None:
+        assert result.errors, "no round and no error"
+    else:
+        assert not result.errors
+
+
+# --- mutations of valid files -------------------------------------------------------------
+
+
+@st.composite
+def mutated(draw: st.DrawFn, data: bytes) -> bytes:
+    """`data` with a few random edits of the kinds a spreadsheet or a USB stick makes."""
+    out = bytearray(data)
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(
+            st.sampled_from(
+                ["flip", "insert", "delete", "cut", "nasty", "swap_delimiter", "encode", "dup"]
+            )
+        )
+        if not out:
+            out = bytearray(draw(st.binary(max_size=20)))
+            continue
+        at = draw(st.integers(0, len(out) - 1))
+        if kind == "flip":
+            out[at] ^= 1 << draw(st.integers(0, 7))
+        elif kind == "insert":
+            out[at:at] = draw(st.binary(min_size=1, max_size=8))
+        elif kind == "delete":
+            del out[at : at + draw(st.integers(1, 40))]
+        elif kind == "cut":
+            del out[at:]
+        elif kind == "nasty":
+            out[at:at] = draw(st.sampled_from(NASTY)).encode("utf-8")
+        elif kind == "swap_delimiter":
+            out = bytearray(bytes(out).replace(b",", b";"))
+        elif kind == "encode":
+            text = bytes(out).decode("utf-8", errors="replace")
+            codec = draw(st.sampled_from(["utf-16", "utf-16-le", "cp1252", "latin-1", "utf-8-sig"]))
+            out = bytearray(text.encode(codec, errors="replace"))
+        elif kind == "dup":
+            lines = bytes(out).split(b"\n")
+            i = draw(st.integers(0, len(lines) - 1))
+            lines.insert(i, lines[i])
+            out = bytearray(b"\n".join(lines))
+    return bytes(out)
+
+
+FILES = demo_files()
+
+
+def mutated_round_package(data: st.DataObject) -> None:
+    files = dict(FILES)
+    target = data.draw(st.sampled_from(sorted(files)))
+    files[target] = data.draw(mutated(files[target]))
+    generated["round"] += 1
+    with folder_with(files) as folder:
+        assert_clean_result(folder)
+
+
+test_mutated_round_package_gives_problems_not_exceptions = PROFILE(
+    given(st.data())(mutated_round_package)
+)
+test_mutated_round_package_slow = pytest.mark.slow(SLOW(given(st.data())(mutated_round_package)))
+
+
+# --- generated tables ---------------------------------------------------------------------
+
+cell_text = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=30),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=12),
+    st.sampled_from(["lotim", "pemkab", "bu-besar", "regulation", "a1", "3", "4,5", "1.000"]),
+)
+
+
+def csv_bytes(rows: list[list[str]], delimiter: str, quote_all: bool, bom: bool) -> bytes:
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(
+        buffer, delimiter=delimiter, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+    )
+    for row in rows:
+        writer.writerow(row)
+    return ("\ufeff" if bom else "").encode() + buffer.getvalue().encode("utf-8", "surrogatepass")
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        safe = []
+        for value in row:
+            if isinstance(value, str):
+                # openpyxl refuses control characters a real Excel file cannot hold.
+                value = "".join(ch for ch in value if ch >= " " or ch in "\t\n\r")
+            safe.append(value)
+        sheet.append(safe)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+NOMINEE_HEADER = ["id", "name", "category", "presenter", "slot", "order"]
+CLAIM_HEADER = ["nominee", "key", "label", "value", "unit", "denominator", "percent"]
+
+
+@st.composite
+def table(draw: st.DrawFn, header: list[str]) -> list[list[str]]:
+    head = list(header)
+    if draw(st.booleans()):
+        head = [draw(st.sampled_from([h, h.upper(), f" {h} ", "", "extra", h])) for h in head]
+    rows = [head]
+    for _ in range(draw(st.integers(0, 6))):
+        width = draw(st.integers(0, len(head) + 2))
+        rows.append([draw(cell_text) for _ in range(width)])
+    return rows
+
+
+def generated_tables(
+    which: str, rows: st.DataObject, delimiter: str, quote_all: bool, bom: bool, as_xlsx: bool
+) -> None:
+    grid = rows.draw(table(NOMINEE_HEADER if which == "nominees" else CLAIM_HEADER))
+    files = dict(FILES)
+    del files[f"{which}.csv"]
+    if as_xlsx:
+        files[f"{which}.xlsx"] = xlsx_bytes(grid)  # type: ignore[arg-type]
+    else:
+        try:
+            files[f"{which}.csv"] = csv_bytes(grid, delimiter, quote_all, bom)
+        except UnicodeEncodeError:
+            files[f"{which}.csv"] = b"\xff\xfe"
+    generated["round"] += 1
+    with folder_with(files) as folder:
+        assert_clean_result(folder)
+
+
+def mutated_xlsx(data: st.DataObject) -> None:
+    import csv
+
+    rows = list(csv.reader(io.StringIO(FILES["nominees.csv"].decode("utf-8"))))
+    valid = xlsx_bytes(rows)  # type: ignore[arg-type]
+    files = dict(FILES)
+    del files["nominees.csv"]
+    files["nominees.xlsx"] = data.draw(mutated(valid))
+    generated["round"] += 1
+    with folder_with(files) as folder:
+        assert_clean_result(folder)
+
+
+TABLE_ARGS = {
+    "which": st.sampled_from(["nominees", "claims"]),
+    "rows": st.data(),
+    "delimiter": st.sampled_from([",", ";"]),
+    "quote_all": st.booleans(),
+    "bom": st.booleans(),
+    "as_xlsx": st.booleans(),
+}
+test_generated_tables_give_problems_not_exceptions = PROFILE(given(**TABLE_ARGS)(generated_tables))
+test_generated_tables_slow = pytest.mark.slow(SLOW(given(**TABLE_ARGS)(generated_tables)))
+test_mutated_xlsx_gives_problems_not_exceptions = PROFILE(given(data=st.data())(mutated_xlsx))
+test_mutated_xlsx_slow = pytest.mark.slow(SLOW(given(data=st.data())(mutated_xlsx)))
+
+
+def test_huge_cells_and_formulas_are_handled(tmp_path: Path) -> None:
+    files = dict(FILES)
+    text = FILES["nominees.csv"].decode("utf-8")
+    for size in (120_000, 200_000, 5_000_000):
+        files["nominees.csv"] = text.replace(
+            "Pemerintah Kabupaten Lombok Timur", "x" * size, 1
+        ).encode()
+        with folder_with(files) as folder:
+            result = load_round(folder)
+            assert result.round is None
+            assert [(p.file, p.line) for p in result.errors] == [("nominees.csv", 2)]
+    # Formula-looking text is data: it is kept as written, never evaluated or altered.
+    files = dict(FILES)
+    files["nominees.csv"] = text.replace(
+        "Pemerintah Kabupaten Lombok Timur", "\"=cmd|' /C calc'!A0\"", 1
+    ).encode()
+    with folder_with(files) as folder:
+        result = load_round(folder)
+        assert result.round is not None, result.errors
+        assert result.round.nominee("lotim").name == "=cmd|' /C calc'!A0"  # type: ignore[union-attr]
+
+
+# --- import-scores ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scores_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("import")
+    return make_db(folder / "a1.db", "a1", scores=5)
+
+
+score_cell = st.one_of(
+    st.sampled_from(["1", "2", "3", "4", "5", "0", "6", "2,5", "2.5", "", "x", "1e3", *NASTY]),
+    st.text(max_size=8),
+)
+
+
+def _valid_cells() -> list[tuple[str, str, tuple[float, ...]]]:
+    from panel_tui.loader import load_round_or_raise
+
+    round_, _ = load_round_or_raise(demo_round_dir())
+    return [
+        (n.id, c.id, tuple(round_.rubric_for(n).values()))
+        for n in round_.nominees
+        for c in round_.rubric_for(n).criteria
+    ]
+
+
+VALID_CELLS = _valid_cells()
+
+
+@st.composite
+def score_sheet(draw: st.DrawFn) -> list[list[str]]:
+    """A typed-in sheet: mostly right (so some are recorded), sometimes wrong anywhere."""
+    header = ["assessor", "nominee", "criterion", "score", "note"]
+    if draw(st.booleans()):
+        header = draw(st.permutations(header))
+    if draw(st.integers(0, 9)) == 0:
+        header = header[:3]
+    rows = [header]
+    junk = draw(st.integers(0, 3)) == 0
+    cells = draw(st.lists(st.sampled_from(VALID_CELLS), max_size=8, unique=True))
+    for nominee, criterion, allowed in cells:
+        values = {
+            "assessor": "a1",
+            "nominee": nominee,
+            "criterion": criterion,
+            "score": f"{draw(st.sampled_from(allowed)):g}",
+            "note": draw(st.one_of(st.just(""), st.sampled_from(NASTY), st.text(max_size=20))),
+        }
+        if junk and draw(st.booleans()):
+            column = draw(st.sampled_from(header))
+            values[column] = draw(
+                st.one_of(
+                    st.sampled_from(["a2", "", "A1", "ghost", "nope", "0", "6", "2,5", "x"]),
+                    score_cell,
+                )
+            )
+        rows.append([values.get(h, "") for h in header])
+    return rows
+
+
+def import_all_or_nothing(
+    scores_db: Path, sheet: list[list[str]], as_xlsx: bool, delimiter: str, data: st.DataObject
+) -> None:
+    generated["import"] += 1
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "a1.db"
+        shutil.copyfile(scores_db, db)
+        if as_xlsx:
+            path = Path(tmp) / "sheet.xlsx"
+            raw = xlsx_bytes(sheet)  # type: ignore[arg-type]
+        else:
+            path = Path(tmp) / "sheet.csv"
+            try:
+                raw = csv_bytes(sheet, delimiter, False, False)
+            except UnicodeEncodeError:
+                raw = b"assessor\n\xff"
+        if data.draw(st.integers(0, 4)) == 0:
+            raw = data.draw(mutated(raw))
+        path.write_bytes(raw)
+        before = db.read_bytes()
+        with Store.open(db, readonly=True) as store:
+            events_before = list(store.events())
+        try:
+            count = import_scores(db, path)
+        except PanelError as exc:
+            assert str(exc).strip()
+            for problem in exc.problems:
+                assert problem.file == path.name and problem.message.strip(), problem
+            assert db.read_bytes() == before, "a refused sheet changed the database"
+            assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
+            generated["import_refused"] += 1
+            return
+        generated["import_recorded"] += 1
+        with Store.open(db, readonly=True) as store:
+            after = list(store.events())
+        assert after[: len(events_before)] == events_before
+        assert sum(e.kind == "score" for e in after[len(events_before) :]) == count
+
+
+IMPORT_ARGS = {
+    "sheet": score_sheet(),
+    "as_xlsx": st.booleans(),
+    "delimiter": st.sampled_from([",", ";"]),
+    "data": st.data(),
+}
+test_import_scores_records_all_or_nothing = PROFILE(given(**IMPORT_ARGS)(import_all_or_nothing))
+test_import_scores_slow = pytest.mark.slow(SLOW(given(**IMPORT_ARGS)(import_all_or_nothing)))
+
+
+def test_inputs_generated_figure() -> None:
+    """Runs last in this module: records how many inputs hypothesis generated."""
+    record_figure("inputs.round_packages", generated["round"])
+    record_figure("inputs.score_sheets", generated["import"])
+    record_figure("inputs.score_sheets_recorded", generated["import_recorded"])
+    assert generated["round"] > 0 and generated["import"] > 0
+    # The generator must reach both outcomes, or it tests only one path.
+    assert generated["import_recorded"] > 0 and generated["import_refused"] > 0
