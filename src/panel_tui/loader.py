@@ -6,9 +6,12 @@ it found, each naming file, line (or cell) and field.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -29,7 +32,7 @@ from panel_tui.model import (
 )
 from panel_tui.numbers import NumberError, looks_numeric, parse_number
 from panel_tui.problems import PanelError, Problem
-from panel_tui.tables import Cell, Row, find_table, looks_utf16, read_table
+from panel_tui.tables import EMPTY_CELL, Cell, Row, find_table, looks_utf16, read_table
 
 ROUND_FILE = "round.toml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -49,6 +52,7 @@ CLAIM_COLUMNS = (
     "source",
 )
 TEXT_UNITS = {"text", "teks"}
+_SLOT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", re.ASCII)
 
 
 @dataclass
@@ -66,7 +70,24 @@ class LoadResult:
 
 
 def load_round(folder: Path | str) -> LoadResult:
-    folder = Path(folder)
+    # A national round builds ~10 objects per claim, none of them cyclic: pausing the cyclic
+    # garbage collector while they are built halves the time `check` takes.
+    with _gc_paused():
+        return _load_round(Path(folder))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_round(folder: Path) -> LoadResult:
     problems: list[Problem] = []
     if not folder.is_dir():
         problems.append(
@@ -602,6 +623,11 @@ def _slot(cell: Cell, round_: Round, error: Any) -> datetime | None:
         text = cell.raw.strftime("%H:%M")
     if not text:
         return None
+    if _SLOT.fullmatch(text):  # the usual form, without strptime's cost
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
     for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"):
         try:
             return datetime.strptime(text, pattern)
@@ -663,12 +689,13 @@ def _load_claims(
         def error(column: str, message: str, row: Row = row) -> None:
             problems.append(Problem(name, _pos(row, column), column, message))
 
-        nominee = row.text("nominee")
+        get = row.cells.get  # row.text(column), inlined: this loop runs once per claim
+        nominee = get("nominee", EMPTY_CELL).text.strip()
         if not nominee:
             error("nominee", "required, empty")
         elif known is not None and nominee not in known:
             error("nominee", f"unknown nominee {nominee!r} (not in the nominees file)")
-        key = row.text("key")
+        key = get("key", EMPTY_CELL).text.strip()
         if not key:
             error("key", "required, empty")
         elif not CLAIM_KEY.match(key):
@@ -679,10 +706,10 @@ def _load_claims(
                 f"duplicate key {key!r} for nominee {nominee!r} (first at {seen[nominee, key]})",
             )
         seen.setdefault((nominee, key), row.line)
-        label = row.text("label")
+        label = get("label", EMPTY_CELL).text.strip()
         if not label:
             error("label", "required, empty")
-        unit = row.text("unit")
+        unit = get("unit", EMPTY_CELL).text.strip()
         value_cell = row.cell("value")
         value: float | None = None
         if not value_cell.text.strip():
@@ -692,12 +719,12 @@ def _load_claims(
         ):
             value = _number(value_cell, fmt, lambda m: error("value", m))
         denominator = percent = None
-        if row.text("denominator"):
+        if get("denominator", EMPTY_CELL).text.strip():
             denominator = _number(row.cell("denominator"), fmt, lambda m: error("denominator", m))
             if denominator is not None and denominator <= 0:
                 error("denominator", "must be a positive number (the population)")
                 denominator = None
-        if row.text("percent"):
+        if get("percent", EMPTY_CELL).text.strip():
             percent = _number(row.cell("percent"), fmt, lambda m: error("percent", m))
         if len(problems) > errors_before:
             continue
@@ -710,10 +737,10 @@ def _load_claims(
                 text=value_cell.text.strip(),
                 unit=unit,
                 denominator=denominator,
-                denominator_label=row.text("denominator_label"),
+                denominator_label=get("denominator_label", EMPTY_CELL).text.strip(),
                 percent=percent,
-                part_of=row.text("part_of"),
-                source=row.text("source"),
+                part_of=get("part_of", EMPTY_CELL).text.strip(),
+                source=get("source", EMPTY_CELL).text.strip(),
             )
         )
         rows.append(row)

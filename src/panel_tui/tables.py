@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import NamedTuple
 
 from panel_tui.problems import Problem
 
@@ -20,12 +21,17 @@ MAX_CELL = 100_000
 MAX_BYTES = 200 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """One cell; a named tuple because a large round has hundreds of thousands of them."""
+
     text: str
     # Set when the spreadsheet stored a number or a date/time (XLSX), taken as it is.
     raw: float | datetime | date | time | None = None
     where: int | str | None = None  # CSV line number or XLSX cell reference
+
+
+_new_cell = tuple.__new__
+EMPTY_CELL = Cell("")
 
 
 @dataclass
@@ -34,8 +40,7 @@ class Row:
     cells: dict[str, Cell]
 
     def text(self, column: str) -> str:
-        cell = self.cells.get(column)
-        return cell.text.strip() if cell else ""
+        return self.cells.get(column, EMPTY_CELL).text.strip()
 
     def cell(self, column: str) -> Cell:
         return self.cells.get(column) or Cell("", None, self.line)
@@ -138,23 +143,25 @@ def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     grid: Grid = []
     line = 1
+    previous = 0  # the reader's line number after the previous record
+    # No cell can be too long when the whole text is not: skip the per-cell check.
+    check_length = len(text) > MAX_CELL
     try:
-        while True:
-            start = reader.line_num + 1
-            try:
-                record = next(reader)
-            except StopIteration:
-                break
+        for record in reader:
+            start = previous + 1
+            previous = reader.line_num
             line = start
-            cells = []
-            for value in record:
-                if len(value) > MAX_CELL:
-                    problems.append(
-                        Problem(name, start, None, f"a cell of {len(value)} characters is too long")
-                    )
-                    return None
-                cells.append(Cell(value, None, start))
-            grid.append((start, cells))
+            if check_length:
+                for value in record:
+                    if len(value) > MAX_CELL:
+                        problems.append(
+                            Problem(
+                                name, start, None, f"a cell of {len(value)} characters is too long"
+                            )
+                        )
+                        return None
+            # tuple.__new__ skips the named tuple's Python-level __new__ (a third of the cost).
+            grid.append((start, [_new_cell(Cell, (value, None, start)) for value in record]))
     except csv.Error as exc:
         problems.append(Problem(name, reader.line_num or line, None, f"malformed CSV: {exc}"))
         return None
@@ -280,26 +287,29 @@ def _to_table(
         return None
     table = Table(name, columns)
     width = len(columns)
+    kept = [(index, column) for index, column in enumerate(columns) if column and column in known]
+    rows = table.rows
     for line, cells in grid[1:]:
-        if not any(c.text.strip() for c in cells):
-            continue
-        extra = [c for c in cells[width:] if c.text.strip()]
-        if extra:
-            problems.append(
-                Problem(
-                    name,
-                    _pos(extra[0], line),
-                    None,
-                    f"row has {len(cells)} cells but the header has {width} columns "
-                    "(a delimiter inside an unquoted value?)",
+        for cell in cells:
+            if cell.text.strip():
+                break
+        else:
+            continue  # a blank row
+        count = len(cells)
+        if count > width:
+            extra = [c for c in cells[width:] if c.text.strip()]
+            if extra:
+                problems.append(
+                    Problem(
+                        name,
+                        _pos(extra[0], line),
+                        None,
+                        f"row has {count} cells but the header has {width} columns "
+                        "(a delimiter inside an unquoted value?)",
+                    )
                 )
-            )
-            continue
-        row = Row(line, {})
-        for column, cell in zip(columns, cells, strict=False):
-            if column and column in known:
-                row.cells[column] = cell
-        table.rows.append(row)
+                continue
+        rows.append(Row(line, {column: cells[i] for i, column in kept if i < count}))
     return table
 
 
