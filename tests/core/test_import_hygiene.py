@@ -100,4 +100,4 @@ def test_the_check_command_does_not_load_textual(demo_dir: Path) -> None:
 
 def test_the_probe_would_see_textual() -> None:
     """Guards the tests above against passing because the probe sees nothing."""
-    assert "textual" in imported_after("import panel_tui.tui.app")
+    assert "textual" in imported_after("import textual")
