@@ -55,7 +55,7 @@ class ClaimsTable(DataTable[Text]):
 
     def on_resize(self, event: Resize) -> None:
         if event.size.width != self._width:
-            self._rebuild(scroll=False)
+            self._rebuild(scroll=self._width == 0)
 
     def _widths(self) -> tuple[int, int, int, int]:
         available = max(30, self.size.width - 2 - 8)  # scrollbar, cell padding of 4 columns

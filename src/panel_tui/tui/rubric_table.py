@@ -33,6 +33,7 @@ class RubricTable(DataTable[Text]):
         self.failed: dict[str, float | None] = {}
         self.pending: tuple[str, str] | None = None
         self._width = 0
+        self._wanted_row = 0
 
     @property
     def criterion(self) -> Criterion | None:
@@ -63,12 +64,12 @@ class RubricTable(DataTable[Text]):
 
     def on_resize(self, event: Resize) -> None:
         if event.size.width != self._width and self.rubric is not None:
-            self._rebuild(self.cursor_row)
+            self._rebuild(self.cursor_row if self._width else self._wanted_row)
 
     def _widths(self) -> tuple[int, int, int, int]:
         available = max(30, self.size.width - 2 - 8)
         weight, score = 4, 10
-        note = max(6, available * 30 // 100)
+        note = max(6, available * 25 // 100)
         title = max(10, available - weight - score - note)
         return title, weight, score, note
 
@@ -76,6 +77,7 @@ class RubricTable(DataTable[Text]):
         self._width = self.size.width
         rubric = self.rubric
         if rubric is None or self._width == 0:
+            self._wanted_row = row  # laid out on the first resize
             return
         self.clear(columns=True)
         title_w, weight_w, score_w, note_w = self._widths()

@@ -155,6 +155,9 @@ class ScoringScreen(Screen[None]):
         self.query_one("#rubric-title", Static).update(
             Content(_("Rubric · scale {scale}").format(scale=rubric.describe_scale()))
         )
+        if criterion is None or rubric.criterion(criterion) is None:
+            unscored = [c.id for c in rubric.criteria if c.id not in self.sheet.scores]
+            criterion = unscored[0] if unscored else rubric.criteria[0].id
         self.rubric_table.show_sheet(rubric, self.sheet, self.failed, criterion=criterion)
         self.query_one(InterviewTimer).show_state(self.scoring_app.timer_for(nominee))
         self._show_hint()

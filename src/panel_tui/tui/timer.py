@@ -64,11 +64,16 @@ class InterviewTimer(Static):
     }
     """
 
-    def __init__(self, now: Callable[[], float] = time.monotonic, **kwargs: object) -> None:
+    def __init__(self, now: Callable[[], float] | None = None, **kwargs: object) -> None:
         super().__init__("", **kwargs)  # type: ignore[arg-type]
-        self._now = now
+        self._clock = now
         self.state: TimerState | None = None
         self._ticker: Timer | None = None
+
+    def _now(self) -> float:
+        """The app's clock when it has one (tests give a fixed one), else the monotonic clock."""
+        clock = self._clock or getattr(self.app, "now", None) or time.monotonic
+        return float(clock())
 
     def on_mount(self) -> None:
         self._ticker = self.set_interval(0.5, self.refresh_time, pause=True)
