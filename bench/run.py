@@ -253,6 +253,8 @@ def probe(mode: str, *args: str) -> tuple[float, float]:
     """(seconds from spawn to first paint, peak RSS in MB) of one fresh process."""
     env = {**os.environ, "PANEL_TUI_DATA_DIR": str(BENCH / "out" / "app-data")}
     env.pop("TEXTUAL", None)
+    # Measure an installed app: byte-code cached, as pip leaves it (the first run writes it).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.time()
     done = subprocess.run(
         [sys.executable, str(BENCH / "apps" / "probe.py"), mode, *args],
@@ -321,12 +323,190 @@ def scenario_cold(data: Data, sizes: Sizes) -> list[Result]:
     return results
 
 
+# --- switching to the next nominee -------------------------------------------------------
+
+
+def scenario_next(data: Data, sizes: Sizes) -> list[Result]:
+    if not app_available():
+        return [Result("next nominee", "", None, None, "ms", max_value=50, note="app not landed")]
+    import asyncio
+
+    spec = sizes.app
+    work = data.scratch("next")
+    target = work / "a1.db"
+    shutil.copy(data.dbs(spec, 1)[0], target)
+    timings = asyncio.run(_switch_nominees(target, sizes.switches))
+    size = f"{spec.claims} claims, {spec.criteria} criteria, {_n(spec.nominees)} nominees"
+    return [
+        Result(
+            "next nominee (median)",
+            size,
+            median(timings) * 1000,
+            None,
+            "ms",
+            max_value=50,
+            note=f"key `]` on the scoring screen to the next screen refresh, {len(timings)} "
+            "switches, 160×45 headless",
+        ),
+        Result(
+            "next nominee (p95)",
+            size,
+            percentile(timings, 95) * 1000,
+            None,
+            "ms",
+            note="reported",
+        ),
+    ]
+
+
+async def _switch_nominees(db: Path, count: int) -> list[float]:
+    import asyncio
+
+    from textual import events
+
+    from panel_tui.tui.app import ScoringApp
+    from panel_tui.tui.session import open_database
+
+    app = ScoringApp(session=open_database(db, "a1"))
+    timings: list[float] = []
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        first = app.session.round.agenda()[0].id  # type: ignore[union-attr]
+        app.open_nominee(first)
+        await pilot.pause()
+        screen = app.screen
+        if not hasattr(screen, "nominee_id"):
+            raise RuntimeError(f"expected the scoring screen, found {type(screen).__name__}")
+        for _ in range(count):
+            before = screen.nominee_id
+            start = time.perf_counter()
+            app._driver.send_message(events.Key("right_square_bracket", "]"))  # type: ignore[union-attr]
+            while screen.nominee_id == before:
+                await asyncio.sleep(0)
+            await pilot._wait_for_screen()
+            painted = asyncio.Event()
+            app.call_after_refresh(painted.set)
+            await painted.wait()
+            timings.append(time.perf_counter() - start)
+    return timings
+
+
+# --- merge and tally ----------------------------------------------------------------------
+
+
+def baseline_merge(out: Path, inputs: list[Path]) -> int:
+    """ATTACH each input and INSERT … SELECT its events into a new file, one transaction each."""
+    from panel_tui.store import migration_files
+
+    conn = _raw_connection(out)
+    for path in migration_files():
+        conn.executescript(path.read_text(encoding="utf-8"))
+    conn.execute("PRAGMA synchronous = FULL")
+    for path in inputs:
+        conn.execute("ATTACH DATABASE ? AS src", (f"{path.resolve().as_uri()}?mode=ro",))
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT OR IGNORE INTO score_events SELECT * FROM src.score_events")
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE src")
+    count = conn.execute("SELECT COUNT(*) FROM score_events").fetchone()[0]
+    conn.close()
+    return count
+
+
+def baseline_tally(db: Path) -> int:
+    """One GROUP BY over the current scores: the criterion means."""
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    rows = conn.execute(
+        "SELECT nominee, criterion, AVG(value), COUNT(*) FROM scores GROUP BY nominee, criterion"
+    ).fetchall()
+    conn.close()
+    return len(rows)
+
+
+def _remove_db(path: Path) -> None:
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        leftover.unlink(missing_ok=True)
+
+
+def scenario_merge(data: Data, sizes: Sizes) -> list[Result]:
+    from click.testing import CliRunner
+
+    from panel_tui.cli import cli
+
+    spec = sizes.merge_round
+    inputs = data.dbs(spec, max(sizes.merge_files))
+    work = data.scratch("merge")
+    runner = CliRunner()
+
+    def project_merge(out: Path, files: list[Path]) -> None:
+        _remove_db(out)
+        done = runner.invoke(cli, ["merge", str(out), *map(str, files)])
+        if done.exit_code != 0:
+            raise RuntimeError(f"merge failed ({done.exit_code}): {done.output[-2000:]}")
+
+    results = []
+    for count in sizes.merge_files:
+        files = inputs[:count]
+        merged = work / f"merged-{count}.db"
+        raw = work / f"raw-{count}.db"
+        project, baseline = [], []
+        for _ in range(sizes.repeats):
+            _remove_db(raw)
+            baseline.append(timed(lambda raw=raw, files=files: baseline_merge(raw, files)))
+            project.append(timed(lambda merged=merged, files=files: project_merge(merged, files)))
+        results.append(
+            Result(
+                "merge into a new file",
+                f"{count} files × {_n(spec.nominees * spec.criteria)} scores",
+                median(project),
+                median(baseline),
+                "s",
+                max_ratio=2 if count == max(sizes.merge_files) else None,
+                note="`panel-tui merge OUT DB...`; baseline: ATTACH + INSERT … SELECT, "
+                "one transaction per file",
+            )
+        )
+        tally_project, tally_baseline = [], []
+        for _ in range(sizes.repeats + 2):
+            tally_baseline.append(timed(lambda merged=merged: baseline_tally(merged)))
+            tally_project.append(
+                timed(
+                    lambda merged=merged: _invoke(
+                        runner, cli, ["tally", str(merged), "--format", "json"]
+                    )
+                )
+            )
+        results.append(
+            Result(
+                "tally (json)",
+                f"{count} assessors × {_n(spec.nominees)} nominees",
+                median(tally_project),
+                median(tally_baseline),
+                "s",
+                max_ratio=3 if count == max(sizes.merge_files) else None,
+                max_value=1 if count == max(sizes.merge_files) else None,
+                note="`panel-tui tally DB --format json`; baseline: AVG(value) … GROUP BY "
+                "nominee, criterion over the `scores` view",
+            )
+        )
+    return results
+
+
+def _invoke(runner: object, cli: object, args: list[str]) -> str:
+    done = runner.invoke(cli, args)  # type: ignore[attr-defined]
+    if done.exit_code != 0:
+        raise RuntimeError(f"{args[0]} failed ({done.exit_code}): {done.output[-2000:]}")
+    return str(done.output)
+
+
 # --- the runner ---------------------------------------------------------------------------
 
 SCENARIOS: dict[str, Callable[[Data, Sizes], list[Result]]] = {
     "cold": scenario_cold,
+    "next": scenario_next,
     "score": scenario_score,
     "check": scenario_check,
+    "merge": scenario_merge,
 }
 
 
