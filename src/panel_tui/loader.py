@@ -566,7 +566,7 @@ def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list
     """The nominees; None when the file is missing or unreadable (its problems say why)."""
     path = find_table(folder, "nominees", problems)
     if path is None:
-        if not any(p.file.startswith("nominees.") for p in problems):
+        if not any(p.file.lower().startswith("nominees.") for p in problems):
             problems.append(
                 Problem("nominees.csv", None, None, "nominees.csv (or nominees.xlsx) is missing")
             )
@@ -611,6 +611,10 @@ def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list
             order = _integer(row.cell("order"), round_.number_format, lambda m: error("order", m))
         result.append(
             Nominee(nominee_id, nominee_name, category, row.text("presenter"), slot, order)
+        )
+    if not table.rows:
+        problems.append(
+            Problem(name, None, None, "no nominees: the file has only its header", "warning")
         )
     return result
 

@@ -63,12 +63,18 @@ def parse_number(text: str, number_format: NumberFormat = "en") -> float:
     text = text.replace("\u00a0", " ").replace("\u202f", " ").strip()
     if not text:
         raise NumberError("empty where a number is required")
-    negative = False
+    negative = signed = False
     if text[0] in _MINUS:
-        negative, text = True, text[1:].lstrip()
+        negative = signed = True
+        text = text[1:].lstrip()
+    elif text[0] == "+":
+        signed, text = True, text[1:].lstrip()
     text = _CURRENCY.sub("", text)
-    if text and text[0] in _MINUS and not negative:
+    if text and text[0] in _MINUS and not signed:
         negative, text = True, text[1:].lstrip()
+    if number_format == "id" and text.endswith(",-"):
+        # Indonesian price style: "Rp 500.000,-" (no cents)
+        text = text[:-2].rstrip()
     multiplier = 1
     if text.endswith("%"):
         text = text[:-1].rstrip()

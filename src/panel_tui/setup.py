@@ -41,6 +41,9 @@ def init_assessor_db(
                 )
         return db_path, False, warnings
     if db_path.parent and not db_path.parent.exists():
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PanelError(f"{db_path}: cannot create its folder: {exc.strerror or exc}") from exc
     Store.create(db_path, round_, assessor).close()
     return db_path, True, warnings

@@ -214,6 +214,8 @@ class Store:
     @classmethod
     def open(cls, path: Path | str, readonly: bool = False) -> Store:
         path = Path(path)
+        if path.is_dir():
+            raise PanelError(f"{path}: a folder, not a panel-tui database file")
         if not path.is_file():
             raise PanelError(f"{path}: no such database file")
         check_header(path)
@@ -251,7 +253,12 @@ class Store:
             row = self.conn.execute("SELECT snapshot FROM round").fetchone()
             if row is None:
                 raise PanelError(f"{self.path}: the database holds no round")
-            self._round = round_from_dict(json.loads(row[0]))
+            try:
+                self._round = round_from_dict(json.loads(row[0]))
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise PanelError(
+                    f"{self.path}: the round snapshot is damaged ({exc}); run panel-tui verify"
+                ) from exc
         return self._round
 
     def fingerprints(self) -> tuple[str, str]:
@@ -346,6 +353,11 @@ class Store:
     ) -> Event:
         origin = self.origin
         assert origin is not None
+        for text in (nominee, criterion, note, reason):
+            if text is not None and not _storable(text):
+                raise PanelError(
+                    "the text has characters that cannot be saved (a broken paste?): retype it"
+                )
         last = self.conn.execute(
             "SELECT seq, hash FROM score_events WHERE origin = ? ORDER BY seq DESC LIMIT 1",
             (origin,),
@@ -483,6 +495,15 @@ class Store:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+def _storable(text: str) -> bool:
+    """True when `text` can be written as UTF-8 (no lone surrogates from a broken paste)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def insert_events(conn: sqlite3.Connection, events: list[Event]) -> None:

@@ -54,16 +54,42 @@ class Table:
 
 
 def find_table(folder: Path, stem: str, problems: list[Problem]) -> Path | None:
-    """`nominees.csv` or `nominees.xlsx`; both at once is ambiguous and refused."""
-    found = [
-        folder / f"{stem}.{ext}" for ext in ("csv", "xlsx") if (folder / f"{stem}.{ext}").is_file()
-    ]
+    """`nominees.csv` or `nominees.xlsx` (any letter case, as Windows shows them).
+
+    Both at once is ambiguous and refused; a `nominees.xls`, `.ods` or `.txt` is named with
+    what to do, never silently passed over.
+    """
+    try:
+        names = sorted(entry.name for entry in folder.iterdir() if entry.is_file())
+    except OSError as exc:
+        problems.append(Problem(str(folder), None, None, f"cannot list the folder: {exc}"))
+        return None
+    wanted = {f"{stem}.csv", f"{stem}.xlsx"}
+    found = [folder / name for name in names if name.lower() in wanted]
     if len(found) > 1:
         problems.append(
-            Problem(found[0].name, None, None, f"both {stem}.csv and {stem}.xlsx exist: keep one")
+            Problem(
+                found[0].name,
+                None,
+                None,
+                f"both {' and '.join(p.name for p in found)} exist: keep one",
+            )
         )
         return None
-    return found[0] if found else None
+    if found:
+        return found[0]
+    for name in names:
+        base, dot, ext = name.lower().rpartition(".")
+        if dot and base == stem and ext in ("xls", "xlsm", "ods", "txt", "tsv", "numbers"):
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"a .{ext} file is not read: save it as {stem}.xlsx or {stem}.csv (UTF-8)",
+                )
+            )
+    return None
 
 
 def read_table(

@@ -52,6 +52,9 @@ def verify_database(path: Path | str, expect_heads: tuple[str, ...] = ()) -> Ver
         _verify_open(store, report, expect_heads)
     except sqlite3.DatabaseError as exc:
         report.problems.append(f"the database is damaged: {exc}")
+    except (PanelError, ValueError, KeyError, TypeError, AttributeError, AssertionError) as exc:
+        # A snapshot or table edited into nonsense: a finding, not a crash.
+        report.problems.append(f"the database content is inconsistent: {exc}")
     finally:
         store.close()
     return report
@@ -72,7 +75,7 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
     snapshot, round_fp, rubric_fp = round_row[0]
     try:
         round_ = round_from_dict(json.loads(snapshot))
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         report.problems.append(f"the round snapshot is unreadable: {exc}")
         return
     if round_fingerprint(round_) != round_fp:

@@ -257,3 +257,17 @@ def test_store_create_refuses_an_existing_path(make_round: RoundFactory, tmp_pat
     with pytest.raises(PanelError, match="unknown assessor"):
         Store.create(tmp_path / "y.db", round_, "zz")
     assert not (tmp_path / "y.db").exists()
+
+
+def test_a_folder_or_an_impossible_path_is_refused(
+    make_round: RoundFactory, tmp_path: Path
+) -> None:
+    folder = make_round()
+    result = run_cli("init", folder, "--assessor", "a1", "--db", tmp_path)
+    assert result.exit_code == 1
+    assert "a folder, not a panel-tui database file" in result.output
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run_cli("init", folder, "--assessor", "a1", "--db", blocker / "sub" / "a1.db")
+    assert result.exit_code == 1
+    assert "cannot create its folder" in result.output

@@ -15,6 +15,7 @@ from panel_tui.chain import Event, event_hash, genesis_hash
 from panel_tui.snapshot import canonical_json, round_from_dict, rubric_fingerprint
 from panel_tui.store import Store
 from panel_tui.verify import MIN_HEAD_PREFIX, verify_database
+from round_samples import RoundFactory
 
 
 @pytest.fixture
@@ -264,3 +265,16 @@ def test_a_damaged_file_gives_a_message_not_a_traceback(scored: Path, tmp_path: 
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"\x00" * 4096)
     assert "not an SQLite file" in verify_fails(garbage)
+
+
+@pytest.mark.parametrize(
+    "snapshot", ["{}", "[]", "not json", '{"id": "x", "assessors": ["a1"]}', "null"]
+)
+def test_a_snapshot_edited_into_nonsense_is_a_finding(
+    scored: Path, make_round: RoundFactory, snapshot: str
+) -> None:
+    sql(scored, "UPDATE round SET snapshot = ?", params=(snapshot,))
+    verify_fails(scored, "problem:")
+    result = run_cli("init", make_round(), "--assessor", "a1", "--db", scored)
+    assert result.exit_code == 1
+    assert "snapshot is damaged" in result.output

@@ -97,6 +97,9 @@ ACCEPTED = [
     ("id", "Rp3,5 triliun", 3_500_000_000_000),
     ("id", "Rp1.500.000", 1_500_000),
     ("id", "-12,5", -12.5),
+    ("id", "Rp 500.000,-", 500_000),  # the Indonesian price style
+    ("id", "+5", 5),
+    ("id", "Rp-5", -5),
     ("id", "\u2212 7", -7),
     ("id", "  17.000  ", 17000),
     ("en", "32,680", 32680),
@@ -136,6 +139,10 @@ REFUSED = [
     ("en", "five"),
     ("en", "12,34,567"),
     ("en", "--5"),
+    ("en", "+-5"),
+    ("en", "-+5"),
+    ("en", "+"),
+    ("en", "500,-"),  # the ",-" price style is Indonesian only
     ("en", "5-"),
     ("en", "1 000"),
     ("id", "17\u00a0000"),  # no space grouping: it is not how Excel writes numbers

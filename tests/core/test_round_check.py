@@ -584,3 +584,28 @@ def test_check_exit_code_follows_the_toml_text(tmp_path: Path) -> None:
     (folder / "nominees.csv").write_text(SMALL_NOMINEES)
     (folder / "claims.csv").write_text(SMALL_CLAIMS["en"])
     assert check_json(folder)[0] == 0
+
+
+def test_file_names_in_any_letter_case(make_round: RoundFactory) -> None:
+    folder = make_round()
+    (folder / "nominees.csv").rename(folder / "Nominees.CSV")
+    (folder / "claims.csv").rename(folder / "CLAIMS.csv")
+    result = load_round(folder)
+    assert result.problems == []
+    assert result.round is not None and len(result.round.claims) == 4
+
+
+@pytest.mark.parametrize("name", ["nominees.xls", "claims.xls", "Claims.ods"])
+def test_a_file_in_another_format_is_named_not_skipped(make_round: RoundFactory, name: str) -> None:
+    stem = name.split(".")[0].lower()
+    folder = make_round()
+    (folder / f"{stem}.csv").unlink()
+    (folder / name).write_bytes(b"\xd0\xcf\x11\xe0 old Excel")
+    problem = find(errors_of(folder), file=name, text=f"save it as {stem}.xlsx or {stem}.csv")
+    assert problem["line"] is None
+
+
+def test_a_header_without_nominees_is_a_warning(make_round: RoundFactory) -> None:
+    code, data = check_json(make_round(nominees="id,name,category\n", claims=None))
+    assert code == 0
+    find(data["warnings"], file="nominees.csv", text="no nominees")

@@ -203,3 +203,16 @@ def test_readonly_store_cannot_write(db: Path) -> None:
             store.record_score("lotim", "regulation", 4)
     with Store.open(db) as store:
         assert count(store) == 0
+
+
+def test_text_that_cannot_be_saved_is_refused_cleanly(db: Path) -> None:
+    with Store.open(db) as store:
+        with pytest.raises(PanelError, match="cannot be saved"):
+            store.record_note("lotim", "regulation", "broken paste \ud800")
+        with pytest.raises(PanelError, match="cannot be saved"):
+            store.recuse("lotim", "\udfff")
+        store.record_note("lotim", "regulation", "Perda [draft] \u2014 \u6e2c\u8a66 \x00 ok")
+        assert count(store) == 1
+    from panel_tui.verify import verify_database
+
+    assert verify_database(db).ok
