@@ -1,0 +1,67 @@
+"""Schema versions: migrations through sqlite-utils' Migrations, an old file is brought up to date."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from panel_tui import store as store_module
+from panel_tui.store import Store, apply_migrations, connect, migration_files, schema_dir
+from panel_tui.verify import verify_database
+
+
+def test_the_schema_ships_with_the_package() -> None:
+    files = migration_files()
+    assert files[0].name == "001_initial.sql"
+    assert (schema_dir() / "001_initial.sql").is_file()
+    assert len(files) == store_module.SCHEMA_VERSION
+
+
+def test_migrations_run_once(db: Path) -> None:
+    conn = connect(db)
+    try:
+        apply_migrations(conn)  # already applied: nothing happens, nothing fails
+        assert conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone() == (1,)
+    finally:
+        conn.close()
+
+
+def test_an_older_database_is_migrated_when_opened(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(db) as store:
+        store.record_score("lotim", "regulation", 4)
+    schema = tmp_path / "schema"
+    schema.mkdir()
+    for path in migration_files():
+        shutil.copy(path, schema / path.name)
+    (schema / "002_reviewed.sql").write_text(
+        "-- a later schema version: a column and a table\n"
+        "ALTER TABLE ui_state ADD COLUMN updated_at TEXT;\n"
+        "CREATE TABLE reviews (nominee TEXT PRIMARY KEY, reviewed_at TEXT NOT NULL);\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(store_module, "schema_dir", lambda: schema)
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+
+    with Store.open(db) as store:
+        conn = store.conn
+        assert conn.execute("PRAGMA user_version").fetchone() == (2,)
+        assert conn.execute("SELECT name FROM _sqlite_migrations ORDER BY name").fetchall() == [
+            ("001_initial",),
+            ("002_reviewed",),
+        ]
+        assert conn.execute("SELECT COUNT(*) FROM reviews").fetchone() == (0,)
+        assert store.sheet("lotim").scores == {"regulation": 4.0}  # nothing lost
+    assert verify_database(db).ok
+
+    # and the version 1 panel-tui now refuses the file as newer
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with pytest.raises(store_module.PanelError, match="newer panel-tui"):
+        Store.open(db)
