@@ -59,13 +59,7 @@ def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
     path = Path(path)
     try:
         if readonly:
-            conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro",
-                uri=True,
-                isolation_level=None,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                check_same_thread=False,
-            )
+            conn = _connect_readonly(path)
         else:
             conn = sqlite3.connect(
                 path,
@@ -78,6 +72,42 @@ def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.Error as exc:
         raise PanelError(f"{path}: cannot open the database: {exc}") from exc
+    return conn
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """Read-only, also on a write-protected USB stick or share.
+
+    A database in WAL mode needs its `-shm` file even to be read; where that cannot be created
+    (a read-only folder) and no `-wal` holds anything to recover, nothing can change the file,
+    so it is opened as immutable instead of being refused.
+    """
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(
+        f"{uri}?mode=ro",
+        uri=True,
+        isolation_level=None,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        check_same_thread=False,
+    )
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.OperationalError as exc:
+        wal = Path(f"{path}-wal")
+        if "unable to open" not in str(exc) or (wal.exists() and wal.stat().st_size > 0):
+            conn.close()
+            raise
+        conn.close()
+        conn = sqlite3.connect(
+            f"{uri}?mode=ro&immutable=1",
+            uri=True,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+        )
+    except sqlite3.DatabaseError:
+        # A damaged file: the caller reports it on its first read.
+        pass
     return conn
 
 

@@ -118,9 +118,10 @@ def mutated(draw: st.DrawFn, data: bytes) -> bytes:
             )
         )
         if not out:
-            out = bytearray(draw(st.binary(max_size=20)))
-            continue
-        at = draw(st.integers(0, len(out) - 1))
+            out = bytearray(b"\n")
+        # Positions drawn independently of the length keep generation reproducible even when
+        # the base file varies (an XLSX holds its save time).
+        at = draw(st.integers(0, 1 << 20)) % len(out)
         if kind == "flip":
             out[at] ^= 1 << draw(st.integers(0, 7))
         elif kind == "insert":
@@ -139,7 +140,7 @@ def mutated(draw: st.DrawFn, data: bytes) -> bytes:
             out = bytearray(text.encode(codec, errors="replace"))
         elif kind == "dup":
             lines = bytes(out).split(b"\n")
-            i = draw(st.integers(0, len(lines) - 1))
+            i = draw(st.integers(0, 1 << 20)) % len(lines)
             lines.insert(i, lines[i])
             out = bytearray(b"\n".join(lines))
     return bytes(out)
