@@ -8,7 +8,9 @@ and the round and rubric fingerprints, so the rubric cannot be swapped under the
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import astuple, dataclass, replace
+from json.encoder import encode_basestring as _encode_string  # what ensure_ascii=False uses
 
 from panel_tui.snapshot import canonical_json
 
@@ -70,8 +72,40 @@ class Event:
         }
 
 
+def _text(value: object) -> str:
+    return "null" if value is None else _encode_string(value)  # type: ignore[arg-type]
+
+
+def event_json(event: Event) -> str:
+    """canonical_json(event.content()), built directly (merge and verify hash every event)."""
+    e = event
+    value = e.value
+    if (
+        type(e.seq) is not int
+        or not all(
+            type(v) is str or v is None
+            for v in (e.origin, e.assessor, e.kind, e.nominee, e.criterion, e.note, e.reason, e.at)
+        )
+        or (value is not None and (type(value) not in (float, int) or not math.isfinite(value)))
+    ):
+        return canonical_json(event.content())  # anything unusual: the reference encoder
+    if value is None:
+        number = "null"
+    elif float(value).is_integer():
+        number = int.__repr__(int(value))
+    else:
+        number = float.__repr__(float(value))
+    return (
+        f'{{"assessor":{_text(e.assessor)},"at":{_text(e.at)},'
+        f'"criterion":{_text(e.criterion)},"kind":{_text(e.kind)},'
+        f'"nominee":{_text(e.nominee)},"note":{_text(e.note)},'
+        f'"origin":{_text(e.origin)},"reason":{_text(e.reason)},'
+        f'"seq":{int.__repr__(e.seq)},"value":{number}}}'
+    )
+
+
 def event_hash(event: Event) -> str:
-    payload = event.prev_hash + "\n" + canonical_json(event.content())
+    payload = event.prev_hash + "\n" + event_json(event)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

@@ -176,6 +176,13 @@ class _Target:
         if row is None:
             raise PanelError(_("{out}: holds no round: damaged").format(out=path))
         self.fingerprints: tuple[str, str] = (row[0], row[1])
+        # origin -> (assessor, length) of every chain in OUT, kept up to date after each input
+        self.chains: dict[str, tuple[str, int]] = {
+            origin: (assessor, length)
+            for origin, assessor, length in conn.execute(
+                "SELECT origin, assessor, MAX(seq) FROM score_events GROUP BY origin"
+            )
+        }
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
@@ -407,18 +414,12 @@ def _merge_into(
         now = {
             origin: (assessor, length, head)
             for origin, assessor, length, head in conn.execute(
-                "SELECT origin, assessor, seq, hash FROM src.score_events e WHERE seq = "
-                "(SELECT MAX(seq) FROM src.score_events x WHERE x.origin = e.origin)"
+                "SELECT origin, assessor, MAX(seq), hash FROM src.score_events GROUP BY origin"
             )
         }
         if now != {c.origin: (c.assessor, c.length, c.head) for c in chains}:
             refuse(_("the file changed while it was being merged: merge it again"))
-        known_here = {
-            origin: (assessor, length)
-            for origin, assessor, length in conn.execute(
-                "SELECT origin, MIN(assessor), MAX(seq) FROM main.score_events GROUP BY origin"
-            )
-        }
+        known_here = target.chains
         touched: set[str] = set()
         for chain in chains:
             existing = known_here.get(chain.origin)
@@ -464,7 +465,7 @@ def _merge_into(
             report.chains.append(
                 ChainResult(chain.origin, chain.assessor, added, known, chain.length, chain.head)
             )
-        conflicts = _conflicts(conn, touched, {c.origin for c in chains})
+        conflicts = _conflicts(conn, touched, {c.origin for c in chains}, target.chains)
         if conflicts:
             report.conflicts.extend(conflicts)
             refuse(
@@ -477,9 +478,9 @@ def _merge_into(
         ledger_rows = []
         for chain in report.chains:
             seen = conn.execute(
-                "SELECT 1 FROM main.imports WHERE sha256 = ? AND origin = ? AND chain_length = ?"
+                "SELECT 1 FROM main.imports WHERE origin = ? AND chain_length = ?"
                 " AND chain_head = ? LIMIT 1",
-                (report.sha256, chain.origin, chain.length, chain.head),
+                (chain.origin, chain.length, chain.head),
             ).fetchone()
             if chain.added or seen is None:
                 ledger_rows.append(
@@ -502,7 +503,10 @@ def _merge_into(
             ledger_rows,
         )
         conn.execute("COMMIT")
-        report.status = "merged" if ledger_rows else "unchanged"
+        for chain in report.chains:
+            had = target.chains.get(chain.origin, (chain.assessor, 0))[1]
+            target.chains[chain.origin] = (chain.assessor, max(had, chain.length))
+        report.status = "merged" if report.added else "unchanged"
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -536,20 +540,22 @@ def _format_value(kind: str, value: float | None) -> str:
 
 
 def _conflicts(
-    conn: sqlite3.Connection, assessors: set[str], input_origins: set[str]
+    conn: sqlite3.Connection,
+    assessors: set[str],
+    input_origins: set[str],
+    known: dict[str, tuple[str, int]],
 ) -> list[Conflict]:
     """Cells where a chain of the input and another chain of the same assessor disagree."""
-    if not assessors:
-        return []
-    marks = ", ".join("?" for _a in assessors)
-    multi = [
-        row[0]
-        for row in conn.execute(
-            f"SELECT assessor FROM main.score_events WHERE assessor IN ({marks})"
-            " GROUP BY assessor HAVING COUNT(DISTINCT origin) > 1",
-            sorted(assessors),
-        )
-    ]
+    origins_of: dict[str, set[str]] = {}
+    for origin, (assessor, _length) in known.items():
+        origins_of.setdefault(assessor, set()).add(origin)
+    for origin in input_origins:
+        row = conn.execute(
+            "SELECT assessor FROM main.score_events WHERE origin = ? LIMIT 1", (origin,)
+        ).fetchone()
+        if row is not None:
+            origins_of.setdefault(row[0], set()).add(origin)
+    multi = sorted(a for a in assessors if len(origins_of.get(a, ())) > 1)
     if not multi:
         return []
     files = dict(
@@ -559,17 +565,30 @@ def _conflicts(
     rows = conn.execute(
         f"""
         WITH latest AS (
-            SELECT origin, assessor, nominee, criterion, 'score' AS what, value,
+            SELECT origin, assessor, nominee, criterion, value,
                    ROW_NUMBER() OVER (PARTITION BY origin, assessor, nominee, criterion
                                       ORDER BY seq DESC) AS newest
             FROM main.score_events WHERE kind = 'score' AND assessor IN ({marks})
-            UNION ALL
-            SELECT origin, assessor, nominee, NULL, 'recusal', kind = 'recuse',
+        ), recs AS (
+            SELECT origin, assessor, nominee, kind,
                    ROW_NUMBER() OVER (PARTITION BY origin, assessor, nominee
-                                      ORDER BY seq DESC)
+                                      ORDER BY seq DESC) AS newest
             FROM main.score_events WHERE kind IN ('recuse', 'unrecuse')
                  AND assessor IN ({marks})
-        ), cur AS (SELECT * FROM latest WHERE newest = 1)
+        ), touched AS (
+            -- a chain that scored a nominee, or recused from it, has a recusal state for it
+            SELECT DISTINCT origin, assessor, nominee FROM main.score_events
+            WHERE kind IN ('score', 'recuse', 'unrecuse') AND assessor IN ({marks})
+        ), cur AS (
+            SELECT origin, assessor, nominee, criterion, 'score' AS what, value
+            FROM latest WHERE newest = 1
+            UNION ALL
+            SELECT t.origin, t.assessor, t.nominee, NULL, 'recusal',
+                   COALESCE(r.kind = 'recuse', 0)
+            FROM touched t LEFT JOIN recs r
+              ON r.origin = t.origin AND r.assessor = t.assessor AND r.nominee = t.nominee
+             AND r.newest = 1
+        )
         SELECT a.assessor, a.nominee, a.criterion, a.what, a.origin, a.value, b.origin, b.value
         FROM cur a JOIN cur b
           ON a.assessor = b.assessor AND a.nominee = b.nominee AND a.what = b.what
@@ -577,7 +596,7 @@ def _conflicts(
         WHERE a.value IS NOT b.value
         ORDER BY a.assessor, a.nominee, a.criterion, a.origin, b.origin
         """,
-        [*multi, *multi],
+        [*multi, *multi, *multi],
     ).fetchall()
     conflicts = []
     seen: set[tuple[object, ...]] = set()

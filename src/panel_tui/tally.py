@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -196,14 +197,14 @@ def tally_database(path: Path | str) -> TallyResult:
             raise PanelError(_("{path}: the database holds no round").format(path=path))
         round_ = _load_round(row[0])
         only = store.assessor_id if store.kind == "assessor" else None
-        where, params = ("WHERE assessor = ?", (only,)) if only else ("", ())
-        scores = conn.execute(
-            f"SELECT assessor, nominee, criterion, value FROM scores {where}", params
-        ).fetchall()
-        recusals = conn.execute(
-            f"SELECT assessor, nominee FROM recusals {where}", params
-        ).fetchall()
-        chains = store.chain_heads()
+        scores, recusals = current_scores(conn, only)
+        chains = [
+            (origin, assessor, length, head)
+            for origin, assessor, length, head in conn.execute(
+                "SELECT origin, assessor, MAX(seq), hash FROM score_events"
+                " GROUP BY origin ORDER BY origin"
+            )
+        ]
         imports = [
             dict(zip(("file", "assessor", "events", "length", "head", "at"), r, strict=True))
             for r in conn.execute(
@@ -218,6 +219,44 @@ def tally_database(path: Path | str) -> TallyResult:
         result.imports = imports
         result.fingerprints = (row[1], row[2])
         return result
+
+
+def current_scores(
+    conn: sqlite3.Connection, only: str | None = None
+) -> tuple[list[tuple[str, str, str, float]], list[tuple[str, str]]]:
+    """The `scores` and `recusals` views' rows, computed in one grouped pass each.
+
+    Same meaning as the views (the latest event per chain and cell; across chains of one
+    assessor, which merge keeps in agreement, the lowest origin), without their window sorts.
+    """
+    where, params = (" AND assessor = ?", (only,)) if only else ("", ())
+    # The latest score event per chain and cell (SQLite takes the bare columns of MAX(seq)'s row).
+    latest = conn.execute(
+        "SELECT assessor, nominee, criterion, origin, value, MAX(seq) FROM score_events"
+        f" WHERE kind = 'score'{where} GROUP BY origin, assessor, nominee, criterion",
+        params,
+    ).fetchall()
+    picked: dict[tuple[str, str, str], tuple[str, float]] = {}
+    for assessor, nominee, criterion, origin, value, _seq in latest:
+        if value is None:
+            continue
+        cell = (assessor, nominee, criterion)
+        held_pick = picked.get(cell)
+        if held_pick is None or origin < held_pick[0]:
+            picked[cell] = (origin, value)
+    scores = [(a, n, c, v) for (a, n, c), (_o, v) in picked.items()]
+    recusals = sorted(
+        {
+            (assessor, nominee)
+            for assessor, nominee, kind, _seq in conn.execute(
+                "SELECT assessor, nominee, kind, MAX(seq) FROM score_events"
+                f" WHERE kind IN ('recuse', 'unrecuse'){where} GROUP BY origin, assessor, nominee",
+                params,
+            )
+            if kind == "recuse"
+        }
+    )
+    return scores, recusals
 
 
 def tally(
