@@ -149,3 +149,48 @@ def full_sheet(
 ) -> dict[tuple[str, str], float]:
     """{"lotim": {"regulation": 4, ...}} -> {("lotim", "regulation"): 4, ...}."""
     return {(n, c): v for n, cs in values.items() for c, v in cs.items()}
+
+
+# --- a hand-computed panel (see test_tally.py) ---------------------------------------
+
+PEMKAB = {
+    # regulation (w40), coverage (w30), innovation (w30); scale 1-5
+    "lotim": [(5, 3, 3)] * 3,  # total (40*4 + 30*2 + 30*2)/4 = 70.00
+    "klu": [
+        (4, 4, 3),
+        (4, 4, 3),
+        (4, 4, 4),
+    ],  # (40*3 + 30*3 + 30*7/3)/4 = 70.00: tie, less regulation
+    "loteng": [(3, 3, 3)] * 3,  # 50.00
+    "mataram": [(3, 3, 3)] * 3,  # 50.00: a true shared rank with loteng
+    "bima": [(5, 5, 5), (5, 5, 5), (5, 5, None)],  # 100 on what there is, but a3 lacks innovation
+}
+BU = {
+    # compliance (w50), csr (w50); scale 0-10
+    "alfa": [(8, 6)] * 3,  # 70.00
+    "bank": [(10, 10), (6, 7), (8, 7)],  # a1 recused after scoring: (7, 7) -> 70.00
+}
+
+
+def sheet_of(index: int) -> dict[tuple[str, str], float]:
+    values: dict[str, dict[str, float]] = {}
+    for nominee, rows in PEMKAB.items():
+        row = dict(zip(("regulation", "coverage", "innovation"), rows[index], strict=True))
+        values[nominee] = {c: v for c, v in row.items() if v is not None}
+    for nominee, rows in BU.items():
+        values[nominee] = dict(zip(("compliance", "csr"), rows[index], strict=True))
+    return full_sheet(values)
+
+
+@pytest.fixture
+def panel_file(tmp_path: Path, make_db: MakeDb) -> Path:
+    from panel_tui.merge import merge
+
+    a1 = make_db("a1", sheet_of(0), name="a1.db")
+    with Store.open(a1) as store:
+        store.recuse("bank", "former employee")
+    a2 = make_db("a2", sheet_of(1), name="a2.db", via_import=True)
+    a3 = make_db("a3", sheet_of(2), name="a3.db")
+    out = tmp_path / "merged.db"
+    assert merge(out, [a1, a2, a3]).ok
+    return out

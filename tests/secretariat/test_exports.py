@@ -1,0 +1,136 @@
+"""Every tally format, read back and checked; user text escaped; formulas neutralised."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from panel_tui.cli import cli
+from panel_tui.export import neutralise, render_csv, render_json
+from panel_tui.report import render_html, render_markdown
+from panel_tui.tally import tally_database
+
+from .test_tally import EXPECTED
+
+EVIL = '=HYPERLINK("http://x")|<script>alert(1)</script> [b]Bima[/b]'
+
+
+def test_neutralise() -> None:
+    assert neutralise("=1+1") == "'=1+1"
+    assert neutralise("+62 812") == "'+62 812"
+    assert neutralise("-x") == "'-x"
+    assert neutralise("@SUM(A1)") == "'@SUM(A1)"
+    assert neutralise("\tcmd") == "'\tcmd"
+    assert neutralise("\rcmd") == "'\rcmd"
+    assert neutralise("Bank") == "Bank"
+    assert neutralise(-3.5) == -3.5 and neutralise(70) == 70
+
+
+def test_json_is_the_contract_shape(panel_file: Path) -> None:
+    assert json.loads(render_json(tally_database(panel_file))) == EXPECTED
+
+
+def test_csv_reads_back(panel_file: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(render_csv(tally_database(panel_file)))))
+    assert [(r["category"], r["rank"], r["nominee"]) for r in rows] == [
+        ("pemkab", "1", "lotim"),
+        ("pemkab", "2", "klu"),
+        ("pemkab", "3", "loteng"),
+        ("pemkab", "3", "mataram"),
+        ("pemkab", "5", "bima"),
+        ("bu", "1", "alfa"),
+        ("bu", "2", "bank"),
+    ]
+    klu = rows[1]
+    assert (klu["total"], klu["innovation"], klu["advances"], klu["compliance"]) == (
+        "70.0",
+        "3.3333",
+        "true",
+        "",
+    )
+    bima = rows[4]
+    assert bima["name"] == "'" + EVIL
+    assert (bima["complete"], bima["lacks"]) == ("false", "a3: innovation")
+
+
+def test_xlsx_reads_back(panel_file: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "hasil.xlsx"
+    result = CliRunner().invoke(cli, ["tally", str(panel_file), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    assert book.sheetnames == ["Results", "Scores", "Method"]
+    rows = list(book["Results"].iter_rows(values_only=True))
+    header = rows[0]
+    records = [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    lotim = records[0]
+    assert (lotim["nominee"], lotim["rank"], lotim["total"], lotim["regulation"]) == (
+        "lotim",
+        1,
+        70,
+        5,
+    )
+    assert isinstance(lotim["total"], (int, float)) and lotim["advances"] is True
+    bima = next(r for r in records if r["nominee"] == "bima")
+    assert bima["name"] == "'" + EVIL  # text, not a formula
+    assert book["Results"].cell(row=6, column=4).data_type == "s"
+    scores = list(book["Scores"].iter_rows(values_only=True))
+    assert ("bu", "bank", "PT Bank NTB Syariah", "a1", "compliance", 10, "recused") in scores
+    method = [row[0] for row in book["Method"].iter_rows(values_only=True)]
+    assert any(isinstance(m, str) and m.startswith("Order:") for m in method)
+
+
+def test_markdown_record(panel_file: Path) -> None:
+    text = render_markdown(tally_database(panel_file), "2025-07-15T12:00:00Z")
+    for heading in ("## Round", "## Panel", "## Method", "## Ranking", "## Incomplete nominees"):
+        assert heading in text
+    assert (
+        "| 2 | klu | Pemerintah Kabupaten Lombok Utara | 70.00 | 4 | 4 | 3.3333 | 3 | advances |"
+        in text
+    )
+    assert "| 3 | loteng |" in text and "| 3 | mataram |" in text
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert "\\[b\\]Bima\\[/b\\]" in text and "\\|&lt;" in text
+    assert "a3: innovation" in text
+    assert "## Largest disagreements" in text and "a2 6, a3 8" in text
+    assert "Sekda \\[b\\]Uji\\[/b\\]" in text
+
+
+def test_html_record(panel_file: Path) -> None:
+    text = render_html(tally_database(panel_file), "2025-07-15T12:00:00Z")
+    assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
+    assert "<script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; [b]Bima[/b]" in text
+    assert "&quot;http://x&quot;" in text
+    assert '<tr class="advances"><td class="n">1</td><td>lotim</td>' in text
+    assert "a3: innovation" in text
+    assert text.count("<h4>") == 7  # a score matrix per nominee
+    for rule_start in ("Only the panel", "Order:", "advances = rank ≤ 2"):
+        assert rule_start in text
+
+
+def test_cli_formats(panel_file: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["tally", str(panel_file), "--format", "json"])
+    assert result.exit_code == 0 and json.loads(result.output) == EXPECTED
+    table = runner.invoke(cli, ["tally", str(panel_file)], env={"COLUMNS": "250"})
+    assert table.exit_code == 0
+    assert "[b]Bima[/b]" in table.output and "Trijaya [Persero]" in table.output
+    assert "incomplete: bima: a3: innovation" in table.output
+    assert "Order:" in table.output
+    for fmt, suffix in (("csv", "csv"), ("md", "md"), ("html", "html"), ("table", "txt")):
+        out = tmp_path / f"hasil.{suffix}"
+        result = runner.invoke(cli, ["tally", str(panel_file), "--format", fmt, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert "lotim" in out.read_text(encoding="utf-8-sig")
+    usage = runner.invoke(cli, ["tally", str(panel_file), "--format", "xlsx"])
+    assert usage.exit_code == 2
+    missing_folder = runner.invoke(
+        cli, ["tally", str(panel_file), "--out", str(tmp_path / "nope" / "x.json")]
+    )
+    assert missing_folder.exit_code == 1 and "Traceback" not in missing_folder.output

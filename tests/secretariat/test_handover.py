@@ -1,0 +1,73 @@
+"""handover: a consistent copy even while the app holds the database open; a receipt."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from panel_tui.handover import handover
+from panel_tui.problems import PanelError
+from panel_tui.store import Store
+from panel_tui.verify import verify_database
+
+from .conftest import MakeDb
+
+
+def test_handover_of_a_database_still_open_holds_its_last_score(
+    tmp_path: Path, make_db: MakeDb
+) -> None:
+    db = make_db("a1", {("lotim", "regulation"): 4})
+    app = Store.open(db)  # the scoring app, still running
+    try:
+        last = app.record_score("lotim", "coverage", 2)
+        assert Path(f"{db}-wal").stat().st_size > 0  # the score is in the WAL, not yet in db
+        receipt = handover(db, tmp_path / "copy.db")
+    finally:
+        app.close()
+    copy = tmp_path / "copy.db"
+    assert not Path(f"{copy}-wal").exists()
+    with Store.open(copy, readonly=True) as store:
+        assert store.sheet("lotim").scores == {"regulation": 4, "coverage": 2}
+    assert receipt.sha256 == hashlib.sha256(copy.read_bytes()).hexdigest()
+    assert receipt.size == copy.stat().st_size
+    (chain,) = receipt.chains
+    assert (chain.assessor, chain.length, chain.head) == ("a1", 2, last.hash)
+    assert verify_database(copy, (last.hash[:16],)).ok
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_handover_into_a_folder_and_replace(tmp_path: Path, make_db: MakeDb) -> None:
+    db = make_db("a2", {("lotim", "regulation"): 3}, name="a2.db")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    first = handover(db, usb)
+    assert first.path == usb / "a2.db"
+    with pytest.raises(PanelError, match="already exists"):
+        handover(db, usb)
+    with Store.open(db) as store:
+        store.record_score("klu", "regulation", 1)
+    second = handover(db, usb, replace=True)
+    assert second.chains[0].length == 2 and second.sha256 != first.sha256
+    with pytest.raises(PanelError, match="database itself"):
+        handover(db, db, replace=True)
+
+
+def test_a_tampered_database_is_not_handed_over(tmp_path: Path, make_db: MakeDb) -> None:
+    db = make_db("a1", {("lotim", "regulation"): 4})
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE score_events SET value = 5")
+    conn.commit()
+    conn.close()
+    with pytest.raises(PanelError, match="does not verify"):
+        handover(db, tmp_path / "copy.db")
+    assert not (tmp_path / "copy.db").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_missing_folder_is_a_clear_error(tmp_path: Path, make_db: MakeDb) -> None:
+    db = make_db("a1")
+    with pytest.raises(PanelError, match="no such folder"):
+        handover(db, tmp_path / "nope" / "copy.db")

@@ -1,0 +1,141 @@
+"""The tally rules of contracts.md section 3, on a hand-computed round."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from panel_tui.merge import merge
+from panel_tui.tally import round_half_up, tally_database
+
+from .conftest import MakeDb, sheet_of
+
+EXPECTED = {
+    "round": "uji-2025",
+    "method": "mean",
+    "categories": [
+        {
+            "id": "pemkab",
+            "results": [
+                {
+                    "rank": 1,
+                    "nominee": "lotim",
+                    "name": "Pemerintah Kabupaten Lombok Timur",
+                    "total": 70.0,
+                    "complete": True,
+                    "assessors": 3,
+                    "criteria": {"regulation": 5.0, "coverage": 3.0, "innovation": 3.0},
+                    "advances": True,
+                },
+                {
+                    "rank": 2,
+                    "nominee": "klu",
+                    "name": "Pemerintah Kabupaten Lombok Utara",
+                    "total": 70.0,
+                    "complete": True,
+                    "assessors": 3,
+                    "criteria": {"regulation": 4.0, "coverage": 4.0, "innovation": 3.3333},
+                    "advances": True,
+                },
+                {
+                    "rank": 3,
+                    "nominee": "loteng",
+                    "name": "Pemerintah Kabupaten Lombok Tengah",
+                    "total": 50.0,
+                    "complete": True,
+                    "assessors": 3,
+                    "criteria": {"regulation": 3.0, "coverage": 3.0, "innovation": 3.0},
+                    "advances": False,
+                },
+                {
+                    "rank": 3,
+                    "nominee": "mataram",
+                    "name": "Kota Mataram",
+                    "total": 50.0,
+                    "complete": True,
+                    "assessors": 3,
+                    "criteria": {"regulation": 3.0, "coverage": 3.0, "innovation": 3.0},
+                    "advances": False,
+                },
+                {
+                    "rank": 5,
+                    "nominee": "bima",
+                    "name": '=HYPERLINK("http://x")|<script>alert(1)</script> [b]Bima[/b]',
+                    "total": 100.0,
+                    "complete": False,
+                    "assessors": 3,
+                    "criteria": {"regulation": 5.0, "coverage": 5.0, "innovation": 5.0},
+                    "advances": False,
+                },
+            ],
+        },
+        {
+            "id": "bu",
+            "results": [
+                {
+                    "rank": 1,
+                    "nominee": "alfa",
+                    "name": "PT Sumber Alfaria Trijaya [Persero]",
+                    "total": 70.0,
+                    "complete": True,
+                    "assessors": 3,
+                    "criteria": {"compliance": 8.0, "csr": 6.0},
+                    "advances": True,
+                },
+                {
+                    "rank": 2,
+                    "nominee": "bank",
+                    "name": "PT Bank NTB Syariah",
+                    "total": 70.0,
+                    "complete": True,
+                    "assessors": 2,
+                    "criteria": {"compliance": 7.0, "csr": 7.0},
+                    "advances": True,
+                },
+            ],
+        },
+    ],
+}
+
+
+def test_hand_computed_tally(panel_file: Path) -> None:
+    result = tally_database(panel_file)
+    assert result.to_json() == EXPECTED
+    bima = result.categories[0].results[-1]
+    assert bima.missing == {"a3": ["innovation"]}
+    assert bima.lacks() == ["a3: innovation"]
+    bank = result.categories[1].results[1]
+    assert bank.recused == ["a1"] and bank.counted == ["a2", "a3"]
+    # the largest disagreement: bank's compliance 6 vs 8 counts, a1's recused 10 does not
+    top = result.disagreements[0]
+    assert (top.nominee.id, top.criterion, top.spread) == ("bank", "compliance", 2)
+    assert top.scores == {"a2": 6, "a3": 8}
+
+
+def test_an_assessor_database_tallies_only_its_assessor(tmp_path: Path, make_db: MakeDb) -> None:
+    a3 = make_db("a3", sheet_of(2))
+    result = tally_database(a3)
+    assert result.assessor == "a3"
+    pemkab = {r.nominee.id: r for r in result.categories[0].results}
+    assert pemkab["klu"].means == {"regulation": 4, "coverage": 4, "innovation": 4}
+    assert all(len(r.counted) == 1 for r in pemkab.values())
+    assert not pemkab["bima"].complete
+    assert any("a3" in rule for rule in result.rules())
+
+
+def test_a_missing_assessor_makes_every_nominee_incomplete(tmp_path: Path, make_db: MakeDb) -> None:
+    out = tmp_path / "two.db"
+    assert merge(out, [make_db("a1", sheet_of(0)), make_db("a2", sheet_of(1))]).ok
+    result = tally_database(out)
+    for category in result.categories:
+        for r in category.results:
+            if r.nominee.id != "bank":  # a1 is not recused from bank here
+                assert not r.complete and "a3: no scores" in r.lacks()
+            assert not r.advances
+
+
+def test_round_half_up() -> None:
+    assert round_half_up(84.125, 2) == 84.13
+    assert round_half_up(84.1249, 2) == 84.12
+    assert round_half_up(84.12499999999999, 2) == 84.13  # float noise below 1e-9 is ignored
+    assert round_half_up(2 / 3 * 100, 2) == 66.67
+    assert round_half_up(10 / 3, 4) == 3.3333
