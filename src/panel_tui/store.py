@@ -71,8 +71,19 @@ def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.Error as exc:
-        raise PanelError(f"{path}: cannot open the database: {exc}") from exc
+        raise PanelError(
+            f"{path}: cannot open the database: {_sqlite_reason(exc)}{_read_only_hint(path)}"
+        ) from exc
     return conn
+
+
+def _read_only_hint(path: Path) -> str:
+    if path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return (
+            " (the file or its folder is read-only: to score, copy the database to a"
+            " writable folder)"
+        )
+    return ""
 
 
 def _connect_readonly(path: Path) -> sqlite3.Connection:
@@ -554,19 +565,39 @@ def transaction(conn: sqlite3.Connection, immediate: bool = False) -> Iterator[N
             raise PanelError(
                 "the database is busy: another panel-tui is writing to it; try again"
             ) from exc
-        raise PanelError(f"cannot write to the database: {exc}") from exc
+        raise PanelError(f"cannot write to the database: {_sqlite_reason(exc)}") from exc
     try:
         yield
+    except sqlite3.Error as exc:
+        # A full disk, a read-only file, an I/O error: the change is rolled back, and the
+        # caller (the app's "NOT saved", a command's message) gets a refusal, not a crash.
+        _rollback(conn)
+        raise PanelError(f"the change was not saved: {_sqlite_reason(exc)}") from exc
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     try:
         conn.execute("COMMIT")
     except sqlite3.Error as exc:
-        if conn.in_transaction:
+        _rollback(conn)
+        raise PanelError(f"the change was not saved: {_sqlite_reason(exc)}") from exc
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        try:
             conn.execute("ROLLBACK")
-        raise PanelError(f"the change was not saved: {exc}") from exc
+        except sqlite3.Error:
+            pass  # SQLite has already rolled back (it does after SQLITE_FULL and I/O errors)
+
+
+def _sqlite_reason(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "full" in text:
+        return f"{text} (free some space on the disk, then try again)"
+    if "readonly" in text or "read-only" in text:
+        return f"{text} (the file or its folder cannot be written)"
+    return text
 
 
 def _write_snapshot(conn: sqlite3.Connection, round_: Round) -> None:

@@ -1,0 +1,131 @@
+"""Issue 5.6: two processes writing one assessor database lose nothing and never crash.
+
+Two writer processes (a second app instance), a writer and `import-scores`, two
+`import-scores` at once: each either waits for the other and succeeds or is refused with a
+clear message; every acknowledged score is in the file and the chain verifies. A write lock
+held longer than the busy timeout gives a PanelError saying the database is busy.
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from panel_tui import store as store_module
+from panel_tui.problems import PanelError
+from panel_tui.store import Store
+from panel_tui.verify import verify_database
+
+from .conftest import make_db, record_figure, run_cli_process, start_writer
+from .test_crash import check_after_crash, parse_acks
+
+
+def _finish(proc: subprocess.Popen[str], timeout: float = 120) -> str:
+    out, err = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err, err
+    assert "REFUSED" not in out, out
+    return out
+
+
+def test_two_writers_on_one_database_lose_nothing(tmp_path: Path) -> None:
+    db = make_db(tmp_path / "a1.db", "a1")
+    first = start_writer(db, seed=1, count=150)
+    second = start_writer(db, seed=2, count=150)
+    acks = parse_acks(_finish(first)) + parse_acks(_finish(second))
+    assert len(acks) == 300
+    assert check_after_crash(db, acks) == 300
+    # One chain, interleaved by the write lock: every seq once, 1..300.
+    with Store.open(db, readonly=True) as store:
+        assert [e.seq for e in store.events()] == list(range(1, 301))
+    record_figure("concurrency.two_writers_events", len(acks))
+
+
+def _sheet(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["assessor", "nominee", "criterion", "score", "note"])
+        for nominee, criterion, score in rows:
+            writer.writerow(["a1", nominee, criterion, score, "dari kertas [b]"])
+    return path
+
+
+def _all_cells(db: Path) -> list[tuple[str, str]]:
+    with Store.open(db, readonly=True) as store:
+        round_ = store.round
+        return [(n.id, c.id) for n in round_.nominees for c in round_.rubric_for(n).criteria]
+
+
+def test_import_scores_while_the_app_writes(tmp_path: Path) -> None:
+    db = make_db(tmp_path / "a1.db", "a1")
+    cells = _all_cells(db)
+    sheet = _sheet(tmp_path / "paper.csv", [(n, c, "4") for n, c in cells])
+    writer = start_writer(db, seed=3, count=200)
+    assert writer.stdout is not None
+    assert writer.stdout.readline().strip() == "READY"
+    done = run_cli_process("import-scores", db, sheet)
+    acks = parse_acks(_finish(writer))
+    if done.returncode == 0:
+        imported = len(cells)
+        assert f"recorded {imported} score(s)" in done.stdout
+    else:
+        assert done.returncode == 1 and "busy" in done.stderr, done.stderr
+        imported = 0
+    with Store.open(db, readonly=True) as store:
+        events = list(store.events())
+    paper = [e for e in events if e.reason == "imported score sheet"]
+    assert len(paper) == imported
+    check_after_crash(db, acks)
+
+
+def test_two_imports_at_once(tmp_path: Path) -> None:
+    db = make_db(tmp_path / "a1.db", "a1")
+    cells = _all_cells(db)
+    one = _sheet(tmp_path / "one.csv", [(n, c, "2") for n, c in cells])
+    two = _sheet(tmp_path / "two.csv", [(n, c, "5") for n, c in cells])
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "panel_tui", "import-scores", str(db), str(sheet)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for sheet in (one, two)
+    ]
+    results = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
+    for code, out, err in results:
+        assert "Traceback" not in err and "unexpected error" not in err, err
+        assert code == 0 or (code == 1 and "busy" in err), (code, out, err)
+    succeeded = sum(code == 0 for code, _, _ in results)
+    assert succeeded >= 1
+    with Store.open(db, readonly=True) as store:
+        scores = [e for e in store.events() if e.kind == "score"]
+    assert len(scores) == succeeded * len(cells)
+    assert verify_database(db).ok
+
+
+def test_a_lock_held_too_long_is_a_clear_refusal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = make_db(tmp_path / "a1.db", "a1", scores=5)
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 300)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with Store.open(db) as store:
+            with pytest.raises(PanelError, match="busy"):
+                store.record_score("lotim", "regulation", 3)
+            with pytest.raises(PanelError, match="busy"):
+                store.import_rows([("lotim", "budget", 3.0, "")])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store.open(db) as store:
+        store.record_score("lotim", "regulation", 3)
+    report = verify_database(db)
+    assert report.ok and report.events == 7
