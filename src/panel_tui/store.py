@@ -6,6 +6,7 @@ call that returned has reached the disk: the app only shows "saved" after it ret
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -584,11 +585,10 @@ def transaction(conn: sqlite3.Connection, immediate: bool = False) -> Iterator[N
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
+    # SQLite may have rolled back already (it does after SQLITE_FULL and I/O errors).
     if conn.in_transaction:
-        try:
+        with contextlib.suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass  # SQLite has already rolled back (it does after SQLITE_FULL and I/O errors)
 
 
 def _sqlite_reason(exc: sqlite3.Error) -> str:

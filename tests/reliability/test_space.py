@@ -70,9 +70,8 @@ def test_read_only_database_refuses_scores_clearly(tmp_path: Path) -> None:
     db = make_db(tmp_path / "a1.db", "a1", scores=12)
     with read_only_place(tmp_path, db) as ro:
         before = file_state(ro)
-        with pytest.raises(PanelError) as caught:
-            with Store.open(ro) as store:
-                store.record_score("lotim", "regulation", 2)
+        with pytest.raises(PanelError) as caught, Store.open(ro) as store:
+            store.record_score("lotim", "regulation", 2)
         message = str(caught.value)
         assert "read" in message.lower() or "cannot" in message.lower(), message
         sheet = tmp_path / "paper.csv"
@@ -100,14 +99,12 @@ def test_handover_to_read_only_place_fails_clearly(tmp_path: Path) -> None:
 
 def _record_until_full(store: Store) -> tuple[int, PanelError]:
     cells = [(n.id, c.id) for n in store.round.nominees for c in store.round.rubric_for(n).criteria]
-    saved = 0
-    for i in range(100_000):
-        nominee, criterion = cells[i % len(cells)]
+    for saved in range(100_000):
+        nominee, criterion = cells[saved % len(cells)]
         try:
             store.record_note(nominee, criterion, "catatan panjang " * 200)
         except PanelError as exc:
             return saved, exc
-        saved += 1
     raise AssertionError("never became full")
 
 
