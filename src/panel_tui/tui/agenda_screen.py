@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from panel_tui.i18n import _
 from panel_tui.progress import (
@@ -21,6 +21,7 @@ from panel_tui.progress import (
     all_progress,
     overall,
 )
+from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.formatting import bar, slot_text, status_cell, theme_colours
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ class AgendaScreen(Screen[None]):
             yield Static(id="database-path")
             yield Static(id="overall-progress")
         yield AgendaTable(id="agenda-table")
-        yield Footer()
+        yield PanelFooter()
 
     def on_mount(self) -> None:
         session = self.scoring_app.session

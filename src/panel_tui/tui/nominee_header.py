@@ -38,12 +38,12 @@ class NomineeHeader(Vertical):
         self.query_one("#nominee-name", Static).update(
             Content.assemble((nominee.name, "bold"), *badges)
         )
-        meta = [category.title if category else nominee.category]
-        if nominee.presenter:
-            meta.append(_("presented by {presenter}").format(presenter=nominee.presenter))
+        meta = [position]
         if nominee.slot:
             meta.append(slot_text(nominee, long=True))
-        meta.append(position)
+        meta.append(category.title if category else nominee.category)
+        if nominee.presenter:
+            meta.append(_("presented by {presenter}").format(presenter=nominee.presenter))
         text = Content(" · ".join(meta))
         if sheet.recused and sheet.recusal_reason:
             text = Content.assemble(

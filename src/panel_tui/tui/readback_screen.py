@@ -10,10 +10,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from panel_tui.i18n import _
 from panel_tui.scoring import weighted_total
+from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.formatting import score_text, total_text, weight_text
 from panel_tui.tui.session import Session
 
@@ -101,7 +102,7 @@ class ReadBackScreen(Screen[bool]):
             )
             kind = "-pending"
         yield Static(Content(verdict), id="readback-verdict", classes=kind)
-        yield Footer()
+        yield PanelFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "confirm" and (self.final or self.missing))

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from panel_tui.i18n import _
 from panel_tui.model import Criterion, Nominee, Rubric, format_score
@@ -23,6 +23,7 @@ from panel_tui.tui.criterion_detail import CriterionDetail
 from panel_tui.tui.dialogs.confirm import Confirm
 from panel_tui.tui.dialogs.score_input import ScoreInput
 from panel_tui.tui.dialogs.text_prompt import TextPrompt
+from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.formatting import score_text
 from panel_tui.tui.nominee_header import NomineeHeader
 from panel_tui.tui.readback_screen import ReadBackScreen
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
     from panel_tui.tui.app import ScoringApp
 
 PENDING_DELAY = 1.2  # seconds a typed score that could still grow waits before it is taken
-
-NOMINEE_GROUP = Binding.Group(_("nominee"), compact=True)
 
 
 def _digit_bindings() -> list[Binding]:
@@ -57,19 +56,14 @@ class ScoringScreen(Screen[None]):
         Binding("backspace,delete", "clear_score", _("clear"), key_display="⌫", id="scoring.clear"),
         Binding("n", "note", _("note"), id="scoring.note"),
         Binding("c", "comment", _("comment"), id="scoring.comment"),
-        Binding(
-            "left_square_bracket",
-            "previous",
-            _("previous"),
-            group=NOMINEE_GROUP,
-            id="scoring.previous",
-        ),
-        Binding("right_square_bracket", "next", _("next"), group=NOMINEE_GROUP, id="scoring.next"),
+        Binding("left_square_bracket", "previous", _("prev"), id="scoring.previous"),
+        Binding("right_square_bracket", "next", _("next"), id="scoring.next"),
         Binding("r", "recuse", _("recuse"), id="scoring.recuse"),
-        Binding("f", "finalise", _("finalise"), id="scoring.finalise"),
+        Binding("f", "finalise", _("final"), id="scoring.finalise"),
         Binding("t", "timer", _("timer"), id="scoring.timer"),
         Binding("T", "reset_timer", _("reset timer"), show=False, id="scoring.timer-reset"),
         Binding("s", "summary", _("summary"), id="scoring.summary"),
+        Binding("z", "zoom", _("claims"), id="scoring.zoom"),
         Binding("escape", "back", _("agenda"), id="scoring.back"),
     ]
 
@@ -127,7 +121,7 @@ class ScoringScreen(Screen[None]):
                 yield RubricTable(id="rubric")
                 yield CriterionDetail(id="criterion-detail")
         yield Static(id="save-status")
-        yield Footer()
+        yield PanelFooter()
 
     def on_mount(self) -> None:
         self.load(self.nominee_id, self.start_criterion)
@@ -230,16 +224,15 @@ class ScoringScreen(Screen[None]):
             self._status(_("You are recused from this nominee: r withdraws the recusal."), "info")
             return
         rubric = self.rubric
-        hint = _("Type a score ({scale}) for the highlighted criterion").format(
-            scale=rubric.describe_scale()
-        )
+        parts = [_("Type a score ({scale})").format(scale=rubric.describe_scale())]
         if rubric.step == 0.5:
-            hint += " · " + _("+ adds a half point (3+ is 3.5)")
+            parts.append(_("3+ is 3.5"))
         elif rubric.step != 1:
-            hint += " · " + _(". types a decimal point")
+            parts.append(_(". types a decimal point"))
         if rubric.max >= 10:
-            hint += " · " + _("Enter takes 1 at once")
-        hint += " · " + _("Enter on a criterion opens a score line")
+            parts.append(_("1 waits for a second digit"))
+        parts.append(_("Enter: score line"))
+        hint = " · ".join(parts)
         if self.sheet.final:
             hint = _("This sheet is final: changing a score asks for a reason.")
         self._status(hint, "info")
@@ -599,7 +592,20 @@ class ScoringScreen(Screen[None]):
             self._commit_pending(advance=False)
         self.scoring_app.action_summary()
 
+    def action_zoom(self) -> None:
+        """Give the whole screen to the claims (z again, or Escape, brings the rubric back)."""
+        if self.maximized is not None:
+            self.minimize()
+            self.rubric_table.focus()
+            return
+        claims = self.query_one(ClaimsTable)
+        if self.maximize(claims, container=False):
+            claims.focus()
+
     def action_back(self) -> None:
+        if self.maximized is not None:
+            self.action_zoom()
+            return
         if self.entry is not None and self.entry.buffer:
             self._drop_pending()
             self._refresh_sheet()

@@ -10,10 +10,11 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from panel_tui.i18n import _
 from panel_tui.progress import SummaryRow, summary
+from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.formatting import status_cell, theme_colours, total_text
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ class SummaryScreen(Screen[None]):
         yield Static(id="summary-title")
         yield SummaryTable(id="summary-table")
         yield Static(id="summary-note")
-        yield Footer()
+        yield PanelFooter()
 
     def on_mount(self) -> None:
         session = self.scoring_app.session

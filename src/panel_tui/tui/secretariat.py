@@ -1,0 +1,253 @@
+"""The secretariat screen: the ranking per category, who has not scored whom, and where the
+panel disagrees most, over a merged (or an assessor's) database.
+
+`panel-tui tally DB --tui` runs it as a small app of its own. The tally runs in a thread
+worker (it reads the whole file); `r` reads the file again after another merge.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from panel_tui.i18n import _
+from panel_tui.model import format_score
+from panel_tui.problems import PanelError
+from panel_tui.tally import NomineeResult, TallyResult
+
+DISAGREEMENTS_SHOWN = 100
+
+
+def _total(value: float | None) -> Text:
+    return Text("–" if value is None else f"{value:.2f}", justify="right")
+
+
+def _number(value: float | None) -> Text:
+    return Text("–" if value is None else format_score(value), justify="right")
+
+
+def _status(result: NomineeResult) -> Text:
+    if result.advances:
+        return Text(_("advances"), style="bold green")
+    if result.complete:
+        return Text(_("complete"))
+    return Text(
+        _("incomplete: {lacks}").format(lacks="; ".join(result.lacks())), style="yellow"
+    )
+
+
+def completion_cell(result: NomineeResult, assessor: str, criteria: int) -> Text:
+    """R recused, ✓ every criterion scored, k/N partly, · nothing."""
+    if assessor in result.recused:
+        return Text("R", style="dim", justify="center")
+    scored = len(result.scores.get(assessor, {}))
+    if assessor not in result.counted:
+        return Text("", justify="center")
+    if scored >= criteria and assessor not in result.missing:
+        return Text("✓", style="green", justify="center")
+    if scored == 0:
+        return Text("·", style="bold red", justify="center")
+    return Text(
+        f"{criteria - len(result.missing.get(assessor, []))}/{criteria}",
+        style="yellow",
+        justify="center",
+    )
+
+
+class SecretariatApp(App[int]):
+    """Ranking, completion matrix and disagreements of one database."""
+
+    CSS_PATH: ClassVar[list[str]] = ["secretariat.tcss"]  # type: ignore[misc]
+    TITLE = "panel-tui"
+    SUB_TITLE = _("secretariat")
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("1", "show_tab('ranking')", _("ranking"), id="secretariat.ranking"),
+        Binding("2", "show_tab('completion')", _("completion"), id="secretariat.completion"),
+        Binding(
+            "3", "show_tab('disagreements')", _("disagreements"), id="secretariat.disagreements"
+        ),
+        Binding("r", "reload", _("reload"), id="secretariat.reload"),
+        Binding("q", "quit", _("quit"), id="secretariat.quit"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.result: TallyResult | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(_("reading {path} …").format(path=self.path), id="summary", markup=False)
+        with TabbedContent(initial="ranking"):
+            with TabPane(_("Ranking"), id="ranking"):
+                yield VerticalScroll(id="ranking-list")
+            with TabPane(_("Completion"), id="completion"):
+                yield Static(
+                    _("✓ scored everything · nothing yet  k/N criteria scored  R recused"),
+                    classes="legend",
+                    markup=False,
+                )
+                yield DataTable(id="completion-table", cursor_type="row", zebra_stripes=True)
+            with TabPane(_("Disagreements"), id="disagreements"):
+                yield Static(
+                    _("Criteria where the counted assessors' scores are furthest apart."),
+                    classes="legend",
+                    markup=False,
+                )
+                yield DataTable(id="disagreement-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True)
+    def load(self) -> None:
+        from panel_tui.tally import tally_database
+
+        try:
+            result = tally_database(self.path)
+        except PanelError as exc:
+            self.call_from_thread(self._show_error, str(exc))
+            return
+        self.call_from_thread(self._show, result)
+
+    # --- showing ---------------------------------------------------------------------------
+
+    def _show_error(self, message: str) -> None:
+        summary = self.query_one("#summary", Static)
+        summary.update(Text(message))
+        summary.add_class("-error")
+
+    def _show(self, result: TallyResult) -> None:
+        self.result = result
+        round_ = result.round
+        self.title = round_.title
+        complete = sum(1 for c in result.categories for r in c.results if r.complete)
+        nominees = sum(len(c.results) for c in result.categories)
+        who = (
+            _("assessor {a}'s own database: only their scores count").format(a=result.assessor)
+            if result.assessor
+            else _("merged file, {n} chain(s)").format(n=len(result.chains))
+        )
+        summary = self.query_one("#summary", Static)
+        summary.remove_class("-error")
+        summary.update(
+            Text(
+                _(
+                    "{path}: {who}; {complete} of {nominees} nominees complete; advance {advance}"
+                ).format(
+                    path=self.path,
+                    who=who,
+                    complete=complete,
+                    nominees=nominees,
+                    advance="–" if round_.advance is None else round_.advance,
+                )
+            )
+        )
+        self._show_ranking(result)
+        self._show_completion(result)
+        self._show_disagreements(result)
+
+    def _show_ranking(self, result: TallyResult) -> None:
+        box = self.query_one("#ranking-list", VerticalScroll)
+        box.remove_children()
+        widgets = []
+        for cat in result.categories:
+            widgets.append(
+                Static(
+                    Text(f"{cat.category.title} ({cat.category.id})"),
+                    classes="category-title",
+                )
+            )
+            table: DataTable[Text] = DataTable(cursor_type="row", classes="ranking-table")
+            table.add_column("#", key="rank")
+            table.add_column(_("nominee"), key="nominee")
+            table.add_column(_("name"), key="name")
+            table.add_column(_("total"), key="total")
+            for criterion in cat.rubric.criteria:
+                table.add_column(Text(f"{criterion.id} {format_score(criterion.weight)}"))
+            table.add_column("n", key="n")
+            table.add_column(_("status"), key="status")
+            table.add_rows(
+                [
+                    Text(str(r.rank), justify="right"),
+                    Text(r.nominee.id),
+                    Text(r.nominee.name),
+                    _total(r.total),
+                    *(_number(r.means[c.id]) for c in cat.rubric.criteria),
+                    Text(str(len(r.counted)), justify="right"),
+                    _status(r),
+                ]
+                for r in cat.results
+            )
+            widgets.append(table)
+        box.mount_all(widgets)
+
+    def _show_completion(self, result: TallyResult) -> None:
+        table = self.query_one("#completion-table", DataTable)
+        table.clear(columns=True)
+        table.add_column(_("category"))
+        table.add_column(_("nominee"))
+        for assessor in result.panel:
+            table.add_column(Text(assessor.id, justify="center"))
+        table.add_column(_("lacks"))
+        for cat in result.categories:
+            criteria = len(cat.rubric.criteria)
+            table.add_rows(
+                [
+                    Text(cat.category.id),
+                    Text(r.nominee.id),
+                    *(completion_cell(r, a.id, criteria) for a in result.panel),
+                    Text("" if r.complete else "; ".join(r.lacks()), style="yellow"),
+                ]
+                for r in cat.results
+            )
+
+    def _show_disagreements(self, result: TallyResult) -> None:
+        table = self.query_one("#disagreement-table", DataTable)
+        table.clear(columns=True)
+        table.add_column(_("spread"))
+        table.add_column(_("nominee"))
+        table.add_column(_("criterion"))
+        table.add_column(_("mean"))
+        for assessor in result.panel:
+            table.add_column(Text(assessor.id, justify="right"))
+        shown = [d for d in result.disagreements if d.spread > 0][:DISAGREEMENTS_SHOWN]
+        table.add_rows(
+            [
+                _number(d.spread),
+                Text(d.nominee.id),
+                Text(d.criterion),
+                _number(d.mean),
+                *(Text(format_score(d.scores.get(a.id)), justify="right") for a in result.panel),
+            ]
+            for d in shown
+        )
+
+
+def run_secretariat(path: Path) -> int:
+    """Run the secretariat app on `path`; 1 when the file cannot be opened."""
+    from panel_tui.store import check_header
+
+    try:
+        check_header(Path(path))
+    except PanelError as exc:
+        import sys
+
+        print(f"panel-tui: {exc}", file=sys.stderr)
+        return 1
+    SecretariatApp(Path(path)).run()
+    return 0
