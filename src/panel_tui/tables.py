@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
 
@@ -232,11 +234,19 @@ def _xlsx_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
             problems.append(Problem(name, None, None, "the workbook has no sheets"))
             return None
         sheet = workbook.worksheets[0]
-        for row_number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for row_number, row in enumerate(sheet.iter_rows(), start=1):
             cells = []
-            for col, value in enumerate(values, start=1):
+            for col, xlsx_cell in enumerate(row, start=1):
                 ref = f"{get_column_letter(col)}{row_number}"
-                cells.append(_xlsx_cell(value, ref))
+                value = xlsx_cell.value
+                if (
+                    isinstance(value, (int, float))
+                    and not isinstance(value, bool)
+                    and "%" in (getattr(xlsx_cell, "number_format", None) or "")
+                ):
+                    cells.append(_xlsx_percent_cell(value, ref))
+                else:
+                    cells.append(_xlsx_cell(value, ref))
                 if len(cells[-1].text) > MAX_CELL:
                     problems.append(Problem(name, ref, None, "cell is too long"))
                     return None
@@ -252,6 +262,18 @@ def _xlsx_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
         )
         return None
     return grid
+
+
+def _xlsx_percent_cell(value: float, ref: str) -> Cell:
+    """A cell formatted as a percentage holds a fraction: Excel shows 0.5088 as 50.88%."""
+    try:
+        number = float(Decimal(repr(float(value))) * 100)
+    except (InvalidOperation, ValueError, OverflowError):
+        return _xlsx_cell(value, ref)
+    if not math.isfinite(number):
+        return _xlsx_cell(value, ref)
+    text = str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+    return Cell(f"{text}%", number, ref)
 
 
 def _xlsx_cell(value: object, ref: str) -> Cell:

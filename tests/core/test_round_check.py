@@ -609,3 +609,39 @@ def test_a_header_without_nominees_is_a_warning(make_round: RoundFactory) -> Non
     code, data = check_json(make_round(nominees="id,name,category\n", claims=None))
     assert code == 0
     find(data["warnings"], file="nominees.csv", text="no nominees")
+
+
+def test_xlsx_percent_cells_and_dates(make_round: RoundFactory) -> None:
+    """Excel keeps 50.88% as 0.5088 and a slot as a date-time: both are read as shown."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    folder = make_round(nominees=None, claims=None)
+    write_xlsx(
+        folder / "nominees.xlsx",
+        [
+            ["id", "name", "category", "slot", "order"],
+            ["lotim", "Pemkab Lombok Timur", "pemkab", datetime(2025, 7, 14, 9, 0), 1],
+            ["klu", "Pemkab Lombok Utara", "pemkab", "09:30", 2],
+            ["bank", "PT Bank NTB Syariah", "bu", None, None],
+        ],
+    )
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["nominee", "key", "label", "value", "unit", "denominator", "percent"])
+    sheet.append(["lotim", "coverage.ucj", "UCJ", 935079, "persons", 1873899, 0.5088])
+    sheet.append(["lotim", "coverage.target", "Target", 0.6728, "%", None, None])
+    sheet["G2"].number_format = "0.00%"
+    sheet["D3"].number_format = "0.00%"
+    workbook.save(folder / "claims.xlsx")
+
+    result = load_round(folder)
+    assert result.problems == []  # 935,079 / 1,873,899 is 49.9%: within a point of 50.88%
+    assert result.round is not None
+    slots = [n.slot for n in result.round.nominees]
+    assert slots[:2] == [datetime(2025, 7, 14, 9, 0), datetime(2025, 7, 14, 9, 30)]
+    ucj, target = result.round.claims
+    assert ucj.percent == 50.88
+    assert (target.value, target.text) == (67.28, "67.28%")
