@@ -15,7 +15,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from panel_tui.i18n import _
 from panel_tui.model import format_score
@@ -38,9 +38,7 @@ def _status(result: NomineeResult) -> Text:
         return Text(_("advances"), style="bold green")
     if result.complete:
         return Text(_("complete"))
-    return Text(
-        _("incomplete: {lacks}").format(lacks="; ".join(result.lacks())), style="yellow"
-    )
+    return Text(_("incomplete: {lacks}").format(lacks="; ".join(result.lacks())), style="yellow")
 
 
 def completion_cell(result: NomineeResult, assessor: str, criteria: int) -> Text:
@@ -83,7 +81,7 @@ class SecretariatApp(App[int]):
         self.result: TallyResult | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Static(Text(_("Secretariat"), style="bold"), id="round-title")
         yield Static(_("reading {path} …").format(path=self.path), id="summary", markup=False)
         with TabbedContent(initial="ranking"):
             with TabPane(_("Ranking"), id="ranking"):
@@ -135,6 +133,9 @@ class SecretariatApp(App[int]):
         self.result = result
         round_ = result.round
         self.title = round_.title
+        self.query_one("#round-title", Static).update(
+            Text(f"{round_.title} — {_('secretariat')}", style="bold")
+        )
         complete = sum(1 for c in result.categories for r in c.results if r.complete)
         nominees = sum(len(c.results) for c in result.categories)
         who = (
@@ -175,21 +176,21 @@ class SecretariatApp(App[int]):
             table: DataTable[Text] = DataTable(cursor_type="row", classes="ranking-table")
             table.add_column("#", key="rank")
             table.add_column(_("nominee"), key="nominee")
-            table.add_column(_("name"), key="name")
             table.add_column(_("total"), key="total")
             for criterion in cat.rubric.criteria:
                 table.add_column(Text(f"{criterion.id} {format_score(criterion.weight)}"))
             table.add_column("n", key="n")
             table.add_column(_("status"), key="status")
+            table.add_column(_("name"), key="name")
             table.add_rows(
                 [
                     Text(str(r.rank), justify="right"),
                     Text(r.nominee.id),
-                    Text(r.nominee.name),
                     _total(r.total),
                     *(_number(r.means[c.id]) for c in cat.rubric.criteria),
                     Text(str(len(r.counted)), justify="right"),
                     _status(r),
+                    Text(r.nominee.name),
                 ]
                 for r in cat.results
             )
