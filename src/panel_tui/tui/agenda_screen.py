@@ -34,6 +34,7 @@ class AgendaTable(DataTable[Text]):
     """Nominees under their category headings; the cursor never rests on a heading."""
 
     BINDINGS = [  # noqa: RUF012
+        Binding("enter", "select_cursor", _("open"), id="agenda.open"),
         Binding("j", "cursor_down", _("Down"), show=False, id="agenda.down"),
         Binding("k", "cursor_up", _("Up"), show=False, id="agenda.up"),
     ]
@@ -129,9 +130,8 @@ class AgendaScreen(Screen[None]):
     """The first screen after choosing who you are; Escape from a nominee comes back here."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("enter", "open", _("Open"), id="agenda.open", priority=False),
-        Binding("s", "summary", _("Summary"), id="agenda.summary"),
-        Binding("q", "app.quit", _("Quit"), id="agenda.quit"),
+        Binding("s", "summary", _("summary"), id="agenda.summary"),
+        Binding("q", "app.quit", _("quit"), id="agenda.quit"),
     ]
 
     @property
@@ -194,7 +194,7 @@ class AgendaScreen(Screen[None]):
 
     def _progress_line(self, figures: Overall) -> Content:
         counts = _(
-            "{scored} of {total} criteria scored · {final} of {nominees} final · {recused} recused"
+            "{scored}/{total} criteria scored · {final}/{nominees} final · {recused} recused"
         ).format(
             scored=figures.scored,
             total=figures.total,
@@ -204,8 +204,9 @@ class AgendaScreen(Screen[None]):
         )
         return Content.assemble(
             (_("Progress "), "bold"),
-            (bar(figures.fraction), "$success"),
-            (f" {figures.fraction * 100:.0f}%  ", "bold"),
+            (bar(figures.fraction, 12), "$success"),
+            (f" {figures.fraction * 100:.0f}% ", "bold"),
+            ("· ", ""),
             counts,
         )
 

@@ -291,9 +291,9 @@ class ScoringScreen(Screen[None]):
             self._refresh_sheet()
             waiting = self.entry.complete
             if waiting is not None:
-                message = _(
-                    "{criterion}: {typed}… Enter scores {value} now (or wait); keep typing for more"
-                ).format(criterion=criterion.title, typed=step.buffer, value=format_score(waiting))
+                message = _("{criterion}: {typed}…  Enter = {value} now, or type on").format(
+                    criterion=criterion.title, typed=step.buffer, value=format_score(waiting)
+                )
                 self._pending_timer = self.set_timer(PENDING_DELAY, self._timeout)
             else:
                 message = _("{criterion}: {typed}… keep typing; Esc cancels").format(

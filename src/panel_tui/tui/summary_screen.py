@@ -48,7 +48,7 @@ class SummaryTable(DataTable[Text]):
         wide = self._width >= 110
         available = max(40, self._width - 2)
         status_w, total_w = 18, 7
-        category_w = 22 if wide else 0
+        category_w = 26 if wide else 0
         rest = available - status_w - total_w - category_w - 2 * (5 if wide else 4)
         name_w = max(12, rest * 45 // 100)
         missing_w = max(10, rest - name_w)
@@ -63,7 +63,9 @@ class SummaryTable(DataTable[Text]):
         for item in self.rows_data:
             cells = [Text(item.progress.nominee.name)]
             if wide:
-                cells.append(Text(item.category.title, style="dim"))
+                cells.append(
+                    Text(item.category.title, style="dim", overflow="ellipsis", no_wrap=True)
+                )
             cells.append(status_cell(item.progress, colours))
             total = (
                 Text(total_text(item.total), style="bold", justify="right")
@@ -73,6 +75,11 @@ class SummaryTable(DataTable[Text]):
             cells.append(total)
             if item.progress.recused:
                 missing = Text(_("recused: not counted"), style="dim")
+            elif item.progress.scored == 0:
+                missing = Text(
+                    _("everything ({count} criteria)").format(count=item.progress.total),
+                    style="dim",
+                )
             elif item.missing:
                 missing = Text(", ".join(c.title for c in item.missing))
             else:

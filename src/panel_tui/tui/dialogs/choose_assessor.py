@@ -40,13 +40,14 @@ class ChooseAssessor(ModalScreen[str | None]):
         with Vertical(classes="dialog-box wide"):
             yield Static(Content(self.round.title), classes="dialog-title")
             yield Static(
-                Content(_("Which panel member are you? Choose with ↑↓ and Enter.")),
+                Content(_("Which panel member are you? Choose with ↑↓ and Enter; Esc quits.")),
                 classes="dialog-explanation",
             )
+            width = max((len(a.id) for a in self.round.assessors), default=2) + 2
             options = [
                 Option(
                     Content.assemble(
-                        (f"{a.id:<4}", "bold"),
+                        (a.id.ljust(width), "bold"),
                         a.name,
                         (
                             f"  ({_(AFFILIATION_LABELS.get(a.affiliation, a.affiliation))})",
