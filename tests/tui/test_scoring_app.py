@@ -337,7 +337,7 @@ async def test_summary_shows_totals_and_what_is_missing(make_app: MakeApp) -> No
         rows = {row[0]: row for row in table_text(app, "#summary-table")}
         assert rows["Pemerintah Kabupaten Lombok Timur"][-2] == "100.00"
         assert rows["Pemerintah Kabupaten Lombok Utara"][-1] == "Dukungan Anggaran, Cakupan"
-        assert rows["PT Pupuk [Persero]"][-1] == "Kepatuhan, CSR"
+        assert rows["PT Pupuk [Persero]"][-1] == "everything (2 criteria)"
         await pilot.press("down", "enter")  # opens the nominee under the cursor
         await pilot.pause()
         screen = app.screen
