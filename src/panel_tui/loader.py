@@ -203,8 +203,16 @@ class _RoundToml:
         rubrics = self._rubrics(doc.get("rubrics"))
         categories = self._categories(doc.get("categories"), {r.id for r in rubrics})
         assessors = self._assessors(doc.get("assessors"))
-        if round_ is None or not self.ok:
+        if round_ is None:
             return None
+        if not self.ok and (
+            not categories or any(p.field == "round.number_format" for p in self.problems)
+        ):
+            # Without categories or a number format the tables cannot be checked meaningfully:
+            # every row would repeat the same error.
+            return None
+        # With other errors the round is still returned, so that one `check` reports the
+        # tables' problems too; load_round never hands out a round with errors.
         return replace(
             round_, assessors=tuple(assessors), categories=tuple(categories), rubrics=tuple(rubrics)
         )

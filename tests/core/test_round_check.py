@@ -645,3 +645,19 @@ def test_xlsx_percent_cells_and_dates(make_round: RoundFactory) -> None:
     ucj, target = result.round.claims
     assert ucj.percent == 50.88
     assert (target.value, target.text) == (67.28, "67.28%")
+
+
+def test_one_check_reports_round_toml_and_table_errors_together(make_round: RoundFactory) -> None:
+    toml = TOML_EN.replace('id = "a2"', 'id = "a1"').replace('rubric = "usaha"', 'rubric = "x"')
+    folder = make_round(toml=toml, nominees=SMALL_NOMINEES + "new,New,nowhere,,,\n")
+    errors = errors_of(folder)
+    find(errors, file="round.toml", field="assessors.id", text="duplicate")
+    find(errors, file="round.toml", field="categories.rubric", text="unknown rubric")
+    find(errors, file="nominees.csv", line=5, field="category", text="unknown category")
+    assert load_round(folder).round is None
+
+
+def test_a_bad_number_format_does_not_bury_the_tables(make_round: RoundFactory) -> None:
+    toml = TOML_EN.replace('number_format = "en"', 'number_format = "de"')
+    errors = errors_of(make_round(toml=toml))
+    assert [e["field"] for e in errors] == ["round.number_format"]
