@@ -116,6 +116,14 @@ def load_round_or_raise(folder: Path | str) -> tuple[Round, list[Problem]]:
     return result.round, result.warnings
 
 
+def _finite(value: float) -> bool:
+    """A usable number: not NaN, not infinite, not an integer too large for a float."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 # --- round.toml -------------------------------------------------------------------------
 
 
@@ -326,9 +334,11 @@ class _RoundToml:
         value = table.get(key)
         if value is None:
             return None
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100_000:
             self.error(
-                self.locate(*where, key), name, f"{value!r}: expected a whole number of 1 or more"
+                self.locate(*where, key),
+                name,
+                f"{value!r}: expected a whole number from 1 to 100000",
             )
             return None
         return value
@@ -480,11 +490,7 @@ class _RoundToml:
         return result
 
     def _number(self, value: Any, where: tuple[str, int], name: str) -> float:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not math.isfinite(value)
-        ):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
             self.error(self.locate(*where, "scale"), name, f"{value!r}: expected a number")
             return 0.0
         return float(value)
@@ -505,7 +511,7 @@ class _RoundToml:
         if (
             isinstance(weight, bool)
             or not isinstance(weight, (int, float))
-            or not math.isfinite(weight)
+            or not _finite(weight)
             or weight <= 0
         ):
             self.error(

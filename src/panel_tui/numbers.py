@@ -47,6 +47,9 @@ def _plain_pattern(number_format: NumberFormat) -> re.Pattern[str]:
 _PLAIN: dict[NumberFormat, re.Pattern[str]] = {fmt: _plain_pattern(fmt) for fmt in SEPARATORS}
 
 
+_INFINITY = float("inf")
+
+
 class NumberError(ValueError):
     """A cell that is not a number in the round's number format."""
 
@@ -93,12 +96,15 @@ def parse_number(text: str, number_format: NumberFormat = "en") -> float:
     if multiplier == 1:
         # float() of the digits rounds exactly as float(Decimal(digits)) does, only faster.
         result = float(plain)
-        return -result if negative else result
-    try:
-        scaled = Decimal(plain) * multiplier
-    except InvalidOperation:  # pragma: no cover - the pattern admits digits only
-        raise NumberError(f"{original!r} is not a number: {_expected(number_format)}") from None
-    return float(-scaled if negative else scaled)
+    else:
+        try:
+            result = float(Decimal(plain) * multiplier)
+        except InvalidOperation:  # pragma: no cover - the pattern admits digits only
+            raise NumberError(f"{original!r} is not a number: {_expected(number_format)}") from None
+    if result == _INFINITY:
+        shown = repr(original) if len(original) <= 40 else f"{original[:40]!r}…"
+        raise NumberError(f"{shown} is too large a number")
+    return -result if negative else result
 
 
 def _plain_digits(text: str, number_format: NumberFormat) -> str | None:

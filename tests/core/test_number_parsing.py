@@ -198,3 +198,9 @@ def test_format_examples(value: float, number_format: str, decimals: int | None,
 )
 def test_looks_numeric(text: str, numeric: bool) -> None:
     assert looks_numeric(text) is numeric
+
+
+@pytest.mark.parametrize("text", ["9" * 400, "-" + "9" * 400, "9" * 300 + " miliar"])
+def test_a_number_too_large_for_a_float_is_refused(text: str) -> None:
+    with pytest.raises(NumberError, match="too large"):
+        parse_number(text, "id")

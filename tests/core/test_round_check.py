@@ -661,3 +661,22 @@ def test_a_bad_number_format_does_not_bury_the_tables(make_round: RoundFactory) 
     toml = TOML_EN.replace('number_format = "en"', 'number_format = "de"')
     errors = errors_of(make_round(toml=toml))
     assert [e["field"] for e in errors] == ["round.number_format"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("min = 1, max = 5 }", f"min = 1, max = {10**400} }}", "rubrics.scale.max"),
+        ("weight = 60", f"weight = {10**400}", "criteria.weight"),
+        ("advance = 1", f"advance = {10**30}", "round.advance"),
+    ],
+)
+def test_integers_too_large_are_errors(
+    make_round: RoundFactory, old: str, new: str, field: str
+) -> None:
+    find(errors_of(make_round(toml=TOML_EN.replace(old, new, 1))), file="round.toml", field=field)
+
+
+def test_a_claim_too_large_for_a_float_is_an_error(make_round: RoundFactory) -> None:
+    claims = SMALL_CLAIMS["en"] + f"klu,coverage.n,N,{'9' * 400},persons,,,,,\n"
+    find(errors_of(make_round(claims=claims)), file="claims.csv", line=6, field="value")
