@@ -671,6 +671,9 @@ def _integer(cell: Cell, number_format: NumberFormat, error: Any) -> int | None:
     if not float(value).is_integer():
         error(f"{cell.text!r}: expected a whole number")
         return None
+    if abs(value) > 1_000_000_000:
+        error(f"{cell.text!r}: expected a whole number below 1,000,000,000")
+        return None
     return int(value)
 
 

@@ -680,3 +680,14 @@ def test_integers_too_large_are_errors(
 def test_a_claim_too_large_for_a_float_is_an_error(make_round: RoundFactory) -> None:
     claims = SMALL_CLAIMS["en"] + f"klu,coverage.n,N,{'9' * 400},persons,,,,,\n"
     find(errors_of(make_round(claims=claims)), file="claims.csv", line=6, field="value")
+
+
+def test_an_order_too_large_for_the_database_is_an_error(
+    make_round: RoundFactory, tmp_path: Path
+) -> None:
+    folder = make_round(
+        nominees="id,name,category,order\nx,X,pemkab," + "9" * 30 + "\n", claims=None
+    )
+    find(errors_of(folder), file="nominees.csv", line=2, field="order")
+    result = run_cli("init", folder, "--assessor", "a1", "--db", tmp_path / "x.db")
+    assert result.exit_code == 1 and "unexpected" not in result.output
