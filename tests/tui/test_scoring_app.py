@@ -402,3 +402,29 @@ async def test_choose_assessor_creates_the_database_in_the_data_dir(
     assert expected.is_file()
     with Store.open(expected) as store:
         assert store.assessor_id == "a2"
+
+
+async def test_the_mouse_works_too(make_app: MakeApp, read_store: ReadStore) -> None:
+    from panel_tui.tui.dialogs.score_input import ScoreInput
+    from panel_tui.tui.rubric_table import RubricTable
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # Agenda: a click highlights a nominee, a second click opens it.
+        await pilot.click("#agenda-table", offset=(5, 3))
+        await pilot.click("#agenda-table", offset=(5, 3))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ScoringScreen) and screen.nominee_id == "klu"
+        # Rubric: click the second criterion, click it again for the score line.
+        await pilot.click(RubricTable, offset=(3, 2))
+        await pilot.pause()
+        assert screen.criterion is not None and screen.criterion.id == "budget"
+        await pilot.click(RubricTable, offset=(3, 2))
+        await pilot.pause()
+        assert isinstance(app.screen, ScoreInput)
+        await pilot.press("ctrl+a", "backspace", "2", "enter")
+        await pilot.pause()
+    with read_store() as store:
+        assert store.sheet("klu").scores == {"budget": 2}

@@ -73,8 +73,9 @@ class ClaimsTable(DataTable[Text]):
     def _widths(self) -> tuple[int, int, int, int]:
         available = max(30, self.size.width - 2 - 8)  # scrollbar, cell padding of 4 columns
         marker = 2
-        coverage = max(12, available * 22 // 100)
-        value = max(12, available * 33 // 100)
+        longest = max((len(claim_coverage(c, self.number_format)) for c in self.claims), default=0)
+        coverage = min(max(10, longest), max(12, available * 24 // 100))
+        value = max(12, (available - coverage) * 45 // 100)
         label = max(10, available - marker - coverage - value)
         return marker, label, value, coverage
 
