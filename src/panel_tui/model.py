@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -122,6 +123,38 @@ class Nominee:
     order: int | None = None
 
 
+class _DeferredClaims:
+    """Claims not built yet: `load` builds them when `Round.claims` is first read."""
+
+    __slots__ = ("load",)
+
+    def __init__(self, load: Callable[[], Iterable[Claim]]) -> None:
+        self.load = load
+
+
+class _ClaimsField:
+    """`Round.claims`, which may be built on first use (see `defer_claims`).
+
+    A national round holds tens of thousands of claims; the scoring app's first screen needs
+    none of them, so a database's round can be opened without building them.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}_value"
+
+    def __get__(self, obj: object, objtype: type | None = None) -> tuple[Claim, ...]:
+        if obj is None:
+            return ()  # the dataclass field's default
+        value = obj.__dict__[self.slot]
+        if isinstance(value, _DeferredClaims):
+            value = tuple(value.load())
+            obj.__dict__[self.slot] = value
+        return value  # type: ignore[no-any-return]
+
+    def __set__(self, obj: object, value: tuple[Claim, ...] | _DeferredClaims) -> None:
+        obj.__dict__[self.slot] = value
+
+
 @dataclass(frozen=True)
 class Round:
     id: str
@@ -138,7 +171,7 @@ class Round:
     categories: tuple[Category, ...] = ()
     rubrics: tuple[Rubric, ...] = ()
     nominees: tuple[Nominee, ...] = ()
-    claims: tuple[Claim, ...] = ()
+    claims: tuple[Claim, ...] = _ClaimsField()  # type: ignore[assignment]
     _index: dict[str, dict[str, object]] = field(
         default_factory=dict, compare=False, repr=False, hash=False
     )
@@ -193,6 +226,13 @@ class Round:
             )
 
         return sorted(self.nominees, key=key)
+
+
+def defer_claims(round_: Round, load: Callable[[], Iterable[Claim]]) -> Round:
+    """`round_` (whose claims are empty) with claims that `load` builds when first read."""
+    object.__setattr__(round_, "claims", _DeferredClaims(load))
+    round_._index.pop("claims", None)
+    return round_
 
 
 def format_score(value: float | None) -> str:

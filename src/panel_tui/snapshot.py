@@ -105,9 +105,6 @@ def round_to_dict(round_: Round) -> dict[str, Any]:
 
 
 def round_from_dict(data: dict[str, Any]) -> Round:
-    def opt_float(value: Any) -> float | None:
-        return None if value is None else float(value)
-
     return Round(
         id=data["id"],
         title=data["title"],
@@ -152,23 +149,32 @@ def round_from_dict(data: dict[str, Any]) -> Round:
             )
             for n in data["nominees"]
         ),
-        claims=tuple(
-            Claim(
-                nominee=c["nominee"],
-                key=c["key"],
-                label=c["label"],
-                value=opt_float(c.get("value")),
-                text=c.get("text", ""),
-                unit=c.get("unit", ""),
-                denominator=opt_float(c.get("denominator")),
-                denominator_label=c.get("denominator_label", ""),
-                percent=opt_float(c.get("percent")),
-                part_of=c.get("part_of", ""),
-                source=c.get("source", ""),
-                warnings=tuple(c.get("warnings", [])),
-            )
-            for c in data.get("claims", [])
-        ),
+        claims=claims_from_list(data.get("claims", [])),
+    )
+
+
+def claims_from_list(items: list[dict[str, Any]]) -> tuple[Claim, ...]:
+    """The claims of a snapshot's "claims" list."""
+
+    def opt_float(value: Any) -> float | None:
+        return None if value is None else float(value)
+
+    return tuple(
+        Claim(
+            nominee=c["nominee"],
+            key=c["key"],
+            label=c["label"],
+            value=opt_float(c.get("value")),
+            text=c.get("text", ""),
+            unit=c.get("unit", ""),
+            denominator=opt_float(c.get("denominator")),
+            denominator_label=c.get("denominator_label", ""),
+            percent=opt_float(c.get("percent")),
+            part_of=c.get("part_of", ""),
+            source=c.get("source", ""),
+            warnings=tuple(c.get("warnings", [])),
+        )
+        for c in items
     )
 
 
