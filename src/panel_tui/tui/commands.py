@@ -11,6 +11,8 @@ from textual.content import Content
 
 from panel_tui.i18n import _
 
+OUR_SCREENS = {"agenda", "scoring", "readback", "summary"}
+
 
 def _highlight(matcher: Matcher, candidate: str) -> Content:
     """Matcher.highlight reads the candidate as markup; nominee names must stay text."""
@@ -34,8 +36,11 @@ class ScoringCommands(Provider):
         seen: set[str] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
+            ours = (binding.id or "").split(".")[0] in OUR_SCREENS
             if not binding.description or binding.action in seen or binding.system:
                 continue
+            if not (binding.show or ours):
+                continue  # cursor keys of the tables and the like
             if binding.action.startswith("type("):
                 continue
             seen.add(binding.action)
@@ -45,7 +50,7 @@ class ScoringCommands(Provider):
                 (
                     f"{name} ({key})",
                     partial(app.call_later, app.run_action, binding.action, active.node),
-                    _("Key {key} on this screen").format(key=key),
+                    binding.tooltip or _("Key {key} on this screen").format(key=key),
                 )
             )
         if isinstance(app, ScoringApp) and app.session is not None:
