@@ -428,3 +428,17 @@ async def test_the_mouse_works_too(make_app: MakeApp, read_store: ReadStore) -> 
         await pilot.pause()
     with read_store() as store:
         assert store.sheet("klu").scores == {"budget": 2}
+
+
+async def test_typing_ahead_stops_at_the_last_criterion(
+    make_app: MakeApp, read_store: ReadStore
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_nominee(pilot, "pupuk")
+        await pilot.press("down", "1", "7")  # CSR is the last: 1 is taken, 7 has nowhere to go
+        await pilot.pause()
+        assert "the rest typed was not used" in static_text(app, "#save-status")
+        await pilot.pause(0.2)
+    with read_store() as store:
+        assert store.sheet("pupuk").scores == {"csr": 1}

@@ -19,6 +19,7 @@ from panel_tui.problems import PanelError
 from panel_tui.tui.agenda_screen import AgendaScreen
 from panel_tui.tui.commands import ScoringCommands
 from panel_tui.tui.dialogs.choose_assessor import ChooseAssessor
+from panel_tui.tui.readback_screen import ReadBackScreen
 from panel_tui.tui.scoring_screen import ScoringScreen
 from panel_tui.tui.session import (
     STATE_CRITERION,
@@ -160,7 +161,7 @@ class ScoringApp(App[int]):
     # --- moving between screens ------------------------------------------------------------
 
     def open_nominee(self, nominee: str, criterion: str | None = None) -> None:
-        while isinstance(self.screen, SummaryScreen):
+        while isinstance(self.screen, SummaryScreen | ReadBackScreen):
             self.pop_screen()
         if isinstance(self.screen, ScoringScreen):
             self.screen.load(nominee, criterion)

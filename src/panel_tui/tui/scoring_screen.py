@@ -341,17 +341,29 @@ class ScoringScreen(Screen[None]):
                 "error",
             )
             return
-        for value in step.commits:
+        for index, value in enumerate(step.commits):
             criterion = self.criterion
             if criterion is None:
                 break
             if self.sheet.final:
-                if self.entry is not None:
-                    self.entry.clear()
-                self.pending_criterion = None
+                self._drop_pending()
                 self._change_final(criterion, value)
                 return
-            self._save(criterion, value, "", advance=True)
+            if not self._save(criterion, value, "", advance=True):
+                self._drop_pending()  # NOT saved: nothing typed after it is used either
+                return
+            more = index + 1 < len(step.commits) or bool(self.entry and self.entry.buffer)
+            moved = self.criterion is not None and self.criterion.id != criterion.id
+            if more and not moved:
+                self._drop_pending()
+                self._status(
+                    "✓ "
+                    + _(
+                        "Saved: {criterion} = {score}; the last criterion, so the rest typed was not used"
+                    ).format(criterion=criterion.title, score=format_score(value)),
+                    "ok",
+                )
+                return
         if step.buffer and self.entry is not None and self.entry.buffer:
             criterion = self.criterion
             assert criterion is not None
@@ -475,7 +487,7 @@ class ScoringScreen(Screen[None]):
             done,
         )
 
-    def _save(self, criterion: Criterion, value: float | None, reason: str, advance: bool) -> None:
+    def _save(self, criterion: Criterion, value: float | None, reason: str, advance: bool) -> bool:
         """Record one score; 'saved' is shown only after the database call returned."""
         shown = _("no score") if value is None else format_score(value)
         try:
@@ -488,7 +500,7 @@ class ScoringScreen(Screen[None]):
             )
             self._status("✗ " + message, "error")
             self.notify(message, severity="error", markup=False, timeout=8)
-            return
+            return False
         self.failed.pop(criterion.id, None)
         if advance:
             self._advance_from(criterion)
@@ -497,6 +509,7 @@ class ScoringScreen(Screen[None]):
             "✓ " + _("Saved: {criterion} = {score}").format(criterion=criterion.title, score=shown),
             "ok",
         )
+        return True
 
     def _advance_from(self, criterion: Criterion) -> None:
         ids = [c.id for c in self.rubric.criteria]
