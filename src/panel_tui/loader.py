@@ -783,11 +783,13 @@ def _load_claims(
     checked = claim_warnings(claims)
     for claim, row in zip(checked, rows, strict=True):
         for message in claim.warnings:
+            # A stated percentage over 100 is the percent cell's fault; the rest concern value.
+            column = "percent" if message.startswith("stated percent") else "value"
             problems.append(
                 Problem(
                     name,
-                    _pos(row, "value"),
-                    "value",
+                    _pos(row, column),
+                    column,
                     f"{claim.nominee} {claim.key}: {message}",
                     "warning",
                 )

@@ -691,3 +691,20 @@ def test_an_order_too_large_for_the_database_is_an_error(
     find(errors_of(folder), file="nominees.csv", line=2, field="order")
     result = run_cli("init", folder, "--assessor", "a1", "--db", tmp_path / "x.db")
     assert result.exit_code == 1 and "unexpected" not in result.output
+
+
+def test_claim_warnings_point_at_the_cell_concerned(make_round: RoundFactory) -> None:
+    folder = make_round(claims=None)
+    write_xlsx(
+        folder / "claims.xlsx",
+        [
+            ["nominee", "key", "label", "value", "unit", "denominator", "percent"],
+            ["lotim", "coverage.a", "A", 100, "persons", 1000, 130],
+            ["lotim", "coverage.b", "B", -3, "persons", None, None],
+        ],
+    )
+    code, data = check_json(folder)
+    assert code == 0
+    find(data["warnings"], line="G2", field="percent", text="stated percent 130% is over 100%")
+    find(data["warnings"], line="D2", field="value", text="value / denominator is 10%")
+    find(data["warnings"], line="D3", field="value", text="negative count -3")
