@@ -72,36 +72,46 @@ class Event:
         }
 
 
-def _text(value: object) -> str:
-    return "null" if value is None else _encode_string(value)  # type: ignore[arg-type]
-
-
 def event_json(event: Event) -> str:
-    """canonical_json(event.content()), built directly (merge and verify hash every event)."""
+    """canonical_json(event.content()), built directly (merge and verify hash every event).
+
+    Anything unusual (a non-finite number, a field of an unexpected type) goes through the
+    reference encoder, so the result is always exactly canonical_json's.
+    """
     e = event
     value = e.value
-    if (
-        type(e.seq) is not int
-        or not all(
-            type(v) is str or v is None
-            for v in (e.origin, e.assessor, e.kind, e.nominee, e.criterion, e.note, e.reason, e.at)
-        )
-        or (value is not None and (type(value) not in (float, int) or not math.isfinite(value)))
-    ):
-        return canonical_json(event.content())  # anything unusual: the reference encoder
+    if type(e.seq) is not int:
+        return canonical_json(e.content())
     if value is None:
         number = "null"
-    elif float(value).is_integer():
-        number = int.__repr__(int(value))
+    elif type(value) is float:
+        if value.is_integer():
+            number = int.__repr__(int(value))
+        elif math.isfinite(value):
+            number = float.__repr__(value)
+        else:
+            return canonical_json(e.content())
+    elif type(value) is int:
+        number = int.__repr__(value)
     else:
-        number = float.__repr__(float(value))
-    return (
-        f'{{"assessor":{_text(e.assessor)},"at":{_text(e.at)},'
-        f'"criterion":{_text(e.criterion)},"kind":{_text(e.kind)},'
-        f'"nominee":{_text(e.nominee)},"note":{_text(e.note)},'
-        f'"origin":{_text(e.origin)},"reason":{_text(e.reason)},'
-        f'"seq":{int.__repr__(e.seq)},"value":{number}}}'
-    )
+        return canonical_json(e.content())
+    enc = _encode_string
+    try:
+        return (
+            '{"assessor":' + enc(e.assessor)
+            + ',"at":' + enc(e.at)
+            + ',"criterion":' + ("null" if e.criterion is None else enc(e.criterion))
+            + ',"kind":' + enc(e.kind)
+            + ',"nominee":' + enc(e.nominee)
+            + ',"note":' + ("null" if e.note is None else enc(e.note))
+            + ',"origin":' + enc(e.origin)
+            + ',"reason":' + ("null" if e.reason is None else enc(e.reason))
+            + ',"seq":' + int.__repr__(e.seq)
+            + ',"value":' + number
+            + "}"
+        )  # fmt: skip
+    except TypeError:  # a field that is not a string: let the reference encoder decide
+        return canonical_json(e.content())
 
 
 def event_hash(event: Event) -> str:

@@ -28,11 +28,16 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from panel_tui.i18n import _
 from panel_tui.problems import PanelError
 
 MIN_HEAD_PREFIX = 16
+# From this many inputs on, verification runs in worker processes (one per core, at most
+# MAX_WORKERS); PANEL_TUI_MERGE_WORKERS=1 turns that off.
+PARALLEL_FROM = 4
+MAX_WORKERS = 8
 
 # Columns copied between databases, in table order.
 _EVENT_COLUMNS = (
@@ -139,15 +144,17 @@ def merge(
     result = MergeResult(out)
     matched: set[str] = set()
     target: _Target | None = None
-    if out.exists():
-        target = _Target.open_existing(out)
+    paths = [Path(item) for item in inputs]
+    # Verification (the expensive part) starts for every input before OUT is opened.
+    checks = _Checks(paths)
     try:
-        for item in inputs:
-            path = Path(item)
+        if out.exists():
+            target = _Target.open_existing(out)
+        for index, path in enumerate(paths):
             report = InputReport(path)
             result.inputs.append(report)
             try:
-                target = _merge_one(out, target, path, report, wanted, matched)
+                target = _merge_one(out, target, path, report, wanted, matched, checks, index)
                 if target is not None and target.pending:
                     target.publish()
                     result.created = True
@@ -156,6 +163,7 @@ def merge(
             if progress is not None:
                 progress(report)
     finally:
+        checks.close()
         if target is not None:
             target.close()
     result.unmatched_heads = [h for h in wanted if h not in matched]
@@ -234,10 +242,10 @@ class _Target:
 
         if not out.parent.is_dir():
             raise PanelError(_("{folder}: no such folder").format(folder=out.parent))
-        with Store.open(snapshot_source, readonly=True) as source:
-            round_ = source.round
         tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
-        Store.create(tmp, round_, None, kind="merged").close()
+        with Store.open(snapshot_source, readonly=True) as source:
+            # the round may read parts of itself lazily: create while the source is open
+            Store.create(tmp, source.round, None, kind="merged").close()
         try:
             return cls(out, cls._connect(tmp), tmp)
         except BaseException:
@@ -304,22 +312,20 @@ def _merge_one(
     report: InputReport,
     wanted: list[str],
     matched: set[str],
+    checks: _Checks,
+    index: int,
 ) -> _Target | None:
-    from panel_tui.verify import verify_database
-
     def refuse(message: str) -> None:
         report.problems.append(message)
         raise _Refused
 
-    if not path.is_file():
-        refuse(_("no such database file"))
     if out.exists() and _same_path(path, out):
         refuse(_("is the merge target itself"))
-    try:
-        report.sha256 = _sha256(path)
-    except OSError as exc:
-        refuse(_("cannot read: {error}").format(error=exc.strerror or exc))
-    verified = verify_database(path)
+    sha, verified, error = checks.result(index)
+    if error is not None or verified is None:
+        refuse(error or _("cannot read"))
+    assert verified is not None
+    report.sha256 = sha
     if not verified.ok:
         report.problems.extend(verified.problems)
         refuse(_("the file does not verify; nothing of it was merged"))
@@ -337,6 +343,61 @@ def _merge_one(
             target.discard()
         raise
     return target
+
+
+def _check_input(path: Path) -> tuple[str, Any, str | None]:
+    """(sha256, VerifyReport, None) of one input, or ("", None, why it cannot be read)."""
+    from panel_tui.verify import verify_database
+
+    if not path.is_file():
+        return "", None, _("no such database file")
+    try:
+        sha = _sha256(path)
+    except OSError as exc:
+        return "", None, _("cannot read: {error}").format(error=exc.strerror or exc)
+    return sha, verify_database(path), None
+
+
+def _worker_count(inputs: int) -> int:
+    setting = os.environ.get("PANEL_TUI_MERGE_WORKERS", "")
+    if setting.isdigit():
+        return max(1, int(setting))
+    if inputs < PARALLEL_FROM:
+        return 1
+    return max(1, min(os.cpu_count() or 1, MAX_WORKERS, inputs))
+
+
+class _Checks:
+    """Inputs verified ahead of the merge, in worker processes when there are many."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.paths = paths
+        self.pool: Any = None
+        self.futures: list[Any] = []
+        workers = _worker_count(len(paths))
+        if workers > 1:
+            try:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                context = multiprocessing.get_context("fork")
+            except (ImportError, ValueError):  # no fork (Windows): verify one by one
+                return
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            self.futures = [self.pool.submit(_check_input, path) for path in paths]
+
+    def result(self, index: int) -> tuple[str, Any, str | None]:
+        if not self.futures:
+            return _check_input(self.paths[index])
+        try:
+            return self.futures[index].result()
+        except Exception as exc:  # a worker died: say so rather than guess
+            return "", None, _("could not be verified: {error}").format(error=exc)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 def _same_path(a: Path, b: Path) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -86,12 +87,9 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
         report.problems.append(
             "the rubric does not match its fingerprint: edited outside panel-tui"
         )
-    reference = _reference_database(round_)
-    try:
-        _verify_schema(conn, reference, report)
-        _verify_tables(conn, reference, report)
-    finally:
-        reference.close()
+    reference = _reference(snapshot, round_)
+    _verify_schema(conn, reference, report)
+    _verify_tables(conn, reference, report)
     chains = _verify_chains(store, round_, round_fp, rubric_fp, report)
     report.chains = chains
     if store.kind == "assessor":
@@ -143,16 +141,44 @@ def _schema(conn: sqlite3.Connection) -> dict[tuple[str, str], str | None]:
     }
 
 
-def _verify_schema(
-    conn: sqlite3.Connection, reference: sqlite3.Connection, report: VerifyReport
-) -> None:
+@dataclass(frozen=True)
+class _Reference:
+    """What panel-tui would write for a snapshot: schema version, schema, round tables."""
+
+    user_version: int
+    schema: dict[tuple[str, str], str | None]
+    tables: dict[str, list[str]]
+
+
+# Merge verifies many files of one round: the reference is built once per snapshot.
+_REFERENCES: dict[str, _Reference] = {}
+
+
+def _reference(snapshot: str, round_: Round) -> _Reference:
+    from panel_tui.store import migration_files
+
+    key = f"{len(migration_files())}:{hashlib.sha256(snapshot.encode('utf-8')).hexdigest()}"
+    found = _REFERENCES.get(key)
+    if found is None:
+        conn = _reference_database(round_)
+        try:
+            found = _Reference(
+                conn.execute("PRAGMA user_version").fetchone()[0],
+                _schema(conn),
+                {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"'))) for t in ROUND_TABLES},
+            )
+        finally:
+            conn.close()
+        _REFERENCES.clear()
+        _REFERENCES[key] = found
+    return found
+
+
+def _verify_schema(conn: sqlite3.Connection, reference: _Reference, report: VerifyReport) -> None:
     """Views and triggers decide what other tools read and what a write does: no changes."""
-    if (
-        conn.execute("PRAGMA user_version").fetchone()
-        != reference.execute("PRAGMA user_version").fetchone()
-    ):
+    if conn.execute("PRAGMA user_version").fetchone()[0] != reference.user_version:
         return  # an older schema, opened read-only: compared after its migration
-    have, want = _schema(conn), _schema(reference)
+    have, want = _schema(conn), reference.schema
     for key, sql in sorted(want.items()):
         if key not in have:
             report.problems.append(f"the {key[0]} {key[1]} is missing: edited outside panel-tui")
@@ -163,9 +189,7 @@ def _verify_schema(
             report.problems.append(f"an unknown {kind} {name} was added outside panel-tui")
 
 
-def _verify_tables(
-    conn: sqlite3.Connection, reference: sqlite3.Connection, report: VerifyReport
-) -> None:
+def _verify_tables(conn: sqlite3.Connection, reference: _Reference, report: VerifyReport) -> None:
     """The relational copy must say what the snapshot says (other tools read it)."""
     for table in ROUND_TABLES:
         try:
@@ -173,7 +197,7 @@ def _verify_tables(
         except sqlite3.OperationalError as exc:
             report.problems.append(f"the {table} table is unreadable: {exc}")
             continue
-        want = sorted(map(repr, reference.execute(f'SELECT * FROM "{table}"')))
+        want = reference.tables[table]
         if have != want:
             changed = len(set(have) ^ set(want))
             report.problems.append(

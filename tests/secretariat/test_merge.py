@@ -7,6 +7,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from panel_tui.handover import handover
 from panel_tui.merge import merge
 from panel_tui.store import Store
@@ -241,3 +243,33 @@ def test_an_assessor_database_is_not_a_merge_target(tmp_path: Path, make_db: Mak
     with pytest.raises(PanelError, match="assessor"):
         merge(a1, [a2])
     assert sha(a1) == before
+
+
+def test_many_inputs_are_verified_in_workers_with_the_same_outcome(
+    tmp_path: Path, make_db: MakeDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a1 = make_db("a1", {("lotim", "regulation"): 4})
+    a2 = make_db("a2", {("lotim", "regulation"): 3, ("klu", "regulation"): 2})
+    a3 = make_db("a3", {("bank", "csr"): 6})
+    forged = tmp_path / "forged.db"
+    shutil.copy(a2, forged)
+    conn = sqlite3.connect(forged)
+    conn.execute("UPDATE score_events SET nominee = 'klu' WHERE seq = 1")
+    conn.commit()
+    conn.close()
+    inputs = [a1, forged, tmp_path / "missing.db", a2, a3, a1]
+    outcomes = []
+    for workers in ("2", "1"):
+        monkeypatch.setenv("PANEL_TUI_MERGE_WORKERS", workers)
+        out = tmp_path / f"out{workers}.db"
+        result = merge(out, inputs)
+        outcomes.append(([(r.status, r.added) for r in result.inputs], dump(out)[0]))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == [
+        ("merged", 1),
+        ("refused", 0),
+        ("refused", 0),
+        ("merged", 2),
+        ("merged", 1),
+        ("unchanged", 0),
+    ]
