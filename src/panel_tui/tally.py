@@ -198,13 +198,7 @@ def tally_database(path: Path | str) -> TallyResult:
         round_ = _load_round(row[0])
         only = store.assessor_id if store.kind == "assessor" else None
         scores, recusals = current_scores(conn, only)
-        chains = [
-            (origin, assessor, length, head)
-            for origin, assessor, length, head in conn.execute(
-                "SELECT origin, assessor, MAX(seq), hash FROM score_events"
-                " GROUP BY origin ORDER BY origin"
-            )
-        ]
+        chains = chain_heads(conn, store.origin)
         imports = [
             dict(zip(("file", "assessor", "events", "length", "head", "at"), r, strict=True))
             for r in conn.execute(
@@ -219,6 +213,27 @@ def tally_database(path: Path | str) -> TallyResult:
         result.imports = imports
         result.fingerprints = (row[1], row[2])
         return result
+
+
+def chain_heads(conn: sqlite3.Connection, own: str | None) -> list[tuple[str, str, int, str]]:
+    """(origin, assessor, length, head) per chain, by index look-ups instead of a scan.
+
+    The origins are the file's own (an assessor's) and those in the merge ledger: merge
+    writes a ledger row for every chain it brings in.
+    """
+    origins = {row[0] for row in conn.execute("SELECT DISTINCT origin FROM imports")}
+    if own:
+        origins.add(own)
+    heads = []
+    for origin in sorted(origins):
+        row = conn.execute(
+            "SELECT assessor, seq, hash FROM score_events WHERE origin = ?"
+            " ORDER BY seq DESC LIMIT 1",
+            (origin,),
+        ).fetchone()
+        if row is not None:
+            heads.append((origin, row[0], row[1], row[2]))
+    return heads
 
 
 def current_scores(
