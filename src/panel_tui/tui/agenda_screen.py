@@ -173,8 +173,14 @@ class AgendaScreen(Screen[None]):
         )
         self.refresh_agenda(select=self.scoring_app.last_nominee())
         self.query_one(AgendaTable).focus()
+        self._filled_on_mount = True
 
     def on_screen_resume(self) -> None:
+        if getattr(self, "_filled_on_mount", False):
+            # The first resume follows the mount, which has just filled the agenda: reading
+            # every sheet again would only double the start-up work (500 nominees: ~50 ms).
+            self._filled_on_mount = False
+            return
         if self.is_mounted:
             table = self.query_one(AgendaTable)
             self.refresh_agenda(select=self.scoring_app.last_nominee() or None)
