@@ -738,7 +738,11 @@ def _load_claims(
         elif unit.lower() not in TEXT_UNITS and (
             isinstance(value_cell.raw, float) or looks_numeric(value_cell.text)
         ):
-            value = _number(value_cell, fmt, lambda m: error("value", m))
+            value = _number(
+                value_cell,
+                fmt,
+                lambda m: error("value", f"{m} (if it is meant as text, give it the unit text)"),
+            )
         denominator = percent = None
         if get("denominator", EMPTY_CELL).text.strip():
             denominator = _number(row.cell("denominator"), fmt, lambda m: error("denominator", m))

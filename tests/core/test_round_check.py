@@ -708,3 +708,13 @@ def test_claim_warnings_point_at_the_cell_concerned(make_round: RoundFactory) ->
     find(data["warnings"], line="G2", field="percent", text="stated percent 130% is over 100%")
     find(data["warnings"], line="D2", field="value", text="value / denominator is 10%")
     find(data["warnings"], line="D3", field="value", text="negative count -3")
+
+
+def test_a_numeric_looking_text_value_says_how_to_keep_it_as_text(
+    make_round: RoundFactory,
+) -> None:
+    claims = SMALL_CLAIMS["en"] + "klu,regulation.date,Perda enacted,2024-03-01,,,,,,\n"
+    problem = find(errors_of(make_round(claims=claims)), file="claims.csv", line=6, field="value")
+    assert "unit text" in problem["message"]
+    fixed = SMALL_CLAIMS["en"] + "klu,regulation.date,Perda enacted,2024-03-01,text,,,,,\n"
+    assert check_json(make_round(claims=fixed))[0] == 0
