@@ -123,3 +123,21 @@ def test_merge_killed_is_all_or_nothing(tmp_path: Path) -> None:
         assert run_cli("merge", out, a1).exit_code == 0
         assert _events(out) == all_events
     record_figure("crash.merge_kills", killed)
+
+
+def test_init_killed_leaves_no_half_database(tmp_path: Path) -> None:
+    from .conftest import demo_round_dir
+
+    rng = random.Random(11)
+    killed = 0
+    for i, delay in enumerate(_delays(rng, 0.9)):
+        db = tmp_path / f"a{i}.db"
+        killed += _kill_at_random(
+            _start("init", demo_round_dir(), "--assessor", "a1", "--db", db), delay
+        )
+        if db.exists():
+            assert _events(db) == 0  # complete, verifying, empty
+        # Running init again finishes the job (or finds it done).
+        assert run_cli("init", demo_round_dir(), "--assessor", "a1", "--db", db).exit_code == 0
+        assert _events(db) == 0
+    record_figure("crash.init_kills", killed)

@@ -164,6 +164,129 @@ test_mutated_round_package_gives_problems_not_exceptions = PROFILE(
 test_mutated_round_package_slow = pytest.mark.slow(SLOW(given(st.data())(mutated_round_package)))
 
 
+# --- round.toml with values of the wrong type ----------------------------------------------
+
+
+def toml_value(value: object) -> str:
+    """A TOML literal for `value` (the stdlib reads TOML but does not write it)."""
+    import datetime as dt
+    import json
+    import math
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        inner = ", ".join(f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in value.items())
+        return "{ " + inner + " }"
+    raise TypeError(type(value))
+
+
+def toml_document(doc: dict[str, object]) -> str:
+    lines = []
+    for name, table in doc.items():
+        if isinstance(table, list) and all(isinstance(t, dict) for t in table) and table:
+            for item in table:
+                lines.append(f"[[{name}]]")
+                lines += [f"{json_key(k)} = {toml_value(v)}" for k, v in item.items()]
+        elif isinstance(table, dict):
+            lines.append(f"[{name}]")
+            lines += [f"{json_key(k)} = {toml_value(v)}" for k, v in table.items()]
+        else:
+            lines.insert(0, f"{json_key(name)} = {toml_value(table)}")
+    return "\n".join(lines) + "\n"
+
+
+def json_key(key: str) -> str:
+    import json
+
+    return json.dumps(key, ensure_ascii=False)
+
+
+toml_scalars = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(NASTY),
+    st.integers(-(2**63), 2**63 - 1),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(),
+    st.times(),
+)
+toml_values = st.recursive(
+    toml_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def retyped_round_toml(data: st.DataObject) -> None:
+    """The demo round.toml with values replaced by values of any type, keys dropped or added."""
+    import tomllib
+
+    doc = tomllib.loads(FILES["round.toml"].decode("utf-8"))
+    for _ in range(data.draw(st.integers(1, 5))):
+        # Walk to a random table (a dict) inside the document.
+        node: object = doc
+        while True:
+            if isinstance(node, list) and node:
+                node = node[data.draw(st.integers(0, 1 << 20)) % len(node)]
+            elif isinstance(node, dict) and node and data.draw(st.booleans()):
+                key = sorted(node)[data.draw(st.integers(0, 1 << 20)) % len(node)]
+                child = node[key]
+                if isinstance(child, (dict, list)) and child:
+                    node = child
+                    continue
+                break
+            else:
+                break
+        if not isinstance(node, dict):
+            continue
+        action = data.draw(st.sampled_from(["replace", "drop", "add"]))
+        keys = sorted(node)
+        if action == "add" or not keys:
+            node[data.draw(st.sampled_from(["id", "extra", "weight", "scale", "levels"]))] = (
+                data.draw(toml_values)
+            )
+        elif action == "drop":
+            del node[keys[data.draw(st.integers(0, 1 << 20)) % len(keys)]]
+        else:
+            node[keys[data.draw(st.integers(0, 1 << 20)) % len(keys)]] = data.draw(toml_values)
+    files = dict(FILES)
+    files["round.toml"] = toml_document(doc).encode("utf-8", "surrogatepass")
+    generated["round"] += 1
+    with folder_with(files) as folder:
+        assert_clean_result(folder)
+
+
+test_retyped_round_toml_gives_problems_not_exceptions = PROFILE(
+    given(st.data())(retyped_round_toml)
+)
+test_retyped_round_toml_slow = pytest.mark.slow(SLOW(given(st.data())(retyped_round_toml)))
+
+
+def test_toml_writer_round_trips_the_demo() -> None:
+    import tomllib
+
+    doc = tomllib.loads(FILES["round.toml"].decode("utf-8"))
+    assert tomllib.loads(toml_document(doc)) == doc
+
+
 # --- generated tables ---------------------------------------------------------------------
 
 cell_text = st.one_of(
