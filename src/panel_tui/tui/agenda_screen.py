@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
@@ -143,10 +143,9 @@ class AgendaScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="agenda-head"):
-            with Horizontal():
-                yield Static(id="round-title")
-                yield Static(id="assessor-name")
+            yield Static(id="round-title")
             yield Static(id="round-info")
+            yield Static(id="assessor-name")
             yield Static(id="database-path")
             yield Static(id="overall-progress")
         yield AgendaTable(id="agenda-table")
@@ -158,7 +157,11 @@ class AgendaScreen(Screen[None]):
         round_ = session.round
         self.query_one("#round-title", Static).update(Content.styled(round_.title, "bold"))
         self.query_one("#assessor-name", Static).update(
-            Content.assemble((_("You: "), "$text-muted"), (session.assessor.name, "bold"))
+            Content.assemble(
+                (_("You: "), "$text-muted"),
+                (session.assessor.name, "bold"),
+                (f" ({session.assessor.id})", "$text-muted"),
+            )
         )
         info = [round_.venue] if round_.venue else []
         if round_.dates:

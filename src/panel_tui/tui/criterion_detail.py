@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -9,11 +12,7 @@ from textual.widgets import Static
 
 from panel_tui.i18n import _
 from panel_tui.model import Criterion, Rubric, format_score
-from panel_tui.tui.formatting import weight_text
-
-
-def _line(*parts: tuple[str, str]) -> Content:
-    return Content.assemble(*parts)
+from panel_tui.tui.formatting import theme_colours, weight_text
 
 
 class CriterionDetail(VerticalScroll):
@@ -28,34 +27,45 @@ class CriterionDetail(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="criterion-text")
+        yield Static(id="criterion-levels")
+        yield Static(id="criterion-note")
 
     def show(
         self, criterion: Criterion | None, rubric: Rubric | None, score: float | None, note: str
     ) -> None:
-        body = self.query_one("#criterion-text", Static)
+        text = self.query_one("#criterion-text", Static)
+        levels = self.query_one("#criterion-levels", Static)
+        note_widget = self.query_one("#criterion-note", Static)
         if criterion is None or rubric is None:
-            body.update("")
+            for widget in (text, levels, note_widget):
+                widget.update("")
             return
-        lines: list[Content] = [
-            _line(
-                (criterion.title, "bold"),
-                ("  ", ""),
-                (
-                    _("weight {weight} · scale {scale}").format(
-                        weight=weight_text(criterion, rubric), scale=rubric.describe_scale()
-                    ),
-                    "$text-muted",
+        heading = Content.assemble(
+            (criterion.title, "bold"),
+            ("  ", ""),
+            (
+                _("weight {weight} · scale {scale}").format(
+                    weight=weight_text(criterion, rubric), scale=rubric.describe_scale()
                 ),
-            )
-        ]
+                "$text-muted",
+            ),
+        )
         if criterion.guidance:
-            lines.append(Content(criterion.guidance))
-        for level, text in criterion.levels:
-            is_current = score is not None and abs(score - level) < 1e-9
-            marker = "▶ " if is_current else "  "
-            style = "bold $accent" if is_current else ""
-            lines.append(_line((f"{marker}{format_score(level):>4}  ", "bold"), (text, style)))
-        if note:
-            lines.append(_line((_("Note: "), "bold $secondary"), (note, "italic")))
-        body.update(Content("\n").join(lines))
+            heading = Content("\n").join([heading, Content(criterion.guidance)])
+        text.update(heading)
+        # Levels as a grid, so a long descriptor wraps under itself, not under the score.
+        accent = Style(color=theme_colours(self.app.theme_variables).get("accent"), bold=True)
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(ratio=1)
+        for level, descriptor in criterion.levels:
+            current = score is not None and abs(score - level) < 1e-9
+            grid.add_row(
+                Text(("▶ " if current else "  ") + format_score(level), style="bold"),
+                Text(descriptor, style=accent if current else ""),
+            )
+        levels.update(grid if criterion.levels else "")
+        note_widget.update(
+            Content.assemble((_("Note: "), "bold $secondary"), (note, "italic")) if note else ""
+        )
         self.scroll_home(animate=False)
