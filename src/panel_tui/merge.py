@@ -145,8 +145,11 @@ def merge(
     matched: set[str] = set()
     target: _Target | None = None
     paths = [Path(item) for item in inputs]
+    # A file byte-identical to one merged before (its SHA-256 is in OUT's ledger) was verified
+    # and taken in whole then: it brings nothing new and is not verified again.
+    merged_before = _ledger_files(out) if out.exists() and not wanted else set()
     # Verification (the expensive part) starts for every input before OUT is opened.
-    checks = _Checks(paths)
+    checks = _Checks(paths, merged_before)
     try:
         if out.exists():
             target = _Target.open_existing(out)
@@ -321,6 +324,11 @@ def _merge_one(
 
     if out.exists() and _same_path(path, out):
         refuse(_("is the merge target itself"))
+    if index in checks.known and target is not None:
+        report.sha256 = checks.known[index]
+        report.chains = _known_chains(path)
+        report.status = "unchanged"
+        return target
     sha, verified, error = checks.result(index)
     if error is not None or verified is None:
         refuse(error or _("cannot read"))
@@ -367,14 +375,58 @@ def _worker_count(inputs: int) -> int:
     return max(1, min(os.cpu_count() or 1, MAX_WORKERS, inputs))
 
 
+def _ledger_files(out: Path) -> set[str]:
+    """SHA-256 of every file OUT's ledger says was merged (empty if OUT cannot be read)."""
+    from panel_tui.store import check_header, connect
+
+    try:
+        check_header(out)
+        conn = connect(out, readonly=True)
+    except PanelError:
+        return set()
+    try:
+        return {row[0] for row in conn.execute("SELECT DISTINCT sha256 FROM imports")}
+    except sqlite3.Error:
+        return set()
+    finally:
+        conn.close()
+
+
+def _known_chains(path: Path) -> list[ChainResult]:
+    from panel_tui.store import connect
+
+    conn = connect(path, readonly=True)
+    try:
+        return [
+            ChainResult(origin, assessor, 0, length, length, head)
+            for origin, assessor, length, head in conn.execute(
+                "SELECT origin, assessor, MAX(seq), hash FROM score_events GROUP BY origin"
+            )
+        ]
+    finally:
+        conn.close()
+
+
 class _Checks:
     """Inputs verified ahead of the merge, in worker processes when there are many."""
 
-    def __init__(self, paths: list[Path]) -> None:
+    def __init__(self, paths: list[Path], merged_before: set[str]) -> None:
         self.paths = paths
         self.pool: Any = None
         self.futures: list[Any] = []
-        workers = _worker_count(len(paths))
+        self.known: dict[int, str] = {}  # input index -> SHA-256 of a file merged before
+        if merged_before:
+            for index, path in enumerate(paths):
+                wal = Path(f"{path}-wal")
+                if not path.is_file() or (wal.exists() and wal.stat().st_size > 0):
+                    continue
+                try:
+                    sha = _sha256(path)
+                except OSError:
+                    continue
+                if sha in merged_before:
+                    self.known[index] = sha
+        workers = _worker_count(len(paths) - len(self.known))
         if workers > 1:
             try:
                 import multiprocessing
@@ -384,13 +436,17 @@ class _Checks:
             except (ImportError, ValueError):  # no fork (Windows): verify one by one
                 return
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-            self.futures = [self.pool.submit(_check_input, path) for path in paths]
+            self.futures = [
+                None if index in self.known else self.pool.submit(_check_input, path)
+                for index, path in enumerate(paths)
+            ]
 
     def result(self, index: int) -> tuple[str, Any, str | None]:
-        if not self.futures:
+        future = self.futures[index] if self.futures else None
+        if future is None:
             return _check_input(self.paths[index])
         try:
-            return self.futures[index].result()
+            return future.result()
         except Exception as exc:  # a worker died: say so rather than guess
             return "", None, _("could not be verified: {error}").format(error=exc)
 

@@ -273,3 +273,17 @@ def test_many_inputs_are_verified_in_workers_with_the_same_outcome(
         ("merged", 1),
         ("unchanged", 0),
     ]
+
+
+def test_a_file_edited_after_its_merge_is_verified_again(tmp_path: Path, make_db: MakeDb) -> None:
+    a1 = make_db("a1", {("lotim", "regulation"): 4, ("klu", "regulation"): 2})
+    out = tmp_path / "out.db"
+    assert merge(out, [a1]).ok
+    before = sha(out)
+    conn = sqlite3.connect(a1)
+    conn.execute("UPDATE score_events SET value = 1 WHERE seq = 2")
+    conn.commit()
+    conn.close()
+    result = merge(out, [a1])
+    assert result.inputs[0].status == "refused"
+    assert sha(out) == before
