@@ -34,6 +34,7 @@ _NUMERIC_WORDS = {w for table in MAGNITUDES.values() for w in table} | {"rp", "i
 # Compiled once: a round of 50,000 claims parses a number or three per claim.
 _MAGNITUDE_WORD = re.compile(r"\s*([a-zA-Z]+)$")
 _WORDS = re.compile(r"[a-z]+\.?")
+_DIGITS = re.compile(r"\d[\d.,]*\Z")
 _NUMERIC_CHARS = re.compile(r"[\d\s.,%+\-\u2212\u2013a-z]+")
 
 
@@ -62,6 +63,11 @@ def _expected(number_format: NumberFormat) -> str:
 
 def parse_number(text: str, number_format: NumberFormat = "en") -> float:
     """Read `text` as a number under `number_format`, or raise NumberError saying why."""
+    fast = _PLAIN[number_format].match(text)
+    if fast is not None:  # the usual cell: digits and separators only, parsed as below
+        value = float(_digits(fast, number_format))
+        if value != _INFINITY:
+            return value
     original = text
     text = text.replace("\u00a0", " ").replace("\u202f", " ").strip()
     if not text:
@@ -110,8 +116,10 @@ def parse_number(text: str, number_format: NumberFormat = "en") -> float:
 def _plain_digits(text: str, number_format: NumberFormat) -> str | None:
     """`text` without grouping, with '.' as the decimal point; None when malformed."""
     match = _PLAIN[number_format].match(text)
-    if not match:
-        return None
+    return None if match is None else _digits(match, number_format)
+
+
+def _digits(match: re.Match[str], number_format: NumberFormat) -> str:
     whole = match.group(1).replace(SEPARATORS[number_format][0], "")
     fraction = match.group(2)
     return f"{whole}.{fraction}" if fraction else whole
@@ -119,6 +127,8 @@ def _plain_digits(text: str, number_format: NumberFormat) -> str | None:
 
 def looks_numeric(text: str) -> bool:
     """True when a cell is written as a number (so it must parse), not as free text."""
+    if _DIGITS.match(text):  # digits and separators only: numeric, as the checks below find
+        return True
     stripped = text.replace("\u00a0", " ").strip().lower()
     if not stripped or not any(ch.isdigit() for ch in stripped):
         return False
