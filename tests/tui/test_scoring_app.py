@@ -146,7 +146,7 @@ async def test_notes_and_comment_are_saved_as_written(
         await pilot.press(*"[link=x]y[/link]", "enter")
         await pilot.pause()
         assert table_text(app, "#rubric")[0][3] == "[/b]"
-        assert "Note: [/b]" in static_text(app, "#criterion-text")
+        assert static_text(app, "#criterion-note") == "Note: [/b]"
         claims = table_text(app, "#claims")
         assert claims[0][1] == "[link=x]Semua[/link] pekerja"
     with read_store() as store:
