@@ -249,8 +249,8 @@ def app_available() -> bool:
         return False
 
 
-def probe(mode: str, *args: str) -> tuple[float, float]:
-    """(seconds from spawn to first paint, peak RSS in MB) of one fresh process."""
+def probe(mode: str, *args: str) -> tuple[float, float, float]:
+    """(seconds from spawn to first paint, CPU seconds then, peak RSS in MB) of a fresh process."""
     env = {**os.environ, "PANEL_TUI_DATA_DIR": str(BENCH / "out" / "app-data")}
     env.pop("TEXTUAL", None)
     # Measure an installed app: byte-code cached, as pip leaves it (the first run writes it).
@@ -267,7 +267,7 @@ def probe(mode: str, *args: str) -> tuple[float, float]:
     if done.returncode != 0:
         raise RuntimeError(f"probe {mode} failed ({done.returncode}): {done.stderr[-2000:]}")
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    return report["ready"] - start, report["maxrss_kb"] / 1024
+    return report["ready"] - start, report["cpu"], report["maxrss_kb"] / 1024
 
 
 def scenario_cold(data: Data, sizes: Sizes) -> list[Result]:
@@ -277,7 +277,7 @@ def scenario_cold(data: Data, sizes: Sizes) -> list[Result]:
             Result("cold start to first screen", "", None, None, "s", 1.5, note="app not landed"),
             Result("peak memory", "", None, None, "MB", 2, note="app not landed"),
         ]
-    probe("minimal")  # compile the bytecode caches once
+    probe("minimal")  # write the byte-code caches once
     for spec in (sizes.app_small, sizes.app):
         db = data.dbs(spec, 1)[0]
         work = data.scratch(f"cold-{spec.nominees}")
@@ -286,14 +286,18 @@ def scenario_cold(data: Data, sizes: Sizes) -> list[Result]:
         probe("scoring", str(target), "a1")
         starts: list[float] = []
         base_starts: list[float] = []
+        cpu: list[float] = []
+        base_cpu: list[float] = []
         memory: list[float] = []
         base_memory: list[float] = []
         for _ in range(sizes.cold_runs):
-            seconds, mb = probe("minimal")
+            seconds, cpu_seconds, mb = probe("minimal")
             base_starts.append(seconds)
+            base_cpu.append(cpu_seconds)
             base_memory.append(mb)
-            seconds, mb = probe("scoring", str(target), "a1")
+            seconds, cpu_seconds, mb = probe("scoring", str(target), "a1")
             starts.append(seconds)
+            cpu.append(cpu_seconds)
             memory.append(mb)
         size = f"{_n(spec.nominees)} nominees, {_n(spec.nominees * spec.claims)} claims"
         main = spec == sizes.app
@@ -311,6 +315,17 @@ def scenario_cold(data: Data, sizes: Sizes) -> list[Result]:
         )
         results.append(
             Result(
+                "cold start, CPU time",
+                size,
+                median(cpu),
+                median(base_cpu),
+                "s",
+                note="the process's own CPU seconds to the first screen: less sensitive to a "
+                "busy machine",
+            )
+        )
+        results.append(
+            Result(
                 "peak memory (max RSS)",
                 size,
                 max(memory),
@@ -320,6 +335,18 @@ def scenario_cold(data: Data, sizes: Sizes) -> list[Result]:
                 note="baseline: the same minimal App",
             )
         )
+        if main:
+            opened = [probe("scoring", str(target), "a1", "--open")[2] for _ in range(2)]
+            results.append(
+                Result(
+                    "peak memory, first nominee opened",
+                    size,
+                    max(opened),
+                    max(base_memory),
+                    "MB",
+                    note="the same, after opening a nominee (the claims are read then)",
+                )
+            )
     return results
 
 
