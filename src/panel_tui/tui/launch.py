@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from panel_tui.i18n import _
 from panel_tui.loader import load_round_or_raise
 from panel_tui.problems import PanelError
 from panel_tui.tui.session import (
@@ -42,8 +43,7 @@ def run_scoring(target: Path | None, assessor: str | None) -> int:
 
     app = ScoringApp(session=session, pending=pending)
     app.run()
-    if session is None and app.session is not None:
-        print(f"panel-tui: your scores are in {app.session.path}")
-    elif session is not None:
-        print(f"panel-tui: your scores are in {session.path}")
+    opened = session or app.session
+    if opened is not None:
+        print("panel-tui: " + _("your scores are in {path}").format(path=opened.path))
     return 0

@@ -138,6 +138,7 @@ class ScoringScreen(Screen[None]):
     def __init__(self, nominee: str, criterion: str | None = None) -> None:
         super().__init__()
         self.nominee_id = nominee
+        self._position = ""
         self.start_criterion = criterion
         self.sheet = Sheet(nominee)
         self.failed: dict[str, float | None] = {}
