@@ -17,6 +17,7 @@ from panel_tui.i18n import _
 from panel_tui.model import Criterion, Nominee, Rubric, format_score
 from panel_tui.problems import PanelError
 from panel_tui.progress import agenda_order
+from panel_tui.scoring import weighted_total
 from panel_tui.store import Sheet, Store
 from panel_tui.tui.claims_table import ClaimsTable
 from panel_tui.tui.criterion_detail import CriterionDetail
@@ -24,7 +25,7 @@ from panel_tui.tui.dialogs.confirm import Confirm
 from panel_tui.tui.dialogs.score_input import ScoreInput
 from panel_tui.tui.dialogs.text_prompt import TextPrompt
 from panel_tui.tui.footer import PanelFooter
-from panel_tui.tui.formatting import score_text
+from panel_tui.tui.formatting import score_text, total_text
 from panel_tui.tui.nominee_header import NomineeHeader
 from panel_tui.tui.readback_screen import ReadBackScreen
 from panel_tui.tui.rubric_table import RubricTable
@@ -215,13 +216,11 @@ class ScoringScreen(Screen[None]):
         self.query_one("#claims-title", Static).update(
             Content(_("Claims ({count})").format(count=len(round_.claims_of(nominee_id))))
         )
-        self.query_one("#rubric-title", Static).update(
-            Content(_("Rubric · scale {scale}").format(scale=rubric.describe_scale()))
-        )
         if criterion is None or rubric.criterion(criterion) is None:
             unscored = [c.id for c in rubric.criteria if c.id not in self.sheet.scores]
             criterion = unscored[0] if unscored else rubric.criteria[0].id
         self.rubric_table.show_sheet(rubric, self.sheet, self.failed, criterion=criterion)
+        self._update_rubric_title()
         self.query_one(InterviewTimer).show_state(self.scoring_app.timer_for(nominee))
         self._show_hint()
         self._criterion_changed()
@@ -236,7 +235,16 @@ class ScoringScreen(Screen[None]):
         self.query_one(NomineeHeader).show(
             self.store.round, self.nominee, self.sheet, self._position
         )
+        self._update_rubric_title()
         self._update_detail()
+
+    def _update_rubric_title(self) -> None:
+        rubric = self.rubric
+        title = _("Rubric · scale {scale}").format(scale=rubric.describe_scale())
+        total = weighted_total(rubric, self.sheet.scores)
+        if total is not None:
+            title += " · " + _("your total {total}").format(total=total_text(total))
+        self.query_one("#rubric-title", Static).update(Content(title))
 
     def _update_detail(self) -> None:
         criterion = self.criterion
@@ -506,10 +514,10 @@ class ScoringScreen(Screen[None]):
         if advance:
             self._advance_from(criterion)
         self._refresh_sheet()
-        self._status(
-            "✓ " + _("Saved: {criterion} = {score}").format(criterion=criterion.title, score=shown),
-            "ok",
-        )
+        saved = _("Saved: {criterion} = {score}").format(criterion=criterion.title, score=shown)
+        if reason:
+            saved += " " + _("(the reason is in the audit trail)")
+        self._status("✓ " + saved, "ok")
         return True
 
     def _advance_from(self, criterion: Criterion) -> None:
