@@ -99,20 +99,30 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def _code_stamp() -> str:
-    """Cached databases are rebuilt when the schema, the chain or the generator change."""
+def _stamp(paths: list[Path]) -> str:
     digest = hashlib.sha256()
-    sources = [
-        ROOT / "src" / "panel_tui" / "store.py",
-        ROOT / "src" / "panel_tui" / "chain.py",
-        ROOT / "src" / "panel_tui" / "snapshot.py",
-        BENCH / "generate.py",
-        *sorted((ROOT / "db").glob("*.sql")),
-    ]
-    for path in sources:
+    for path in paths:
         if path.exists():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
+
+
+def round_stamp() -> str:
+    """Round packages depend on the generator only."""
+    return _stamp([BENCH / "generate.py"])
+
+
+def db_stamp() -> str:
+    """Databases are rebuilt when the schema, the audit chain or the snapshot format change."""
+    src = ROOT / "src" / "panel_tui"
+    return _stamp(
+        [
+            BENCH / "generate.py",
+            src / "chain.py",
+            src / "snapshot.py",
+            *sorted((ROOT / "db").glob("*.sql")),
+        ]
+    )
 
 
 class Data:
@@ -120,21 +130,30 @@ class Data:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.stamp = _code_stamp()
+        self.round_stamp = round_stamp()
+        self.db_stamp = db_stamp()
 
     def round(self, spec: generate.Spec, xlsx: bool = False) -> Path:
-        folder = self.root / f"{spec.key()}{'-xlsx' if xlsx else ''}-{self.stamp}"
+        name = f"{spec.key()}{'-xlsx' if xlsx else ''}"
+        folder = self.root / f"{name}-{self.round_stamp}"
         done = folder / ".complete"
         if not done.exists():
             if folder.exists():
                 shutil.rmtree(folder)
+            for stale in self.root.glob(f"{name}-*"):  # made by an older generator
+                if len(stale.name) == len(folder.name):
+                    shutil.rmtree(stale, ignore_errors=True)
             generate.write_round(folder, spec, xlsx=xlsx)
             done.write_text("ok\n")
         return folder
 
     def dbs(self, spec: generate.Spec, count: int) -> list[Path]:
         folder = self.round(spec)
-        return generate.build_dbs(folder, folder / "dbs", spec, count, scores=True)
+        dbs = folder / f"dbs-{self.db_stamp}"
+        for stale in folder.glob("dbs-*"):
+            if stale != dbs:
+                shutil.rmtree(stale, ignore_errors=True)
+        return generate.build_dbs(folder, dbs, spec, count, scores=True)
 
     def scratch(self, name: str) -> Path:
         """An empty folder for one scenario's output."""
