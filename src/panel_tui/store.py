@@ -125,6 +125,30 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _refuse_damaged(path: Path, conn: sqlite3.Connection) -> None:
+    """Before writing to a file (the app, import-scores, merge's target): is it sound?
+
+    A quick structural check of every page and of the round snapshot's JSON, both in C and
+    fast; damage found later, in the middle of a session, would stop the app instead.
+    (`verify` opens read-only and reports every problem in detail.)
+    """
+    rows = conn.execute("PRAGMA quick_check").fetchall()
+    try:
+        snapshot_ok = conn.execute("SELECT json_valid(snapshot) FROM round").fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such function" not in str(exc):
+            raise
+        snapshot_ok = []  # an SQLite without JSON: the snapshot is checked when read
+    if rows != [("ok",)] or snapshot_ok not in ([(1,)], []):
+        detail = (
+            rows[0][0] if rows != [("ok",)] else "the round snapshot is damaged: not valid JSON"
+        )
+        raise PanelError(
+            f"{path}: the database is damaged ({detail}): run `panel-tui verify {path}`; "
+            "use the last hand-over copy"
+        )
+
+
 def _statements(sql: str) -> list[str]:
     """Split a script into statements; executescript would commit mid-migration."""
     statements, buffer = [], ""
@@ -272,6 +296,7 @@ class Store:
                 mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
                 if mode != "wal":
                     conn.execute("PRAGMA journal_mode = WAL")
+                _refuse_damaged(path, conn)
             return cls(path, conn)
         except sqlite3.DatabaseError as exc:
             conn.close()

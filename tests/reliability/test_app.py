@@ -342,3 +342,45 @@ async def test_markup_on_the_secretariat_screens(nasty_db: Path, tmp_path: Path)
         await pilot.press("3")
         await pilot.pause()
         assert_shown(app, NAMES["title"])
+
+
+# --- a damaged database: refused at the door, never a crash in the middle -------------------
+
+
+async def test_app_refuses_or_runs_damaged_databases_never_crashes(tmp_path: Path) -> None:
+    import random
+    import shutil
+
+    from .conftest import copy_db
+    from .test_damage import _flip
+
+    clean = copy_db(make_db(tmp_path / "a1.db", "a1", scores=40), tmp_path / "clean.db")
+    size = clean.stat().st_size
+    rng = random.Random(1)
+    refused = ran = 0
+    for i in range(12):
+        bad = tmp_path / f"bad{i}.db"
+        shutil.copyfile(clean, bad)
+        if i % 2:
+            with bad.open("r+b") as handle:
+                handle.truncate(rng.randrange(0, size))
+        else:
+            _flip(bad, [rng.randrange(0, size) for _ in range(3)], rng)
+        try:
+            session = open_database(bad)
+        except PanelError as exc:
+            assert str(exc).strip()
+            refused += 1
+            continue
+        app = ScoringApp(session=session, now=lambda: 0.0)
+        async with app.run_test(size=(120, 40)) as pilot:  # raises if the app crashed
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("3")
+            await pilot.pause()
+            await pilot.press("s")
+            await pilot.pause()
+        ran += 1
+    assert refused and ran + refused == 12
+    record_figure("damage.app_refused", refused)
