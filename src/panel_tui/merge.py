@@ -145,14 +145,19 @@ def merge(
     matched: set[str] = set()
     target: _Target | None = None
     paths = [Path(item) for item in inputs]
-    # A file byte-identical to one merged before (its SHA-256 is in OUT's ledger) was verified
-    # and taken in whole then: it brings nothing new and is not verified again.
-    merged_before = _ledger_files(out) if out.exists() and not wanted else set()
-    # Verification (the expensive part) starts for every input before OUT is opened.
-    checks = _Checks(paths, merged_before)
+    checks: _Checks | None = None
     try:
         if out.exists():
-            target = _Target.open_existing(out)
+            target = _Target.open_existing(out)  # refuse a wrong OUT before any work
+        # A file byte-identical to one merged before (its SHA-256 is in OUT's ledger) was
+        # verified and taken in whole then: it brings nothing new and is not verified again.
+        merged_before: set[str] = set()
+        if target is not None and not wanted:
+            merged_before = {
+                row[0] for row in target.conn.execute("SELECT DISTINCT sha256 FROM imports")
+            }
+        # Verification (the expensive part) starts for every input ahead of the merge.
+        checks = _Checks(paths, merged_before)
         for index, path in enumerate(paths):
             report = InputReport(path)
             result.inputs.append(report)
@@ -166,7 +171,8 @@ def merge(
             if progress is not None:
                 progress(report)
     finally:
-        checks.close()
+        if checks is not None:
+            checks.close()
         if target is not None:
             target.close()
     result.unmatched_heads = [h for h in wanted if h not in matched]
@@ -373,23 +379,6 @@ def _worker_count(inputs: int) -> int:
     if inputs < PARALLEL_FROM:
         return 1
     return max(1, min(os.cpu_count() or 1, MAX_WORKERS, inputs))
-
-
-def _ledger_files(out: Path) -> set[str]:
-    """SHA-256 of every file OUT's ledger says was merged (empty if OUT cannot be read)."""
-    from panel_tui.store import check_header, connect
-
-    try:
-        check_header(out)
-        conn = connect(out, readonly=True)
-    except PanelError:
-        return set()
-    try:
-        return {row[0] for row in conn.execute("SELECT DISTINCT sha256 FROM imports")}
-    except sqlite3.Error:
-        return set()
-    finally:
-        conn.close()
 
 
 def _known_chains(path: Path) -> list[ChainResult]:
