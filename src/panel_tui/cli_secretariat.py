@@ -66,6 +66,11 @@ def merge(out: Path, inputs: tuple[Path, ...], heads: tuple[str, ...]) -> None:
             for conflict in report.conflicts:
                 click.echo(f"  - {conflict.describe()}")
             return
+        if not report.chains:
+            click.echo(
+                _("{path}: no scores in this file, nothing to merge").format(path=report.path)
+            )
+            return
         state = _("merged") if report.status == "merged" else _("already there, nothing new")
         click.echo(
             _("{path}: {state}: {added} event(s) added, {known} already there").format(

@@ -21,6 +21,7 @@ from panel_tui.problems import PanelError
 from panel_tui.tally import TallyResult
 
 FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
+WIDE_TABLE = 120  # columns from which the terminal table shows names and criterion ids inline
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -199,22 +200,32 @@ def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
                 style="yellow",
             )
         )
+    wide = console.width >= WIDE_TABLE
     for cat in result.categories:
+        criteria = cat.rubric.criteria
         table = Table(
             title=Text(f"{cat.category.title} ({cat.category.id})"),
             box=box.SIMPLE_HEAD,
             title_justify="left",
+            caption=None
+            if wide
+            else Text(
+                "  ".join(
+                    f"{i}={c.id} ({format_score(c.weight)})" for i, c in enumerate(criteria, 1)
+                )
+            ),
+            caption_justify="left",
         )
-        table.add_column("#", justify="right")
-        table.add_column(_("nominee"))
-        table.add_column(_("name"), overflow="fold", ratio=1)
-        table.add_column(_("total"), justify="right")
-        for criterion in cat.rubric.criteria:
-            table.add_column(
-                Text(f"{criterion.id} ({format_score(criterion.weight)})"), justify="right"
-            )
-        table.add_column("n", justify="right")
-        table.add_column(_("status"))
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column(_("nominee"), no_wrap=True)
+        table.add_column(_("total"), justify="right", no_wrap=True)
+        for i, criterion in enumerate(criteria, 1):
+            header = f"{criterion.id}\n({format_score(criterion.weight)})" if wide else str(i)
+            table.add_column(Text(header), justify="right")
+        table.add_column("n", justify="right", no_wrap=True)
+        table.add_column(_("status"), no_wrap=True)
+        if wide:
+            table.add_column(_("name"), overflow="fold", min_width=20)
         for r in cat.results:
             if r.advances:
                 status = Text(_("advances"), style="bold green")
@@ -225,16 +236,16 @@ def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
             table.add_row(
                 str(r.rank),
                 Text(r.nominee.id),
-                Text(r.nominee.name),
                 "" if r.total is None else f"{r.total:.2f}",
-                *(
-                    "" if r.means[c.id] is None else f"{r.means[c.id]:g}"
-                    for c in cat.rubric.criteria
-                ),
+                *("" if r.means[c.id] is None else f"{r.means[c.id]:g}" for c in criteria),
                 str(len(r.counted)),
                 status,
+                *([Text(r.nominee.name)] if wide else []),
             )
         console.print(table)
+        if not wide:
+            for r in cat.results:
+                console.print(Text(f"  {r.nominee.id}: {r.nominee.name}"))
         for r in cat.results:
             if not r.complete:
                 console.print(
