@@ -237,10 +237,16 @@ async def test_full_database_shows_not_saved_and_keeps_what_was(tmp_path: Path) 
 # --- markup on every screen ------------------------------------------------------------------
 
 
+NASTY_FOLDER = "[b]USB[/b] [link=evil]stick[/link] [/] 🙂"
+# A long path wraps: its parts are looked for one by one.
+FOLDER_PARTS = ("[b]USB[/b]", "[link=evil]stick[/link]")
+
+
 @pytest.fixture
 def nasty_db(tmp_path: Path) -> Path:
     round_dir = write_nasty_round(tmp_path / "round")
-    db = tmp_path / "a1.db"
+    (tmp_path / NASTY_FOLDER).mkdir(parents=True)  # "/" in "[/b]" nests folders
+    db = tmp_path / NASTY_FOLDER / "a1.db"
     init_assessor_db(round_dir, "a1", db)
     with Store.open(db) as store:
         store.record_score("n2", "regulation", 2)
@@ -250,15 +256,19 @@ def nasty_db(tmp_path: Path) -> Path:
     return db
 
 
-async def test_markup_on_the_assessor_choice(tmp_path: Path) -> None:
+async def test_markup_on_the_assessor_choice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from panel_tui.loader import load_round_or_raise
+
+    monkeypatch.setenv("PANEL_TUI_DATA_DIR", str(tmp_path / NASTY_FOLDER))
 
     round_dir = write_nasty_round(tmp_path / "round")
     round_, _ = load_round_or_raise(round_dir)
     app = ScoringApp(pending=PendingRound(round_dir, round_), now=lambda: 0.0)
     async with app.run_test(size=BIG) as pilot:
         await pilot.pause()
-        assert_shown(app, NAMES["assessor"], NAMES["title"])
+        assert_shown(app, NAMES["assessor"], NAMES["title"], *FOLDER_PARTS)
 
 
 async def test_markup_on_agenda_scoring_readback_and_summary(nasty_db: Path) -> None:
@@ -275,6 +285,7 @@ async def test_markup_on_agenda_scoring_readback_and_summary(nasty_db: Path) -> 
             NAMES["nominee2"],
             NAMES["nominee3"],
             NAMES["presenter"],
+            *FOLDER_PARTS,
         )
         await pilot.press("enter")
         await pilot.pause()

@@ -104,11 +104,20 @@ def judge(original: object, damaged: Path, expect_refusal: bool = False) -> bool
 
 
 def test_truncated_files_are_refused(clean: Path, tmp_path: Path) -> None:
+    truncations(clean, tmp_path, random_cuts=30, seed=17)
+
+
+@pytest.mark.slow
+def test_many_truncated_files_are_refused(clean: Path, tmp_path: Path) -> None:
+    truncations(clean, tmp_path, random_cuts=300, seed=18)
+
+
+def truncations(clean: Path, tmp_path: Path, random_cuts: int, seed: int) -> None:
     original = content(clean)
     size = clean.stat().st_size
-    rng = random.Random(17)
+    rng = random.Random(seed)
     offsets = [0, 1, 15, 16, 99, 100, 4095, 4096, size - 4096, size - 1]
-    offsets += [rng.randrange(0, size) for _ in range(30)]
+    offsets += [rng.randrange(0, size) for _ in range(random_cuts)]
     refused = 0
     for offset in offsets:
         target = tmp_path / f"cut{offset}.db"
@@ -119,7 +128,7 @@ def test_truncated_files_are_refused(clean: Path, tmp_path: Path) -> None:
         target.unlink()
     # Every cut loses pages in use in this freshly written, vacuum-tight file.
     assert refused == len(offsets)
-    record_figure("damage.truncated", len(offsets))
+    record_figure(f"damage.truncated.{seed}", len(offsets))
 
 
 def _flip(path: Path, offsets: list[int], rng: random.Random) -> None:
@@ -132,11 +141,19 @@ def _flip(path: Path, offsets: list[int], rng: random.Random) -> None:
 
 
 def test_random_byte_flips_are_refused_or_harmless(clean: Path, tmp_path: Path) -> None:
+    flips(clean, tmp_path, trials=80, seed=23)
+
+
+@pytest.mark.slow
+def test_many_random_byte_flips_are_refused_or_harmless(clean: Path, tmp_path: Path) -> None:
+    flips(clean, tmp_path, trials=800, seed=24)
+
+
+def flips(clean: Path, tmp_path: Path, trials: int, seed: int) -> None:
     original = content(clean)
     size = clean.stat().st_size
-    rng = random.Random(23)
+    rng = random.Random(seed)
     refused = harmless = 0
-    trials = 80
     for i in range(trials):
         target = tmp_path / f"flip{i}.db"
         shutil.copyfile(clean, target)
@@ -146,17 +163,26 @@ def test_random_byte_flips_are_refused_or_harmless(clean: Path, tmp_path: Path) 
         else:
             harmless += 1
         target.unlink()
-    record_figure("damage.flipped", trials)
-    record_figure("damage.flipped_refused", refused)
+    record_figure(f"damage.flipped.{seed}", trials)
+    record_figure(f"damage.flipped_refused.{seed}", refused)
     assert refused > 0
 
 
 def test_flips_inside_score_events_are_always_refused(clean: Path, tmp_path: Path) -> None:
+    event_page_flips(clean, tmp_path, trials=30, seed=29)
+
+
+@pytest.mark.slow
+def test_many_flips_inside_score_events_are_always_refused(clean: Path, tmp_path: Path) -> None:
+    event_page_flips(clean, tmp_path, trials=300, seed=30)
+
+
+def event_page_flips(clean: Path, tmp_path: Path, trials: int, seed: int) -> None:
     original = content(clean)
     pages = score_event_pages(clean)
     assert pages
-    rng = random.Random(29)
-    trials = 30
+    rng = random.Random(seed)
+    changed_count = 0
     for i in range(trials):
         start, end = used_range(clean, rng.choice(pages))
         target = tmp_path / f"events{i}.db"
@@ -165,8 +191,10 @@ def test_flips_inside_score_events_are_always_refused(clean: Path, tmp_path: Pat
         changed = content(target) != original
         if changed:
             assert judge(original, target, expect_refusal=True)
+            changed_count += 1
         target.unlink()
-    record_figure("damage.event_page_flips", trials)
+    record_figure(f"damage.event_page_flips.{seed}", trials)
+    record_figure(f"damage.event_page_flips_changed.{seed}", changed_count)
 
 
 def test_damaged_wal_loses_at_most_a_tail_never_changes_data(tmp_path: Path) -> None:
