@@ -197,8 +197,10 @@ def tally_database(path: Path | str) -> TallyResult:
             raise PanelError(_("{path}: the database holds no round").format(path=path))
         round_ = _load_round(row[0])
         only = store.assessor_id if store.kind == "assessor" else None
-        scores, recusals = current_scores(conn, only)
         chains = chain_heads(conn, store.origin)
+        assessors_of_chains = [c[1] for c in chains]
+        one_chain_each = len(assessors_of_chains) == len(set(assessors_of_chains))
+        scores, recusals = current_scores(conn, only, one_chain_each)
         imports = [
             dict(zip(("file", "assessor", "events", "length", "head", "at"), r, strict=True))
             for r in conn.execute(
@@ -237,14 +239,25 @@ def chain_heads(conn: sqlite3.Connection, own: str | None) -> list[tuple[str, st
 
 
 def current_scores(
-    conn: sqlite3.Connection, only: str | None = None
+    conn: sqlite3.Connection, only: str | None = None, one_chain_each: bool = False
 ) -> tuple[list[tuple[str, str, str, float]], list[tuple[str, str]]]:
     """The `scores` and `recusals` views' rows, computed in one grouped pass each.
 
     Same meaning as the views (the latest event per chain and cell; across chains of one
     assessor, which merge keeps in agreement, the lowest origin), without their window sorts.
+    `one_chain_each`: no assessor has two chains in the file, so the cell alone groups.
     """
     where, params = (" AND assessor = ?", (only,)) if only else ("", ())
+    conn.execute("PRAGMA temp_store = MEMORY")  # the grouping sorts in memory
+    if one_chain_each:
+        scores = conn.execute(
+            "SELECT assessor, nominee, criterion, value FROM ("
+            " SELECT assessor, nominee, criterion, value, MAX(seq) FROM score_events"
+            f" WHERE kind = 'score'{where} GROUP BY assessor, nominee, criterion"
+            ") WHERE value IS NOT NULL",
+            params,
+        ).fetchall()
+        return scores, _recusals(conn, where, params)
     # The latest score event per chain and cell (SQLite takes the bare columns of MAX(seq)'s row).
     latest = conn.execute(
         "SELECT assessor, nominee, criterion, origin, value, MAX(seq) FROM score_events"
@@ -260,7 +273,13 @@ def current_scores(
         if held_pick is None or origin < held_pick[0]:
             picked[cell] = (origin, value)
     scores = [(a, n, c, v) for (a, n, c), (_o, v) in picked.items()]
-    recusals = sorted(
+    return scores, _recusals(conn, where, params)
+
+
+def _recusals(
+    conn: sqlite3.Connection, where: str, params: tuple[str, ...] | tuple[()]
+) -> list[tuple[str, str]]:
+    return sorted(
         {
             (assessor, nominee)
             for assessor, nominee, kind, _seq in conn.execute(
@@ -271,7 +290,6 @@ def current_scores(
             if kind == "recuse"
         }
     )
-    return scores, recusals
 
 
 def tally(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from panel_tui.merge import merge
+from panel_tui.store import Store
 from panel_tui.tally import round_half_up, tally_database
 
 from .conftest import MakeDb, sheet_of
@@ -139,3 +140,16 @@ def test_round_half_up() -> None:
     assert round_half_up(84.12499999999999, 2) == 84.13  # float noise below 1e-9 is ignored
     assert round_half_up(2 / 3 * 100, 2) == 66.67
     assert round_half_up(10 / 3, 4) == 3.3333
+
+
+def test_two_chains_of_one_assessor_count_once(tmp_path: Path, make_db: MakeDb) -> None:
+    laptop1 = make_db("a1", {("lotim", "regulation"): 4, ("lotim", "coverage"): 2})
+    laptop2 = make_db("a1", {("lotim", "regulation"): 4, ("lotim", "innovation"): 5})
+    with Store.open(laptop2) as store:
+        store.record_score("lotim", "innovation", 3)  # the latest counts
+    out = tmp_path / "two-laptops.db"
+    assert merge(out, [laptop1, laptop2]).ok
+    lotim = next(r for r in tally_database(out).categories[0].results if r.nominee.id == "lotim")
+    assert lotim.scores["a1"] == {"regulation": 4, "coverage": 2, "innovation": 3}
+    assert lotim.means == {"regulation": 4, "coverage": 2, "innovation": 3}
+    assert "a1" not in lotim.missing
