@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from panel_tui.i18n import _
+from panel_tui.problems import PanelError
 from panel_tui.progress import (
     NomineeProgress,
     Overall,
@@ -193,7 +194,14 @@ class AgendaScreen(Screen[None]):
         session = self.scoring_app.session
         assert session is not None
         round_ = session.round
-        progress = all_progress(round_, session.store.sheets())
+        try:
+            sheets = session.sheets()
+        except PanelError as exc:
+            sheets = {}
+            self.notify(
+                str(exc), title=_("Cannot read your scores"), severity="error", markup=False
+            )
+        progress = all_progress(round_, sheets)
         groups = [
             (category.title, [progress[n.id] for n in nominees])
             for category, nominees in agenda_by_category(round_)

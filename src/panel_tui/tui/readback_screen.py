@@ -13,7 +13,9 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from panel_tui.i18n import _
+from panel_tui.problems import PanelError
 from panel_tui.scoring import weighted_total
+from panel_tui.store import Sheet
 from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.formatting import score_text, total_text, weight_text
 from panel_tui.tui.session import Session
@@ -38,7 +40,12 @@ class ReadBackScreen(Screen[bool]):
         assert nominee is not None
         category = round_.category(nominee.category)
         rubric = round_.rubric_for(nominee)
-        sheet = self.session.store.sheet(self.nominee_id)
+        self.error = ""
+        try:
+            sheet = self.session.sheet(self.nominee_id)
+        except PanelError as exc:
+            sheet = Sheet(self.nominee_id)
+            self.error = str(exc)
         self.missing = [c for c in rubric.criteria if c.id not in sheet.scores]
         self.final = sheet.final
         with VerticalScroll(id="readback-body"):
@@ -88,7 +95,9 @@ class ReadBackScreen(Screen[bool]):
                 ),
                 id="readback-total",
             )
-        if self.final:
+        if self.error:
+            verdict, kind = self.error, "-error"
+        elif self.final:
             verdict, kind = _("This sheet is already final. Esc goes back."), "-info"
         elif self.missing:
             names = ", ".join(c.title for c in self.missing)
@@ -105,10 +114,10 @@ class ReadBackScreen(Screen[bool]):
         yield PanelFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "confirm" and (self.final or self.missing))
+        return not (action == "confirm" and (self.final or self.missing or self.error))
 
     def action_confirm(self) -> None:
-        if not self.final and not self.missing:
+        if not self.final and not self.missing and not self.error:
             self.dismiss(True)
 
     def action_cancel(self) -> None:

@@ -207,7 +207,7 @@ class ScoringScreen(Screen[None]):
         nominee = self.nominee
         rubric = self.rubric
         self.entry = ScoreEntry(rubric)
-        self.sheet = self.store.sheet(nominee_id)
+        self.sheet = self._read_sheet(Sheet(nominee_id))
         order = agenda_order(round_)
         index = next((i for i, n in enumerate(order) if n.id == nominee_id), 0)
         self._position = _("{index} of {count}").format(index=index + 1, count=len(order))
@@ -227,7 +227,7 @@ class ScoringScreen(Screen[None]):
 
     def _refresh_sheet(self) -> None:
         """Re-read the sheet from the database: what is on screen is what is on disk."""
-        self.sheet = self.store.sheet(self.nominee_id)
+        self.sheet = self._read_sheet(self.sheet)
         pending = None
         if self.entry is not None and self.entry.buffer and self.pending_criterion:
             pending = (self.pending_criterion, self.entry.buffer)
@@ -237,6 +237,18 @@ class ScoringScreen(Screen[None]):
         )
         self._update_rubric_title()
         self._update_detail()
+
+    def _read_sheet(self, fallback: Sheet) -> Sheet:
+        """The sheet on disk; when it cannot be read, say so and keep showing `fallback`."""
+        session = self.scoring_app.session
+        assert session is not None
+        try:
+            return session.sheet(self.nominee_id)
+        except PanelError as exc:
+            self.notify(
+                str(exc), title=_("Cannot read your scores"), severity="error", markup=False
+            )
+            return fallback
 
     def _update_rubric_title(self) -> None:
         rubric = self.rubric

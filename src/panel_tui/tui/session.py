@@ -6,6 +6,7 @@ starts, so a bad path or an unknown assessor is reported on the terminal, not in
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 from panel_tui.model import Assessor, Round
 from panel_tui.problems import PanelError
 from panel_tui.setup import init_assessor_db
-from panel_tui.store import Store
+from panel_tui.store import Sheet, Store
 
 STATE_NOMINEE = "scoring.nominee"
 STATE_CRITERION = "scoring.criterion"
@@ -52,6 +53,19 @@ class Session:
         found = self.round.assessor(assessor_id or "")
         return found or Assessor(assessor_id or "?", assessor_id or "?")
 
+    def sheet(self, nominee: str) -> Sheet:
+        """One nominee's sheet from disk; PanelError when the file cannot be read."""
+        try:
+            return self.store.sheet(nominee)
+        except sqlite3.Error as exc:
+            raise PanelError(f"cannot read {self.path}: {exc}") from exc
+
+    def sheets(self) -> dict[str, Sheet]:
+        try:
+            return self.store.sheets()
+        except sqlite3.Error as exc:
+            raise PanelError(f"cannot read {self.path}: {exc}") from exc
+
     def close(self) -> None:
         self.store.close()
 
@@ -67,6 +81,13 @@ class PendingRound:
 def open_database(path: Path, assessor: str | None = None) -> Session:
     store = Store.open(path)
     try:
+        try:
+            _ = store.round  # the snapshot is read once, here: damage is refused at the door
+            store.sheets()
+        except PanelError:
+            raise
+        except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
+            raise PanelError(f"{path}: the database is damaged or unreadable: {exc}") from exc
         if store.kind != "assessor":
             raise PanelError(
                 f"{path} is a merged database: it takes no scores; open an assessor's database"

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from panel_tui.i18n import _
+from panel_tui.problems import PanelError
 from panel_tui.progress import SummaryRow, summary
 from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.formatting import status_cell, theme_colours, total_text
@@ -114,7 +115,14 @@ class SummaryScreen(Screen[None]):
     def on_mount(self) -> None:
         session = self.scoring_app.session
         assert session is not None
-        rows = summary(session.round, session.store.sheets())
+        try:
+            sheets = session.sheets()
+        except PanelError as exc:
+            sheets = {}
+            self.notify(
+                str(exc), title=_("Cannot read your scores"), severity="error", markup=False
+            )
+        rows = summary(session.round, sheets)
         self.query_one("#summary-title", Static).update(
             Content.assemble(
                 (_("Your summary"), "bold"),
