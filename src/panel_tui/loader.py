@@ -32,7 +32,16 @@ from panel_tui.model import (
 )
 from panel_tui.numbers import NumberError, looks_numeric, parse_number
 from panel_tui.problems import PanelError, Problem
-from panel_tui.tables import EMPTY_CELL, Cell, Row, find_table, looks_utf16, read_table
+from panel_tui.tables import (
+    CONTROL_CHARS,
+    EMPTY_CELL,
+    Cell,
+    Row,
+    _control,
+    find_table,
+    looks_utf16,
+    read_table,
+)
 
 ROUND_FILE = "round.toml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -199,6 +208,14 @@ class _RoundToml:
             return None
         except RecursionError:
             self.error(None, None, "not valid TOML: arrays or tables nested too deeply")
+            return None
+        for field_, value in _strings(doc):
+            control = CONTROL_CHARS.search(value)
+            if control:
+                escape = f"\\u{ord(control.group()):04x}"
+                line = next((i for i, ln in enumerate(self.lines, 1) if escape in ln.lower()), None)
+                self.error(line, field_, _control(control))
+        if not self.ok:
             return None
         for key in doc:
             if key not in ("round", "assessors", "categories", "rubrics"):
@@ -564,6 +581,21 @@ class _RoundToml:
         return Criterion(
             criterion_id, title, float(weight), guidance, tuple(claims), tuple(sorted(levels))
         )
+
+
+def _strings(doc: Any) -> Iterator[tuple[str, str]]:
+    """Every text (keys too) in a parsed TOML document, with its dotted field name."""
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:  # a loop, not recursion: a document may nest deeply
+        value, path = stack.pop()
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield path, str(key)
+                stack.append((item, f"{path}.{key}" if path else str(key)))
+        elif isinstance(value, list):
+            stack.extend((item, path) for item in value)
 
 
 # --- nominees and claims --------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -162,6 +163,12 @@ def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
     if not text.strip():
         problems.append(Problem(name, 1, None, "file is empty: expected a header row"))
         return None
+    control = CONTROL_CHARS.search(text)
+    if control:
+        problems.append(
+            Problem(name, text[: control.start()].count("\n") + 1, None, _control(control))
+        )
+        return None
     first_line = text.splitlines()[0] if text.splitlines() else ""
     delimiter = (
         ";"
@@ -194,6 +201,18 @@ def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
         problems.append(Problem(name, reader.line_num or line, None, f"malformed CSV: {exc}"))
         return None
     return grid
+
+
+# Control characters other than tab and line breaks: no spreadsheet cell holds them on
+# purpose, and ESC or CSI in a name would reach the terminal as an escape sequence.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _control(match: re.Match[str]) -> str:
+    return (
+        f"contains the control character U+{ord(match.group()):04X}, which is not text "
+        "(it could change what a terminal shows): remove it"
+    )
 
 
 def _count_outside_quotes(line: str, char: str) -> int:
@@ -249,6 +268,10 @@ def _xlsx_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
                     cells.append(_xlsx_cell(value, ref))
                 if len(cells[-1].text) > MAX_CELL:
                     problems.append(Problem(name, ref, None, "cell is too long"))
+                    return None
+                control = CONTROL_CHARS.search(cells[-1].text)
+                if control:
+                    problems.append(Problem(name, ref, None, _control(control)))
                     return None
             grid.append((row_number, cells))
     except Exception as exc:

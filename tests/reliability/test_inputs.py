@@ -47,6 +47,9 @@ NASTY = [
     "\ufeff",
     "\x00",
     "\u2028",
+    "\x1b[2J",
+    "\x1b]0;pwned\x07",
+    "\x9b31m",
     "[b]",
     "[/]",
     "\U0001f600",
@@ -409,6 +412,36 @@ def test_huge_cells_and_formulas_are_handled(tmp_path: Path) -> None:
         result = load_round(folder)
         assert result.round is not None, result.errors
         assert result.round.nominee("lotim").name == "=cmd|' /C calc'!A0"  # type: ignore[union-attr]
+
+
+def test_terminal_control_characters_are_refused_with_their_position() -> None:
+    """ESC/CSI in a name would reach the terminal (the app, `check`, `tally`) as a command."""
+    text = FILES["nominees.csv"].decode("utf-8")
+    for bad in ("\x1b[2J", "\x1b]0;pwned\x07", "\x9b2J", "\x7f", "\x08"):
+        files = dict(FILES)
+        files["nominees.csv"] = text.replace("Lombok Timur", f"Lombok{bad}Timur", 1).encode()
+        with folder_with(files) as folder:
+            result = load_round(folder)
+            assert result.round is None
+            assert [(p.file, p.line) for p in result.errors] == [("nominees.csv", 2)]
+            assert "control character" in result.errors[0].message
+    files = dict(FILES)
+    toml = FILES["round.toml"].decode("utf-8")
+    files["round.toml"] = toml.replace(
+        'name = "Kepala BPJS', 'name = "\\u001b[2JKepala', 1
+    ).encode()
+    with folder_with(files) as folder:
+        result = load_round(folder)
+        assert result.round is None
+        (problem,) = result.errors
+        assert problem.field == "assessors.name" and isinstance(problem.line, int)
+    # Tabs and line breaks inside a quoted cell (Alt+Enter in Excel) are text.
+    files = dict(FILES)
+    files["nominees.csv"] = text.replace(
+        "Pemerintah Kabupaten Lombok Timur", '"Pemerintah Kabupaten\tLombok\r\nTimur"', 1
+    ).encode()
+    with folder_with(files) as folder:
+        assert load_round(folder).round is not None
 
 
 # --- import-scores ------------------------------------------------------------------------
