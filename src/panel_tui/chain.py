@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import astuple, dataclass, replace
+from dataclasses import dataclass, replace
 from json.encoder import encode_basestring as _encode_string  # what ensure_ascii=False uses
 
 from panel_tui.snapshot import canonical_json
@@ -49,7 +49,21 @@ class Event:
     )
 
     def row(self) -> tuple[object, ...]:
-        return astuple(self)
+        # The fields in COLUMNS order; astuple's deep copy cost a tenth of a millisecond a save.
+        return (
+            self.origin,
+            self.seq,
+            self.assessor,
+            self.kind,
+            self.nominee,
+            self.criterion,
+            self.value,
+            self.note,
+            self.reason,
+            self.at,
+            self.prev_hash,
+            self.hash,
+        )
 
     def with_hash(self, value: str) -> Event:
         return replace(self, hash=value)

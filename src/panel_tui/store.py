@@ -377,10 +377,10 @@ class Store:
             raise PanelError(f"unknown criterion {criterion!r} for {nominee}")
         if value is not None and not rubric.allows(value):
             raise PanelError(f"score {rubric.scale_problem(value)}")
-        sheet = self.sheet(nominee)
-        if sheet.recused:
+        recused, final = self._sheet_state(nominee)
+        if recused:
             raise PanelError(f"you are recused from {nominee}: withdraw the recusal to score")
-        if sheet.final and not reason.strip():
+        if final and not reason.strip():
             raise PanelError(f"the sheet of {nominee} is final: changing a score needs a reason")
         return self._append("score", nominee, criterion=criterion, value=value, reason=reason)
 
@@ -534,6 +534,20 @@ class Store:
             sheet(nominee).final = True
         return result
 
+    def _sheet_state(self, nominee: str) -> tuple[bool, bool]:
+        """(recused, final) of this assessor's sheet, as `sheet` finds them, without its scores."""
+        recused = final = False
+        for (kind,) in self.conn.execute(
+            "SELECT kind FROM score_events WHERE assessor = ? AND nominee = ?"
+            " AND kind IN ('recuse', 'unrecuse', 'finalise', 'reopen') ORDER BY origin DESC, seq",
+            (self.assessor_id, nominee),
+        ):
+            if kind in ("recuse", "unrecuse"):
+                recused = kind == "recuse"
+            else:
+                final = kind == "finalise"
+        return recused, final
+
     def sheet(self, nominee: str, assessor: str | None = None) -> Sheet:
         """One nominee's sheet, read straight from the events (fast: on the keystroke path)."""
         who = assessor or self.assessor_id
@@ -608,12 +622,17 @@ def _storable(text: str) -> bool:
     return True
 
 
+_INSERT_EVENT = (
+    f"INSERT INTO score_events ({', '.join(Event.COLUMNS)})"
+    f" VALUES ({', '.join('?' for _ in Event.COLUMNS)})"
+)
+
+
 def insert_events(conn: sqlite3.Connection, events: list[Event]) -> None:
-    placeholders = ", ".join("?" for _ in Event.COLUMNS)
-    conn.executemany(
-        f"INSERT INTO score_events ({', '.join(Event.COLUMNS)}) VALUES ({placeholders})",
-        [e.row() for e in events],
-    )
+    if len(events) == 1:
+        conn.execute(_INSERT_EVENT, events[0].row())
+    else:
+        conn.executemany(_INSERT_EVENT, [e.row() for e in events])
 
 
 @contextmanager
