@@ -173,6 +173,34 @@ def test_app_killed_after_saved_many_times(tmp_path: Path) -> None:
     record_figure("app.slow.kills_after_saved", kills)
 
 
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_two_app_instances_on_one_database_both_save(tmp_path: Path) -> None:
+    """A second app opened on the same file (a second terminal): each key saves, none lost."""
+    db = make_db(tmp_path / "a1.db", "a1")
+    first, second = Terminal(db), Terminal(db)
+    typed = []
+    try:
+        for term in (first, second):
+            assert term.wait_for(r"Lombok Timur", 0), term.text_since(0)[-2000:]
+        time.sleep(0.3)
+        for term in (first, second):
+            term.press(b"\r")
+            assert term.wait_for(r"Rubric", 0), term.text_since(0)[-2000:]
+        time.sleep(0.2)
+        for i in range(6):
+            term = (first, second)[i % 2]
+            digit = 1 + i % 5
+            mark = term.press(str(digit).encode())
+            assert term.wait_for(rf"Saved: [^\n]*= {digit}", mark), term.text_since(mark)[-2000:]
+            typed.append(float(digit))
+    finally:
+        first.kill()
+        second.kill()
+    with Store.open(db, readonly=True) as store:
+        assert [e.value for e in store.events() if e.kind == "score"] == typed
+    assert verify_database(db).ok
+
+
 # --- saved means on disk; full means NOT saved ---------------------------------------------
 
 
