@@ -61,6 +61,15 @@ class ClaimsTable(DataTable[Text]):
         self.criterion = criterion
         self._rebuild(scroll=True)
 
+    def on_mount(self) -> None:
+        self.show_cursor = False  # the ▶ marks speak; a cursor only while the table has focus
+
+    def on_focus(self) -> None:
+        self.show_cursor = True
+
+    def on_blur(self) -> None:
+        self.show_cursor = False
+
     def linked(self) -> list[Claim]:
         if self.criterion is None:
             return []
