@@ -606,7 +606,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--data", type=Path, default=BENCH / "out", help="where generated data is kept"
     )
+    parser.add_argument(
+        "--src",
+        type=Path,
+        help="measure the panel_tui package in this folder instead (e.g. an older commit's "
+        "src/ from `git archive`), for before/after figures",
+    )
     args = parser.parse_args(argv)
+    if args.src is not None:
+        src = str(args.src.resolve())
+        sys.path.insert(0, src)
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            p for p in (src, os.environ.get("PYTHONPATH", "")) if p
+        )
+        import panel_tui
+
+        print(f"measuring {panel_tui.__file__}", file=sys.stderr)
     sizes = QUICK if args.quick else FULL
     chosen = [s.strip() for s in args.only.split(",") if s.strip()] or list(SCENARIOS)
     unknown = [s for s in chosen if s not in SCENARIOS]
