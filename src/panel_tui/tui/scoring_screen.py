@@ -487,8 +487,18 @@ class ScoringScreen(Screen[None]):
         self.app.push_screen(ScoreInput(criterion, self.rubric, current), done)
 
     def _change_final(self, criterion: Criterion, value: float | None) -> None:
-        old = score_text(self.sheet.scores.get(criterion.id))
+        current = self.sheet.scores.get(criterion.id)
+        old = score_text(current)
         new = _("no score") if value is None else format_score(value)
+        if current == value:
+            self._refresh_sheet()
+            self._status(
+                _("{criterion} is already {score}: nothing to change").format(
+                    criterion=criterion.title, score=new
+                ),
+                "info",
+            )
+            return
 
         def done(reason: str | None) -> None:
             if reason:
