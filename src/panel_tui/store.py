@@ -10,6 +10,7 @@ import contextlib
 import gc
 import json
 import os
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -335,7 +336,9 @@ class Store:
                 round_ = round_from_dict(json.loads(row[0]))
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise self._damaged(exc) from exc
-            self._round = defer_claims(round_, self._claims) if deferred else round_
+            self._round = (
+                defer_claims(round_, self._claims, self._claims_of) if deferred else round_
+            )
         return self._round
 
     def _claims(self) -> tuple[Claim, ...]:
@@ -344,6 +347,22 @@ class Store:
             with _gc_paused():
                 return claims_from_list(json.loads(row[0]).get("claims", []) if row else [])
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise self._damaged(exc) from exc
+
+    def _claims_of(self, nominee: str) -> list[Claim]:
+        """One nominee's claims from the relational copy of the snapshot (written with it in
+        one transaction; `verify` proves the two agree), in round order."""
+        try:
+            return [
+                Claim(n, k, label, v, t, u, d, dl, p, po, src, tuple(json.loads(w)))
+                for n, k, label, v, t, u, d, dl, p, po, src, w in self.conn.execute(
+                    "SELECT nominee, key, label, value, text, unit, denominator,"
+                    " denominator_label, percent, part_of, source, warnings"
+                    " FROM claims WHERE nominee = ? ORDER BY position",
+                    (nominee,),
+                )
+            ]
+        except (ValueError, TypeError, sqlite3.Error) as exc:
             raise self._damaged(exc) from exc
 
     def _damaged(self, exc: Exception) -> PanelError:
@@ -614,12 +633,18 @@ class Store:
 
 
 def _storable(text: str) -> bool:
-    """True when `text` can be written as UTF-8 (no lone surrogates from a broken paste)."""
+    """True when `text` can be written as UTF-8 (no lone surrogates from a broken paste) and
+    holds no terminal control character (ESC, CSI…) that would reach a terminal later."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         return False
-    return True
+    return _TERMINAL_CONTROL.search(text) is None
+
+
+# Control characters a terminal acts on (NUL is stored and shown as nothing; tab and line
+# breaks are text).
+_TERMINAL_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 _INSERT_EVENT = (

@@ -567,3 +567,17 @@ def test_inputs_generated_both_outcomes() -> None:
     assert generated["round"] > 0 and generated["import"] > 0
     # The generator must reach both outcomes, or it tests only one path.
     assert generated["import_recorded"] > 0 and generated["import_refused"] > 0
+
+
+def test_notes_with_terminal_control_characters_are_not_saved(tmp_path: Path) -> None:
+    """A paste holding ESC is refused ("NOT saved" in the app); tab and newline are text."""
+    db = make_db(tmp_path / "a1.db", "a1")
+    with Store.open(db) as store:
+        for bad in ("\x1b[2J", "x\x9b1m", "\x07"):
+            with pytest.raises(PanelError, match="cannot be saved"):
+                store.record_note("lotim", "regulation", bad)
+            with pytest.raises(PanelError, match="cannot be saved"):
+                store.recuse("lotim", bad)
+        store.record_note("lotim", "regulation", "baris satu\n\tbaris dua")
+    with Store.open(db, readonly=True) as store:
+        assert [e.note for e in store.events()] == ["baris satu\n\tbaris dua"]
