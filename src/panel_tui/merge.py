@@ -432,11 +432,11 @@ class _Checks:
 
     def result(self, index: int) -> tuple[str, Any, str | None]:
         future = self.futures[index] if self.futures else None
-        if future is None:
-            return _check_input(self.paths[index])
         try:
+            if future is None:
+                return _check_input(self.paths[index])
             return future.result()
-        except Exception as exc:  # a worker died: say so rather than guess
+        except Exception as exc:  # verification itself failed: refuse, say why
             return "", None, _("could not be verified: {error}").format(error=exc)
 
     def close(self) -> None:
