@@ -330,27 +330,24 @@ def tally(
             counted = [a for a in panel_ids if a not in recused]
             raw_means: dict[str, float | None] = {}
             missing: dict[str, list[str]] = {}
+            counted_sheets = [(a, sheets[a]) for a in counted if a in sheets]
             for criterion in criteria:
-                values = [
-                    sheets[a][criterion] for a in counted if a in sheets and criterion in sheets[a]
-                ]
+                given = {a: sheet[criterion] for a, sheet in counted_sheets if criterion in sheet}
+                values = list(given.values())
                 raw_means[criterion] = math.fsum(values) / len(values) if values else None
                 if len(values) >= 2:
-                    given = {
-                        a: sheets[a][criterion]
-                        for a in counted
-                        if a in sheets and criterion in sheets[a]
-                    }
-                    disagreements.append(
-                        Disagreement(
-                            category,
-                            nominee,
-                            criterion,
-                            max(values) - min(values),
-                            round_half_up(raw_means[criterion] or 0.0, MEAN_DECIMALS),
-                            given,
+                    spread = max(values) - min(values)
+                    if spread > 0:  # only real disagreements are kept
+                        disagreements.append(
+                            Disagreement(
+                                category,
+                                nominee,
+                                criterion,
+                                spread,
+                                round_half_up(raw_means[criterion] or 0.0, MEAN_DECIMALS),
+                                given,
+                            )
                         )
-                    )
             for assessor in counted:
                 lacking = [c for c in criteria if c not in sheets.get(assessor, {})]
                 if lacking:
