@@ -74,7 +74,8 @@ def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        # A damaged file can make SQLite's error message itself undecodable.
         raise PanelError(
             f"{path}: cannot open the database: {_sqlite_reason(exc)}{_read_only_hint(path)}"
         ) from exc
@@ -120,7 +121,7 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
             timeout=BUSY_TIMEOUT_MS / 1000,
             check_same_thread=False,
         )
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, UnicodeDecodeError):
         # A damaged file: the caller reports it on its first read.
         pass
     return conn
@@ -299,7 +300,7 @@ class Store:
                     conn.execute("PRAGMA journal_mode = WAL")
                 _refuse_damaged(path, conn)
             return cls(path, conn)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             conn.close()
             raise PanelError(f"{path}: the database is damaged or unreadable: {exc}") from exc
         except PanelError:
@@ -677,7 +678,7 @@ def _rollback(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
 
 
-def _sqlite_reason(exc: sqlite3.Error) -> str:
+def _sqlite_reason(exc: sqlite3.Error | UnicodeDecodeError) -> str:
     text = str(exc)
     if "full" in text:
         return f"{text} (free some space on the disk, then try again)"
