@@ -232,3 +232,20 @@ def test_damaged_wal_loses_at_most_a_tail_never_changes_data(tmp_path: Path) -> 
                 assert not refused.ok
         checked += 1
     assert checked == 10
+
+
+def test_damage_making_sqlite_error_undecodable_is_refused(clean: Path, tmp_path: Path) -> None:
+    """Found by the slow run: a space in a view's SQL flipped to 0xA0 makes SQLite's own error
+    message invalid UTF-8; Python raised UnicodeDecodeError from `connect`, a traceback."""
+    from panel_tui.problems import PanelError
+    from panel_tui.store import Store
+
+    data = bytearray(clean.read_bytes())
+    at = data.index(b"PARTITION BY origin") + len(b"PARTITION")
+    data[at] = 0xA0
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(bytes(data))
+    assert judge(content(clean), bad, expect_refusal=True)
+    for readonly in (True, False):
+        with pytest.raises(PanelError):
+            Store.open(bad, readonly=readonly).close()
