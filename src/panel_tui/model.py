@@ -126,10 +126,15 @@ class Nominee:
 class _DeferredClaims:
     """Claims not built yet: `load` builds them when `Round.claims` is first read."""
 
-    __slots__ = ("load",)
+    __slots__ = ("load", "load_nominee")
 
-    def __init__(self, load: Callable[[], Iterable[Claim]]) -> None:
+    def __init__(
+        self,
+        load: Callable[[], Iterable[Claim]],
+        load_nominee: Callable[[str], Iterable[Claim]] | None = None,
+    ) -> None:
         self.load = load
+        self.load_nominee = load_nominee
 
 
 class _ClaimsField:
@@ -204,6 +209,13 @@ class Round:
 
     def claims_of(self, nominee_id: str) -> list[Claim]:
         table = self._index.get("claims")
+        deferred = self.__dict__.get("_claims_value")
+        if table is None and isinstance(deferred, _DeferredClaims) and deferred.load_nominee:
+            # One nominee's claims without building every claim of the round.
+            loaded: dict[str, list[Claim]] = self._index.setdefault("claims_of", {})  # type: ignore[assignment]
+            if nominee_id not in loaded:
+                loaded[nominee_id] = list(deferred.load_nominee(nominee_id))
+            return list(loaded[nominee_id])
         if table is None:
             grouped: dict[str, list[Claim]] = {}
             for claim in self.claims:
@@ -228,10 +240,19 @@ class Round:
         return sorted(self.nominees, key=key)
 
 
-def defer_claims(round_: Round, load: Callable[[], Iterable[Claim]]) -> Round:
-    """`round_` (whose claims are empty) with claims that `load` builds when first read."""
-    object.__setattr__(round_, "claims", _DeferredClaims(load))
+def defer_claims(
+    round_: Round,
+    load: Callable[[], Iterable[Claim]],
+    load_nominee: Callable[[str], Iterable[Claim]] | None = None,
+) -> Round:
+    """`round_` (whose claims are empty) with claims that `load` builds when first read.
+
+    `load_nominee`, when given, reads one nominee's claims for `claims_of` (in round order),
+    so the scoring app never builds the tens of thousands of claims of a national round.
+    """
+    object.__setattr__(round_, "claims", _DeferredClaims(load, load_nominee))
     round_._index.pop("claims", None)
+    round_._index.pop("claims_of", None)
     return round_
 
 

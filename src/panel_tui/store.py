@@ -337,7 +337,9 @@ class Store:
                 round_ = round_from_dict(json.loads(row[0]))
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise self._damaged(exc) from exc
-            self._round = defer_claims(round_, self._claims) if deferred else round_
+            self._round = (
+                defer_claims(round_, self._claims, self._claims_of) if deferred else round_
+            )
         return self._round
 
     def _claims(self) -> tuple[Claim, ...]:
@@ -347,6 +349,23 @@ class Store:
                 return claims_from_list(json.loads(row[0]).get("claims", []) if row else [])
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise self._damaged(exc) from exc
+
+    def _claims_of(self, nominee: str) -> list[Claim]:
+        """One nominee's claims from the relational copy of the snapshot (written with it in
+        one transaction; `verify` proves the two agree), in round order; from the snapshot
+        itself when the copy cannot be read."""
+        try:
+            return [
+                Claim(n, k, label, v, t, u, d, dl, p, po, src, tuple(json.loads(w)))
+                for n, k, label, v, t, u, d, dl, p, po, src, w in self.conn.execute(
+                    "SELECT nominee, key, label, value, text, unit, denominator,"
+                    " denominator_label, percent, part_of, source, warnings"
+                    " FROM claims WHERE nominee = ? ORDER BY position",
+                    (nominee,),
+                )
+            ]
+        except (ValueError, TypeError, sqlite3.Error):
+            return [c for c in self.round.claims if c.nominee == nominee]
 
     def _damaged(self, exc: Exception) -> PanelError:
         return PanelError(
