@@ -109,7 +109,7 @@ def test_truncated_files_are_refused(clean: Path, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_many_truncated_files_are_refused(clean: Path, tmp_path: Path) -> None:
-    truncations(clean, tmp_path, random_cuts=300, seed=18)
+    truncations(clean, tmp_path, random_cuts=1000, seed=18)
 
 
 def truncations(clean: Path, tmp_path: Path, random_cuts: int, seed: int) -> None:
@@ -141,12 +141,12 @@ def _flip(path: Path, offsets: list[int], rng: random.Random) -> None:
 
 
 def test_random_byte_flips_are_refused_or_harmless(clean: Path, tmp_path: Path) -> None:
-    flips(clean, tmp_path, trials=80, seed=23)
+    flips(clean, tmp_path, trials=150, seed=23)
 
 
 @pytest.mark.slow
 def test_many_random_byte_flips_are_refused_or_harmless(clean: Path, tmp_path: Path) -> None:
-    flips(clean, tmp_path, trials=800, seed=24)
+    flips(clean, tmp_path, trials=3000, seed=24)
 
 
 def flips(clean: Path, tmp_path: Path, trials: int, seed: int) -> None:
@@ -174,7 +174,7 @@ def test_flips_inside_score_events_are_always_refused(clean: Path, tmp_path: Pat
 
 @pytest.mark.slow
 def test_many_flips_inside_score_events_are_always_refused(clean: Path, tmp_path: Path) -> None:
-    event_page_flips(clean, tmp_path, trials=300, seed=30)
+    event_page_flips(clean, tmp_path, trials=1000, seed=30)
 
 
 def event_page_flips(clean: Path, tmp_path: Path, trials: int, seed: int) -> None:
