@@ -36,8 +36,18 @@ def _start(*args: str | Path) -> subprocess.Popen[bytes]:
 
 def _delays(rng: random.Random, upto: float) -> list[float]:
     """KILLS moments spread over (0, upto] with jitter: from start-up to the end of the work."""
-    slot = upto / KILLS
+    slot = upto * 0.95 / KILLS
     return [slot * k + rng.uniform(0.1, 1.0) * slot for k in range(KILLS)]
+
+
+def _duration(*args: str | Path) -> float:
+    """How long the command takes when left alone (the kills are spread over that time)."""
+    started = time.monotonic()
+    proc = _start(*args)
+    proc.wait(timeout=120)
+    assert proc.stderr is not None
+    proc.stderr.close()
+    return time.monotonic() - started
 
 
 def _kill_at_random(proc: subprocess.Popen[bytes], delay: float) -> bool:
@@ -72,8 +82,10 @@ def test_import_scores_killed_is_all_or_nothing(tmp_path: Path) -> None:
         writer.writerow(["assessor", "nominee", "criterion", "score", "note"])
         writer.writerows(["a1", n, c, "3", "kertas"] for n, c in cells)
     per_sheet = 2 * len(cells)  # a score and a note event per row
+    spare = shutil.copyfile(db, tmp_path / "spare.db")
+    took = _duration("import-scores", spare, sheet)
     killed = 0
-    for delay in _delays(rng, 0.8):
+    for delay in _delays(rng, took):
         before = _events(db)
         killed += _kill_at_random(_start("import-scores", db, sheet), delay)
         after = _events(db)
@@ -91,8 +103,9 @@ def test_handover_killed_leaves_old_or_complete_copy(tmp_path: Path) -> None:
     stick = tmp_path / "stick"
     stick.mkdir()
     target = stick / "a1.db"
+    took = _duration("handover", db, "--to", tmp_path / "spare.db")
     killed = 0
-    for delay in _delays(rng, 0.9):
+    for delay in _delays(rng, took):
         if target.exists():
             target.unlink()
         killed += _kill_at_random(_start("handover", db, "--to", target), delay)
@@ -114,8 +127,9 @@ def test_merge_killed_is_all_or_nothing(tmp_path: Path) -> None:
     assert merge(base, [a2]).ok
     base_events = _events(base)
     all_events = base_events + _events(a1)
+    took = _duration("merge", shutil.copyfile(base, tmp_path / "spare.db"), a1)
     killed = 0
-    for i, delay in enumerate(_delays(rng, 1.0)):
+    for i, delay in enumerate(_delays(rng, took)):
         out = tmp_path / f"out{i}.db"
         shutil.copyfile(base, out)
         killed += _kill_at_random(_start("merge", out, a1), delay)
@@ -129,8 +143,9 @@ def test_init_killed_leaves_no_half_database(tmp_path: Path) -> None:
     from .conftest import demo_round_dir
 
     rng = random.Random(11)
+    took = _duration("init", demo_round_dir(), "--assessor", "a1", "--db", tmp_path / "spare.db")
     killed = 0
-    for i, delay in enumerate(_delays(rng, 0.9)):
+    for i, delay in enumerate(_delays(rng, took)):
         db = tmp_path / f"a{i}.db"
         killed += _kill_at_random(
             _start("init", demo_round_dir(), "--assessor", "a1", "--db", db), delay
