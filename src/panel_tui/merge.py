@@ -459,7 +459,8 @@ def _match_heads(
     matched: set[str],
     refuse: Callable[[str], None],
 ) -> None:
-    """Every chain of the input must contain one of the receipt heads."""
+    """Every chain of the input must end at one of the receipt heads: events after the head
+    were added after the hand-over (by anyone who can compute a hash), so they are refused."""
     from panel_tui.store import connect
 
     conn = connect(path, readonly=True)
@@ -470,7 +471,7 @@ def _match_heads(
     finally:
         conn.close()
     for chain in chains:
-        hashes = by_origin.get(chain.origin, [])
+        hashes = [chain.head] if chain.head in by_origin.get(chain.origin, []) else []
         full = set(hashes)
         found = False
         for head in wanted:

@@ -153,6 +153,34 @@ def _rehash(events: list[Event], round_fp: str, rubric_fp: str) -> list[Event]:
     return result
 
 
+def append_forged_events(path: Path) -> None:
+    """New events after the last one, correctly chained: the scores change, the old chain
+    (and so the receipt's head) is untouched."""
+    conn = _conn(path)
+    events = _events(conn)
+    last = events[-1]
+    scored = [e for e in events if e.kind == "score"]
+    for i, target in enumerate(scored[:3]):
+        forged = replace(
+            target,
+            seq=last.seq + 1,
+            value=5.0 if (target.value or 0) < 5 else 1.0,
+            note=None,
+            reason=None,
+            at=last.at,
+            prev_hash=last.hash,
+            hash="",
+        )
+        forged = forged.with_hash(event_hash(forged))
+        conn.execute(
+            f"INSERT INTO score_events VALUES ({', '.join('?' for _ in Event.COLUMNS)})",
+            forged.row(),
+        )
+        last = forged
+        assert i < 3
+    _done(conn)
+
+
 def _heavier_first_criterion(data: dict[str, object]) -> None:
     rubrics = data["rubrics"]
     assert isinstance(rubrics, list)

@@ -306,3 +306,25 @@ def test_tally_table_and_json_keep_names_as_written(nasty_merged: Path) -> None:
     # The terminal table folds long names over lines; the markup must still be there as text.
     assert "[Persero]" in table.output
     assert NAMES["title"] in table.output.replace("\n", "")
+
+
+def test_merge_with_receipt_head_refuses_events_appended_after_the_handover(
+    tmp_path: Path,
+) -> None:
+    """A forger with the stick appends correctly chained score events after the hand-over:
+    the receipt's head is still inside the chain, but the file no longer ends there."""
+    from .tamper import append_forged_events
+
+    db = make_db(tmp_path / "a1.db", "a1", scores=20)
+    receipt = handover(db, tmp_path / "stick.db")
+    head = receipt.chains[0].head
+    append_forged_events(receipt.path)
+    assert verify_database(receipt.path).ok  # self-consistent
+    out = tmp_path / "out.db"
+    for given in (head, head[:16]):
+        result = run_cli("merge", out, receipt.path, "--head", given)
+        assert result.exit_code == 1 and "refused" in result.output
+        assert not out.exists()
+    # The untouched hand-over copy is accepted with the same head.
+    clean = handover(db, tmp_path / "clean.db")
+    assert run_cli("merge", out, clean.path, "--head", head[:16]).exit_code == 0
