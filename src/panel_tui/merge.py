@@ -500,6 +500,8 @@ def _merge_into(
 
     conn = target.conn
     source_uri = path.resolve().as_uri() + "?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
+        source_uri += "&immutable=1"  # a write-protected stick: no -shm can be made beside it
     try:
         conn.execute("ATTACH DATABASE ? AS src", (source_uri,))
     except sqlite3.Error as exc:

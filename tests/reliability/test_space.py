@@ -160,11 +160,6 @@ def test_full_disk_on_a_small_tmpfs(tmp_path: Path) -> None:
         _umount(place)
 
 
-@pytest.mark.xfail(
-    reason="merge ATTACHes its input with ?mode=ro only; on a read-only medium a WAL-mode "
-    "file needs immutable=1 (store.connect(readonly=True) does this; merge.py does not yet)",
-    strict=False,
-)
 def test_merge_from_a_read_only_medium(tmp_path: Path) -> None:
     db = make_db(tmp_path / "a1.db", "a1", scores=5)
     with read_only_place(tmp_path, db) as ro:
