@@ -398,12 +398,20 @@ class Store:
             raise PanelError(f"unknown criterion {criterion!r} for {nominee}")
         if value is not None and not rubric.allows(value):
             raise PanelError(f"score {rubric.scale_problem(value)}")
-        recused, final = self._sheet_state(nominee)
-        if recused:
-            raise PanelError(f"you are recused from {nominee}: withdraw the recusal to score")
-        if final and not reason.strip():
-            raise PanelError(f"the sheet of {nominee} is final: changing a score needs a reason")
-        return self._append("score", nominee, criterion=criterion, value=value, reason=reason)
+        assessor = self._require_assessor()
+        with transaction(self.conn, immediate=True):
+            # Checked under the write lock: a second app on the same file cannot finalise or
+            # recuse between this check and the write.
+            recused, final = self._sheet_state(nominee)
+            if recused:
+                raise PanelError(f"you are recused from {nominee}: withdraw the recusal to score")
+            if final and not reason.strip():
+                raise PanelError(
+                    f"the sheet of {nominee} is final: changing a score needs a reason"
+                )
+            return self._append_in_transaction(
+                assessor, "score", nominee, criterion, value, None, reason
+            )
 
     def record_note(self, nominee: str, criterion: str | None, text: str) -> Event:
         """A note on a criterion, or with criterion None the overall comment."""

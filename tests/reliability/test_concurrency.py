@@ -12,6 +12,7 @@ import csv
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,46 @@ def test_a_lock_held_too_long_is_a_clear_refusal(
         store.record_score("lotim", "regulation", 3)
     report = verify_database(db)
     assert report.ok and report.events == 7
+
+
+def test_finalise_from_a_second_app_cannot_slip_between_check_and_write(
+    tmp_path: Path,
+) -> None:
+    """App B checks that the sheet is not final, then app A finalises: B's score must not land
+    on the final sheet without a reason (the check is made under the write lock)."""
+    import threading
+
+    db = make_db(tmp_path / "a1.db", "a1", scores=3)
+    first, second = Store.open(db), Store.open(db)
+    checked = threading.Event()
+    original = second._sheet_state
+
+    def slow_state(nominee: str) -> tuple[bool, bool]:
+        state = original(nominee)
+        checked.set()
+        time.sleep(0.3)  # A finalises now, if it can
+        return state
+
+    second._sheet_state = slow_state  # type: ignore[method-assign]
+    errors: list[BaseException] = []
+
+    def score() -> None:
+        try:
+            second.record_score("lotim", "budget", 2)
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=score)
+    thread.start()
+    assert checked.wait(10)
+    first.finalise("lotim")
+    thread.join(10)
+    first.close()
+    second.close()
+    assert not errors, errors
+    with Store.open(db, readonly=True) as store:
+        events = [e for e in store.events() if e.nominee == "lotim"]
+    final_at = max(i for i, e in enumerate(events) if e.kind == "finalise")
+    late = [e for e in events[final_at:] if e.kind == "score" and not e.reason]
+    assert not late, "a score landed on a final sheet without a reason"
+    assert verify_database(db).ok
