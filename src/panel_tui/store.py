@@ -507,6 +507,13 @@ class Store:
         """Record many (nominee, criterion, score, note) in one transaction: all or nothing."""
         assessor = self._require_assessor()
         with transaction(self.conn, immediate=True):
+            # The caller checked the sheets; check again under the write lock (the app may
+            # have finalised or recused meanwhile).
+            for nominee in sorted({row[0] for row in rows}):
+                if any(self._sheet_state(nominee)):
+                    raise PanelError(
+                        f"{nominee} was finalised or recused meanwhile; nothing was recorded"
+                    )
             for nominee, criterion, value, note in rows:
                 self._append_in_transaction(
                     assessor, "score", nominee, criterion, value, None, "imported score sheet"
