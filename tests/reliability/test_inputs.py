@@ -489,8 +489,15 @@ def score_sheet(draw: st.DrawFn) -> list[list[str]]:
             "assessor": "a1",
             "nominee": nominee,
             "criterion": criterion,
-            "score": f"{draw(st.sampled_from(allowed)):g}",
-            "note": draw(st.one_of(st.just(""), st.sampled_from(NASTY), st.text(max_size=20))),
+            # The demo round writes numbers the Indonesian way: 3,5.
+            "score": f"{draw(st.sampled_from(allowed)):g}".replace(".", ","),
+            "note": draw(
+                st.one_of(
+                    st.just(""),
+                    st.sampled_from([n for n in NASTY if n.isprintable()]),
+                    st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=20),
+                )
+            ),
         }
         if junk and draw(st.booleans()):
             column = draw(st.sampled_from(header))
