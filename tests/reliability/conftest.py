@@ -23,6 +23,15 @@ HERE = Path(__file__).resolve().parent
 WRITER = HERE / "writer.py"
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests read messages and screens in English; subprocesses inherit the setting."""
+    from panel_tui.i18n import set_language
+
+    monkeypatch.setenv("PANEL_TUI_LANG", "en")
+    set_language("en")
+
+
 def demo_round_dir() -> Path:
     return Path(str(resources.files("panel_tui") / "demo"))
 
