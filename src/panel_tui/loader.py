@@ -34,7 +34,6 @@ from panel_tui.numbers import NumberError, looks_numeric, parse_number
 from panel_tui.problems import PanelError, Problem
 from panel_tui.tables import (
     CONTROL_CHARS,
-    EMPTY_CELL,
     Cell,
     Row,
     _control,
@@ -742,13 +741,13 @@ def _load_claims(
         def error(column: str, message: str, row: Row = row) -> None:
             problems.append(Problem(name, _pos(row, column), column, message))
 
-        get = row.cells.get  # row.text(column), inlined: this loop runs once per claim
-        nominee = get("nominee", EMPTY_CELL).text.strip()
+        text = row.text
+        nominee = text("nominee")
         if not nominee:
             error("nominee", "required, empty")
         elif known is not None and nominee not in known:
             error("nominee", f"unknown nominee {nominee!r} (not in the nominees file)")
-        key = get("key", EMPTY_CELL).text.strip()
+        key = text("key")
         if not key:
             error("key", "required, empty")
         elif not CLAIM_KEY.match(key):
@@ -759,10 +758,10 @@ def _load_claims(
                 f"duplicate key {key!r} for nominee {nominee!r} (first at {seen[nominee, key]})",
             )
         seen.setdefault((nominee, key), row.line)
-        label = get("label", EMPTY_CELL).text.strip()
+        label = text("label")
         if not label:
             error("label", "required, empty")
-        unit = get("unit", EMPTY_CELL).text.strip()
+        unit = text("unit")
         value_cell = row.cell("value")
         value: float | None = None
         if not value_cell.text.strip():
@@ -776,12 +775,12 @@ def _load_claims(
                 lambda m: error("value", f"{m} (if it is meant as text, give it the unit text)"),
             )
         denominator = percent = None
-        if get("denominator", EMPTY_CELL).text.strip():
+        if text("denominator"):
             denominator = _number(row.cell("denominator"), fmt, lambda m: error("denominator", m))
             if denominator is not None and denominator <= 0:
                 error("denominator", "must be a positive number (the population)")
                 denominator = None
-        if get("percent", EMPTY_CELL).text.strip():
+        if text("percent"):
             percent = _number(row.cell("percent"), fmt, lambda m: error("percent", m))
         if len(problems) > errors_before:
             continue
@@ -794,10 +793,10 @@ def _load_claims(
                 text=value_cell.text.strip(),
                 unit=unit,
                 denominator=denominator,
-                denominator_label=get("denominator_label", EMPTY_CELL).text.strip(),
+                denominator_label=text("denominator_label"),
                 percent=percent,
-                part_of=get("part_of", EMPTY_CELL).text.strip(),
-                source=get("source", EMPTY_CELL).text.strip(),
+                part_of=text("part_of"),
+                source=text("source"),
             )
         )
         rows.append(row)

@@ -33,20 +33,58 @@ class Cell(NamedTuple):
     where: int | str | None = None  # CSV line number or XLSX cell reference
 
 
-_new_cell = tuple.__new__
 EMPTY_CELL = Cell("")
 
 
-@dataclass
 class Row:
-    line: int | str  # CSV line, or XLSX row number as "row 4"
-    cells: dict[str, Cell]
+    """One row's cells by lower-case column name.
+
+    A CSV row keeps the reader's strings and builds its `Cell`s only when asked: a national
+    round has half a million cells, and most are only ever read as text.
+    """
+
+    __slots__ = ("_cells", "_index", "_values", "line")
+
+    def __init__(
+        self,
+        line: int | str,  # CSV line, or XLSX row number as "row 4"
+        cells: dict[str, Cell] | None = None,
+        *,
+        values: list[str] | None = None,
+        index: dict[str, int] | None = None,
+    ) -> None:
+        self.line = line
+        self._cells = cells
+        self._values = values
+        self._index = index
+
+    @property
+    def cells(self) -> dict[str, Cell]:
+        if self._cells is None:
+            values, line = self._values or [], self.line
+            count = len(values)
+            self._cells = {
+                column: Cell(values[i], None, line)
+                for column, i in (self._index or {}).items()
+                if i < count
+            }
+        return self._cells
 
     def text(self, column: str) -> str:
+        if self._cells is None and self._values is not None and self._index is not None:
+            i = self._index.get(column)
+            return self._values[i].strip() if i is not None and i < len(self._values) else ""
         return self.cells.get(column, EMPTY_CELL).text.strip()
 
     def cell(self, column: str) -> Cell:
+        if self._cells is None and self._values is not None and self._index is not None:
+            i = self._index.get(column)
+            text = self._values[i] if i is not None and i < len(self._values) else ""
+            return Cell(text, None, self.line)
         return self.cells.get(column) or Cell("", None, self.line)
+
+    def __repr__(self) -> str:
+        return f"Row({self.line!r}, {self.cells!r})"
 
 
 @dataclass
@@ -121,6 +159,8 @@ def read_table(
 
 
 Grid = list[tuple[int | str, list[Cell]]]
+# CSV: the reader's strings, every cell of a record on the record's first line.
+TextGrid = list[tuple[int, list[str]]]
 
 
 def looks_utf16(data: bytes) -> bool:
@@ -134,7 +174,7 @@ def looks_utf16(data: bytes) -> bool:
     return even.count(0) > 0.9 * len(even) or odd.count(0) > 0.9 * len(odd)
 
 
-def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
+def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> TextGrid | None:
     if looks_utf16(data):
         problems.append(
             Problem(name, 1, None, "file is UTF-16: save it as 'CSV UTF-8 (comma delimited)'")
@@ -176,7 +216,7 @@ def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
         else ","
     )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    grid: Grid = []
+    grid: TextGrid = []
     line = 1
     previous = 0  # the reader's line number after the previous record
     # No cell can be too long when the whole text is not: skip the per-cell check.
@@ -195,8 +235,7 @@ def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
                             )
                         )
                         return None
-            # tuple.__new__ skips the named tuple's Python-level __new__ (a third of the cost).
-            grid.append((start, [_new_cell(Cell, (value, None, start)) for value in record]))
+            grid.append((start, record))
     except csv.Error as exc:
         problems.append(Problem(name, reader.line_num or line, None, f"malformed CSV: {exc}"))
         return None
@@ -319,12 +358,18 @@ def _xlsx_cell(value: object, ref: str) -> Cell:
 
 def _to_table(
     name: str,
-    grid: Grid,
+    grid: Grid | TextGrid,
     required: tuple[str, ...],
     known: tuple[str, ...],
     problems: list[Problem],
 ) -> Table | None:
-    header_line, header_cells = grid[0]
+    header_line, header = grid[0]
+    texts = bool(header) and isinstance(header[0], str)  # a CSV's TextGrid
+    header_cells: list[Cell] = (
+        [Cell(value, None, header_line) for value in header]  # type: ignore[misc]
+        if texts
+        else header  # type: ignore[assignment]
+    )
     columns: list[str] = []
     ok = True
     for cell in header_cells:
@@ -360,6 +405,9 @@ def _to_table(
     width = len(columns)
     kept = [(index, column) for index, column in enumerate(columns) if column and column in known]
     rows = table.rows
+    if texts:
+        _text_rows(name, grid[1:], width, {column: i for i, column in kept}, rows, problems)  # type: ignore[arg-type]
+        return table
     for line, cells in grid[1:]:
         for cell in cells:
             if cell.text.strip():
@@ -382,6 +430,36 @@ def _to_table(
                 continue
         rows.append(Row(line, {column: cells[i] for i, column in kept if i < count}))
     return table
+
+
+def _text_rows(
+    name: str,
+    grid: TextGrid,
+    width: int,
+    index: dict[str, int],
+    rows: list[Row],
+    problems: list[Problem],
+) -> None:
+    """The CSV rows of `_to_table`: the same checks on the reader's strings."""
+    for line, values in grid:
+        for value in values:
+            if value.strip():
+                break
+        else:
+            continue  # a blank row
+        count = len(values)
+        if count > width and any(v.strip() for v in values[width:]):
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    None,
+                    f"row has {count} cells but the header has {width} columns "
+                    "(a delimiter inside an unquoted value?)",
+                )
+            )
+            continue
+        rows.append(Row(line, values=values, index=index))
 
 
 def _pos(cell: Cell, line: int | str) -> int | str:
