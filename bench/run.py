@@ -339,15 +339,22 @@ def scenario_cold(data: Data, sizes: Sizes) -> list[Result]:
             )
         )
         if main:
-            opened = [probe("scoring", str(target), "a1", "--open")[2] for _ in range(2)]
+            note = "the same, after opening the first nominee of the agenda"
+            try:
+                opened: float | None = max(
+                    probe("scoring", str(target), "a1", "--open")[2] for _ in range(2)
+                )
+            except RuntimeError as exc:  # the app's hooks changed: say so, do not fail CI
+                print(f"peak memory with a nominee open: {exc}", file=sys.stderr)
+                opened, note = None, "n/a: the probe could not open a nominee (see stderr)"
             results.append(
                 Result(
                     "peak memory, first nominee opened",
                     size,
-                    max(opened),
+                    opened,
                     max(base_memory),
                     "MB",
-                    note="the same, after opening a nominee (the claims are read then)",
+                    note=note,
                 )
             )
     return results
@@ -365,8 +372,14 @@ def scenario_next(data: Data, sizes: Sizes) -> list[Result]:
     work = data.scratch("next")
     target = work / "a1.db"
     shutil.copy(data.dbs(spec, 1)[0], target)
-    timings = asyncio.run(_switch_nominees(target, sizes.switches))
     size = f"{spec.claims} claims, {spec.criteria} criteria, {_n(spec.nominees)} nominees"
+    try:
+        timings = asyncio.run(_switch_nominees(target, sizes.switches))
+    except AppHooksChanged as exc:  # the app's hooks changed: say so, do not fail CI
+        print(f"next nominee: {exc}", file=sys.stderr)
+        return [
+            Result("next nominee (median)", size, None, None, "ms", max_value=50, note=str(exc))
+        ]
     return [
         Result(
             "next nominee (median)",
@@ -389,6 +402,10 @@ def scenario_next(data: Data, sizes: Sizes) -> list[Result]:
     ]
 
 
+class AppHooksChanged(Exception):
+    """The scoring app no longer has what the scenario drives (open_nominee, nominee_id)."""
+
+
 async def _switch_nominees(db: Path, count: int) -> list[float]:
     import asyncio
 
@@ -402,11 +419,15 @@ async def _switch_nominees(db: Path, count: int) -> list[float]:
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
         first = app.session.round.agenda()[0].id  # type: ignore[union-attr]
+        if not hasattr(app, "open_nominee"):
+            raise AppHooksChanged("n/a: ScoringApp.open_nominee is gone; update bench/run.py")
         app.open_nominee(first)
         await pilot.pause()
         screen = app.screen
         if not hasattr(screen, "nominee_id"):
-            raise RuntimeError(f"expected the scoring screen, found {type(screen).__name__}")
+            raise AppHooksChanged(
+                f"n/a: expected the scoring screen (nominee_id), found {type(screen).__name__}"
+            )
         for _ in range(count):
             before = screen.nominee_id
             start = time.perf_counter()
