@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 import panel_tui
+from panel_tui.i18n import set_language
 from round_samples import SMALL_CLAIMS, SMALL_NOMINEES, SMALL_ROUND_TOML, RoundFactory
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs in English unless it asks for another language (tests/i18n does)."""
+    monkeypatch.setenv("PANEL_TUI_LANG", "en")
+    set_language("en")
 
 
 @pytest.fixture

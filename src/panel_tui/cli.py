@@ -9,17 +9,86 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
 from panel_tui import __version__
+from panel_tui.i18n import N_, _
 from panel_tui.problems import PanelError, Problem
+
+# Click's own words in the help pages, marked here so they are translated.
+CLICK_WORDS = (
+    N_("Usage:"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Show this message and exit."),
+    N_("Show the version and exit."),
+)
+
+
+class PanelFormatter(click.HelpFormatter):
+    """Click's help layout with its headings in the reader's language."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix if prefix is not None else _("Usage:") + " ")
+
+    @contextmanager
+    def section(self, name: str) -> Iterator[None]:
+        with super().section(_(name)):
+            yield
+
+
+class PanelContext(click.Context):
+    formatter_class = PanelFormatter
+
+
+@contextmanager
+def _translated_help(command: click.Command, ctx: click.Context | None = None) -> Iterator[None]:
+    """Help texts are marked with N_() where declared and translated while help is shown."""
+    params = command.get_params(ctx) if ctx is not None else command.params
+    saved: list[tuple[click.Command | click.Parameter, str | None]] = [(command, command.help)]
+    saved += [(p, p.help) for p in params if isinstance(p, click.Option)]
+    try:
+        for item, text in saved:
+            if text:
+                item.help = _(text)
+        yield
+    finally:
+        for item, text in saved:
+            item.help = text
+
+
+class PanelCommand(click.Command):
+    """A command whose help is shown in the reader's language."""
+
+    context_class = PanelContext
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _translated_help(self):
+            return super().get_short_help_str(limit)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated_help(self, ctx):
+            super().format_help(ctx, formatter)
 
 
 class PanelGroup(click.Group):
     """Turns refusals and unexpected failures into a message and exit code 1."""
+
+    context_class = PanelContext
+    command_class = PanelCommand
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _translated_help(self):
+            return super().get_short_help_str(limit)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated_help(self, ctx):
+            super().format_help(ctx, formatter)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -30,14 +99,16 @@ class PanelGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("panel-tui: interrupted", err=True)
+            click.echo("panel-tui: " + _("interrupted"), err=True)
             ctx.exit(130)
         except Exception as exc:
             if os.environ.get("PANEL_TUI_DEBUG"):
                 raise
             click.echo(
-                f"panel-tui: unexpected error: {type(exc).__name__}: {exc} "
-                "(set PANEL_TUI_DEBUG=1 to see where)",
+                "panel-tui: "
+                + _(
+                    "unexpected error: {kind}: {error} (set PANEL_TUI_DEBUG=1 to see where)"
+                ).format(kind=type(exc).__name__, error=exc),
                 err=True,
             )
             ctx.exit(1)
@@ -53,15 +124,32 @@ def data_dir() -> Path:
     return Path(user_data_dir("panel-tui", appauthor=False))
 
 
+def _choose_language(flag: str | None) -> str | None:
+    """--lang, else PANEL_TUI_LANG, else the locale, else English (panel_tui.i18n)."""
+    from panel_tui.i18n import resolve_language, set_language
+
+    set_language(resolve_language(flag))
+    return flag
+
+
 existing_path = click.Path(exists=True, path_type=Path)
 
 
-@click.group(cls=PanelGroup, invoke_without_command=True)
+@click.group(
+    cls=PanelGroup,
+    invoke_without_command=True,
+    help=N_(
+        "Score Paritrana Award interview panels offline; merge, verify and tally the results."
+        "\n\nWith no command, opens the scoring app on the built-in demo round."
+    ),
+)
 @click.version_option(__version__, prog_name="panel-tui")
 @click.option(
     "--lang",
     type=click.Choice(["id", "en"]),
-    help="Language: id (Bahasa Indonesia) or en; default PANEL_TUI_LANG, then the locale.",
+    is_eager=True,  # before --help, so the help is in the chosen language
+    callback=lambda _ctx, _param, value: _choose_language(value),
+    help=N_("Language: id (Bahasa Indonesia) or en; default PANEL_TUI_LANG, then the locale."),
 )
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None) -> None:
@@ -69,9 +157,7 @@ def cli(ctx: click.Context, lang: str | None) -> None:
 
     With no command, opens the scoring app on the built-in demo round.
     """
-    from panel_tui.i18n import resolve_language, set_language
-
-    set_language(resolve_language(lang))
+    _choose_language(lang)
     if ctx.invoked_subcommand is None:
         from panel_tui.tui.launch import run_scoring
 
@@ -81,9 +167,9 @@ def cli(ctx: click.Context, lang: str | None) -> None:
 # --- round packages -------------------------------------------------------------------
 
 
-@cli.command()
+@cli.command(help=N_("Validate a round package (round.toml, nominees, claims)."))
 @click.argument("round_dir", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the problems as JSON."))
 def check(round_dir: Path, as_json: bool) -> None:
     """Validate a round package (round.toml, nominees, claims)."""
     from panel_tui.loader import load_round
@@ -105,29 +191,42 @@ def check(round_dir: Path, as_json: bool) -> None:
         if result.round is not None:
             r = result.round
             click.echo(
-                f"{r.id}: {len(r.nominees)} nominees in {len(r.categories)} categories, "
-                f"{len(r.claims)} claims, {len(r.assessors)} assessors, {len(r.rubrics)} rubrics"
+                _(
+                    "{round}: {nominees} nominees in {categories} categories, {claims} claims, "
+                    "{assessors} assessors, {rubrics} rubrics"
+                ).format(
+                    round=r.id,
+                    nominees=len(r.nominees),
+                    categories=len(r.categories),
+                    claims=len(r.claims),
+                    assessors=len(r.assessors),
+                    rubrics=len(r.rubrics),
+                )
             )
     sys.exit(1 if result.errors else 0)
 
 
 def _print_problems(errors: list[Problem], warnings: list[Problem]) -> None:
     for problem in errors:
-        click.echo(f"error: {problem}")
+        click.echo(_("error: {problem}").format(problem=problem))
     for problem in warnings:
-        click.echo(f"warning: {problem}")
-    click.echo(f"{len(errors)} error(s), {len(warnings)} warning(s)")
+        click.echo(_("warning: {problem}").format(problem=problem))
+    click.echo(
+        _("{errors} error(s), {warnings} warning(s)").format(
+            errors=len(errors), warnings=len(warnings)
+        )
+    )
 
 
-@cli.command()
+@cli.command(help=N_("Create an assessor's database holding a snapshot of the round."))
 @click.argument("round_dir", type=click.Path(path_type=Path))
-@click.option("--assessor", required=True, help="The assessor's id from round.toml.")
+@click.option("--assessor", required=True, help=N_("The assessor's id from round.toml."))
 @click.option(
     "--db",
     "db_path",
     required=True,
     type=click.Path(path_type=Path),
-    help="Where to create the assessor's database.",
+    help=N_("Where to create the assessor's database."),
 )
 def init(round_dir: Path, assessor: str, db_path: Path) -> None:
     """Create an assessor's database holding a snapshot of the round."""
@@ -135,14 +234,20 @@ def init(round_dir: Path, assessor: str, db_path: Path) -> None:
 
     path, created, warnings = init_assessor_db(round_dir, assessor, db_path)
     for problem in warnings:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(_("warning: {problem}").format(problem=problem), err=True)
     if created:
-        click.echo(f"created {path} for assessor {assessor}")
+        click.echo(_("created {path} for assessor {assessor}").format(path=path, assessor=assessor))
     else:
-        click.echo(f"{path} already belongs to assessor {assessor} of this round: unchanged")
+        click.echo(
+            _("{path} already belongs to assessor {assessor} of this round: unchanged").format(
+                path=path, assessor=assessor
+            )
+        )
 
 
-@cli.command("import-scores")
+@cli.command(
+    "import-scores", help=N_("Record a typed-in paper score sheet (CSV/XLSX), all or nothing.")
+)
 @click.argument("db_path", metavar="DB", type=existing_path)
 @click.argument("sheet", metavar="FILE", type=existing_path)
 def import_scores_command(db_path: Path, sheet: Path) -> None:
@@ -150,15 +255,19 @@ def import_scores_command(db_path: Path, sheet: Path) -> None:
     from panel_tui.score_import import import_scores
 
     count = import_scores(db_path, sheet)
-    click.echo(f"recorded {count} score(s) from {sheet.name} into {db_path}")
+    click.echo(
+        _("recorded {count} score(s) from {file} into {db}").format(
+            count=count, file=sheet.name, db=db_path
+        )
+    )
 
 
 # --- scoring ---------------------------------------------------------------------------
 
 
-@cli.command()
+@cli.command(help=N_("Open the scoring app on an assessor database (or a round folder)."))
 @click.argument("path", type=existing_path)
-@click.option("--assessor", help="Which panel member you are (asked when not given).")
+@click.option("--assessor", help=N_("Which panel member you are (asked when not given)."))
 def score(path: Path, assessor: str | None) -> None:
     """Open the scoring app on an assessor database (or a round folder)."""
     from panel_tui.tui.launch import run_scoring
@@ -169,13 +278,13 @@ def score(path: Path, assessor: str | None) -> None:
 # --- the secretariat -------------------------------------------------------------------
 
 
-@cli.command()
+@cli.command(help=N_("Check SQLite integrity and the whole audit chain; exit 1 on any problem."))
 @click.argument("db_path", metavar="DB", type=existing_path)
 @click.option(
     "--head",
     "heads",
     multiple=True,
-    help="A chain head from a hand-over receipt that must be in the file (repeatable).",
+    help=N_("A chain head from a hand-over receipt that must be in the file (repeatable)."),
 )
 def verify(db_path: Path, heads: tuple[str, ...]) -> None:
     """Check SQLite integrity and the whole audit chain; exit 1 on any problem."""
@@ -183,20 +292,32 @@ def verify(db_path: Path, heads: tuple[str, ...]) -> None:
 
     report = verify_database(db_path, heads)
     for problem in report.problems:
-        click.echo(f"problem: {problem}")
+        click.echo(_("problem: {problem}").format(problem=problem))
     for chain in report.chains:
         click.echo(
-            f"chain {chain.origin[:12]} assessor {chain.assessor}: "
-            f"{chain.length} events, head {chain.head}"
+            _("chain {origin} assessor {assessor}: {events} events, head {head}").format(
+                origin=chain.origin[:12],
+                assessor=chain.assessor,
+                events=chain.length,
+                head=chain.head,
+            )
         )
     if report.ok:
-        click.echo(f"{db_path}: ok ({report.events} events in {len(report.chains)} chain(s))")
+        click.echo(
+            _("{db}: ok ({events} events in {chains} chain(s))").format(
+                db=db_path, events=report.events, chains=len(report.chains)
+            )
+        )
     else:
-        click.echo(f"{db_path}: {len(report.problems)} problem(s)", err=True)
+        click.echo(
+            _("{db}: {count} problem(s)").format(db=db_path, count=len(report.problems)),
+            err=True,
+        )
         sys.exit(1)
 
 
 def main() -> None:
+    _choose_language(None)  # `panel-tui --help` without --lang: the environment's language
     cli(prog_name="panel-tui")
 
 

@@ -7,13 +7,17 @@ one chosen in panel_tui.i18n. Babel is imported on first use: start-up does not 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 
 from panel_tui.i18n import language
 
 MONEY_UNITS = {"idr", "rp", "rupiah"}
 PERCENT_UNITS = {"%", "percent", "persen"}
-PERSON_UNITS = {"persons", "person", "people", "orang", "jiwa", "workers", "pekerja"}
+# Units written for people: shown as the reader's word ("orang" / "persons"). Any other unit
+# ("perusahaan", "workers", …) is round content and is shown as written.
+PERSON_UNITS = {"persons", "person", "people", "orang"}
 
 
 def _locale() -> str:
@@ -25,6 +29,14 @@ def number(value: float, decimals: int = 2) -> str:
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=_locale())
+
+
+def fixed(value: float, decimals: int = 2) -> str:
+    """Exactly `decimals` fraction digits: totals 84,25 / 84.25, 80,00 / 80.00."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     return format_decimal(value, format=pattern, locale=_locale())
 
 
@@ -62,6 +74,33 @@ def long_date(value: date | datetime) -> str:
     return format_date(value, format="d MMMM y", locale=_locale())
 
 
+def date_range(dates: Sequence[date]) -> str:
+    """14–15 Juli 2025 for consecutive days of one month; otherwise the dates one by one."""
+    if not dates:
+        return ""
+    ordered = sorted(dates)
+    first, last = ordered[0], ordered[-1]
+    consecutive = all(b - a == timedelta(days=1) for a, b in pairwise(ordered))
+    if len(ordered) > 1 and consecutive and (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{long_date(last)}"
+    return ", ".join(long_date(d) for d in ordered)
+
+
+def clock_time(value: time | datetime) -> str:
+    """09.00 (Indonesian) / 09:00: the 24-hour clock both readers use at a panel."""
+    return value.strftime("%H.%M" if language() == "id" else "%H:%M")
+
+
+def short_slot(value: datetime) -> str:
+    """An agenda slot in a narrow column: 14/07 09.00 / 14/07 09:00."""
+    return f"{value:%d/%m} {clock_time(value)}"
+
+
+def long_slot(value: datetime) -> str:
+    """14 Juli 2025 09.00 / 14 July 2025 09:00."""
+    return f"{long_date(value)} {clock_time(value)}"
+
+
 def claim_value(value: float | None, text: str, unit: str) -> str:
     """A claim's value with its unit, as the reader writes it; free text as submitted."""
     if value is None:
@@ -75,5 +114,5 @@ def claim_value(value: float | None, text: str, unit: str) -> str:
         word = "orang" if language() == "id" else ("person" if value == 1 else "persons")
         return f"{number(value)} {word}"
     if kind in ("", "text", "teks"):
-        return number(value)
+        return text or number(value)
     return f"{number(value)} {unit.strip()}"

@@ -13,7 +13,8 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from panel_tui.i18n import _
+from panel_tui import formatting
+from panel_tui.i18n import N_, _
 from panel_tui.problems import PanelError
 from panel_tui.progress import (
     NomineeProgress,
@@ -35,9 +36,9 @@ class AgendaTable(DataTable[Text]):
     """Nominees under their category headings; the cursor never rests on a heading."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("enter", "select_cursor", _("open"), id="agenda.open"),
-        Binding("j", "cursor_down", _("Down"), show=False, id="agenda.down"),
-        Binding("k", "cursor_up", _("Up"), show=False, id="agenda.up"),
+        Binding("enter", "select_cursor", N_("open"), id="agenda.open"),
+        Binding("j", "cursor_down", N_("Down"), show=False, id="agenda.down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="agenda.up"),
     ]
 
     def __init__(self, **kwargs: object) -> None:
@@ -73,7 +74,7 @@ class AgendaTable(DataTable[Text]):
             return
         wide = self._width >= 110
         available = max(40, self._width - 2)
-        slot_w, status_w = 11, 18
+        slot_w, status_w = 11, 20  # "⊘ mengundurkan diri"
         presenter_w = (available - slot_w - status_w) * 40 // 100 if wide else 0
         columns = 4 if wide else 3
         name_w = available - slot_w - status_w - presenter_w - 2 * columns
@@ -131,8 +132,8 @@ class AgendaScreen(Screen[None]):
     """The first screen after choosing who you are; Escape from a nominee comes back here."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("s", "summary", _("summary"), id="agenda.summary"),
-        Binding("q", "app.quit", _("quit"), id="agenda.quit"),
+        Binding("s", "summary", N_("summary"), id="agenda.summary"),
+        Binding("q", "app.quit", N_("quit"), id="agenda.quit"),
     ]
 
     @property
@@ -153,6 +154,20 @@ class AgendaScreen(Screen[None]):
         yield PanelFooter()
 
     def on_mount(self) -> None:
+        self._show_head()
+        self.refresh_agenda(select=self.scoring_app.last_nominee())
+        self.query_one(AgendaTable).focus()
+        self._filled_on_mount = True
+
+    def refresh_language(self) -> None:
+        """Draw the head and the table again in the language just chosen."""
+        if not self.is_mounted:
+            return
+        table = self.query_one(AgendaTable)
+        self._show_head()
+        self.refresh_agenda(select=table.nominee_at(table.cursor_row))
+
+    def _show_head(self) -> None:
         session = self.scoring_app.session
         assert session is not None
         round_ = session.round
@@ -166,7 +181,7 @@ class AgendaScreen(Screen[None]):
         )
         info = [round_.venue] if round_.venue else []
         if round_.dates:
-            info.append(", ".join(d.isoformat() for d in round_.dates))
+            info.append(formatting.date_range(round_.dates))
         if round_.presentation_minutes:
             info.append(
                 _("{minutes} min per interview").format(minutes=round_.presentation_minutes)
@@ -175,9 +190,6 @@ class AgendaScreen(Screen[None]):
         self.query_one("#database-path", Static).update(
             Content.assemble((_("Database: "), "$text-muted"), str(session.path))
         )
-        self.refresh_agenda(select=self.scoring_app.last_nominee())
-        self.query_one(AgendaTable).focus()
-        self._filled_on_mount = True
 
     def on_screen_resume(self) -> None:
         if getattr(self, "_filled_on_mount", False):
@@ -222,7 +234,7 @@ class AgendaScreen(Screen[None]):
         return Content.assemble(
             (_("Progress "), "bold"),
             (bar(figures.fraction, 12), "$success"),
-            (f" {figures.fraction * 100:.0f}% ", "bold"),
+            (f" {formatting.percent(figures.fraction * 100, 0)} ", "bold"),
             ("· ", ""),
             counts,
         )

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.containers import Center, Middle
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import Static
 
-from panel_tui.i18n import _
+from panel_tui.i18n import N_, _
 from panel_tui.model import Nominee
 from panel_tui.problems import PanelError
 from panel_tui.tui.agenda_screen import AgendaScreen
 from panel_tui.tui.commands import ScoringCommands
 from panel_tui.tui.dialogs.choose_assessor import ChooseAssessor
+from panel_tui.tui.language import switch_language
 from panel_tui.tui.readback_screen import ReadBackScreen
 from panel_tui.tui.scoring_screen import ScoringScreen
 from panel_tui.tui.session import (
@@ -33,6 +36,25 @@ from panel_tui.tui.session import (
 from panel_tui.tui.summary_screen import SummaryScreen
 from panel_tui.tui.timer import TimerState
 
+# Textual's system commands (titles and help), marked here so they are translated.
+SYSTEM_WORDS = frozenset(
+    {
+        N_("Theme"),
+        N_("Change the current theme"),
+        N_("Quit"),
+        N_("Quit the application as soon as possible"),
+        N_("Keys"),
+        N_("Hide the keys and widget help panel"),
+        N_("Show help for the focused widget and a summary of available keys"),
+        N_("Minimize"),
+        N_("Minimize the widget and restore to normal size"),
+        N_("Maximize"),
+        N_("Maximize the focused widget"),
+        N_("Screenshot"),
+        N_("Save an SVG 'screenshot' of the current screen"),
+    }
+)
+
 
 class ScoringApp(App[int]):
     """Give it an open Session, or a PendingRound whose assessor the first screen asks for."""
@@ -42,7 +64,16 @@ class ScoringApp(App[int]):
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
     COMMANDS = App.COMMANDS | {ScoringCommands}
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("ctrl+q", "quit", _("quit"), show=False, id="app.quit", priority=True),
+        Binding("ctrl+q", "quit", N_("quit"), show=False, id="app.quit", priority=True),
+        Binding(
+            "ctrl+l",
+            "switch_language",
+            N_("language"),
+            show=False,
+            id="app.language",
+            priority=True,  # in dialogs too: a note being typed switches with the rest
+            tooltip=N_("Switch between Bahasa Indonesia and English"),
+        ),
     ]
 
     def __init__(
@@ -173,6 +204,26 @@ class ScoringApp(App[int]):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, AgendaScreen):
             self.pop_screen()
         self._set_state(STATE_SCREEN, "agenda")
+
+    # --- language and the command palette ----------------------------------------------------
+
+    async def action_switch_language(self) -> None:
+        await switch_language(self)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own commands (theme, quit, keys, screenshot…) in the reader's language."""
+        for title, help_text, callback, discover in super().get_system_commands(screen):
+            if title in SYSTEM_WORDS:
+                title = _(title)
+            if help_text in SYSTEM_WORDS:
+                help_text = _(help_text)
+            yield SystemCommand(title, help_text, callback, discover)
 
     def action_summary(self) -> None:
         if self.session is not None and not isinstance(self.screen, SummaryScreen):

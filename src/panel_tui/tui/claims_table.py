@@ -12,8 +12,8 @@ from textual.binding import Binding
 from textual.events import Resize
 from textual.widgets import DataTable
 
-from panel_tui.i18n import _
-from panel_tui.model import Claim, Criterion, NumberFormat
+from panel_tui.i18n import N_, _
+from panel_tui.model import Claim, Criterion
 from panel_tui.tui.formatting import claim_coverage, claim_value, theme_colours
 
 MARK_LINKED = "▶"
@@ -24,8 +24,8 @@ class ClaimsTable(DataTable[Text]):
     """Claims with wrapped cells; column widths follow the widget's width."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("j", "cursor_down", _("Down"), show=False, id="claims.down"),
-        Binding("k", "cursor_up", _("Up"), show=False, id="claims.up"),
+        Binding("j", "cursor_down", N_("Down"), show=False, id="claims.down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="claims.up"),
     ]
 
     DEFAULT_CSS = """
@@ -35,7 +35,6 @@ class ClaimsTable(DataTable[Text]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
         self.claims: list[Claim] = []
-        self.number_format: NumberFormat = "en"
         self.criterion: Criterion | None = None
         self._width = 0
         # (value, coverage, height) per claim index at the current width: kept while only
@@ -43,16 +42,20 @@ class ClaimsTable(DataTable[Text]):
         self._cells: dict[int, tuple[str, str, int]] = {}
         self._cells_width = 0
 
-    def show_claims(self, claims: list[Claim], number_format: NumberFormat) -> None:
+    def show_claims(self, claims: list[Claim]) -> None:
         """Show another nominee's claims, keeping the highlighted criterion.
 
         The scoring screen calls `highlight_for` right after; when the criterion is the same
         (the usual case: the first criterion of the same rubric) the table is built once.
         """
         self.claims = claims
-        self.number_format = number_format
         self._cells.clear()
         self._rebuild(scroll=True)
+
+    def relabel(self) -> None:
+        """Build the cells again: the reader's language (numbers, words) has changed."""
+        self._cells.clear()
+        self._rebuild(scroll=False)
 
     def highlight_for(self, criterion: Criterion | None) -> None:
         """Mark the claims linked to `criterion` and bring the first of them into view."""
@@ -82,7 +85,7 @@ class ClaimsTable(DataTable[Text]):
     def _widths(self) -> tuple[int, int, int, int]:
         available = max(30, self.size.width - 2 - 8)  # scrollbar, cell padding of 4 columns
         marker = 2
-        longest = max((len(claim_coverage(c, self.number_format)) for c in self.claims), default=0)
+        longest = max((len(claim_coverage(c)) for c in self.claims), default=0)
         coverage = min(max(10, longest), max(12, available * 24 // 100))
         value = max(12, (available - coverage) * 45 // 100)
         label = max(10, available - marker - coverage - value)
@@ -127,8 +130,8 @@ class ClaimsTable(DataTable[Text]):
                 label_cell.append("\n" + MARK_WARNING + " " + warning, style=warn)
             cached = self._cells.get(index)
             if cached is None:
-                value_text = claim_value(claim, self.number_format)
-                coverage_text = claim_coverage(claim, self.number_format)
+                value_text = claim_value(claim)
+                coverage_text = claim_coverage(claim)
                 height = max(
                     _lines(label_cell, label),
                     _lines(Text(value_text), value),

@@ -10,6 +10,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
 from panel_tui.i18n import _
+from panel_tui.tui.language import COMMAND_TITLE, LANGUAGE_NAMES, other_language, switch_language
 
 OUR_SCREENS = {"agenda", "scoring", "readback", "summary"}
 
@@ -45,14 +46,26 @@ class ScoringCommands(Provider):
                 continue
             seen.add(binding.action)
             key = binding.key_display or app.get_key_display(binding)
-            name = binding.description[:1].upper() + binding.description[1:]
+            description = _(binding.description)  # marked with N_() where it is declared
+            name = description[:1].upper() + description[1:]
             commands.append(
                 (
                     f"{name} ({key})",
                     partial(app.call_later, app.run_action, binding.action, active.node),
-                    binding.tooltip or _("Key {key} on this screen").format(key=key),
+                    _(binding.tooltip)
+                    if binding.tooltip
+                    else _("Key {key} on this screen").format(key=key),
                 )
             )
+        commands.append(
+            (
+                COMMAND_TITLE,
+                partial(app.call_later, switch_language, app),
+                _("Switch the language to {name} (ctrl+l)").format(
+                    name=LANGUAGE_NAMES[other_language()]
+                ),
+            )
+        )
         if isinstance(app, ScoringApp) and app.session is not None:
             for nominee in app.session.round.agenda():
                 commands.append(

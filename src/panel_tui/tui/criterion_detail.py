@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from panel_tui.i18n import _
-from panel_tui.model import Criterion, Rubric, format_score
-from panel_tui.tui.formatting import theme_colours, weight_text
+from panel_tui.model import Criterion, Rubric
+from panel_tui.tui.formatting import scale_text, score_text, theme_colours, weight_text
 
 
 class CriterionDetail(VerticalScroll):
@@ -45,7 +45,7 @@ class CriterionDetail(VerticalScroll):
             ("  ", ""),
             (
                 _("weight {weight} · scale {scale}").format(
-                    weight=weight_text(criterion, rubric), scale=rubric.describe_scale()
+                    weight=weight_text(criterion, rubric), scale=scale_text(rubric)
                 ),
                 "$text-muted",
             ),
@@ -61,7 +61,7 @@ class CriterionDetail(VerticalScroll):
         for level, descriptor in criterion.levels:
             current = score is not None and abs(score - level) < 1e-9
             grid.add_row(
-                Text(("▶ " if current else "  ") + format_score(level), style="bold"),
+                Text(("▶ " if current else "  ") + score_text(level), style="bold"),
                 Text(descriptor, style=accent if current else ""),
             )
         levels.update(grid if criterion.levels else "")

@@ -1,4 +1,7 @@
-"""The footer of every screen: Textual's, but its column count is left to the stylesheet.
+"""The footer of every screen: Textual's, in the reader's language, its column count left to CSS.
+
+Binding descriptions are marked with N_() where they are declared and translated here, when
+the footer is composed: after a live language switch the footer is composed again.
 
 Textual's Footer fixes its grid to one column per key; at 80 columns the scoring screen's
 keys do not fit on one line, so app.tcss wraps them onto two rows there.
@@ -8,6 +11,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from panel_tui.i18n import N_, _
+
+# Words of Textual's own bindings that our footers and palettes show.
+TEXTUAL_WORDS = (N_("palette"), N_("Open the command palette"))
 
 
 class PanelFooter(Footer):
@@ -15,5 +24,14 @@ class PanelFooter(Footer):
         super().__init__(compact=True)
 
     def compose(self) -> ComposeResult:
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.description = _(widget.description) if widget.description else ""
+                if isinstance(widget.tooltip, str) and widget.tooltip:
+                    widget.tooltip = _(widget.tooltip)
+            yield widget
         self.styles.clear_rule("grid_size_columns")
+
+    def refresh_language(self) -> None:
+        """Compose again (from the footer's own message loop) in the language just chosen."""
+        self.call_later(self.recompose)

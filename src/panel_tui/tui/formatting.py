@@ -9,75 +9,72 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
+from panel_tui import formatting
 from panel_tui.i18n import _
-from panel_tui.model import Claim, Criterion, Nominee, NumberFormat, Rubric, format_score
-from panel_tui.numbers import format_number
+from panel_tui.model import Claim, Criterion, Nominee, Rubric
 from panel_tui.progress import NomineeProgress
 
 NO_SCORE = "·"
 TEXT_UNITS = {"", "text", "teks"}
-MONEY_UNITS = {"idr", "rp", "rupiah"}
-PERCENT_UNITS = {"%", "percent", "persen"}
 
 
 def slot_text(nominee: Nominee, long: bool = False) -> str:
+    """`14/07 09.00` in the agenda, `14 Juli 2025 09.00` on the scoring screen."""
     if nominee.slot is None:
         return ""
-    if long:
-        return nominee.slot.strftime("%Y-%m-%d %H:%M")
-    return nominee.slot.strftime("%d/%m %H:%M")
+    return formatting.long_slot(nominee.slot) if long else formatting.short_slot(nominee.slot)
 
 
-def number(value: float, number_format: NumberFormat, decimals: int | None = None) -> str:
-    return format_number(value, number_format, decimals)
+def claim_value(claim: Claim) -> str:
+    """The value as the reader writes it: `Rp3 miliar`, `17.000 orang`, `30%`, or the text.
+
+    Free text (and a text unit) is shown exactly as the nominee submitted it.
+    """
+    if claim.value is None or claim.unit.strip().lower() in TEXT_UNITS:
+        return claim.text or formatting.claim_value(claim.value, claim.text, claim.unit)
+    return formatting.claim_value(claim.value, claim.text, claim.unit)
 
 
-def claim_value(claim: Claim, number_format: NumberFormat) -> str:
-    """The value with its unit: `Rp 3.000.000.000`, `17.000 persons`, `30%`, or the text."""
-    unit = claim.unit.strip()
-    if claim.value is None:
-        return claim.text
-    if unit.lower() in TEXT_UNITS:
-        return claim.text or number(claim.value, number_format)
-    amount = number(claim.value, number_format)
-    if unit.lower() in MONEY_UNITS:
-        return f"Rp {amount}"
-    if unit.lower() in PERCENT_UNITS:
-        return f"{amount}%"
-    return f"{amount} {unit}"
-
-
-def claim_coverage(claim: Claim, number_format: NumberFormat) -> str:
-    """`0,53% of angkatan kerja NTB` where a denominator is given, else what was stated."""
+def claim_coverage(claim: Claim) -> str:
+    """`0,53% dari angkatan kerja NTB` where a denominator is given, else what was stated."""
     share = claim.coverage
     label = claim.denominator_label.strip()
     if share is not None:
-        text = f"{number(share, number_format, 2)}%"
+        text = formatting.percent(share)
     elif claim.percent is not None and label:
-        text = _("{percent}% stated").format(percent=number(claim.percent, number_format))
+        text = _("{percent} stated").format(percent=formatting.percent(claim.percent))
     else:
         return ""
     if label:
         return _("{share} of {population}").format(share=text, population=label)
     if claim.denominator:
         return _("{share} of {denominator}").format(
-            share=text, denominator=number(claim.denominator, number_format)
+            share=text, denominator=formatting.number(claim.denominator)
         )
     return text
+
+
+def scale_text(rubric: Rubric) -> str:
+    """`1–5`, or `0–10, step 0,5` with the reader's decimal sign."""
+    span = f"{score_text(rubric.min)}–{score_text(rubric.max)}"
+    if rubric.step == 1:
+        return span
+    return _("{span}, step {step}").format(span=span, step=score_text(rubric.step))
 
 
 def weight_text(criterion: Criterion, rubric: Rubric) -> str:
     total = rubric.total_weight
     share = 100.0 * criterion.weight / total if total else 0.0
-    return f"{share:.0f}%"
+    return formatting.percent(share, 0)
 
 
 def score_text(value: float | None) -> str:
-    return NO_SCORE if value is None else format_score(value)
+    """4, 3,5 / 3.5; `·` when not scored."""
+    return NO_SCORE if value is None else formatting.number(value, 2)
 
 
 def total_text(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
+    return "—" if value is None else formatting.fixed(value, 2)
 
 
 def status_label(progress: NomineeProgress) -> str:

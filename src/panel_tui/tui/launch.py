@@ -25,7 +25,9 @@ def resolve(
         return open_database(target, assessor), None
     folder = demo_round_dir() if target is None else target
     if not folder.is_dir():
-        raise PanelError(f"{folder}: neither an assessor database nor a round folder")
+        raise PanelError(
+            _("{folder}: neither an assessor database nor a round folder").format(folder=folder)
+        )
     round_, _warnings = load_round_or_raise(folder)
     if assessor is not None:
         return open_round(folder, round_, assessor), None

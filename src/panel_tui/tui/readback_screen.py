@@ -12,12 +12,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from panel_tui.i18n import _
+from panel_tui.i18n import N_, _
 from panel_tui.problems import PanelError
 from panel_tui.scoring import weighted_total
 from panel_tui.store import Sheet
 from panel_tui.tui.footer import PanelFooter
-from panel_tui.tui.formatting import score_text, total_text, weight_text
+from panel_tui.tui.formatting import scale_text, score_text, total_text, weight_text
 from panel_tui.tui.session import Session
 
 
@@ -25,8 +25,8 @@ class ReadBackScreen(Screen[bool]):
     """Dismissed with True when the assessor confirms; the caller records the finalisation."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("f,enter", "confirm", _("finalise"), id="readback.confirm"),
-        Binding("escape", "cancel", _("back"), id="readback.back"),
+        Binding("f,enter", "confirm", N_("finalise"), id="readback.confirm"),
+        Binding("escape", "cancel", N_("back"), id="readback.back"),
     ]
 
     def __init__(self, session: Session, nominee: str) -> None:
@@ -87,9 +87,7 @@ class ReadBackScreen(Screen[bool]):
                     (" / 100", "$text-muted"),
                     (
                         "   "
-                        + _("(scale {scale}, weights normalised)").format(
-                            scale=rubric.describe_scale()
-                        ),
+                        + _("(scale {scale}, weights normalised)").format(scale=scale_text(rubric)),
                         "$text-muted",
                     ),
                 ),
@@ -112,6 +110,9 @@ class ReadBackScreen(Screen[bool]):
             kind = "-pending"
         yield Static(Content(verdict), id="readback-verdict", classes=kind)
         yield PanelFooter()
+
+    async def refresh_language(self) -> None:
+        await self.recompose()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "confirm" and (self.final or self.missing or self.error))

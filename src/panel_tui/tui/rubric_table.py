@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.events import Resize
 from textual.widgets import DataTable
 
-from panel_tui.i18n import _
-from panel_tui.model import Criterion, Rubric, format_score
+from panel_tui.i18n import N_, _
+from panel_tui.model import Criterion, Rubric
 from panel_tui.store import Sheet
 from panel_tui.tui.formatting import score_text, theme_colours, weight_text
 
@@ -18,8 +18,8 @@ class RubricTable(DataTable[Text]):
     """The criteria; j/k and the arrow keys move between them."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("j", "cursor_down", _("Next criterion"), show=False, id="rubric.down"),
-        Binding("k", "cursor_up", _("Previous criterion"), show=False, id="rubric.up"),
+        Binding("j", "cursor_down", N_("Next criterion"), show=False, id="rubric.down"),
+        Binding("k", "cursor_up", N_("Previous criterion"), show=False, id="rubric.up"),
     ]
 
     DEFAULT_CSS = """
@@ -93,7 +93,7 @@ class RubricTable(DataTable[Text]):
             score = Text(score_text(value), justify="center", style="bold")
             if criterion.id in self.failed:
                 tried = self.failed[criterion.id]
-                shown = _("clear") if tried is None else format_score(tried)
+                shown = _("clear") if tried is None else score_text(tried)
                 score = Text(
                     _("✗{score} unsaved").format(score=shown), style=error, justify="center"
                 )

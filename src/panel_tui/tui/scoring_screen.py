@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
-from panel_tui.i18n import _
-from panel_tui.model import Criterion, Nominee, Rubric, format_score
+from panel_tui.i18n import N_, _
+from panel_tui.model import Criterion, Nominee, Rubric
 from panel_tui.problems import PanelError
 from panel_tui.progress import agenda_order
 from panel_tui.scoring import weighted_total
@@ -25,7 +25,7 @@ from panel_tui.tui.dialogs.confirm import Confirm
 from panel_tui.tui.dialogs.score_input import ScoreInput
 from panel_tui.tui.dialogs.text_prompt import TextPrompt
 from panel_tui.tui.footer import PanelFooter
-from panel_tui.tui.formatting import score_text, total_text
+from panel_tui.tui.formatting import scale_text, score_text, total_text
 from panel_tui.tui.nominee_header import NomineeHeader
 from panel_tui.tui.readback_screen import ReadBackScreen
 from panel_tui.tui.rubric_table import RubricTable
@@ -39,10 +39,10 @@ PENDING_DELAY = 1.2  # seconds a typed score that could still grow waits before 
 
 
 def _digit_bindings() -> list[Binding]:
-    bindings = [Binding("1", "type('1')", _("score"), key_display="0-9", id="scoring.digit-1")]
+    bindings = [Binding("1", "type('1')", N_("score"), key_display="0-9", id="scoring.digit-1")]
     for digit in "023456789":
         bindings.append(
-            Binding(digit, f"type('{digit}')", _("score"), show=False, id=f"scoring.digit-{digit}")
+            Binding(digit, f"type('{digit}')", N_("score"), show=False, id=f"scoring.digit-{digit}")
         )
     return bindings
 
@@ -52,88 +52,92 @@ class ScoringScreen(Screen[None]):
 
     BINDINGS = [  # noqa: RUF012
         *_digit_bindings(),
-        Binding("full_stop,comma", "type('.')", _("decimal point"), show=False, id="scoring.point"),
-        Binding("plus", "type('+')", _("half point"), show=False, id="scoring.half"),
+        Binding(
+            "full_stop,comma", "type('.')", N_("decimal point"), show=False, id="scoring.point"
+        ),
+        Binding("plus", "type('+')", N_("half point"), show=False, id="scoring.half"),
         Binding(
             "backspace,delete",
             "clear_score",
-            _("clear"),
+            N_("clear"),
             key_display="⌫",
             id="scoring.clear",
-            tooltip=_("Clear the highlighted score (or the last typed digit)"),
+            tooltip=N_("Clear the highlighted score (or the last typed digit)"),
         ),
         Binding(
             "n",
             "note",
-            _("note"),
+            N_("note"),
             id="scoring.note",
-            tooltip=_("Write a note on the highlighted criterion"),
+            tooltip=N_("Write a note on the highlighted criterion"),
         ),
         Binding(
             "c",
             "comment",
-            _("comment"),
+            N_("comment"),
             id="scoring.comment",
-            tooltip=_("Write the overall comment on this nominee"),
+            tooltip=N_("Write the overall comment on this nominee"),
         ),
         Binding(
             "left_square_bracket",
             "previous",
-            _("prev"),
+            N_("prev"),
             id="scoring.previous",
-            tooltip=_("Previous nominee in the agenda"),
+            tooltip=N_("Previous nominee in the agenda"),
         ),
         Binding(
             "right_square_bracket",
             "next",
-            _("next"),
+            N_("next"),
             id="scoring.next",
-            tooltip=_("Next nominee in the agenda"),
+            tooltip=N_("Next nominee in the agenda"),
         ),
         Binding(
             "r",
             "recuse",
-            _("recuse"),
+            N_("recuse"),
             id="scoring.recuse",
-            tooltip=_("Recuse from this nominee, or withdraw the recusal"),
+            tooltip=N_("Recuse from this nominee, or withdraw the recusal"),
         ),
         Binding(
             "f",
             "finalise",
-            _("final"),
+            N_("final"),
             id="scoring.finalise",
-            tooltip=_("Read back every score, then finalise the sheet"),
+            tooltip=N_("Read back every score, then finalise the sheet"),
         ),
         Binding(
             "t",
             "timer",
-            _("timer"),
+            N_("timer"),
             id="scoring.timer",
-            tooltip=_("Start or pause the interview timer"),
+            tooltip=N_("Start or pause the interview timer"),
         ),
         Binding(
             "T",
             "reset_timer",
-            _("reset timer"),
+            N_("reset timer"),
             show=False,
             id="scoring.timer-reset",
-            tooltip=_("Reset the interview timer"),
+            tooltip=N_("Reset the interview timer"),
         ),
         Binding(
             "s",
             "summary",
-            _("summary"),
+            N_("summary"),
             id="scoring.summary",
-            tooltip=_("Your totals and what is still missing"),
+            tooltip=N_("Your totals and what is still missing"),
         ),
         Binding(
             "z",
             "zoom",
-            _("claims"),
+            N_("claims"),
             id="scoring.zoom",
-            tooltip=_("Show the claims on the whole screen"),
+            tooltip=N_("Show the claims on the whole screen"),
         ),
-        Binding("escape", "back", _("agenda"), id="scoring.back", tooltip=_("Back to the agenda")),
+        Binding(
+            "escape", "back", N_("agenda"), id="scoring.back", tooltip=N_("Back to the agenda")
+        ),
     ]
 
     def __init__(self, nominee: str, criterion: str | None = None) -> None:
@@ -208,14 +212,11 @@ class ScoringScreen(Screen[None]):
         rubric = self.rubric
         self.entry = ScoreEntry(rubric)
         self.sheet = self._read_sheet(Sheet(nominee_id))
-        order = agenda_order(round_)
-        index = next((i for i, n in enumerate(order) if n.id == nominee_id), 0)
-        self._position = _("{index} of {count}").format(index=index + 1, count=len(order))
+        self._position = self._position_text()
         self.query_one(NomineeHeader).show(round_, nominee, self.sheet, self._position)
-        self.query_one(ClaimsTable).show_claims(round_.claims_of(nominee_id), round_.number_format)
-        self.query_one("#claims-title", Static).update(
-            Content(_("Claims ({count})").format(count=len(round_.claims_of(nominee_id))))
-        )
+        claims = round_.claims_of(nominee_id)
+        self.query_one(ClaimsTable).show_claims(claims)
+        self._update_claims_title(len(claims))
         if criterion is None or rubric.criterion(criterion) is None:
             unscored = [c.id for c in rubric.criteria if c.id not in self.sheet.scores]
             criterion = unscored[0] if unscored else rubric.criteria[0].id
@@ -224,6 +225,29 @@ class ScoringScreen(Screen[None]):
         self.query_one(InterviewTimer).show_state(self.scoring_app.timer_for(nominee))
         self._show_hint()
         self._criterion_changed()
+
+    def _position_text(self) -> str:
+        order = agenda_order(self.store.round)
+        index = next((i for i, n in enumerate(order) if n.id == self.nominee_id), 0)
+        return _("{index} of {count}").format(index=index + 1, count=len(order))
+
+    def _update_claims_title(self, count: int) -> None:
+        self.query_one("#claims-title", Static).update(
+            Content(_("Claims ({count})").format(count=count))
+        )
+
+    def refresh_language(self) -> None:
+        """Draw every word again in the language just chosen; what is typed stays."""
+        if not self.is_mounted or self.entry is None:
+            return
+        self._position = self._position_text()
+        claims = self.query_one(ClaimsTable)
+        claims.relabel()
+        self._update_claims_title(len(claims.claims))
+        self._refresh_sheet()
+        self.query_one(InterviewTimer).refresh_time()
+        if not self.entry.buffer:
+            self._show_hint()
 
     def _refresh_sheet(self) -> None:
         """Re-read the sheet from the database: what is on screen is what is on disk."""
@@ -252,7 +276,7 @@ class ScoringScreen(Screen[None]):
 
     def _update_rubric_title(self) -> None:
         rubric = self.rubric
-        title = _("Rubric · scale {scale}").format(scale=rubric.describe_scale())
+        title = _("Rubric · scale {scale}").format(scale=scale_text(rubric))
         total = weighted_total(rubric, self.sheet.scores)
         if total is not None:
             title += " · " + _("your total {total}").format(total=total_text(total))
@@ -313,7 +337,7 @@ class ScoringScreen(Screen[None]):
             self._status(_("You are recused from this nominee: r withdraws the recusal."), "info")
             return
         rubric = self.rubric
-        parts = [_("Type a score ({scale})").format(scale=rubric.describe_scale())]
+        parts = [_("Type a score ({scale})").format(scale=scale_text(rubric))]
         if rubric.step == 0.5:
             parts.append(_("3+ is 3.5"))
         elif rubric.step != 1:
@@ -357,7 +381,7 @@ class ScoringScreen(Screen[None]):
             self._refresh_sheet()
             self._status(
                 _("{typed} is not a score on the scale {scale}: nothing saved").format(
-                    typed=step.rejected, scale=self.rubric.describe_scale()
+                    typed=step.rejected, scale=scale_text(self.rubric)
                 ),
                 "error",
             )
@@ -381,7 +405,7 @@ class ScoringScreen(Screen[None]):
                     "✓ "
                     + _(
                         "Saved: {criterion} = {score}; the last criterion, so the rest typed was not used"
-                    ).format(criterion=criterion.title, score=format_score(value)),
+                    ).format(criterion=criterion.title, score=score_text(value)),
                     "ok",
                 )
                 return
@@ -393,7 +417,7 @@ class ScoringScreen(Screen[None]):
             waiting = self.entry.complete
             if waiting is not None:
                 message = _("{criterion}: {typed}…  Enter = {value} now, or type on").format(
-                    criterion=criterion.title, typed=step.buffer, value=format_score(waiting)
+                    criterion=criterion.title, typed=step.buffer, value=score_text(waiting)
                 )
                 self._pending_timer = self.set_timer(PENDING_DELAY, self._timeout)
             else:
@@ -420,7 +444,7 @@ class ScoringScreen(Screen[None]):
             self._refresh_sheet()
             self._status(
                 _("{typed} is not a score on the scale {scale}: nothing saved").format(
-                    typed=step.rejected, scale=self.rubric.describe_scale()
+                    typed=step.rejected, scale=scale_text(self.rubric)
                 ),
                 "error",
             )
@@ -488,8 +512,7 @@ class ScoringScreen(Screen[None]):
 
     def _change_final(self, criterion: Criterion, value: float | None) -> None:
         current = self.sheet.scores.get(criterion.id)
-        old = score_text(current)
-        new = _("no score") if value is None else format_score(value)
+        new = _("no score") if value is None else score_text(value)
         if current == value:
             self._refresh_sheet()
             self._status(
@@ -509,10 +532,14 @@ class ScoringScreen(Screen[None]):
 
         self.app.push_screen(
             TextPrompt(
-                _("This sheet is final"),
-                _(
+                lambda: _("This sheet is final"),
+                lambda: _(
                     "Why change {criterion} from {old} to {new}? The reason goes into the audit trail."
-                ).format(criterion=criterion.title, old=old, new=new),
+                ).format(
+                    criterion=criterion.title,
+                    old=score_text(current),
+                    new=_("no score") if value is None else score_text(value),
+                ),
                 required=True,
             ),
             done,
@@ -520,7 +547,7 @@ class ScoringScreen(Screen[None]):
 
     def _save(self, criterion: Criterion, value: float | None, reason: str, advance: bool) -> bool:
         """Record one score; 'saved' is shown only after the database call returned."""
-        shown = _("no score") if value is None else format_score(value)
+        shown = _("no score") if value is None else score_text(value)
         try:
             self.store.record_score(self.nominee_id, criterion.id, value, reason=reason)
         except (PanelError, sqlite3.Error) as exc:
@@ -575,7 +602,7 @@ class ScoringScreen(Screen[None]):
 
         self.app.push_screen(
             TextPrompt(
-                _("Note on {criterion}").format(criterion=criterion.title),
+                lambda: _("Note on {criterion}").format(criterion=criterion.title),
                 self.nominee.name,
                 initial=current,
             ),
@@ -592,8 +619,8 @@ class ScoringScreen(Screen[None]):
 
         self.app.push_screen(
             TextPrompt(
-                _("Overall comment on {nominee}").format(nominee=self.nominee.name),
-                _("Your impression of the whole presentation."),
+                lambda: _("Overall comment on {nominee}").format(nominee=self.nominee.name),
+                lambda: _("Your impression of the whole presentation."),
                 initial=current,
             ),
             done,
@@ -610,8 +637,8 @@ class ScoringScreen(Screen[None]):
 
             self.app.push_screen(
                 Confirm(
-                    _("Withdraw your recusal from {nominee}?").format(nominee=name),
-                    _("You will be able to score this nominee again."),
+                    lambda: _("Withdraw your recusal from {nominee}?").format(nominee=name),
+                    lambda: _("You will be able to score this nominee again."),
                 ),
                 withdraw,
             )
@@ -623,8 +650,10 @@ class ScoringScreen(Screen[None]):
 
         self.app.push_screen(
             TextPrompt(
-                _("Recuse from {nominee}").format(nominee=name),
-                _("A conflict of interest? Give the reason; it is kept in the audit trail."),
+                lambda: _("Recuse from {nominee}").format(nominee=name),
+                lambda: _(
+                    "A conflict of interest? Give the reason; it is kept in the audit trail."
+                ),
                 required=True,
             ),
             recuse,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from panel_tui.i18n import _
 from panel_tui.model import Assessor, Round
 from panel_tui.problems import PanelError
 from panel_tui.setup import init_assessor_db
@@ -58,13 +59,17 @@ class Session:
         try:
             return self.store.sheet(nominee)
         except sqlite3.Error as exc:
-            raise PanelError(f"cannot read {self.path}: {exc}") from exc
+            raise PanelError(
+                _("cannot read {path}: {error}").format(path=self.path, error=exc)
+            ) from exc
 
     def sheets(self) -> dict[str, Sheet]:
         try:
             return self.store.sheets()
         except sqlite3.Error as exc:
-            raise PanelError(f"cannot read {self.path}: {exc}") from exc
+            raise PanelError(
+                _("cannot read {path}: {error}").format(path=self.path, error=exc)
+            ) from exc
 
     def close(self) -> None:
         self.store.close()
@@ -82,18 +87,29 @@ def open_database(path: Path, assessor: str | None = None) -> Session:
     store = Store.open(path)
     try:
         try:
-            _ = store.round  # the snapshot is read once, here: damage is refused at the door
+            snapshot = store.round  # read once, here: damage is refused at the door
+            del snapshot
             store.sheets()
         except PanelError:
             raise
         except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
-            raise PanelError(f"{path}: the database is damaged or unreadable: {exc}") from exc
+            raise PanelError(
+                _("{path}: the database is damaged or unreadable: {error}").format(
+                    path=path, error=exc
+                )
+            ) from exc
         if store.kind != "assessor":
             raise PanelError(
-                f"{path} is a merged database: it takes no scores; open an assessor's database"
+                _(
+                    "{path} is a merged database: it takes no scores; open an assessor's database"
+                ).format(path=path)
             )
         if assessor is not None and store.assessor_id != assessor:
-            raise PanelError(f"{path} belongs to assessor {store.assessor_id!r}, not {assessor!r}")
+            raise PanelError(
+                _("{path} belongs to assessor {owner}, not {assessor}").format(
+                    path=path, owner=repr(store.assessor_id), assessor=repr(assessor)
+                )
+            )
     except PanelError:
         store.close()
         raise

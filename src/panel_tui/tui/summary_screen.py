@@ -12,7 +12,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from panel_tui.i18n import _
+from panel_tui.i18n import N_, _
 from panel_tui.problems import PanelError
 from panel_tui.progress import SummaryRow, summary
 from panel_tui.tui.footer import PanelFooter
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 class SummaryTable(DataTable[Text]):
     BINDINGS = [  # noqa: RUF012
-        Binding("j", "cursor_down", _("Down"), show=False, id="summary.down"),
-        Binding("k", "cursor_up", _("Up"), show=False, id="summary.up"),
+        Binding("j", "cursor_down", N_("Down"), show=False, id="summary.down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="summary.up"),
     ]
 
     def __init__(self, **kwargs: object) -> None:
@@ -48,7 +48,7 @@ class SummaryTable(DataTable[Text]):
         row = self.cursor_row
         wide = self._width >= 110
         available = max(40, self._width - 2)
-        status_w, total_w = 18, 7
+        status_w, total_w = 20, 7  # "⊘ mengundurkan diri"
         category_w = 26 if wide else 0
         rest = available - status_w - total_w - category_w - 2 * (5 if wide else 4)
         name_w = max(12, rest * 45 // 100)
@@ -95,8 +95,8 @@ class SummaryScreen(Screen[None]):
     """Enter opens the nominee under the cursor; Escape goes back."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("enter", "open", _("open"), id="summary.open"),
-        Binding("escape,s", "back", _("back"), id="summary.back"),
+        Binding("enter", "open", N_("open"), id="summary.open"),
+        Binding("escape,s", "back", N_("back"), id="summary.back"),
     ]
 
     @property
@@ -113,6 +113,14 @@ class SummaryScreen(Screen[None]):
         yield PanelFooter()
 
     def on_mount(self) -> None:
+        self._fill()
+        self.query_one(SummaryTable).focus()
+
+    def refresh_language(self) -> None:
+        if self.is_mounted:
+            self._fill()
+
+    def _fill(self) -> None:
         session = self.scoring_app.session
         assert session is not None
         try:
@@ -139,9 +147,7 @@ class SummaryScreen(Screen[None]):
                 ).format(complete=complete, counted=counted)
             )
         )
-        table = self.query_one(SummaryTable)
-        table.fill(rows)
-        table.focus()
+        self.query_one(SummaryTable).fill(rows)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -10,24 +10,30 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from panel_tui.i18n import _
+from panel_tui.i18n import N_, _
 from panel_tui.model import Round
 
 AFFILIATION_LABELS = {
-    "government": "government",
+    "government": N_("government"),
     "bpjs": "BPJS Ketenagakerjaan",
-    "academic": "academic",
-    "employer": "employers",
-    "union": "union",
-    "other": "other",
+    "academic": N_("academic"),
+    "employer": N_("employers"),
+    "union": N_("union"),
+    "other": N_("other"),
 }
+
+
+def affiliation_label(affiliation: str) -> str:
+    """The reader's word for a known affiliation; anything else as the round wrote it."""
+    label = AFFILIATION_LABELS.get(affiliation)
+    return _(label) if label else affiliation
 
 
 class ChooseAssessor(ModalScreen[str | None]):
     """Returns the chosen assessor id, or None (quit) on Escape."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("escape", "cancel", _("Quit"), id="choose.quit"),
+        Binding("escape", "cancel", N_("Quit"), id="choose.quit"),
     ]
 
     def __init__(self, round_: Round, where: str, error: str = "") -> None:
@@ -50,7 +56,7 @@ class ChooseAssessor(ModalScreen[str | None]):
                         (a.id.ljust(width), "bold"),
                         a.name,
                         (
-                            f"  ({_(AFFILIATION_LABELS.get(a.affiliation, a.affiliation))})",
+                            f"  ({affiliation_label(a.affiliation)})",
                             "$text-muted",
                         ),
                     ),
@@ -67,6 +73,13 @@ class ChooseAssessor(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
+
+    async def refresh_language(self) -> None:
+        highlighted = self.query_one(OptionList).highlighted
+        await self.recompose()
+        options = self.query_one(OptionList)
+        options.highlighted = highlighted
+        options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

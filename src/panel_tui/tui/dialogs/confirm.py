@@ -9,32 +9,37 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from panel_tui.i18n import _
+from panel_tui.i18n import N_, _
+from panel_tui.tui.dialogs import Words, words
 
 
 class Confirm(ModalScreen[bool]):
     """True on y / the confirm button, False on n / Escape."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("y", "answer(True)", _("Yes"), id="confirm.yes"),
-        Binding("n,escape", "answer(False)", _("No"), id="confirm.no"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm.yes"),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm.no"),
     ]
 
-    def __init__(self, title: str, explanation: str = "", yes: str = "", no: str = "") -> None:
+    def __init__(self, title: Words, explanation: Words = "", yes: str = "", no: str = "") -> None:
         super().__init__(classes="dialog")
         self.title_text = title
         self.explanation = explanation
-        self.yes_label = yes or _("Yes (y)")
-        self.no_label = no or _("No (n)")
+        self.yes_label = yes
+        self.no_label = no
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(Content(self.title_text), classes="dialog-title")
+            yield Static(Content(words(self.title_text)), classes="dialog-title")
             if self.explanation:
-                yield Static(Content(self.explanation), classes="dialog-explanation")
+                yield Static(Content(words(self.explanation)), classes="dialog-explanation")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(Content(self.yes_label), id="yes", variant="primary")
-                yield Button(Content(self.no_label), id="no")
+                yes = self.yes_label or _("Yes (y)")
+                yield Button(Content(yes), id="yes", variant="primary")
+                yield Button(Content(self.no_label or _("No (n)")), id="no")
+
+    async def refresh_language(self) -> None:
+        await self.recompose()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -9,8 +9,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from panel_tui.i18n import _
-from panel_tui.model import Criterion, Rubric, format_score
+from panel_tui.i18n import N_, _
+from panel_tui.model import Criterion, Rubric
+from panel_tui.tui.formatting import scale_text, score_text
 
 
 def parse_score(text: str, rubric: Rubric) -> float | None:
@@ -29,7 +30,7 @@ class ScoreInput(ModalScreen[float | None]):
     """Returns the score, or None on Escape."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("escape", "cancel", _("Cancel"), id="dialog.cancel"),
+        Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel"),
     ]
 
     def __init__(self, criterion: Criterion, rubric: Rubric, current: float | None) -> None:
@@ -45,14 +46,21 @@ class ScoreInput(ModalScreen[float | None]):
                 classes="dialog-title",
             )
             yield Static(
-                Content(_("Scale {scale}").format(scale=self.rubric.describe_scale())),
+                Content(_("Scale {scale}").format(scale=scale_text(self.rubric))),
                 classes="dialog-explanation",
             )
-            yield Input(format_score(self.current), id="score-input")
+            yield Input("" if self.current is None else score_text(self.current), id="score-input")
             yield Static(Content(""), id="score-error", classes="dialog-error")
             yield Static(Content(_("Enter: save · Esc: cancel")), classes="dialog-hint")
 
     def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    async def refresh_language(self) -> None:
+        """Compose again in the new language, keeping what has been typed."""
+        typed = self.query_one(Input).value
+        await self.recompose()
+        self.query_one(Input).value = typed
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -62,7 +70,7 @@ class ScoreInput(ModalScreen[float | None]):
             self.query_one("#score-error", Static).update(
                 Content(
                     _("{typed} is not on the scale {scale}").format(
-                        typed=event.value.strip() or "''", scale=self.rubric.describe_scale()
+                        typed=event.value.strip() or "''", scale=scale_text(self.rubric)
                     )
                 )
             )

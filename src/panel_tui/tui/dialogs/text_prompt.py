@@ -9,20 +9,21 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from panel_tui.i18n import _
+from panel_tui.i18n import N_, _
+from panel_tui.tui.dialogs import Words, words
 
 
 class TextPrompt(ModalScreen[str | None]):
     """Returns the text typed (maybe empty) on Enter, None on Escape."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("escape", "cancel", _("Cancel"), id="dialog.cancel"),
+        Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel"),
     ]
 
     def __init__(
         self,
-        title: str,
-        explanation: str = "",
+        title: Words,
+        explanation: Words = "",
         initial: str = "",
         required: bool = False,
         placeholder: str = "",
@@ -36,9 +37,9 @@ class TextPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(Content(self.title_text), classes="dialog-title")
+            yield Static(Content(words(self.title_text)), classes="dialog-title")
             if self.explanation:
-                yield Static(Content(self.explanation), classes="dialog-explanation")
+                yield Static(Content(words(self.explanation)), classes="dialog-explanation")
             yield Input(self.initial, placeholder=self.placeholder, id="prompt-input")
             yield Static(Content(""), id="prompt-error", classes="dialog-error")
             hint = _("Enter: save · Esc: cancel")
@@ -47,6 +48,12 @@ class TextPrompt(ModalScreen[str | None]):
             yield Static(Content(hint), classes="dialog-hint")
 
     def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    async def refresh_language(self) -> None:
+        """Compose again in the new language, keeping what has been typed."""
+        self.initial = self.query_one(Input).value
+        await self.recompose()
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

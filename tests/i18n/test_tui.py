@@ -1,0 +1,155 @@
+"""The scoring app in Bahasa Indonesia: snapshots of the agenda and the scoring screen, and the
+live switch from the command palette (the English snapshots are in tests/tui)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from i18n_helpers import open_nominee, static_text, table_text
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from panel_tui.i18n import language
+from panel_tui.tui.app import ScoringApp
+from panel_tui.tui.footer import PanelFooter
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
+SIZE = (120, 36)
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    await pilot.pause()
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+async def _agenda(pilot: Pilot[Any]) -> None:
+    await pilot.pause()
+    await open_nominee(pilot, "lotim")
+    await pilot.press("4", "escape")
+    await _settle(pilot)
+
+
+async def _scoring(pilot: Pilot[Any]) -> None:
+    await open_nominee(pilot, "lotim")
+    await pilot.press("4", "n")
+    await pilot.pause()
+    await pilot.press(*"[/b] lihat [link=x]y[/link]", "enter")
+    await pilot.pause()
+    await pilot.press("down", "3")
+    await _settle(pilot)
+
+
+@pytest.mark.usefixtures("indonesian")
+@pytest.mark.parametrize("size", SIZES)
+def test_agenda_in_indonesian(
+    snap_compare: Any, make_app: Callable[[], ScoringApp], size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=_agenda)
+
+
+@pytest.mark.usefixtures("indonesian")
+@pytest.mark.parametrize("size", SIZES)
+def test_scoring_in_indonesian(
+    snap_compare: Any, make_app: Callable[[], ScoringApp], size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=_scoring)
+
+
+def _footer_words(app: ScoringApp) -> str:
+    footer = app.screen.query_one(PanelFooter)
+    return " ".join(getattr(key, "description", "") for key in footer.children)
+
+
+async def _palette(pilot: Pilot[Any], query: str) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*query)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_switch_language_live_from_the_command_palette(
+    make_app: Callable[[], ScoringApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert language() == "en"
+        head = [str(c.label) for c in app.screen.query_one("#agenda-table").columns.values()]
+        assert "Nominee" in head
+        assert "14–15 July 2025" in static_text(app, "#round-info")
+        assert "summary" in _footer_words(app)
+
+        await _palette(pilot, "Bahasa Indonesia")
+        assert language() == "id"
+        head = [str(c.label) for c in app.screen.query_one("#agenda-table").columns.values()]
+        assert "Nominasi" in head and "Nominee" not in head
+        assert "14–15 Juli 2025" in static_text(app, "#round-info")
+        assert "waktu paparan 15 menit" in static_text(app, "#round-info")
+        assert "nilai terisi" in static_text(app, "#overall-progress")
+        assert "rekap" in _footer_words(app)
+        statuses = [row[-1] for row in table_text(app, "#agenda-table")]
+        assert "○ belum dinilai" in statuses
+
+        await open_nominee(pilot, "lotim")
+        assert static_text(app, "#rubric-title").startswith("Rubrik · skala 1–5")
+        claims = table_text(app, "#claims")
+        assert claims[1][2] == "Rp3 miliar"
+        assert claims[2][2] == "17.000 orang"
+        assert claims[2][3] == "0,53% dari angkatan kerja [BPS]"
+        assert "nilai" in _footer_words(app)
+
+        # Back to English with the key, while the scoring screen is open.
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert language() == "en"
+        assert static_text(app, "#rubric-title").startswith("Rubric · scale 1–5")
+        claims = table_text(app, "#claims")
+        assert claims[1][2] == "IDR 3 billion"
+        assert claims[2][2] == "17,000 persons"
+        assert "note" in _footer_words(app)
+        assert static_text(app, "#nominee-meta").startswith("1 of 3 · 14 July 2025 09:00")
+
+        # The agenda under it follows too.
+        await pilot.press("escape")
+        await pilot.pause()
+        head = [str(c.label) for c in app.screen.query_one("#agenda-table").columns.values()]
+        assert "Nominee" in head
+
+
+async def test_a_dialog_keeps_what_is_typed_across_a_switch(
+    make_app: Callable[[], ScoringApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_nominee(pilot, "lotim")
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"data [BPS] belum jelas")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.pause()
+        assert language() == "id"
+        assert static_text(app, ".dialog-title") == "Catatan untuk Regulasi"
+        assert app.screen.query_one(Input).value == "data [BPS] belum jelas"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert static_text(app, "#save-status") == "✓ Tersimpan: Regulasi"
+
+
+async def test_commands_in_the_palette_are_translated(
+    make_app: Callable[[], ScoringApp], indonesian: None
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_nominee(pilot, "lotim")
+        await _palette(pilot, "komentar")
+        assert (
+            static_text(app, ".dialog-title")
+            == "Catatan umum untuk Pemerintah Kabupaten Lombok Timur"
+        )
