@@ -58,6 +58,43 @@ def test_scoring_in_indonesian(
     assert snap_compare(make_app(), terminal_size=size, run_before=_scoring)
 
 
+async def _readback(pilot: Pilot[Any]) -> None:
+    await open_nominee(pilot, "lotim")
+    await pilot.press("5", "3", "1", "up", "n")
+    await pilot.pause()
+    await pilot.press(*"[b]data[/b] kurang jelas", "enter")
+    await pilot.pause()
+    await pilot.press("c")
+    await pilot.pause()
+    await pilot.press(*"Bupati hadir, data lemah", "enter")
+    await pilot.pause()
+    await pilot.press("f")
+    await _settle(pilot)
+
+
+async def _summary(pilot: Pilot[Any]) -> None:
+    await open_nominee(pilot, "lotim")
+    await pilot.press("5", "3", "1", "r")
+    await pilot.pause()
+    await pilot.press(*"kerabat", "enter")
+    await pilot.pause()
+    await pilot.press("s")
+    await _settle(pilot)
+
+
+@pytest.mark.usefixtures("indonesian")
+@pytest.mark.parametrize("size", SIZES)
+def test_read_back_in_indonesian(
+    snap_compare: Any, make_app: Callable[[], ScoringApp], size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=_readback)
+
+
+@pytest.mark.usefixtures("indonesian")
+def test_summary_in_indonesian(snap_compare: Any, make_app: Callable[[], ScoringApp]) -> None:
+    assert snap_compare(make_app(), terminal_size=(120, 30), run_before=_summary)
+
+
 def _footer_words(app: ScoringApp) -> str:
     footer = app.screen.query_one(PanelFooter)
     return " ".join(getattr(key, "description", "") for key in footer.children)

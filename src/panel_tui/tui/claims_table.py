@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from io import StringIO
 
 from rich.cells import cell_len
@@ -12,12 +13,21 @@ from textual.binding import Binding
 from textual.events import Resize
 from textual.widgets import DataTable
 
+from panel_tui.claim_checks import claim_warnings
 from panel_tui.i18n import N_, _
 from panel_tui.model import Claim, Criterion
 from panel_tui.tui.formatting import claim_coverage, claim_value, theme_colours
 
 MARK_LINKED = "▶"
 MARK_WARNING = "⚠"
+
+
+def checked_claims(claims: list[Claim]) -> list[Claim]:
+    """One nominee's claims with their warnings written now, in the reader's language.
+
+    The warnings kept in the database's snapshot are in the language of the day it was made.
+    """
+    return claim_warnings([replace(c, warnings=()) if c.warnings else c for c in claims])
 
 
 class ClaimsTable(DataTable[Text]):

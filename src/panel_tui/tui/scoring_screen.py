@@ -19,7 +19,7 @@ from panel_tui.problems import PanelError
 from panel_tui.progress import agenda_order
 from panel_tui.scoring import weighted_total
 from panel_tui.store import Sheet, Store
-from panel_tui.tui.claims_table import ClaimsTable
+from panel_tui.tui.claims_table import ClaimsTable, checked_claims
 from panel_tui.tui.criterion_detail import CriterionDetail
 from panel_tui.tui.dialogs.confirm import Confirm
 from panel_tui.tui.dialogs.score_input import ScoreInput
@@ -214,7 +214,7 @@ class ScoringScreen(Screen[None]):
         self.sheet = self._read_sheet(Sheet(nominee_id))
         self._position = self._position_text()
         self.query_one(NomineeHeader).show(round_, nominee, self.sheet, self._position)
-        claims = round_.claims_of(nominee_id)
+        claims = checked_claims(round_.claims_of(nominee_id))
         self.query_one(ClaimsTable).show_claims(claims)
         self._update_claims_title(len(claims))
         if criterion is None or rubric.criterion(criterion) is None:
@@ -242,6 +242,7 @@ class ScoringScreen(Screen[None]):
             return
         self._position = self._position_text()
         claims = self.query_one(ClaimsTable)
+        claims.claims = checked_claims(claims.claims)
         claims.relabel()
         self._update_claims_title(len(claims.claims))
         self._refresh_sheet()
