@@ -9,8 +9,11 @@ Babel does the extraction, merging and compiling; see docs/translating.md.
 
 from __future__ import annotations
 
+import ast
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -26,10 +29,28 @@ MO = PO.with_suffix(".mo")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
+def extract_python(
+    fileobj: BinaryIO, keywords: Mapping[str, Any], comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, str | tuple[str, ...], list[str]]]:
+    """Babel extraction method reading the syntax tree: it also finds `_()` inside f-strings,
+    which Babel's tokenizer does not see before Python 3.12."""
+    tree = ast.parse(fileobj.read())
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        if node.func.id not in keywords or not node.args:
+            continue
+        count = 2 if node.func.id == "ngettext" else 1
+        args = node.args[:count]
+        if all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
+            values = tuple(a.value for a in args)  # type: ignore[attr-defined]
+            yield node.lineno, node.func.id, values if count > 1 else values[0], []
+
+
 def extract() -> Catalog:
     template = Catalog(project="panel-tui", domain="panel_tui")
     for filename, lineno, message, comments, context in extract_from_dir(
-        PACKAGE, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
+        PACKAGE, method_map=[("**.py", extract_python)], keywords=KEYWORDS
     ):
         template.add(
             message, locations=[(filename, lineno)], auto_comments=comments, context=context
@@ -72,7 +93,14 @@ def update() -> None:
     set_header(catalog)
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as handle:
-        write_po(handle, catalog, width=100, omit_header=False, ignore_obsolete=True)
+        write_po(
+            handle,
+            catalog,
+            width=100,
+            omit_header=False,
+            ignore_obsolete=True,
+            include_lineno=False,  # file names only: line moves do not churn the .po
+        )
     print(f"{PO.relative_to(ROOT)}: {len(catalog)} messages")
 
 
