@@ -4,16 +4,19 @@ live switch from the command palette (the English snapshots are in tests/tui).""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from i18n_helpers import open_nominee, static_text, table_text
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from panel_tui.i18n import language
+from panel_tui.loader import load_round_or_raise
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.footer import PanelFooter
+from panel_tui.tui.session import PendingRound
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
 SIZE = (120, 36)
@@ -190,3 +193,18 @@ async def test_commands_in_the_palette_are_translated(
             static_text(app, ".dialog-title")
             == "Catatan umum untuk Pemerintah Kabupaten Lombok Timur"
         )
+
+
+async def test_the_first_screen_asks_in_indonesian(round_dir: Path, indonesian: None) -> None:
+    round_, _warnings = load_round_or_raise(round_dir)
+    app = ScoringApp(pending=PendingRound(round_dir, round_), now=lambda: 0.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert static_text(app, ".dialog-explanation").startswith("Siapakah Anda")
+        options = app.screen.query_one(OptionList)
+        first = str(options.get_option_at_index(0).prompt)
+        assert "Sekretaris Daerah (ketua)" in first and "(pemerintah)" in first
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.pause()
+        assert static_text(app, ".dialog-explanation").startswith("Which panel member")
