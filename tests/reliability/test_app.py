@@ -352,7 +352,7 @@ async def test_markup_on_agenda_scoring_readback_and_summary(nasty_db: Path) -> 
         # The recused nominee shows its reason as written.
         await pilot.press("right_square_bracket", "right_square_bracket")
         await pilot.pause()
-        assert_shown(app, NAMES["nominee3"])
+        assert_shown(app, NAMES["nominee3"], NAMES["reason"])
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
