@@ -150,6 +150,14 @@ def _run(tmp_path: Path, kills: int, seed: int) -> KillStats:
     assert stats.kills == kills
     # The harness must really have killed writers in mid-work, not only idle ones.
     assert stats.acked > kills
+    # A hand-over taken right after the last kill (the WAL not checkpointed, as after a
+    # crashed laptop) holds every committed event.
+    from panel_tui.handover import handover
+    from panel_tui.store import Store
+
+    receipt = handover(db, tmp_path / "after-crash.db")
+    with Store.open(db, readonly=True) as original, Store.open(receipt.path, readonly=True) as copy:
+        assert list(copy.events()) == list(original.events())
     return stats
 
 
