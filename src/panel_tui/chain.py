@@ -87,15 +87,34 @@ class Event:
 
 
 def event_json(event: Event) -> str:
-    """canonical_json(event.content()), built directly (merge and verify hash every event).
+    """canonical_json(event.content()), built directly (merge and verify hash every event)."""
+    e = event
+    return fields_json(
+        e.origin, e.seq, e.assessor, e.kind, e.nominee, e.criterion, e.value, e.note, e.reason, e.at
+    )
+
+
+def fields_json(
+    origin: object,
+    seq: object,
+    assessor: object,
+    kind: object,
+    nominee: object,
+    criterion: object,
+    value: object,
+    note: object,
+    reason: object,
+    at: object,
+) -> str:
+    """event_json of an event given as its fields (a row as read, without an Event).
 
     Anything unusual (a non-finite number, a field of an unexpected type) goes through the
     reference encoder, so the result is always exactly canonical_json's.
     """
-    e = event
-    value = e.value
-    if type(e.seq) is not int:
-        return canonical_json(e.content())
+    if type(seq) is not int:
+        return _reference_json(
+            origin, seq, assessor, kind, nominee, criterion, value, note, reason, at
+        )
     if value is None:
         number = "null"
     elif type(value) is float:
@@ -104,28 +123,38 @@ def event_json(event: Event) -> str:
         elif math.isfinite(value):
             number = float.__repr__(value)
         else:
-            return canonical_json(e.content())
+            return _reference_json(
+                origin, seq, assessor, kind, nominee, criterion, value, note, reason, at
+            )
     elif type(value) is int:
         number = int.__repr__(value)
     else:
-        return canonical_json(e.content())
+        return _reference_json(
+            origin, seq, assessor, kind, nominee, criterion, value, note, reason, at
+        )
     enc = _encode_string
     try:
         return (
-            '{"assessor":' + enc(e.assessor)
-            + ',"at":' + enc(e.at)
-            + ',"criterion":' + ("null" if e.criterion is None else enc(e.criterion))
-            + ',"kind":' + enc(e.kind)
-            + ',"nominee":' + enc(e.nominee)
-            + ',"note":' + ("null" if e.note is None else enc(e.note))
-            + ',"origin":' + enc(e.origin)
-            + ',"reason":' + ("null" if e.reason is None else enc(e.reason))
-            + ',"seq":' + int.__repr__(e.seq)
+            '{"assessor":' + enc(assessor)
+            + ',"at":' + enc(at)
+            + ',"criterion":' + ("null" if criterion is None else enc(criterion))
+            + ',"kind":' + enc(kind)
+            + ',"nominee":' + enc(nominee)
+            + ',"note":' + ("null" if note is None else enc(note))
+            + ',"origin":' + enc(origin)
+            + ',"reason":' + ("null" if reason is None else enc(reason))
+            + ',"seq":' + int.__repr__(seq)
             + ',"value":' + number
             + "}"
         )  # fmt: skip
     except TypeError:  # a field that is not a string: let the reference encoder decide
-        return canonical_json(e.content())
+        return _reference_json(
+            origin, seq, assessor, kind, nominee, criterion, value, note, reason, at
+        )
+
+
+def _reference_json(*fields: object) -> str:
+    return canonical_json(Event(*fields, "", "").content())  # type: ignore[arg-type]
 
 
 def event_hash(event: Event) -> str:

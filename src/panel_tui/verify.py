@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from panel_tui.chain import EVENT_KINDS, Event, event_hash, genesis_hash
+from panel_tui.chain import EVENT_KINDS, Event, fields_json, genesis_hash
 from panel_tui.model import Round
 from panel_tui.problems import PanelError
 from panel_tui.snapshot import round_fingerprint, round_from_dict, rubric_fingerprint
@@ -141,13 +142,39 @@ def _schema(conn: sqlite3.Connection) -> dict[tuple[str, str], str | None]:
     }
 
 
-@dataclass(frozen=True)
 class _Reference:
-    """What panel-tui would write for a snapshot: schema version, schema, round tables."""
+    """What panel-tui would write for a snapshot: schema version, schema, round tables.
 
-    user_version: int
-    schema: dict[tuple[str, str], str | None]
-    rows: dict[str, list[tuple[object, ...]]]  # as written, in table order
+    The tables are kept as an image of the in-memory database (attached to the file being
+    verified, so SQLite compares them in C); their rows are read into Python only when a
+    table differs and the difference has to be described.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.user_version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+        self.schema: dict[tuple[str, str], str | None] = _schema(conn)
+        self.columns: dict[str, list[str]] = {
+            t: [row[1] for row in conn.execute(f'PRAGMA table_info("{t}")')] for t in ROUND_TABLES
+        }
+        self.counts: dict[str, int] = {
+            t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in ROUND_TABLES
+        }
+        self.image: bytes = conn.serialize()
+        self._rows: dict[str, list[tuple[object, ...]]] | None = None
+
+    @property
+    def rows(self) -> dict[str, list[tuple[object, ...]]]:
+        """The round tables' rows as written, in table order."""
+        if self._rows is None:
+            conn = sqlite3.connect(":memory:", isolation_level=None)
+            try:
+                conn.deserialize(self.image)
+                self._rows = {
+                    t: conn.execute(f'SELECT * FROM "{t}"').fetchall() for t in ROUND_TABLES
+                }
+            finally:
+                conn.close()
+        return self._rows
 
     def sorted_reprs(self, table: str) -> list[str]:
         return sorted(map(repr, self.rows[table]))
@@ -189,11 +216,7 @@ def _reference(snapshot: str, round_: Round) -> _Reference:
     if found is None:
         conn = _reference_database(round_)
         try:
-            found = _Reference(
-                conn.execute("PRAGMA user_version").fetchone()[0],
-                _schema(conn),
-                {t: conn.execute(f'SELECT * FROM "{t}"').fetchall() for t in ROUND_TABLES},
-            )
+            found = _Reference(conn)
         finally:
             conn.close()
         _REFERENCES.clear()
@@ -218,7 +241,10 @@ def _verify_schema(conn: sqlite3.Connection, reference: _Reference, report: Veri
 
 def _verify_tables(conn: sqlite3.Connection, reference: _Reference, report: VerifyReport) -> None:
     """The relational copy must say what the snapshot says (other tools read it)."""
+    same = _tables_as_written(conn, reference)
     for table in ROUND_TABLES:
+        if table in same:
+            continue  # proven identical, row for row, in SQL
         try:
             rows = conn.execute(f'SELECT * FROM "{table}"').fetchall()
         except sqlite3.OperationalError as exc:
@@ -235,52 +261,115 @@ def _verify_tables(conn: sqlite3.Connection, reference: _Reference, report: Veri
             )
 
 
+_REF_SCHEMA = "panel_tui_reference"
+
+
+def _tables_as_written(conn: sqlite3.Connection, reference: _Reference) -> set[str]:
+    """The round tables SQLite proves equal to the reference, row for row (same rowid,
+    every value equal with `IS`: no type conversions between columns of one affinity).
+
+    That is exactly what the comparison in Python accepts first (`rows == reference rows`,
+    in the order `SELECT *` reads them, where 1 == 1.0 too). Only a table whose definition
+    is exactly the reference's is compared here; anything else, and any SQLite error, is
+    left to the comparison in Python, which also describes the difference.
+    """
+    try:
+        have = _schema(conn)
+    except sqlite3.Error:
+        return set()
+    tables = [
+        t
+        for t in ROUND_TABLES
+        if ("table", t) in reference.schema
+        and have.get(("table", t)) == reference.schema[("table", t)]
+    ]
+    if not tables:
+        return set()
+    same: set[str] = set()
+    try:
+        conn.execute(f"ATTACH DATABASE ':memory:' AS {_REF_SCHEMA}")
+    except sqlite3.Error:
+        return set()
+    try:
+        conn.deserialize(reference.image, name=_REF_SCHEMA)
+        for table in tables:
+            columns = reference.columns[table]
+            equal = " AND ".join(f'r."{c}" IS s."{c}"' for c in columns)
+            matched, here = conn.execute(
+                f'SELECT (SELECT COUNT(*) FROM {_REF_SCHEMA}."{table}" r'
+                f' JOIN main."{table}" s ON s.rowid = r.rowid WHERE {equal}),'
+                f' (SELECT COUNT(*) FROM main."{table}")'
+            ).fetchone()
+            if matched == here == reference.counts[table]:
+                same.add(table)
+    except (sqlite3.Error, AttributeError):  # AttributeError: a Python without deserialize
+        return set()
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute(f"DETACH DATABASE {_REF_SCHEMA}")
+    return same
+
+
 def _verify_chains(
     store: Store, round_: Round, round_fp: str, rubric_fp: str, report: VerifyReport
 ) -> list[ChainSummary]:
+    # A tight loop over the rows as read (no Event per row): merge verifies every event of
+    # every input. The checks and their messages are those of one Event at a time.
     chains: list[ChainSummary] = []
     current: ChainSummary | None = None
     prev_hash = ""
     assessors = {a.id for a in round_.assessors}
-    nominees = {n.id: round_.rubric_for(n) for n in round_.nominees}
+    rubrics = {n.id: round_.rubric_for(n) for n in round_.nominees}
+    criteria = {n: frozenset(c.id for c in r.criteria) for n, r in rubrics.items()}
     broken: set[str] = set()
+    kinds = frozenset(EVENT_KINDS)
+    sha256 = hashlib.sha256
+    json_of = fields_json
 
-    def problem(event: Event, message: str) -> None:
-        if event.origin in broken:
+    def problem(row: tuple, message: str) -> None:  # type: ignore[type-arg]
+        origin = row[0]
+        if origin in broken:
             return
-        broken.add(event.origin)
+        broken.add(origin)
         report.problems.append(
-            f"audit chain {event.origin[:12]} (assessor {event.assessor}), event {event.seq}: {message}"
+            f"audit chain {origin[:12]} (assessor {row[2]}), event {row[1]}: {message}"
         )
 
-    for event in store.events():
-        report.events += 1
-        if current is None or event.origin != current.origin:
-            current = ChainSummary(event.origin, event.assessor, 0, "")
-            chains.append(current)
-            prev_hash = genesis_hash(event.origin, event.assessor, round_fp, rubric_fp)
-        if event.seq != current.length + 1:
-            problem(event, f"sequence jumps from {current.length} to {event.seq}: events deleted")
-        if event.assessor != current.assessor:
-            problem(event, f"assessor changes from {current.assessor} to {event.assessor}")
-        if event.prev_hash != prev_hash:
-            problem(
-                event, "does not follow the previous event: events deleted, inserted or reordered"
-            )
-        if event_hash(event) != event.hash:
-            problem(event, "its content does not match its hash: edited outside panel-tui")
-        if event.assessor not in assessors:
-            problem(event, f"assessor {event.assessor!r} is not on the panel")
-        if event.kind not in EVENT_KINDS:
-            problem(event, f"unknown event kind {event.kind!r}")
-        rubric = nominees.get(event.nominee)
-        if rubric is None:
-            problem(event, f"unknown nominee {event.nominee!r}")
-        elif event.kind in ("score", "note") and rubric.criterion(event.criterion or "") is None:
-            problem(event, f"unknown criterion {event.criterion!r}")
-        elif event.kind == "score" and event.value is not None and not rubric.allows(event.value):
-            problem(event, f"score {event.value} is outside the rubric's scale")
-        current.length = event.seq
-        current.head = event.hash
-        prev_hash = event.hash
+    count = 0
+    sql = f"SELECT {', '.join(Event.COLUMNS)} FROM score_events ORDER BY origin, seq"
+    try:
+        for row in store.conn.execute(sql):
+            count += 1
+            origin, seq, assessor, kind, nominee, criterion, value = row[:7]
+            if current is None or origin != current.origin:
+                current = ChainSummary(origin, assessor, 0, "")
+                chains.append(current)
+                prev_hash = genesis_hash(origin, assessor, round_fp, rubric_fp)
+            if seq != current.length + 1:
+                problem(row, f"sequence jumps from {current.length} to {seq}: events deleted")
+            if assessor != current.assessor:
+                problem(row, f"assessor changes from {current.assessor} to {assessor}")
+            if row[10] != prev_hash:
+                problem(
+                    row, "does not follow the previous event: events deleted, inserted or reordered"
+                )
+            payload = row[10] + "\n" + json_of(*row[:10])
+            if sha256(payload.encode("utf-8")).hexdigest() != row[11]:
+                problem(row, "its content does not match its hash: edited outside panel-tui")
+            if assessor not in assessors:
+                problem(row, f"assessor {assessor!r} is not on the panel")
+            if kind not in kinds:
+                problem(row, f"unknown event kind {kind!r}")
+            rubric = rubrics.get(nominee)
+            if rubric is None:
+                problem(row, f"unknown nominee {nominee!r}")
+            elif kind in ("score", "note") and (criterion or "") not in criteria[nominee]:
+                problem(row, f"unknown criterion {criterion!r}")
+            elif kind == "score" and value is not None and not rubric.allows(value):
+                problem(row, f"score {value} is outside the rubric's scale")
+            current.length = seq
+            current.head = row[11]
+            prev_hash = row[11]
+    finally:
+        report.events += count
     return chains
