@@ -253,8 +253,9 @@ class _Target:
             raise PanelError(_("{folder}: no such folder").format(folder=out.parent))
         tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
         with Store.open(snapshot_source, readonly=True) as source:
-            # the round may read parts of itself lazily: create while the source is open
-            Store.create(tmp, source.round, None, kind="merged").close()
+            if not _create_from_reference(tmp, source):
+                # the round may read parts of itself lazily: create while the source is open
+                Store.create(tmp, source.round, None, kind="merged").close()
         try:
             return cls(out, cls._connect(tmp), tmp)
         except BaseException:
@@ -295,6 +296,46 @@ class _Target:
         with contextlib.suppress(sqlite3.Error):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.close()
+
+
+def _create_from_reference(tmp: Path, source: Any) -> bool:
+    """Create the new merged file at `tmp` from the reference database the verification
+    built for the source's snapshot (what `Store.create` would write: the schema and the
+    round tables), plus its database_info row. False when there is none in this process."""
+    from panel_tui import __version__
+    from panel_tui.store import _fsync, connect, now_utc, transaction
+    from panel_tui.verify import reference_image
+
+    row = source.conn.execute("SELECT snapshot FROM round").fetchone()
+    image = reference_image(row[0]) if row is not None and isinstance(row[0], str) else None
+    if image is None:
+        return False
+    try:
+        with open(tmp, "xb") as handle:
+            handle.write(image)
+        conn = connect(tmp)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            with transaction(conn):
+                conn.execute(
+                    "INSERT INTO database_info (kind, assessor, origin, created_at, created_by)"
+                    " VALUES ('merged', NULL, NULL, ?, ?)",
+                    (now_utc(), f"panel-tui {__version__}"),
+                )
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        _fsync(tmp)
+    except BaseException as exc:
+        _remove(tmp)
+        # the messages of Store.create
+        if isinstance(exc, sqlite3.Error):
+            raise PanelError(f"{tmp}: cannot create the database: {exc}") from exc
+        if isinstance(exc, OSError):
+            reason = exc.strerror or exc
+            raise PanelError(f"{tmp}: cannot create the database: {reason}") from exc
+        raise
+    return True
 
 
 def _remove(path: Path) -> None:
@@ -424,6 +465,13 @@ class _Checks:
                 context = multiprocessing.get_context("fork")
             except (ImportError, ValueError):  # no fork (Windows): verify one by one
                 return
+            # The round and the reference tables are built once, here, and the workers
+            # inherit them (each built its own before); OUT is created from the same image.
+            from panel_tui.verify import prepare
+
+            first = next((p for i, p in enumerate(paths) if i not in self.known), None)
+            if first is not None:
+                prepare(first)
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
             self.futures = [
                 None if index in self.known else self.pool.submit(_check_input, path)

@@ -224,6 +224,27 @@ def _reference(snapshot: str, round_: Round) -> _Reference:
     return found
 
 
+def prepare(path: Path) -> None:
+    """Parse the round and build the reference for the snapshot in `path`, ahead of
+    verifying (merge does it once before starting its worker processes, which inherit it).
+    Any problem is left for the verification itself to report."""
+    try:
+        check_header(path)
+        with Store.open(path, readonly=True) as store:
+            row = store.conn.execute("SELECT snapshot FROM round").fetchone()
+            if row is not None and isinstance(row[0], str):
+                _reference(row[0], _parsed_round(row[0])[0])
+    except Exception:  # a damaged file: verify_database reports it
+        return
+
+
+def reference_image(snapshot: str) -> bytes | None:
+    """The database panel-tui would create for `snapshot` (schema and round tables, no
+    events and no database_info), when a verification in this process has built it."""
+    found = _REFERENCES.get(_snapshot_key(snapshot))
+    return found.image if found is not None else None
+
+
 def _verify_schema(conn: sqlite3.Connection, reference: _Reference, report: VerifyReport) -> None:
     """Views and triggers decide what other tools read and what a write does: no changes."""
     if conn.execute("PRAGMA user_version").fetchone()[0] != reference.user_version:
