@@ -23,6 +23,7 @@ from panel_tui.progress import (
     all_progress,
     overall,
 )
+from panel_tui.tui.fixed_table import FixedWidthTable
 from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.formatting import bar, slot_text, status_cell, theme_colours
 
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 HEADER_PREFIX = "category:"
 
 
-class AgendaTable(DataTable[Text]):
+class AgendaTable(FixedWidthTable):
     """Nominees under their category headings; the cursor never rests on a heading."""
 
     BINDINGS = [  # noqa: RUF012

@@ -11,11 +11,11 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.events import Resize
-from textual.widgets import DataTable
 
 from panel_tui.claim_checks import claim_warnings
 from panel_tui.i18n import N_, _
 from panel_tui.model import Claim, Criterion
+from panel_tui.tui.fixed_table import FixedWidthTable
 from panel_tui.tui.formatting import claim_coverage, claim_value, theme_colours
 
 MARK_LINKED = "▶"
@@ -30,7 +30,7 @@ def checked_claims(claims: list[Claim]) -> list[Claim]:
     return claim_warnings([replace(c, warnings=()) if c.warnings else c for c in claims])
 
 
-class ClaimsTable(DataTable[Text]):
+class ClaimsTable(FixedWidthTable):
     """Claims with wrapped cells; column widths follow the widget's width."""
 
     BINDINGS = [  # noqa: RUF012

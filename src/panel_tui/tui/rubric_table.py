@@ -6,15 +6,15 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.events import Resize
-from textual.widgets import DataTable
 
 from panel_tui.i18n import N_, _
 from panel_tui.model import Criterion, Rubric
 from panel_tui.store import Sheet
+from panel_tui.tui.fixed_table import FixedWidthTable
 from panel_tui.tui.formatting import score_text, theme_colours, weight_text
 
 
-class RubricTable(DataTable[Text]):
+class RubricTable(FixedWidthTable):
     """The criteria; j/k and the arrow keys move between them."""
 
     BINDINGS = [  # noqa: RUF012
