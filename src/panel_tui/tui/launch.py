@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 from panel_tui.i18n import _
-from panel_tui.loader import load_round_or_raise
 from panel_tui.problems import PanelError
 from panel_tui.tui.session import (
     PendingRound,
@@ -28,6 +27,9 @@ def resolve(
         raise PanelError(
             _("{folder}: neither an assessor database nor a round folder").format(folder=folder)
         )
+    # A round folder only: opening a database never imports the loader.
+    from panel_tui.loader import load_round_or_raise
+
     round_, _warnings = load_round_or_raise(folder)
     if assessor is not None:
         return open_round(folder, round_, assessor), None

@@ -7,14 +7,13 @@ starts, so a bad path or an unknown assessor is reported on the terminal, not in
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from panel_tui.i18n import _
 from panel_tui.model import Assessor, Round
 from panel_tui.problems import PanelError
-from panel_tui.setup import init_assessor_db
 from panel_tui.store import Sheet, Store
 
 STATE_NOMINEE = "scoring.nominee"
@@ -39,6 +38,9 @@ class Session:
 
     store: Store
     created: bool = False
+    # The sheets read when the database was opened, kept for the agenda's first fill while
+    # nothing has been written since (by this connection or another): read once, not twice.
+    _opened: tuple[tuple[int, int], dict[str, Sheet]] | None = field(default=None, repr=False)
 
     @property
     def round(self) -> Round:
@@ -63,8 +65,16 @@ class Session:
                 _("cannot read {path}: {error}").format(path=self.path, error=exc)
             ) from exc
 
+    def _written(self) -> tuple[int, int]:
+        """Changes so far: PRAGMA data_version moves on another connection's commit."""
+        conn = self.store.conn
+        return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+
     def sheets(self) -> dict[str, Sheet]:
+        opened, self._opened = self._opened, None
         try:
+            if opened is not None and opened[0] == self._written():
+                return opened[1]
             return self.store.sheets()
         except sqlite3.Error as exc:
             raise PanelError(
@@ -89,7 +99,8 @@ def open_database(path: Path, assessor: str | None = None) -> Session:
         try:
             snapshot = store.round  # read once, here: damage is refused at the door
             del snapshot
-            store.sheets()
+            session = Session(store)
+            session._opened = (session._written(), store.sheets())
         except PanelError:
             raise
         except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
@@ -113,11 +124,13 @@ def open_database(path: Path, assessor: str | None = None) -> Session:
     except PanelError:
         store.close()
         raise
-    return Session(store)
+    return session
 
 
 def open_round(folder: Path, round_: Round, assessor: str) -> Session:
     """Create (or reuse) the assessor's database for a round folder in the data directory."""
+    from panel_tui.setup import init_assessor_db  # imports the loader: only for round folders
+
     path, created, _warnings = init_assessor_db(folder, assessor, round_db_path(round_, assessor))
     session = open_database(path, assessor)
     session.created = created
