@@ -133,7 +133,8 @@ def tally(db_path: Path, fmt: str | None, out: Path | None, tui: bool) -> None:
         fmt = SUFFIX_FORMATS.get(out.suffix.lower(), "table") if out else "table"
     if fmt == "xlsx" and out is None:
         raise click.UsageError(_("--format xlsx needs --out FILE.xlsx"))
-    result = tally_database(db_path)
+    # JSON shows ranks, totals and means only: computed from per-cell counts in SQL.
+    result = tally_database(db_path, details=fmt != "json")
     write_result(result, fmt, out)
     if out is not None:
         click.echo(_("wrote {out}").format(out=out), err=True)

@@ -181,8 +181,12 @@ def _load_round(snapshot: str) -> Round:
     return round_from_dict(data)
 
 
-def tally_database(path: Path | str) -> TallyResult:
-    """Open `path` read-only and tally it."""
+def tally_database(path: Path | str, details: bool = True) -> TallyResult:
+    """Open `path` read-only and tally it.
+
+    `details=False`: only what `to_json` shows (ranks, totals, means, counts, complete,
+    advances), from per-cell aggregates computed in SQL; every assessor's scores, what an
+    incomplete nominee lacks and the disagreements are left empty."""
     from panel_tui.store import Store
 
     path = Path(path)
@@ -200,7 +204,12 @@ def tally_database(path: Path | str) -> TallyResult:
         chains = chain_heads(conn, store.origin)
         assessors_of_chains = [c[1] for c in chains]
         one_chain_each = len(assessors_of_chains) == len(set(assessors_of_chains))
-        scores, recusals = current_scores(conn, only, one_chain_each)
+        if not details and one_chain_each:
+            scores, recusals = [], _recusals(conn, *_where(only))
+            summary = _cell_counts(conn, round_, only, recusals)
+        else:
+            summary = None
+            scores, recusals = current_scores(conn, only, one_chain_each)
         imports = [
             dict(zip(("file", "assessor", "events", "length", "head", "at"), r, strict=True))
             for r in conn.execute(
@@ -208,7 +217,10 @@ def tally_database(path: Path | str) -> TallyResult:
                 " FROM imports ORDER BY id"
             )
         ]
-        result = tally(round_, scores, recusals, only)
+        if summary is not None:
+            result = tally_summary(round_, summary, recusals, only)
+        else:
+            result = tally(round_, scores, recusals, only)
         result.path = path
         result.kind = store.kind
         result.chains = chains
@@ -247,7 +259,7 @@ def current_scores(
     assessor, which merge keeps in agreement, the lowest origin), without their window sorts.
     `one_chain_each`: no assessor has two chains in the file, so the cell alone groups.
     """
-    where, params = (" AND assessor = ?", (only,)) if only else ("", ())
+    where, params = _where(only)
     conn.execute("PRAGMA temp_store = MEMORY")  # the grouping sorts in memory
     if one_chain_each:
         scores = conn.execute(
@@ -274,6 +286,58 @@ def current_scores(
             picked[cell] = (origin, value)
     scores = [(a, n, c, v) for (a, n, c), (_o, v) in picked.items()]
     return scores, _recusals(conn, where, params)
+
+
+def _where(only: str | None) -> tuple[str, tuple[str, ...] | tuple[()]]:
+    return (" AND assessor = ?", (only,)) if only else ("", ())
+
+
+# (assessor, nominee, criterion, value): the current score of each cell, when no assessor
+# has two chains in the file (`current_scores`'s one_chain_each query).
+_CURRENT_ONE_CHAIN_EACH = (
+    "SELECT assessor, nominee, criterion, value FROM ("
+    " SELECT assessor, nominee, criterion, value, MAX(seq) FROM score_events"
+    " WHERE kind = 'score'{where} GROUP BY assessor, nominee, criterion"
+    ") WHERE value IS NOT NULL"
+)
+
+
+def _cell_counts(
+    conn: sqlite3.Connection, round_: Round, only: str | None, recusals: list[tuple[str, str]]
+) -> dict[str, dict[str, dict[float, int]]]:
+    """nominee -> criterion -> {value: how many} over the current scores of the assessors who
+    count (the panel, less those recused from the nominee): grouped in SQL, so no row per
+    score reaches Python. Needs one chain per assessor in the file."""
+    where, params = _where(only)
+    panel = [a.id for a in round_.assessors if only is None or a.id == only]
+    counts: dict[str, dict[str, dict[float, int]]] = {}
+    if not panel:
+        return counts
+    marks = ", ".join("?" for _a in panel)
+    conn.execute("PRAGMA temp_store = MEMORY")
+    current = _CURRENT_ONE_CHAIN_EACH.format(where=where)
+    for nominee, criterion, value, count in conn.execute(
+        f"SELECT nominee, criterion, value, COUNT(*) FROM ({current})"
+        f" WHERE assessor IN ({marks}) GROUP BY nominee, criterion, value",
+        (*params, *panel),
+    ):
+        cell = counts.setdefault(nominee, {}).setdefault(criterion, {})
+        cell[value] = cell.get(value, 0) + count
+    # The scores of recused assessors do not count: taken out again (recusals are few).
+    members = set(panel)
+    recused = {(a, n) for a, n in recusals if a in members}
+    for nominee in sorted({n for _a, n in recused}):
+        for assessor, _n, criterion, value in conn.execute(
+            f"SELECT * FROM ({current}) WHERE nominee = ?", (*params, nominee)
+        ):
+            if (assessor, nominee) in recused:
+                cell = counts[nominee][criterion]
+                cell[value] -= 1
+                if not cell[value]:
+                    del cell[value]
+                if not cell:
+                    del counts[nominee][criterion]
+    return counts
 
 
 def _recusals(
@@ -363,14 +427,7 @@ def tally(
                 c: (None if v is None else round_half_up(v, MEAN_DECIMALS))
                 for c, v in raw_means.items()
             }
-            key = (
-                not complete,
-                -total if total is not None else math.inf,
-                *(
-                    -round(raw_means[c], 9) if raw_means[c] is not None else math.inf  # type: ignore[arg-type]
-                    for c in tie_order
-                ),
-            )
+            key = _sort_key(complete, total, raw_means, tie_order)
             result = NomineeResult(
                 nominee=nominee,
                 rank=0,
@@ -384,18 +441,7 @@ def tally(
                 scores={a: dict(sheets[a]) for a in panel_ids if a in sheets},
             )
             rows.append((key, result))
-        rows.sort(key=lambda item: item[0])  # stable: round order between equals
-        previous: tuple[Any, ...] | None = None
-        rank = 0
-        for position, (key, result) in enumerate(rows, start=1):
-            if key != previous:
-                rank = position
-                previous = key
-            result.rank = rank
-            result.advances = (
-                round_.advance is not None and result.complete and rank <= round_.advance
-            )
-        categories.append(CategoryResult(category, rubric, [r for _k, r in rows]))
+        categories.append(CategoryResult(category, rubric, _ranked(rows, round_.advance)))
 
     position = {n.id: i for i, n in enumerate(round_.nominees)}
     disagreements.sort(key=lambda d: (-d.spread, position[d.nominee.id], d.criterion))
@@ -407,4 +453,109 @@ def tally(
         panel=panel,
         categories=categories,
         disagreements=disagreements,
+    )
+
+
+def _ranked(
+    rows: list[tuple[tuple[Any, ...], NomineeResult]], advance: int | None
+) -> list[NomineeResult]:
+    """Sort by key (stable: round order between equals), share ranks, mark who advances."""
+    rows.sort(key=lambda item: item[0])
+    previous: tuple[Any, ...] | None = None
+    rank = 0
+    for position, (key, result) in enumerate(rows, start=1):
+        if key != previous:
+            rank = position
+            previous = key
+        result.rank = rank
+        result.advances = advance is not None and result.complete and rank <= advance
+    return [r for _k, r in rows]
+
+
+def _sort_key(
+    complete: bool, total: float | None, raw_means: dict[str, float | None], tie_order: list[str]
+) -> tuple[Any, ...]:
+    return (
+        not complete,
+        -total if total is not None else math.inf,
+        *(
+            -round(raw_means[c], 9) if raw_means[c] is not None else math.inf  # type: ignore[arg-type]
+            for c in tie_order
+        ),
+    )
+
+
+def tally_summary(
+    round_: Round,
+    counts: dict[str, dict[str, dict[float, int]]],
+    recusals: list[tuple[str, str]],
+    only: str | None = None,
+) -> TallyResult:
+    """`tally` from per-cell counts (`_cell_counts`): the same ranks, totals, means and
+    completeness; without the scores, what is missing, and the disagreements."""
+    panel = [a for a in round_.assessors if only is None or a.id == only]
+    panel_ids = [a.id for a in panel]
+    members = set(panel_ids)
+    recused_by: dict[str, set[str]] = {}
+    for assessor, nominee in recusals:
+        if assessor in members:
+            recused_by.setdefault(nominee, set()).add(assessor)
+    fsum = math.fsum
+    categories: list[CategoryResult] = []
+    for category in round_.categories:
+        rubric = round_.rubric(category.rubric)
+        assert rubric is not None
+        criteria = [c.id for c in rubric.criteria]
+        tie_order = [c.id for c in sorted(rubric.criteria, key=lambda c: -c.weight)]
+        rows: list[tuple[tuple[Any, ...], NomineeResult]] = []
+        for nominee in round_.nominees:
+            if nominee.category != category.id:
+                continue
+            cells = counts.get(nominee.id, {})
+            recused = [a for a in panel_ids if a in recused_by.get(nominee.id, set())]
+            counted = [a for a in panel_ids if a not in recused]
+            raw_means: dict[str, float | None] = {}
+            complete = bool(counted)
+            for criterion in criteria:
+                cell = cells.get(criterion)
+                if not cell:
+                    raw_means[criterion] = None
+                    complete = False
+                    continue
+                values = [v for value, n in cell.items() for v in (value,) * n]
+                raw_means[criterion] = fsum(values) / len(values)
+                if len(values) != len(counted):
+                    complete = False
+            total_raw = (
+                weighted_total(rubric, raw_means)  # type: ignore[arg-type]
+                if all(v is not None for v in raw_means.values())
+                else None
+            )
+            total = None if total_raw is None else round_half_up(total_raw, 2)
+            means = {
+                c: (None if v is None else round_half_up(v, MEAN_DECIMALS))
+                for c, v in raw_means.items()
+            }
+            result = NomineeResult(
+                nominee=nominee,
+                rank=0,
+                total=total,
+                complete=complete,
+                counted=counted,
+                recused=recused,
+                means=means,
+                advances=False,
+                missing={},
+                scores={},
+            )
+            rows.append((_sort_key(complete, total, raw_means, tie_order), result))
+        categories.append(CategoryResult(category, rubric, _ranked(rows, round_.advance)))
+    return TallyResult(
+        round=round_,
+        path=Path(),
+        kind="merged",
+        assessor=only,
+        panel=panel,
+        categories=categories,
+        disagreements=[],
     )

@@ -153,3 +153,16 @@ def test_two_chains_of_one_assessor_count_once(tmp_path: Path, make_db: MakeDb) 
     assert lotim.scores["a1"] == {"regulation": 4, "coverage": 2, "innovation": 3}
     assert lotim.means == {"regulation": 4, "coverage": 2, "innovation": 3}
     assert "a1" not in lotim.missing
+
+
+def test_the_json_tally_from_cell_counts_is_the_full_tally(
+    panel_file: Path, tmp_path: Path, make_db: MakeDb
+) -> None:
+    """`tally --format json` computes from per-cell counts in SQL: the same JSON."""
+    two = tmp_path / "two.db"
+    assert merge(two, [make_db("a1", sheet_of(0)), make_db("a2", sheet_of(1))]).ok
+    for path in (panel_file, two, make_db("a3", sheet_of(2))):
+        full = tally_database(path)
+        summary = tally_database(path, details=False)
+        assert summary.to_json() == full.to_json()
+    assert tally_database(panel_file, details=False).to_json() == EXPECTED
