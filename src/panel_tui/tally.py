@@ -192,9 +192,15 @@ def tally_database(path: Path | str, details: bool = True) -> TallyResult:
     path = Path(path)
     with Store.open(path, readonly=True) as store:
         conn = store.conn
-        row = conn.execute(
-            "SELECT snapshot, round_fingerprint, rubric_fingerprint FROM round"
-        ).fetchone()
+        try:  # the claims (most of a large snapshot) are left out by SQLite, in C
+            row = conn.execute(
+                "SELECT json_remove(snapshot, '$.claims'), round_fingerprint, rubric_fingerprint"
+                " FROM round"
+            ).fetchone()
+        except sqlite3.OperationalError:  # malformed JSON, or an SQLite without JSON
+            row = conn.execute(
+                "SELECT snapshot, round_fingerprint, rubric_fingerprint FROM round"
+            ).fetchone()
         if row is None:
             from panel_tui.problems import PanelError
 
