@@ -46,6 +46,9 @@ class AgendaTable(FixedWidthTable):
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
         self._last_row = 0
         self._width = 0
+        self._generation = 0
+        self._colours: dict[str, str] = {}
+        self._wide = False
         self.rows_data: list[tuple[str, object]] = []
 
     def is_heading(self, row: int) -> bool:
@@ -85,9 +88,35 @@ class AgendaTable(FixedWidthTable):
         if wide:
             self.add_column(Text(_("Presenter")), width=presenter_w, key="presenter")
         self.add_column(Text(_("Status")), width=status_w, key="status")
-        colours = theme_colours(self.app.theme_variables)
-        target = 0
-        for index, (kind, data) in enumerate(self.rows_data):
+        self._colours = theme_colours(self.app.theme_variables)
+        self._wide = wide
+        target = next(
+            (
+                i
+                for i, (_kind, data) in enumerate(self.rows_data)
+                if isinstance(data, NomineeProgress) and data.nominee.id == select
+            ),
+            0,
+        )
+        if self.is_heading(target):
+            target += 1
+        # The rows on screen (and the cursor's) first; the rest of a long agenda (500 rows:
+        # ~40 ms) right after the first paint. The table's height counts them already.
+        first = min(len(self.rows_data), target + 1 + 2 * max(self.size.height, 40))
+        self._add_rows(0, first)
+        self._generation += 1
+        self.reserved_rows = 0
+        if first < len(self.rows_data):
+            self.reserved_rows = len(self.rows_data) - first
+            self.call_after_refresh(self._add_rest, self._generation, first)
+        self._last_row = target
+        if self.row_count:
+            self.move_cursor(row=min(target, self.row_count - 1), animate=False)
+
+    def _add_rows(self, start: int, stop: int) -> None:
+        colours, wide = self._colours, self._wide
+        for index in range(start, stop):
+            kind, data = self.rows_data[index]
             if kind == "heading":
                 heading = Text(str(data), style=f"bold {colours.get('accent', '')}".strip())
                 cells = [Text(""), heading] + ([Text("")] if wide else []) + [Text("")]
@@ -103,14 +132,13 @@ class AgendaTable(FixedWidthTable):
                         Text(nominee.presenter, overflow="ellipsis", no_wrap=True, style="dim")
                     )
                 cells.append(status_cell(data, colours))
-                if nominee.id == select:
-                    target = index
             self.add_row(*cells, key=f"{kind}:{index}")
-        if self.is_heading(target):
-            target += 1
-        self._last_row = target
-        if self.row_count:
-            self.move_cursor(row=min(target, self.row_count - 1), animate=False)
+
+    def _add_rest(self, generation: int, start: int) -> None:
+        if generation != self._generation or not self.is_mounted:
+            return  # the table was built again since
+        self.reserved_rows = 0
+        self._add_rows(start, len(self.rows_data))
 
     def watch_cursor_coordinate(self, old: object, new: object) -> None:
         super().watch_cursor_coordinate(old, new)  # type: ignore[arg-type]

@@ -18,6 +18,22 @@ from textual.widgets._data_table import RowKey
 
 
 class FixedWidthTable(DataTable[Text]):
+    # Rows of height 1 still to be added (a long table is filled after its first paint):
+    # counted in the table's height so the scrollbar does not jump when they arrive.
+    reserved_rows = 0
+
+    def sync_dimensions(self) -> None:
+        """Size the table for its rows now rather than on the next idle.
+
+        The layout that follows then sees the right height (one layout and paint, not a
+        second when the idle update changes the size), and a scroll position set right
+        after is not clamped to the old size.
+        """
+        self._require_update_dimensions = False
+        new_rows = set(self._new_rows)
+        self._new_rows.clear()
+        self._update_dimensions(new_rows)
+
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         new_rows = list(new_rows)
         rows = self.rows
@@ -30,5 +46,6 @@ class FixedWidthTable(DataTable[Text]):
         width = sum(column.get_render_width(self) for column in self.columns.values())
         header_height = self.header_height if self.show_header else 0
         self.virtual_size = Size(
-            width + self._row_label_column_width, self._total_row_height + header_height
+            width + self._row_label_column_width,
+            self._total_row_height + self.reserved_rows + header_height,
         )
