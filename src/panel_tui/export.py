@@ -179,6 +179,13 @@ def write_xlsx(result: TallyResult, out: Path) -> None:
 # --- the terminal table -----------------------------------------------------------------
 
 
+def _mean_cell(mean: float | None) -> str:
+    """A criterion mean to 2 decimals without trailing zeros: 4, 3.6, 2.38 (never cut off)."""
+    if mean is None:
+        return ""
+    return f"{mean:.2f}".rstrip("0").rstrip(".")
+
+
 def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
     """Rich tables per category; user text is never read as markup."""
     from rich import box
@@ -237,7 +244,7 @@ def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
                 str(r.rank),
                 Text(r.nominee.id),
                 "" if r.total is None else f"{r.total:.2f}",
-                *("" if r.means[c.id] is None else f"{r.means[c.id]:g}" for c in criteria),
+                *(_mean_cell(r.means[c.id]) for c in criteria),
                 str(len(r.counted)),
                 status,
                 *([Text(r.nominee.name)] if wide else []),
