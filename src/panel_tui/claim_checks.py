@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from panel_tui.i18n import _, language
 from panel_tui.model import Claim
 
 PERCENT_TOLERANCE = 1.0  # percentage points between value/denominator and the stated percent
@@ -15,7 +16,14 @@ PERCENT_UNITS = {"%", "percent", "persen"}
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    """1,234.5 / 1.234,5 (the reader's language; no Babel import on the `check` path)."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if language() == "id":
+        text = text.translate(_INDONESIAN)
+    return text
+
+
+_INDONESIAN = str.maketrans({",": ".", ".": ","})
 
 
 def claim_warnings(claims: list[Claim]) -> list[Claim]:
@@ -33,22 +41,34 @@ def claim_warnings(claims: list[Claim]) -> list[Claim]:
             total = sum(numeric_parts)
             if abs(total - claim.value) > 1e-6 * max(1.0, abs(claim.value)):
                 warnings.append(
-                    f"its {len(parts)} parts add up to {_fmt(total)}, not {_fmt(claim.value)}"
+                    _("its {count} parts add up to {total}, not {value}").format(
+                        count=len(parts), total=_fmt(total), value=_fmt(claim.value)
+                    )
                 )
         if claim.value is not None and claim.denominator and claim.percent is not None:
             share = 100.0 * claim.value / claim.denominator
             if abs(share - claim.percent) > PERCENT_TOLERANCE:
                 warnings.append(
-                    f"value / denominator is {_fmt(share)}%, but {_fmt(claim.percent)}% is stated"
+                    _("value / denominator is {share}%, but {percent}% is stated").format(
+                        share=_fmt(share), percent=_fmt(claim.percent)
+                    )
                 )
         is_percent = claim.unit.strip().lower() in PERCENT_UNITS or claim.text.endswith("%")
         if claim.percent is not None and claim.percent > 100:
-            warnings.append(f"stated percent {_fmt(claim.percent)}% is over 100%")
+            warnings.append(
+                _("stated percent {percent}% is over 100%").format(percent=_fmt(claim.percent))
+            )
         elif is_percent and claim.value is not None and claim.value > 100:
-            warnings.append(f"percentage {_fmt(claim.value)}% is over 100%")
+            warnings.append(
+                _("percentage {percent}% is over 100%").format(percent=_fmt(claim.value))
+            )
         elif claim.coverage is not None and claim.coverage > 100:
-            warnings.append(f"value is {_fmt(claim.coverage)}% of its denominator: over 100%")
+            warnings.append(
+                _("value is {share}% of its denominator: over 100%").format(
+                    share=_fmt(claim.coverage)
+                )
+            )
         if claim.value is not None and claim.value < 0 and not is_percent:
-            warnings.append(f"negative count {_fmt(claim.value)}")
+            warnings.append(_("negative count {value}").format(value=_fmt(claim.value)))
         checked.append(replace(claim, warnings=tuple(warnings)) if warnings else claim)
     return checked

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from panel_tui.cli import cli, existing_path
-from panel_tui.i18n import _
+from panel_tui.i18n import N_, _
 
 TALLY_FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
 SUFFIX_FORMATS = {
@@ -23,16 +23,16 @@ SUFFIX_FORMATS = {
 }
 
 
-@cli.command()
+@cli.command(help=N_("Write a safe, self-contained copy for the USB stick and print its receipt."))
 @click.argument("db_path", metavar="DB", type=existing_path)
 @click.option(
     "--to",
     "target",
     required=True,
     type=click.Path(path_type=Path),
-    help="Where to write the copy (a file, or a folder such as the USB stick).",
+    help=N_("Where to write the copy (a file, or a folder such as the USB stick)."),
 )
-@click.option("--replace", is_flag=True, help="Overwrite an existing copy at --to.")
+@click.option("--replace", is_flag=True, help=N_("Overwrite an existing copy at --to."))
 def handover(db_path: Path, target: Path, replace: bool) -> None:
     """Write a safe, self-contained copy for the USB stick and print its receipt."""
     from panel_tui.handover import handover as do_handover
@@ -43,15 +43,19 @@ def handover(db_path: Path, target: Path, replace: bool) -> None:
         click.echo(line)
 
 
-@cli.command()
+@cli.command(
+    help=N_("Merge assessor (or merged) databases into OUT; idempotent; atomic per input.")
+)
 @click.argument("out", metavar="OUT", type=click.Path(path_type=Path))
 @click.argument("inputs", metavar="DB...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--head",
     "heads",
     multiple=True,
-    help="A chain head from a hand-over receipt (repeatable); every chain of every input "
-    "must contain one of them.",
+    help=N_(
+        "A chain head from a hand-over receipt (repeatable); every chain of every input "
+        "must contain one of them."
+    ),
 )
 def merge(out: Path, inputs: tuple[Path, ...], heads: tuple[str, ...]) -> None:
     """Merge assessor (or merged) databases into OUT; idempotent; atomic per input."""
@@ -108,19 +112,19 @@ def merge(out: Path, inputs: tuple[Path, ...], heads: tuple[str, ...]) -> None:
         sys.exit(1)
 
 
-@cli.command()
+@cli.command(help=N_("Results per category (ranking, totals, criterion means, who advances)."))
 @click.argument("db_path", metavar="DB", type=existing_path)
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(TALLY_FORMATS),
     default=None,
-    help="Output format (default: table, or from the --out suffix).",
+    help=N_("Output format (default: table, or from the --out suffix)."),
 )
 @click.option(
-    "--out", type=click.Path(path_type=Path), help="Write to this file instead of the screen."
+    "--out", type=click.Path(path_type=Path), help=N_("Write to this file instead of the screen.")
 )
-@click.option("--tui", is_flag=True, help="Open the secretariat screen instead.")
+@click.option("--tui", is_flag=True, help=N_("Open the secretariat screen instead."))
 def tally(db_path: Path, fmt: str | None, out: Path | None, tui: bool) -> None:
     """Results per category (ranking, totals, criterion means, who advances)."""
     if tui:

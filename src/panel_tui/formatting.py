@@ -15,7 +15,7 @@ from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from panel_tui.i18n import language
+from panel_tui.i18n import N_, _, language
 
 if TYPE_CHECKING:
     from babel.core import Locale
@@ -26,6 +26,29 @@ PERCENT_UNITS = {"%", "percent", "persen"}
 # Units written for people: shown as the reader's word ("orang" / "persons"). Any other unit
 # ("perusahaan", "workers", …) is round content and is shown as written.
 PERSON_UNITS = {"persons", "person", "people", "orang"}
+
+
+# Words of round.toml's fixed vocabularies, as the reader says them.
+AFFILIATION_LABELS = {
+    "government": N_("government"),
+    "bpjs": "BPJS Ketenagakerjaan",
+    "academic": N_("academic"),
+    "employer": N_("employers"),
+    "union": N_("union"),
+    "other": N_("other"),
+}
+STAGE_LABELS = {"provincial": N_("provincial"), "national": N_("national")}
+
+
+def affiliation_label(affiliation: str) -> str:
+    """The reader's word for a known affiliation; anything else as the round wrote it."""
+    label = AFFILIATION_LABELS.get(affiliation)
+    return _(label) if label else affiliation
+
+
+def stage_label(stage: str) -> str:
+    label = STAGE_LABELS.get(stage)
+    return _(label) if label else stage
 
 
 def _locale() -> str:

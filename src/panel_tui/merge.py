@@ -330,10 +330,14 @@ def _create_from_reference(tmp: Path, source: Any) -> bool:
         _remove(tmp)
         # the messages of Store.create
         if isinstance(exc, sqlite3.Error):
-            raise PanelError(f"{tmp}: cannot create the database: {exc}") from exc
+            raise PanelError(
+                _("{path}: cannot create the database: {error}").format(path=tmp, error=exc)
+            ) from exc
         if isinstance(exc, OSError):
             reason = exc.strerror or exc
-            raise PanelError(f"{tmp}: cannot create the database: {reason}") from exc
+            raise PanelError(
+                _("{path}: cannot create the database: {error}").format(path=tmp, error=reason)
+            ) from exc
         raise
     return True
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from panel_tui.i18n import _
+
 NumberFormat = Literal["id", "en"]
 AFFILIATIONS = ("government", "bpjs", "academic", "employer", "union", "other")
 STAGES = ("provincial", "national")
@@ -67,11 +69,14 @@ class Rubric:
         if self.allows(value):
             return None
         if math.isfinite(value) and self.min - 1e-9 <= value <= self.max + 1e-9:
-            return (
-                f"{format_score(value)} is not a step of the scale {self.describe_scale()}"
-                f" (scores go up in steps of {format_score(self.step)})"
+            return _(
+                "{value} is not a step of the scale {scale} (scores go up in steps of {step})"
+            ).format(
+                value=format_score(value), scale=self.describe_scale(), step=format_score(self.step)
             )
-        return f"{format_score(value)} is outside the scale {self.describe_scale()}"
+        return _("{value} is outside the scale {scale}").format(
+            value=format_score(value), scale=self.describe_scale()
+        )
 
     def values(self) -> list[float]:
         """Every score the scale allows, lowest first."""
@@ -79,8 +84,10 @@ class Rubric:
         return [self.min + i * self.step for i in range(count + 1)]
 
     def describe_scale(self) -> str:
-        step = "" if self.step == 1 else f", step {format_score(self.step)}"
-        return f"{format_score(self.min)}–{format_score(self.max)}{step}"
+        span = f"{format_score(self.min)}–{format_score(self.max)}"
+        if self.step == 1:
+            return span
+        return _("{span}, step {step}").format(span=span, step=format_score(self.step))
 
 
 @dataclass(frozen=True)

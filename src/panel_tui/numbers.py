@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from panel_tui.i18n import _
 from panel_tui.model import NumberFormat
 
 MAGNITUDES: dict[NumberFormat, dict[str, int]] = {
@@ -57,8 +58,8 @@ class NumberError(ValueError):
 
 def _expected(number_format: NumberFormat) -> str:
     if number_format == "id":
-        return "expected an Indonesian number such as 32.680, 50,88, Rp3 miliar or 66%"
-    return "expected an English number such as 32,680, 50.88, IDR 3 billion or 66%"
+        return _("expected an Indonesian number such as 32.680, 50,88, Rp3 miliar or 66%")
+    return _("expected an English number such as 32,680, 50.88, IDR 3 billion or 66%")
 
 
 def parse_number(text: str, number_format: NumberFormat = "en") -> float:
@@ -71,7 +72,7 @@ def parse_number(text: str, number_format: NumberFormat = "en") -> float:
     original = text
     text = text.replace("\u00a0", " ").replace("\u202f", " ").strip()
     if not text:
-        raise NumberError("empty where a number is required")
+        raise NumberError(_("empty where a number is required"))
     negative = signed = False
     if text[0] in _MINUS:
         negative = signed = True
@@ -93,12 +94,20 @@ def parse_number(text: str, number_format: NumberFormat = "en") -> float:
             word = match.group(1).lower()
             factor = MAGNITUDES[number_format].get(word)
             if factor is None:
-                raise NumberError(f"{original!r} is not a number: {_expected(number_format)}")
+                raise NumberError(
+                    _("{original!r} is not a number: {expected}").format(
+                        original=original, expected=_expected(number_format)
+                    )
+                )
             multiplier = factor
             text = text[: match.start()]
     plain = _plain_digits(text, number_format)
     if plain is None:
-        raise NumberError(f"{original!r} is not a number: {_expected(number_format)}")
+        raise NumberError(
+            _("{original!r} is not a number: {expected}").format(
+                original=original, expected=_expected(number_format)
+            )
+        )
     if multiplier == 1:
         # float() of the digits rounds exactly as float(Decimal(digits)) does, only faster.
         result = float(plain)
@@ -106,10 +115,14 @@ def parse_number(text: str, number_format: NumberFormat = "en") -> float:
         try:
             result = float(Decimal(plain) * multiplier)
         except InvalidOperation:  # pragma: no cover - the pattern admits digits only
-            raise NumberError(f"{original!r} is not a number: {_expected(number_format)}") from None
+            raise NumberError(
+                _("{original!r} is not a number: {expected}").format(
+                    original=original, expected=_expected(number_format)
+                )
+            ) from None
     if result == _INFINITY:
         shown = repr(original) if len(original) <= 40 else f"{original[:40]!r}…"
-        raise NumberError(f"{shown} is too large a number")
+        raise NumberError(_("{shown} is too large a number").format(shown=shown))
     return -result if negative else result
 
 
@@ -154,10 +167,10 @@ def format_number(
             text = format(exact, "f")
         sign = "-" if text.startswith("-") else ""
         text = text.lstrip("-")
-        whole, _, fraction = text.partition(".")
+        whole, _point, fraction = text.partition(".")
     else:
         text = f"{abs(value):.{decimals}f}"
         sign = "-" if value < 0 and float(text) != 0 else ""
-        whole, _, fraction = text.partition(".")
+        whole, _point, fraction = text.partition(".")
     grouped = f"{int(whole):,}".replace(",", thousands)
     return f"{sign}{grouped}{decimal + fraction if fraction else ''}"

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from panel_tui.i18n import _
-from panel_tui.model import format_score
+from panel_tui import formatting
+from panel_tui.i18n import _, language
 from panel_tui.tally import CategoryResult, Disagreement, TallyResult
 
 DISAGREEMENTS_SHOWN = 15
@@ -27,9 +27,9 @@ def round_details(result: TallyResult) -> list[tuple[str, str]]:
         (_("title"), r.title),
         (_("province"), r.province),
         (_("year"), str(r.year)),
-        (_("stage"), r.stage),
+        (_("stage"), formatting.stage_label(r.stage)),
         (_("venue"), r.venue),
-        (_("dates"), ", ".join(d.isoformat() for d in r.dates)),
+        (_("dates"), formatting.date_range(r.dates)),
         (_("advance"), "" if r.advance is None else str(r.advance)),
         (_("file"), str(result.path)),
         (
@@ -46,8 +46,13 @@ def _num(value: float | None, places: int | None = None) -> str:
     if value is None:
         return "–"
     if places is not None:
-        return f"{value:.{places}f}"
-    return format_score(value)
+        return formatting.fixed(value, places)
+    return _score(value)
+
+
+def _score(value: float | None) -> str:
+    """A score or mean as the reader writes it: 4, 3,5 / 3.5, 3,3333 / 3.3333."""
+    return "" if value is None else formatting.number(value, 4)
 
 
 def _status(r: Any) -> str:
@@ -60,7 +65,7 @@ def _cell(r: Any, assessor: str, criterion: str) -> str:
     if assessor in r.recused:
         return "R"
     value = r.scores.get(assessor, {}).get(criterion)
-    return "·" if value is None else format_score(value)
+    return "·" if value is None else _score(value)
 
 
 def _disagreements(result: TallyResult) -> list[Disagreement]:
@@ -100,7 +105,12 @@ def render_markdown(result: TallyResult, generated_at: str = "") -> str:
     out += _md_table(
         [_("assessor"), _("name"), _("affiliation"), _("audit chains (events, head)")],
         [
-            [md(a.id), md(a.name), md(a.affiliation), md(_chains_of(result, a.id))]
+            [
+                md(a.id),
+                md(a.name),
+                md(formatting.affiliation_label(a.affiliation)),
+                md(_chains_of(result, a.id)),
+            ]
             for a in result.panel
         ],
     )
@@ -128,7 +138,7 @@ def render_markdown(result: TallyResult, generated_at: str = "") -> str:
         out += [f"### {md(cat.category.title)} ({md(cat.category.id)})", ""]
         criteria = cat.rubric.criteria
         header = ["#", _("nominee"), _("name"), _("total")]
-        header += [f"{md(c.id)} ({format_score(c.weight)})" for c in criteria]
+        header += [f"{md(c.id)} ({_score(c.weight)})" for c in criteria]
         header += [_("assessors"), _("status")]
         rows = [
             [str(x.rank), md(x.nominee.id), md(x.nominee.name), _num(x.total, 2)]
@@ -154,11 +164,11 @@ def render_markdown(result: TallyResult, generated_at: str = "") -> str:
             [_("spread"), _("nominee"), _("criterion"), _("mean"), _("scores")],
             [
                 [
-                    format_score(d.spread),
+                    _score(d.spread),
                     f"{md(d.nominee.name)} ({md(d.nominee.id)})",
                     md(d.criterion),
                     _num(d.mean),
-                    md(", ".join(f"{a} {format_score(v)}" for a, v in d.scores.items())),
+                    md(", ".join(f"{a} {_score(v)}" for a, v in d.scores.items())),
                 ]
                 for d in shown
             ],
@@ -229,7 +239,7 @@ def render_html(result: TallyResult, generated_at: str = "") -> str:
     r = result.round
     out: list[str] = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{language()}"><head><meta charset="utf-8">',
         f"<title>{h(r.title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{h(r.title)}</h1>",
         "<p>"
@@ -248,7 +258,15 @@ def render_html(result: TallyResult, generated_at: str = "") -> str:
     out.append(f"<h2>{h(_('Panel'))}</h2>")
     out += _html_table(
         [h(_("assessor")), h(_("name")), h(_("affiliation")), h(_("audit chains (events, head)"))],
-        [[h(a.id), h(a.name), h(a.affiliation), h(_chains_of(result, a.id))] for a in result.panel],
+        [
+            [
+                h(a.id),
+                h(a.name),
+                h(formatting.affiliation_label(a.affiliation)),
+                h(_chains_of(result, a.id)),
+            ]
+            for a in result.panel
+        ],
     )
     if result.imports:
         out.append(f"<h3>{h(_('Files merged'))}</h3>")
@@ -303,11 +321,11 @@ def render_html(result: TallyResult, generated_at: str = "") -> str:
             [h(_("spread")), h(_("nominee")), h(_("criterion")), h(_("mean")), h(_("scores"))],
             [
                 [
-                    format_score(d.spread),
+                    _score(d.spread),
                     f"{h(d.nominee.name)} ({h(d.nominee.id)})",
                     h(d.criterion),
                     _num(d.mean),
-                    h(", ".join(f"{a} {format_score(v)}" for a, v in d.scores.items())),
+                    h(", ".join(f"{a} {_score(v)}" for a, v in d.scores.items())),
                 ]
                 for d in shown
             ],
@@ -335,7 +353,7 @@ def _html_ranking(cat: CategoryResult) -> Iterator[str]:
     yield f"<h3>{h(cat.category.title)} ({h(cat.category.id)})</h3>"
     criteria = cat.rubric.criteria
     header = ["#", h(_("nominee")), h(_("name")), h(_("total"))]
-    header += [f"{h(c.id)} ({format_score(c.weight)})" for c in criteria]
+    header += [f"{h(c.id)} ({_score(c.weight)})" for c in criteria]
     header += [h(_("assessors")), h(_("status"))]
     rows = [
         [str(x.rank), h(x.nominee.id), h(x.nominee.name), _num(x.total, 2)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from panel_tui.i18n import _
 from panel_tui.loader import load_round_or_raise
 from panel_tui.problems import PanelError, Problem
 from panel_tui.snapshot import round_fingerprint, rubric_fingerprint
@@ -21,29 +22,41 @@ def init_assessor_db(
     round_, warnings = load_round_or_raise(round_dir)
     if round_.assessor(assessor) is None:
         panel = ", ".join(f"{a.id} ({a.name})" for a in round_.assessors)
-        raise PanelError(f"unknown assessor {assessor!r}: the panel of {round_.id} is {panel}")
+        raise PanelError(
+            _("unknown assessor {assessor!r}: the panel of {round} is {panel}").format(
+                assessor=assessor, round=round_.id, panel=panel
+            )
+        )
     if db_path.exists():
         with Store.open(db_path) as existing:
             other = existing.round
             if other.id != round_.id:
                 raise PanelError(
-                    f"{db_path} belongs to round {other.id!r}, not {round_.id!r}: "
-                    "choose another --db path"
+                    _(
+                        "{db_path} belongs to round {found!r}, not {expected!r}: choose another --db path"
+                    ).format(db_path=db_path, found=other.id, expected=round_.id)
                 )
             if existing.assessor_id != assessor:
                 raise PanelError(
-                    f"{db_path} belongs to assessor {existing.assessor_id!r}, not {assessor!r}"
+                    _("{db_path} belongs to assessor {assessor_id!r}, not {assessor!r}").format(
+                        db_path=db_path, assessor_id=existing.assessor_id, assessor=assessor
+                    )
                 )
             if existing.fingerprints() != (round_fingerprint(round_), rubric_fingerprint(round_)):
                 raise PanelError(
-                    f"{db_path} was made from a different version of round {round_.id} "
-                    "(nominees, panel or rubric changed): choose another --db path"
+                    _(
+                        "{db_path} was made from a different version of round {round} (nominees, panel or rubric changed): choose another --db path"
+                    ).format(db_path=db_path, round=round_.id)
                 )
         return db_path, False, warnings
     if db_path.parent and not db_path.parent.exists():
         try:
             db_path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise PanelError(f"{db_path}: cannot create its folder: {exc.strerror or exc}") from exc
+            raise PanelError(
+                _("{db_path}: cannot create its folder: {error}").format(
+                    db_path=db_path, error=exc.strerror or exc
+                )
+            ) from exc
     Store.create(db_path, round_, assessor).close()
     return db_path, True, warnings

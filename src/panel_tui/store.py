@@ -23,6 +23,7 @@ from typing import Any
 
 from panel_tui import __version__
 from panel_tui.chain import EVENT_KINDS, Event, event_hash, genesis_hash
+from panel_tui.i18n import _
 from panel_tui.model import Claim, Round, defer_claims
 from panel_tui.problems import PanelError
 from panel_tui.snapshot import (
@@ -77,15 +78,17 @@ def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
     except (sqlite3.Error, UnicodeDecodeError) as exc:
         # A damaged file can make SQLite's error message itself undecodable.
         raise PanelError(
-            f"{path}: cannot open the database: {_sqlite_reason(exc)}{_read_only_hint(path)}"
+            _("{path}: cannot open the database: {reason}{hint}").format(
+                path=path, reason=_sqlite_reason(exc), hint=_read_only_hint(path)
+            )
         ) from exc
     return conn
 
 
 def _read_only_hint(path: Path) -> str:
     if path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
-        return (
-            " (the file or its folder is read-only: to score, copy the database to a"
+        return " " + _(
+            "(the file or its folder is read-only: to score, copy the database to a"
             " writable folder)"
         )
     return ""
@@ -155,11 +158,12 @@ def _refuse_damaged(path: Path, conn: sqlite3.Connection) -> str | None:
         snapshot_ok = "no such function" in str(exc)
     if rows != [("ok",)] or not snapshot_ok:
         detail = (
-            rows[0][0] if rows != [("ok",)] else "the round snapshot is damaged: not valid JSON"
+            rows[0][0] if rows != [("ok",)] else _("the round snapshot is damaged: not valid JSON")
         )
         raise PanelError(
-            f"{path}: the database is damaged ({detail}): run `panel-tui verify {path}`; "
-            "use the last hand-over copy"
+            _(
+                "{path}: the database is damaged ({detail}): run `panel-tui verify {path}`; use the last hand-over copy"
+            ).format(path=path, detail=detail)
         )
     return text
 
@@ -217,23 +221,32 @@ def check_header(path: Path) -> None:
         with path.open("rb") as handle:
             head = handle.read(100)
     except OSError as exc:
-        raise PanelError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise PanelError(
+            _("{path}: cannot read: {error}").format(path=path, error=exc.strerror or exc)
+        ) from exc
     if len(head) == 0:
-        raise PanelError(f"{path}: the file is empty, not a panel-tui database")
+        raise PanelError(_("{path}: the file is empty, not a panel-tui database").format(path=path))
     if not head.startswith(b"SQLite format 3\x00"):
-        raise PanelError(f"{path}: not a panel-tui database (not an SQLite file)")
+        raise PanelError(
+            _("{path}: not a panel-tui database (not an SQLite file)").format(path=path)
+        )
     if len(head) < 100:
-        raise PanelError(f"{path}: the file is truncated (shorter than an SQLite header)")
+        raise PanelError(
+            _("{path}: the file is truncated (shorter than an SQLite header)").format(path=path)
+        )
     application_id = int.from_bytes(head[68:72], "big")
     user_version = int.from_bytes(head[60:64], "big")
     if application_id != APPLICATION_ID:
         raise PanelError(
-            f"{path}: an SQLite file, but not a panel-tui database (application_id {application_id})"
+            _(
+                "{path}: an SQLite file, but not a panel-tui database (application_id {application_id})"
+            ).format(path=path, application_id=application_id)
         )
     if user_version > SCHEMA_VERSION:
         raise PanelError(
-            f"{path}: made by a newer panel-tui (schema {user_version}, this one reads up to "
-            f"{SCHEMA_VERSION}): upgrade panel-tui"
+            _(
+                "{path}: made by a newer panel-tui (schema {user_version}, this one reads up to {supported}): upgrade panel-tui"
+            ).format(path=path, user_version=user_version, supported=SCHEMA_VERSION)
         )
 
 
@@ -247,7 +260,9 @@ class Store:
         self._round_text: str | None = None  # the round without claims, read by Store.open
         info = conn.execute("SELECT kind, assessor, origin FROM database_info").fetchone()
         if info is None:
-            raise PanelError(f"{path}: the database has no database_info row: damaged")
+            raise PanelError(
+                _("{path}: the database has no database_info row: damaged").format(path=path)
+            )
         self.kind: str = info[0]
         self.assessor_id: str | None = info[1]
         self.origin: str | None = info[2]
@@ -262,9 +277,13 @@ class Store:
         path = Path(path)
         if kind == "assessor" and (assessor is None or round_.assessor(assessor) is None):
             known = ", ".join(a.id for a in round_.assessors)
-            raise PanelError(f"unknown assessor {assessor!r}: the panel of {round_.id} is {known}")
+            raise PanelError(
+                _("unknown assessor {assessor!r}: the panel of {round} is {known}").format(
+                    assessor=assessor, round=round_.id, known=known
+                )
+            )
         if path.exists():
-            raise PanelError(f"{path}: already exists")
+            raise PanelError(_("{path}: already exists").format(path=path))
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
         try:
             conn = connect(tmp)
@@ -286,9 +305,15 @@ class Store:
             os.replace(tmp, path)
             _fsync_dir(path.parent)
         except sqlite3.Error as exc:
-            raise PanelError(f"{path}: cannot create the database: {exc}") from exc
+            raise PanelError(
+                _("{path}: cannot create the database: {error}").format(path=path, error=exc)
+            ) from exc
         except OSError as exc:
-            raise PanelError(f"{path}: cannot create the database: {exc.strerror or exc}") from exc
+            raise PanelError(
+                _("{path}: cannot create the database: {error}").format(
+                    path=path, error=exc.strerror or exc
+                )
+            ) from exc
         finally:
             for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
                 if leftover.exists():
@@ -299,9 +324,9 @@ class Store:
     def open(cls, path: Path | str, readonly: bool = False) -> Store:
         path = Path(path)
         if path.is_dir():
-            raise PanelError(f"{path}: a folder, not a panel-tui database file")
+            raise PanelError(_("{path}: a folder, not a panel-tui database file").format(path=path))
         if not path.is_file():
-            raise PanelError(f"{path}: no such database file")
+            raise PanelError(_("{path}: no such database file").format(path=path))
         check_header(path)
         conn = connect(path, readonly=readonly)
         round_text = None
@@ -319,7 +344,11 @@ class Store:
             return store
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             conn.close()
-            raise PanelError(f"{path}: the database is damaged or unreadable: {exc}") from exc
+            raise PanelError(
+                _("{path}: the database is damaged or unreadable: {error}").format(
+                    path=path, error=exc
+                )
+            ) from exc
         except PanelError:
             conn.close()
             raise
@@ -352,7 +381,7 @@ class Store:
                 deferred = False
                 row = self.conn.execute("SELECT snapshot FROM round").fetchone()
             if row is None:
-                raise PanelError(f"{self.path}: the database holds no round")
+                raise PanelError(_("{path}: the database holds no round").format(path=self.path))
             try:
                 round_ = round_from_dict(json.loads(row[0]))
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -389,7 +418,9 @@ class Store:
 
     def _damaged(self, exc: Exception) -> PanelError:
         return PanelError(
-            f"{self.path}: the round snapshot is damaged ({exc}); run panel-tui verify"
+            _("{path}: the round snapshot is damaged ({error}); run panel-tui verify").format(
+                path=self.path, error=exc
+            )
         )
 
     def fingerprints(self) -> tuple[str, str]:
@@ -402,7 +433,7 @@ class Store:
 
     def _require_assessor(self) -> str:
         if self.kind != "assessor" or not self.assessor_id or not self.origin:
-            raise PanelError(f"{self.path}: a merged database takes no scores")
+            raise PanelError(_("{path}: a merged database takes no scores").format(path=self.path))
         return self.assessor_id
 
     def record_score(
@@ -412,10 +443,14 @@ class Store:
         round_ = self.round
         found = round_.nominee(nominee)
         if found is None:
-            raise PanelError(f"unknown nominee {nominee!r}")
+            raise PanelError(_("unknown nominee {nominee!r}").format(nominee=nominee))
         rubric = round_.rubric_for(found)
         if rubric.criterion(criterion) is None:
-            raise PanelError(f"unknown criterion {criterion!r} for {nominee}")
+            raise PanelError(
+                _("unknown criterion {criterion!r} for {nominee}").format(
+                    criterion=criterion, nominee=nominee
+                )
+            )
         if value is not None and not rubric.allows(value):
             raise PanelError(f"score {rubric.scale_problem(value)}")
         assessor = self._require_assessor()
@@ -424,10 +459,16 @@ class Store:
             # recuse between this check and the write.
             recused, final = self._sheet_state(nominee)
             if recused:
-                raise PanelError(f"you are recused from {nominee}: withdraw the recusal to score")
+                raise PanelError(
+                    _("you are recused from {nominee}: withdraw the recusal to score").format(
+                        nominee=nominee
+                    )
+                )
             if final and not reason.strip():
                 raise PanelError(
-                    f"the sheet of {nominee} is final: changing a score needs a reason"
+                    _("the sheet of {nominee} is final: changing a score needs a reason").format(
+                        nominee=nominee
+                    )
                 )
             return self._append_in_transaction(
                 assessor, "score", nominee, criterion, value, None, reason
@@ -442,7 +483,7 @@ class Store:
     def recuse(self, nominee: str, reason: str) -> Event:
         self._known_nominee(nominee)
         if not reason.strip():
-            raise PanelError("a recusal needs a reason")
+            raise PanelError(_("a recusal needs a reason"))
         return self._append("recuse", nominee, reason=reason)
 
     def withdraw_recusal(self, nominee: str, reason: str = "") -> Event:
@@ -456,12 +497,12 @@ class Store:
     def reopen(self, nominee: str, reason: str) -> Event:
         self._known_nominee(nominee)
         if not reason.strip():
-            raise PanelError("reopening a final sheet needs a reason")
+            raise PanelError(_("reopening a final sheet needs a reason"))
         return self._append("reopen", nominee, reason=reason)
 
     def _known_nominee(self, nominee: str) -> None:
         if self.round.nominee(nominee) is None:
-            raise PanelError(f"unknown nominee {nominee!r}")
+            raise PanelError(_("unknown nominee {nominee!r}").format(nominee=nominee))
 
     def _append(
         self,
@@ -495,7 +536,7 @@ class Store:
         for text in (nominee, criterion, note, reason):
             if text is not None and not _storable(text):
                 raise PanelError(
-                    "the text has characters that cannot be saved (a broken paste?): retype it"
+                    _("the text has characters that cannot be saved (a broken paste?): retype it")
                 )
         last = self.conn.execute(
             "SELECT seq, hash FROM score_events WHERE origin = ? ORDER BY seq DESC LIMIT 1",
@@ -532,7 +573,9 @@ class Store:
             for nominee in sorted({row[0] for row in rows}):
                 if any(self._sheet_state(nominee)):
                     raise PanelError(
-                        f"{nominee} was finalised or recused meanwhile; nothing was recorded"
+                        _(
+                            "{nominee} was finalised or recused meanwhile; nothing was recorded"
+                        ).format(nominee=nominee)
                     )
             for nominee, criterion, value, note in rows:
                 self._append_in_transaction(
@@ -705,16 +748,20 @@ def transaction(conn: sqlite3.Connection, immediate: bool = False) -> Iterator[N
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise PanelError(
-                "the database is busy: another panel-tui is writing to it; try again"
+                _("the database is busy: another panel-tui is writing to it; try again")
             ) from exc
-        raise PanelError(f"cannot write to the database: {_sqlite_reason(exc)}") from exc
+        raise PanelError(
+            _("cannot write to the database: {reason}").format(reason=_sqlite_reason(exc))
+        ) from exc
     try:
         yield
     except sqlite3.Error as exc:
         # A full disk, a read-only file, an I/O error: the change is rolled back, and the
         # caller (the app's "NOT saved", a command's message) gets a refusal, not a crash.
         _rollback(conn)
-        raise PanelError(f"the change was not saved: {_sqlite_reason(exc)}") from exc
+        raise PanelError(
+            _("the change was not saved: {reason}").format(reason=_sqlite_reason(exc))
+        ) from exc
     except BaseException:
         _rollback(conn)
         raise
@@ -722,7 +769,9 @@ def transaction(conn: sqlite3.Connection, immediate: bool = False) -> Iterator[N
         conn.execute("COMMIT")
     except sqlite3.Error as exc:
         _rollback(conn)
-        raise PanelError(f"the change was not saved: {_sqlite_reason(exc)}") from exc
+        raise PanelError(
+            _("the change was not saved: {reason}").format(reason=_sqlite_reason(exc))
+        ) from exc
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
@@ -735,9 +784,9 @@ def _rollback(conn: sqlite3.Connection) -> None:
 def _sqlite_reason(exc: sqlite3.Error | UnicodeDecodeError) -> str:
     text = str(exc)
     if "full" in text:
-        return f"{text} (free some space on the disk, then try again)"
+        return text + " " + _("(free some space on the disk, then try again)")
     if "readonly" in text or "read-only" in text:
-        return f"{text} (the file or its folder cannot be written)"
+        return text + " " + _("(the file or its folder cannot be written)")
     return text
 
 

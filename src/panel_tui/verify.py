@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from panel_tui.chain import EVENT_KINDS, Event, fields_json, genesis_hash
+from panel_tui.i18n import _
 from panel_tui.model import Round
 from panel_tui.problems import PanelError
 from panel_tui.snapshot import round_fingerprint, round_from_dict, rubric_fingerprint
@@ -53,10 +54,10 @@ def verify_database(path: Path | str, expect_heads: tuple[str, ...] = ()) -> Ver
     try:
         _verify_open(store, report, expect_heads)
     except sqlite3.DatabaseError as exc:
-        report.problems.append(f"the database is damaged: {exc}")
+        report.problems.append(_("the database is damaged: {error}").format(error=exc))
     except (PanelError, ValueError, KeyError, TypeError, AttributeError, AssertionError) as exc:
         # A snapshot or table edited into nonsense: a finding, not a crash.
-        report.problems.append(f"the database content is inconsistent: {exc}")
+        report.problems.append(_("the database content is inconsistent: {error}").format(error=exc))
     finally:
         store.close()
     return report
@@ -66,27 +67,31 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
     conn = store.conn
     rows = conn.execute("PRAGMA integrity_check").fetchall()
     if rows != [("ok",)]:
-        report.problems.extend(f"SQLite integrity: {r[0]}" for r in rows[:20])
+        report.problems.extend(
+            _("SQLite integrity: {detail}").format(detail=r[0]) for r in rows[:20]
+        )
         return
     round_row = conn.execute(
         "SELECT snapshot, round_fingerprint, rubric_fingerprint FROM round"
     ).fetchall()
     if len(round_row) != 1:
-        report.problems.append(f"the round table has {len(round_row)} rows, expected 1")
+        report.problems.append(
+            _("the round table has {count} rows, expected 1").format(count=len(round_row))
+        )
         return
     snapshot, round_fp, rubric_fp = round_row[0]
     try:
         round_, snapshot_round_fp, snapshot_rubric_fp = _parsed_round(snapshot)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        report.problems.append(f"the round snapshot is unreadable: {exc}")
+        report.problems.append(_("the round snapshot is unreadable: {error}").format(error=exc))
         return
     if snapshot_round_fp != round_fp:
         report.problems.append(
-            "the round snapshot does not match its fingerprint: edited outside panel-tui"
+            _("the round snapshot does not match its fingerprint: edited outside panel-tui")
         )
     if snapshot_rubric_fp != rubric_fp:
         report.problems.append(
-            "the rubric does not match its fingerprint: edited outside panel-tui"
+            _("the rubric does not match its fingerprint: edited outside panel-tui")
         )
     reference = _reference(snapshot, round_)
     _verify_schema(conn, reference, report)
@@ -97,13 +102,16 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
         foreign = [c for c in chains if c.origin != store.origin]
         if foreign:
             report.problems.append(
-                f"an assessor database holds {len(foreign)} chain(s) of other origins"
+                _("an assessor database holds {count} chain(s) of other origins").format(
+                    count=len(foreign)
+                )
             )
         others = sorted({c.assessor for c in chains if c.assessor != store.assessor_id})
         if others:
             report.problems.append(
-                f"the database says it belongs to assessor {store.assessor_id}, but its audit "
-                f"chain is of {', '.join(others)}: edited outside panel-tui"
+                _(
+                    "the database says it belongs to assessor {assessor_id}, but its audit chain is of {items}: edited outside panel-tui"
+                ).format(assessor_id=store.assessor_id, items=", ".join(others))
             )
     if expect_heads:
         known = {c.head for c in chains}
@@ -112,12 +120,15 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
             wanted = expected.strip().lower()
             if len(wanted) < MIN_HEAD_PREFIX:
                 report.problems.append(
-                    f"receipt head {expected!r} is too short: give at least {MIN_HEAD_PREFIX} hex digits"
+                    _(
+                        "receipt head {expected!r} is too short: give at least {digits} hex digits"
+                    ).format(expected=expected, digits=MIN_HEAD_PREFIX)
                 )
             elif not any(h.startswith(wanted) for h in hashes | known):
                 report.problems.append(
-                    f"receipt head {expected} is not in any audit chain: the file is not the one "
-                    "handed over, or its chain was rewritten"
+                    _(
+                        "receipt head {expected} is not in any audit chain: the file is not the one handed over, or its chain was rewritten"
+                    ).format(expected=expected)
                 )
 
 
@@ -252,12 +263,24 @@ def _verify_schema(conn: sqlite3.Connection, reference: _Reference, report: Veri
     have, want = _schema(conn), reference.schema
     for key, sql in sorted(want.items()):
         if key not in have:
-            report.problems.append(f"the {key[0]} {key[1]} is missing: edited outside panel-tui")
+            report.problems.append(
+                _("the {kind} {name} is missing: edited outside panel-tui").format(
+                    kind=key[0], name=key[1]
+                )
+            )
         elif have[key] != sql:
-            report.problems.append(f"the {key[0]} {key[1]} was redefined outside panel-tui")
+            report.problems.append(
+                _("the {kind} {name} was redefined outside panel-tui").format(
+                    kind=key[0], name=key[1]
+                )
+            )
     for kind, name in sorted(set(have) - set(want)):
         if kind in ("trigger", "view"):
-            report.problems.append(f"an unknown {kind} {name} was added outside panel-tui")
+            report.problems.append(
+                _("an unknown {kind} {name} was added outside panel-tui").format(
+                    kind=kind, name=name
+                )
+            )
 
 
 def _verify_tables(conn: sqlite3.Connection, reference: _Reference, report: VerifyReport) -> None:
@@ -269,7 +292,9 @@ def _verify_tables(conn: sqlite3.Connection, reference: _Reference, report: Veri
         try:
             rows = conn.execute(f'SELECT * FROM "{table}"').fetchall()
         except sqlite3.OperationalError as exc:
-            report.problems.append(f"the {table} table is unreadable: {exc}")
+            report.problems.append(
+                _("the {table} table is unreadable: {error}").format(table=table, error=exc)
+            )
             continue
         if rows == reference.rows[table]:
             continue  # as written (the common case: no sorting needed)
@@ -277,8 +302,9 @@ def _verify_tables(conn: sqlite3.Connection, reference: _Reference, report: Veri
         if have != want:
             changed = len(set(have) ^ set(want))
             report.problems.append(
-                f"the {table} table differs from the round snapshot ({changed} row(s)): "
-                "edited outside panel-tui or damaged"
+                _(
+                    "the {table} table differs from the round snapshot ({changed} row(s)): edited outside panel-tui or damaged"
+                ).format(table=table, changed=changed)
             )
 
 
@@ -353,7 +379,9 @@ def _verify_chains(
             return
         broken.add(origin)
         report.problems.append(
-            f"audit chain {origin[:12]} (assessor {row[2]}), event {row[1]}: {message}"
+            _("audit chain {origin} (assessor {assessor}), event {seq}: {message}").format(
+                origin=origin[:12], assessor=row[2], seq=row[1], message=message
+            )
         )
 
     count = 0
@@ -367,27 +395,40 @@ def _verify_chains(
                 chains.append(current)
                 prev_hash = genesis_hash(origin, assessor, round_fp, rubric_fp)
             if seq != current.length + 1:
-                problem(row, f"sequence jumps from {current.length} to {seq}: events deleted")
+                problem(
+                    row,
+                    _("sequence jumps from {length} to {seq}: events deleted").format(
+                        length=current.length, seq=seq
+                    ),
+                )
             if assessor != current.assessor:
-                problem(row, f"assessor changes from {current.assessor} to {assessor}")
+                problem(
+                    row,
+                    _("assessor changes from {assessor} to {assessor2}").format(
+                        assessor=current.assessor, assessor2=assessor
+                    ),
+                )
             if row[10] != prev_hash:
                 problem(
-                    row, "does not follow the previous event: events deleted, inserted or reordered"
+                    row,
+                    _("does not follow the previous event: events deleted, inserted or reordered"),
                 )
             payload = row[10] + "\n" + json_of(*row[:10])
             if sha256(payload.encode("utf-8")).hexdigest() != row[11]:
-                problem(row, "its content does not match its hash: edited outside panel-tui")
+                problem(row, _("its content does not match its hash: edited outside panel-tui"))
             if assessor not in assessors:
-                problem(row, f"assessor {assessor!r} is not on the panel")
+                problem(
+                    row, _("assessor {assessor!r} is not on the panel").format(assessor=assessor)
+                )
             if kind not in kinds:
-                problem(row, f"unknown event kind {kind!r}")
+                problem(row, _("unknown event kind {kind!r}").format(kind=kind))
             rubric = rubrics.get(nominee)
             if rubric is None:
-                problem(row, f"unknown nominee {nominee!r}")
+                problem(row, _("unknown nominee {nominee!r}").format(nominee=nominee))
             elif kind in ("score", "note") and (criterion or "") not in criteria[nominee]:
-                problem(row, f"unknown criterion {criterion!r}")
+                problem(row, _("unknown criterion {criterion!r}").format(criterion=criterion))
             elif kind == "score" and value is not None and not rubric.allows(value):
-                problem(row, f"score {value} is outside the rubric's scale")
+                problem(row, _("score {value} is outside the rubric's scale").format(value=value))
             current.length = seq
             current.head = row[11]
             prev_hash = row[11]

@@ -22,7 +22,8 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 FIX = "run `python scripts/i18n.py update`, translate, then `python scripts/i18n.py compile`"
-PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")
+# %-style placeholders: %s, %(name)d, %05.2f, %%; "50% dari" is no placeholder.
+PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0+]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")
 
 
 def _script() -> ModuleType:

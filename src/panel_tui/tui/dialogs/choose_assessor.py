@@ -10,23 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from panel_tui.formatting import affiliation_label
 from panel_tui.i18n import N_, _
 from panel_tui.model import Round
-
-AFFILIATION_LABELS = {
-    "government": N_("government"),
-    "bpjs": "BPJS Ketenagakerjaan",
-    "academic": N_("academic"),
-    "employer": N_("employers"),
-    "union": N_("union"),
-    "other": N_("other"),
-}
-
-
-def affiliation_label(affiliation: str) -> str:
-    """The reader's word for a known affiliation; anything else as the round wrote it."""
-    label = AFFILIATION_LABELS.get(affiliation)
-    return _(label) if label else affiliation
 
 
 class ChooseAssessor(ModalScreen[str | None]):
