@@ -213,6 +213,7 @@ def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
         table = Table(
             title=Text(f"{cat.category.title} ({cat.category.id})"),
             box=box.SIMPLE_HEAD,
+            pad_edge=False,
             title_justify="left",
             caption=None
             if wide
@@ -228,9 +229,9 @@ def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
         table.add_column(_("total"), justify="right", no_wrap=True)
         for i, criterion in enumerate(criteria, 1):
             header = f"{criterion.id}\n({format_score(criterion.weight)})" if wide else str(i)
-            table.add_column(Text(header), justify="right")
+            table.add_column(Text(header), justify="right", no_wrap=True, min_width=4)
         table.add_column("n", justify="right", no_wrap=True)
-        table.add_column(_("status"), no_wrap=True)
+        table.add_column(_("status"), no_wrap=True, min_width=len(_("incomplete")))
         if wide:
             table.add_column(_("name"), overflow="fold", min_width=20)
         for r in cat.results:
