@@ -20,10 +20,7 @@ from panel_tui.model import Nominee
 from panel_tui.problems import PanelError
 from panel_tui.tui.agenda_screen import AgendaScreen
 from panel_tui.tui.commands import ScoringCommands
-from panel_tui.tui.dialogs.choose_assessor import ChooseAssessor
 from panel_tui.tui.language import switch_language
-from panel_tui.tui.readback_screen import ReadBackScreen
-from panel_tui.tui.scoring_screen import ScoringScreen
 from panel_tui.tui.session import (
     STATE_CRITERION,
     STATE_NOMINEE,
@@ -33,8 +30,10 @@ from panel_tui.tui.session import (
     open_round,
     round_db_path,
 )
-from panel_tui.tui.summary_screen import SummaryScreen
 from panel_tui.tui.timer import TimerState
+
+# The screens after the agenda (scoring, read-back, summary, the assessor dialog) are imported
+# when first shown: the first screen does not pay for them (~20 ms at start-up).
 
 # Textual's system commands (titles and help), marked here so they are translated.
 SYSTEM_WORDS = frozenset(
@@ -111,6 +110,7 @@ class ScoringApp(App[int]):
     def _ask_assessor(self, error: str = "") -> None:
         assert self.pending is not None
         from panel_tui.cli import data_dir
+        from panel_tui.tui.dialogs.choose_assessor import ChooseAssessor
 
         self.push_screen(
             ChooseAssessor(self.pending.round, str(data_dir()), error), self._assessor_chosen
@@ -144,6 +144,8 @@ class ScoringApp(App[int]):
         self.push_screen(AgendaScreen())
         nominee = self.last_nominee()
         if nominee and self.session_state(STATE_SCREEN) == "scoring":
+            from panel_tui.tui.scoring_screen import ScoringScreen
+
             criterion = self.session_state(STATE_CRITERION) or None
             self.push_screen(ScoringScreen(nominee, criterion))
 
@@ -192,6 +194,10 @@ class ScoringApp(App[int]):
     # --- moving between screens ------------------------------------------------------------
 
     def open_nominee(self, nominee: str, criterion: str | None = None) -> None:
+        from panel_tui.tui.readback_screen import ReadBackScreen
+        from panel_tui.tui.scoring_screen import ScoringScreen
+        from panel_tui.tui.summary_screen import SummaryScreen
+
         while isinstance(self.screen, SummaryScreen | ReadBackScreen):
             self.pop_screen()
         if isinstance(self.screen, ScoringScreen):
@@ -226,5 +232,7 @@ class ScoringApp(App[int]):
             yield SystemCommand(title, help_text, callback, discover)
 
     def action_summary(self) -> None:
+        from panel_tui.tui.summary_screen import SummaryScreen
+
         if self.session is not None and not isinstance(self.screen, SummaryScreen):
             self.push_screen(SummaryScreen())
