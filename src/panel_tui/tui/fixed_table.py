@@ -22,18 +22,6 @@ class FixedWidthTable(DataTable[Text]):
     # counted in the table's height so the scrollbar does not jump when they arrive.
     reserved_rows = 0
 
-    def sync_dimensions(self) -> None:
-        """Size the table for its rows now rather than on the next idle.
-
-        The layout that follows then sees the right height (one layout and paint, not a
-        second when the idle update changes the size), and a scroll position set right
-        after is not clamped to the old size.
-        """
-        self._require_update_dimensions = False
-        new_rows = set(self._new_rows)
-        self._new_rows.clear()
-        self._update_dimensions(new_rows)
-
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         new_rows = list(new_rows)
         rows = self.rows
