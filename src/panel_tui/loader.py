@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from panel_tui.claim_checks import claim_warnings
+from panel_tui.i18n import _
 from panel_tui.model import (
     AFFILIATIONS,
     STAGES,
@@ -99,7 +100,7 @@ def _load_round(folder: Path) -> LoadResult:
     problems: list[Problem] = []
     if not folder.is_dir():
         problems.append(
-            Problem(str(folder), None, None, "not a folder: a round package is a folder")
+            Problem(str(folder), None, None, _("not a folder: a round package is a folder"))
         )
         return LoadResult(None, problems)
     header = _RoundToml(folder / ROUND_FILE, problems).load()
@@ -120,7 +121,9 @@ def load_round_or_raise(folder: Path | str) -> tuple[Round, list[Problem]]:
     """The round and its warnings, or PanelError listing every error."""
     result = load_round(folder)
     if result.round is None:
-        raise PanelError(f"the round package {folder} has errors:", result.errors)
+        raise PanelError(
+            _("the round package {folder} has errors:").format(folder=folder), result.errors
+        )
     return result.round, result.warnings
 
 
@@ -173,40 +176,46 @@ class _RoundToml:
 
     def load(self) -> Round | None:
         if not self.path.is_file():
-            self.error(None, None, "round.toml is missing: a round package needs it")
+            self.error(None, None, _("round.toml is missing: a round package needs it"))
             return None
         try:
             data = self.path.read_bytes()
         except OSError as exc:
-            self.error(None, None, f"cannot read the file: {exc.strerror or exc}")
+            self.error(
+                None, None, _("cannot read the file: {error}").format(error=exc.strerror or exc)
+            )
             return None
         if looks_utf16(data):
-            self.error(1, None, "file is UTF-16: save it as UTF-8 text")
+            self.error(1, None, _("file is UTF-16: save it as UTF-8 text"))
             return None
         if b"\x00" in data:
             self.error(
                 data[: data.index(b"\x00")].count(b"\n") + 1,
                 None,
-                "file contains binary data: not TOML",
+                _("file contains binary data: not TOML"),
             )
             return None
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            self.error(data[: exc.start].count(b"\n") + 1, None, "not UTF-8 text")
+            self.error(data[: exc.start].count(b"\n") + 1, None, _("not UTF-8 text"))
             return None
         self.lines = text.splitlines()
         if not text.strip():
-            self.error(1, None, "file is empty: expected [round], [[assessors]], [[categories]]")
+            self.error(1, None, _("file is empty: expected [round], [[assessors]], [[categories]]"))
             return None
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             match = re.search(r"line (\d+)", str(exc))
-            self.error(int(match.group(1)) if match else None, None, f"not valid TOML: {exc}")
+            self.error(
+                int(match.group(1)) if match else None,
+                None,
+                _("not valid TOML: {error}").format(error=exc),
+            )
             return None
         except RecursionError:
-            self.error(None, None, "not valid TOML: arrays or tables nested too deeply")
+            self.error(None, None, _("not valid TOML: arrays or tables nested too deeply"))
             return None
         for field_, value in _strings(doc):
             control = CONTROL_CHARS.search(value)
@@ -218,10 +227,10 @@ class _RoundToml:
             return None
         for key in doc:
             if key not in ("round", "assessors", "categories", "rubrics"):
-                self.warn(self.locate(key, 0), key, "unknown table, ignored")
+                self.warn(self.locate(key, 0), key, _("unknown table, ignored"))
         info = doc.get("round")
         if not isinstance(info, dict):
-            self.error(None, "round", "the [round] table is missing")
+            self.error(None, "round", _("the [round] table is missing"))
             return None
         round_ = self._round(info)
         rubrics = self._rubrics(doc.get("rubrics"))
@@ -253,10 +262,10 @@ class _RoundToml:
         name = field_name or key
         if value is None:
             if required:
-                self.error(self.locate(*where), name, "required, missing")
+                self.error(self.locate(*where), name, _("required, missing"))
             return ""
         if not isinstance(value, str) or (required and not value.strip()):
-            self.error(self.locate(*where, key), name, "must be a non-empty text")
+            self.error(self.locate(*where, key), name, _("must be a non-empty text"))
             return ""
         return value.strip()
 
@@ -276,34 +285,40 @@ class _RoundToml:
         }
         for key in info:
             if key not in known:
-                self.warn(self.locate(*where, key), f"round.{key}", "unknown setting, ignored")
+                self.warn(self.locate(*where, key), f"round.{key}", _("unknown setting, ignored"))
         round_id = self._str(info, "id", where, True, "round.id")
         if round_id and not ID_PATTERN.match(round_id):
             self.error(
                 self.locate(*where, "id"),
                 "round.id",
-                f"{round_id!r}: use lowercase letters, digits and '-'",
+                _("{round_id!r}: use lowercase letters, digits and '-'").format(round_id=round_id),
             )
         title = self._str(info, "title", where, True, "round.title")
         province = self._str(info, "province", where, False, "round.province")
         venue = self._str(info, "venue", where, False, "round.venue")
         year = info.get("year")
         if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
-            self.error(self.locate(*where, "year"), "round.year", "required: a year such as 2025")
+            self.error(
+                self.locate(*where, "year"), "round.year", _("required: a year such as 2025")
+            )
             year = 0
         stage = info.get("stage", "provincial")
         if stage not in STAGES:
             self.error(
                 self.locate(*where, "stage"),
                 "round.stage",
-                f"{stage!r}: expected one of {', '.join(STAGES)}",
+                _("{stage!r}: expected one of {items}").format(
+                    stage=stage, items=", ".join(STAGES)
+                ),
             )
         number_format = info.get("number_format", "en")
         if number_format not in ("id", "en"):
             self.error(
                 self.locate(*where, "number_format"),
                 "round.number_format",
-                f'{number_format!r}: expected "id" (1.234,5) or "en" (1,234.5)',
+                _('{number_format!r}: expected "id" (1.234,5) or "en" (1,234.5)').format(
+                    number_format=number_format
+                ),
             )
             number_format = "en"
         dates: list[date] = []
@@ -312,7 +327,7 @@ class _RoundToml:
             self.error(
                 self.locate(*where, "dates"),
                 "round.dates",
-                'expected a list such as ["2025-07-14", "2025-07-15"]',
+                _('expected a list such as ["2025-07-14", "2025-07-15"]'),
             )
         else:
             for item in raw_dates:
@@ -325,7 +340,7 @@ class _RoundToml:
                     self.error(
                         self.locate(*where, "dates"),
                         "round.dates",
-                        f"{item!r} is not a date in the form YYYY-MM-DD",
+                        _("{item!r} is not a date in the form YYYY-MM-DD").format(item=item),
                     )
         advance = self._positive_int(info, "advance", where, "round.advance")
         minutes = self._positive_int(
@@ -354,7 +369,7 @@ class _RoundToml:
             self.error(
                 self.locate(*where, key),
                 name,
-                f"{value!r}: expected a whole number from 1 to 100000",
+                _("{value!r}: expected a whole number from 1 to 100000").format(value=value),
             )
             return None
         return value
@@ -363,14 +378,16 @@ class _RoundToml:
         if value is None:
             return []
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.error(self.locate(name, 0), name, f"expected [[{name}]] tables")
+            self.error(
+                self.locate(name, 0), name, _("expected [[{name}]] tables").format(name=name)
+            )
             return []
         return value
 
     def _assessors(self, raw: Any) -> list[Assessor]:
         items = self._list(raw, "assessors")
         if not items and raw is None:
-            self.error(None, "assessors", "no [[assessors]]: a round needs its panel")
+            self.error(None, "assessors", _("no [[assessors]]: a round needs its panel"))
         seen: set[str] = set()
         result = []
         for i, item in enumerate(items):
@@ -380,13 +397,15 @@ class _RoundToml:
                 self.error(
                     self.locate(*where, "id"),
                     "assessors.id",
-                    f"{assessor_id!r}: use letters, digits, '-', '_' or '.'",
+                    _("{assessor_id!r}: use letters, digits, '-', '_' or '.'").format(
+                        assessor_id=assessor_id
+                    ),
                 )
             if assessor_id in seen:
                 self.error(
                     self.locate(*where, "id"),
                     "assessors.id",
-                    f"duplicate assessor id {assessor_id!r}",
+                    _("duplicate assessor id {assessor_id!r}").format(assessor_id=assessor_id),
                 )
             seen.add(assessor_id)
             name = self._str(item, "name", where, True, "assessors.name")
@@ -395,7 +414,9 @@ class _RoundToml:
                 self.error(
                     self.locate(*where, "affiliation"),
                     "assessors.affiliation",
-                    f"{affiliation!r}: expected one of {', '.join(AFFILIATIONS)}",
+                    _("{affiliation!r}: expected one of {items}").format(
+                        affiliation=affiliation, items=", ".join(AFFILIATIONS)
+                    ),
                 )
             result.append(Assessor(assessor_id, name, str(affiliation)))
         return result
@@ -403,7 +424,7 @@ class _RoundToml:
     def _categories(self, raw: Any, rubric_ids: set[str]) -> list[Category]:
         items = self._list(raw, "categories")
         if not items and raw is None:
-            self.error(None, "categories", "no [[categories]]: a round needs at least one")
+            self.error(None, "categories", _("no [[categories]]: a round needs at least one"))
         seen: set[str] = set()
         result = []
         for i, item in enumerate(items):
@@ -413,7 +434,7 @@ class _RoundToml:
                 self.error(
                     self.locate(*where, "id"),
                     "categories.id",
-                    f"duplicate category id {category_id!r}",
+                    _("duplicate category id {category_id!r}").format(category_id=category_id),
                 )
             seen.add(category_id)
             title = self._str(item, "title", where, True, "categories.title")
@@ -422,7 +443,9 @@ class _RoundToml:
                 self.error(
                     self.locate(*where, "rubric"),
                     "categories.rubric",
-                    f"unknown rubric {rubric!r} (rubrics: {', '.join(sorted(rubric_ids)) or 'none'})",
+                    _("unknown rubric {rubric!r} (rubrics: {items})").format(
+                        rubric=rubric, items=", ".join(sorted(rubric_ids)) or _("none")
+                    ),
                 )
             result.append(Category(category_id, title, rubric))
         return result
@@ -430,7 +453,7 @@ class _RoundToml:
     def _rubrics(self, raw: Any) -> list[Rubric]:
         items = self._list(raw, "rubrics")
         if not items and raw is None:
-            self.error(None, "rubrics", "no [[rubrics]]: a round needs at least one")
+            self.error(None, "rubrics", _("no [[rubrics]]: a round needs at least one"))
         seen: set[str] = set()
         result = []
         criterion_block = -1
@@ -439,7 +462,9 @@ class _RoundToml:
             rubric_id = self._str(item, "id", where, True, "rubrics.id")
             if rubric_id in seen:
                 self.error(
-                    self.locate(*where, "id"), "rubrics.id", f"duplicate rubric id {rubric_id!r}"
+                    self.locate(*where, "id"),
+                    "rubrics.id",
+                    _("duplicate rubric id {rubric_id!r}").format(rubric_id=rubric_id),
                 )
             seen.add(rubric_id)
             scale = item.get("scale")
@@ -448,7 +473,7 @@ class _RoundToml:
                 self.error(
                     self.locate(*where, "scale"),
                     "rubrics.scale",
-                    "required: scale = { min = 1, max = 5 } (step = 0.5 for half points)",
+                    _("required: scale = { min = 1, max = 5 } (step = 0.5 for half points)"),
                 )
             else:
                 low = self._number(scale.get("min"), where, "rubrics.scale.min")
@@ -456,26 +481,28 @@ class _RoundToml:
                 step = self._number(scale.get("step", 1), where, "rubrics.scale.step")
                 if step <= 0:
                     self.error(
-                        self.locate(*where, "scale"), "rubrics.scale.step", "must be positive"
+                        self.locate(*where, "scale"), "rubrics.scale.step", _("must be positive")
                     )
                     step = 1.0
                 elif high <= low:
                     self.error(
                         self.locate(*where, "scale"),
                         "rubrics.scale",
-                        f"max ({high:g}) must be above min ({low:g})",
+                        _("max ({high:g}) must be above min ({low:g})").format(high=high, low=low),
                     )
                 elif abs((high - low) / step - round((high - low) / step)) > 1e-9:
                     self.error(
                         self.locate(*where, "scale"),
                         "rubrics.scale.step",
-                        f"{step:g} does not divide the scale {low:g}–{high:g} evenly",
+                        _("{step:g} does not divide the scale {low:g}–{high:g} evenly").format(
+                            step=step, low=low, high=high
+                        ),
                     )
                 elif (high - low) / step > 1000:
                     self.error(
                         self.locate(*where, "scale"),
                         "rubrics.scale.step",
-                        "more than 1000 steps on the scale",
+                        _("more than 1000 steps on the scale"),
                     )
             criteria = []
             raw_criteria = item.get("criteria")
@@ -483,7 +510,9 @@ class _RoundToml:
                 self.error(
                     self.locate(*where),
                     "rubrics.criteria",
-                    f"rubric {rubric_id!r} has no [[rubrics.criteria]]",
+                    _("rubric {rubric_id!r} has no [[rubrics.criteria]]").format(
+                        rubric_id=rubric_id
+                    ),
                 )
                 raw_criteria = []
             criterion_ids: set[str] = set()
@@ -491,14 +520,16 @@ class _RoundToml:
                 criterion_block += 1
                 cwhere = ("rubrics.criteria", criterion_block)
                 if not isinstance(raw_criterion, dict):
-                    self.error(self.locate(*cwhere), "rubrics.criteria", "expected a table")
+                    self.error(self.locate(*cwhere), "rubrics.criteria", _("expected a table"))
                     continue
                 criterion = self._criterion(raw_criterion, cwhere, low, high, step)
                 if criterion.id in criterion_ids:
                     self.error(
                         self.locate(*cwhere, "id"),
                         "rubrics.criteria.id",
-                        f"duplicate criterion id {criterion.id!r} in rubric {rubric_id!r}",
+                        _("duplicate criterion id {criterion!r} in rubric {rubric_id!r}").format(
+                            criterion=criterion.id, rubric_id=rubric_id
+                        ),
                     )
                 criterion_ids.add(criterion.id)
                 criteria.append(criterion)
@@ -507,7 +538,11 @@ class _RoundToml:
 
     def _number(self, value: Any, where: tuple[str, int], name: str) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
-            self.error(self.locate(*where, "scale"), name, f"{value!r}: expected a number")
+            self.error(
+                self.locate(*where, "scale"),
+                name,
+                _("{value!r}: expected a number").format(value=value),
+            )
             return 0.0
         return float(value)
 
@@ -519,7 +554,9 @@ class _RoundToml:
             self.error(
                 self.locate(*where, "id"),
                 "criteria.id",
-                f"{criterion_id!r}: use letters, digits, '-', '_' or '.'",
+                _("{criterion_id!r}: use letters, digits, '-', '_' or '.'").format(
+                    criterion_id=criterion_id
+                ),
             )
         title = self._str(item, "title", where, True, "criteria.title")
         guidance = self._str(item, "guidance", where, False, "criteria.guidance")
@@ -533,7 +570,7 @@ class _RoundToml:
             self.error(
                 self.locate(*where, "weight"),
                 "criteria.weight",
-                f"{weight!r}: expected a positive number",
+                _("{weight!r}: expected a positive number").format(weight=weight),
             )
             weight = 1
         claims = item.get("claims", [])
@@ -543,7 +580,7 @@ class _RoundToml:
             self.error(
                 self.locate(*where, "claims"),
                 "criteria.claims",
-                'expected a list of claim key patterns such as ["coverage.*"]',
+                _('expected a list of claim key patterns such as ["coverage.*"]'),
             )
             claims = []
         levels: list[tuple[float, str]] = []
@@ -552,7 +589,7 @@ class _RoundToml:
             self.error(
                 self.locate(*where, "levels"),
                 "criteria.levels",
-                'expected a table such as { 1 = "None", 5 = "Full" }',
+                _('expected a table such as { 1 = "None", 5 = "Full" }'),
             )
             raw_levels = {}
         for key, text in raw_levels.items():
@@ -562,18 +599,22 @@ class _RoundToml:
                 self.error(
                     self.locate(*where, "levels"),
                     "criteria.levels",
-                    f"level {key!r} is not a score",
+                    _("level {key!r} is not a score").format(key=key),
                 )
                 continue
             if not low - 1e-9 <= level <= high + 1e-9:
                 self.error(
                     self.locate(*where, "levels"),
                     "criteria.levels",
-                    f"level {key} is outside the scale {low:g}–{high:g}",
+                    _("level {key} is outside the scale {low:g}–{high:g}").format(
+                        key=key, low=low, high=high
+                    ),
                 )
             if not isinstance(text, str):
                 self.error(
-                    self.locate(*where, "levels"), "criteria.levels", f"level {key} must be a text"
+                    self.locate(*where, "levels"),
+                    "criteria.levels",
+                    _("level {key} must be a text").format(key=key),
                 )
                 continue
             levels.append((level, text))
@@ -613,7 +654,7 @@ def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list
     if path is None:
         if not any(p.file.lower().startswith("nominees.") for p in problems):
             problems.append(
-                Problem("nominees.csv", None, None, "nominees.csv (or nominees.xlsx) is missing")
+                Problem("nominees.csv", None, None, _("nominees.csv (or nominees.xlsx) is missing"))
             )
         return None
     table = read_table(path, ("id", "name", "category"), NOMINEE_COLUMNS, problems)
@@ -630,25 +671,36 @@ def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list
 
         nominee_id = row.text("id")
         if not nominee_id:
-            error("id", "required, empty")
+            error("id", _("required, empty"))
             continue
         if not NOMINEE_ID.match(nominee_id):
-            error("id", f"{nominee_id!r}: use letters, digits, '-', '_' or '.'")
+            error(
+                "id",
+                _("{nominee_id!r}: use letters, digits, '-', '_' or '.'").format(
+                    nominee_id=nominee_id
+                ),
+            )
         if nominee_id in seen:
-            error("id", f"duplicate nominee id {nominee_id!r} (first at {seen[nominee_id]})")
+            error(
+                "id",
+                _("duplicate nominee id {nominee_id!r} (first at {seen})").format(
+                    nominee_id=nominee_id, seen=seen[nominee_id]
+                ),
+            )
             continue
         seen[nominee_id] = row.line
         nominee_name = row.text("name")
         if not nominee_name:
-            error("name", "required, empty")
+            error("name", _("required, empty"))
         category = row.text("category")
         if not category:
-            error("category", "required, empty")
+            error("category", _("required, empty"))
         elif category not in categories:
             error(
                 "category",
-                f"unknown category {category!r} (round.toml has: "
-                f"{', '.join(sorted(categories)) or 'none'})",
+                _("unknown category {category!r} (round.toml has: {items})").format(
+                    category=category, items=", ".join(sorted(categories)) or _("none")
+                ),
             )
         slot = _slot(row.cell("slot"), round_, lambda m: error("slot", m))
         order = None
@@ -659,7 +711,7 @@ def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list
         )
     if not table.rows:
         problems.append(
-            Problem(name, None, None, "no nominees: the file has only its header", "warning")
+            Problem(name, None, None, _("no nominees: the file has only its header"), "warning")
         )
     return result
 
@@ -685,13 +737,17 @@ def _slot(cell: Cell, round_: Round, error: Any) -> datetime | None:
     match = re.fullmatch(r"(\d{1,2})[:.](\d{2})", text)
     if match:
         if not round_.dates:
-            error(f"{text!r} gives only a time: add dates to round.toml or write YYYY-MM-DD HH:MM")
+            error(
+                _(
+                    "{text!r} gives only a time: add dates to round.toml or write YYYY-MM-DD HH:MM"
+                ).format(text=text)
+            )
             return None
         try:
             return datetime.combine(round_.dates[0], time(int(match.group(1)), int(match.group(2))))
         except ValueError:
             pass
-    error(f"{text!r} is not a time: expected YYYY-MM-DD HH:MM or HH:MM")
+    error(_("{text!r} is not a time: expected YYYY-MM-DD HH:MM or HH:MM").format(text=text))
     return None
 
 
@@ -700,10 +756,10 @@ def _integer(cell: Cell, number_format: NumberFormat, error: Any) -> int | None:
     if value is None:
         return None
     if not float(value).is_integer():
-        error(f"{cell.text!r}: expected a whole number")
+        error(_("{text!r}: expected a whole number").format(text=cell.text))
         return None
     if abs(value) > 1_000_000_000:
-        error(f"{cell.text!r}: expected a whole number below 1,000,000,000")
+        error(_("{text!r}: expected a whole number below 1,000,000,000").format(text=cell.text))
         return None
     return int(value)
 
@@ -744,41 +800,54 @@ def _load_claims(
         text = row.text
         nominee = text("nominee")
         if not nominee:
-            error("nominee", "required, empty")
+            error("nominee", _("required, empty"))
         elif known is not None and nominee not in known:
-            error("nominee", f"unknown nominee {nominee!r} (not in the nominees file)")
+            error(
+                "nominee",
+                _("unknown nominee {nominee!r} (not in the nominees file)").format(nominee=nominee),
+            )
         key = text("key")
         if not key:
-            error("key", "required, empty")
+            error("key", _("required, empty"))
         elif not CLAIM_KEY.match(key):
-            error("key", f"{key!r}: a dotted key such as coverage.vulnerable.farmers")
+            error(
+                "key",
+                _("{key!r}: a dotted key such as coverage.vulnerable.farmers").format(key=key),
+            )
         elif (nominee, key) in seen:
             error(
                 "key",
-                f"duplicate key {key!r} for nominee {nominee!r} (first at {seen[nominee, key]})",
+                _("duplicate key {key!r} for nominee {nominee!r} (first at {seen})").format(
+                    key=key, nominee=nominee, seen=seen[nominee, key]
+                ),
             )
         seen.setdefault((nominee, key), row.line)
         label = text("label")
         if not label:
-            error("label", "required, empty")
+            error("label", _("required, empty"))
         unit = text("unit")
         value_cell = row.cell("value")
         value: float | None = None
         if not value_cell.text.strip():
-            error("value", "required, empty")
+            error("value", _("required, empty"))
         elif unit.lower() not in TEXT_UNITS and (
             isinstance(value_cell.raw, float) or looks_numeric(value_cell.text)
         ):
             value = _number(
                 value_cell,
                 fmt,
-                lambda m: error("value", f"{m} (if it is meant as text, give it the unit text)"),
+                lambda m: error(
+                    "value",
+                    _("{problem} (if it is meant as text, give it the unit text)").format(
+                        problem=m
+                    ),
+                ),
             )
         denominator = percent = None
         if text("denominator"):
             denominator = _number(row.cell("denominator"), fmt, lambda m: error("denominator", m))
             if denominator is not None and denominator <= 0:
-                error("denominator", "must be a positive number (the population)")
+                error("denominator", _("must be a positive number (the population)"))
                 denominator = None
         if text("percent"):
             percent = _number(row.cell("percent"), fmt, lambda m: error("percent", m))
@@ -804,7 +873,9 @@ def _load_claims(
     for claim, row in zip(claims, rows, strict=True):
         if claim.part_of and claim.part_of == claim.key:
             problems.append(
-                Problem(name, _pos(row, "part_of"), "part_of", "a claim cannot be a part of itself")
+                Problem(
+                    name, _pos(row, "part_of"), "part_of", _("a claim cannot be a part of itself")
+                )
             )
         elif claim.part_of and (claim.nominee, claim.part_of) not in keys:
             problems.append(
@@ -812,14 +883,17 @@ def _load_claims(
                     name,
                     _pos(row, "part_of"),
                     "part_of",
-                    f"no claim {claim.part_of!r} for nominee {claim.nominee!r}",
+                    _("no claim {part_of!r} for nominee {nominee!r}").format(
+                        part_of=claim.part_of, nominee=claim.nominee
+                    ),
                 )
             )
     checked = claim_warnings(claims)
+    # A stated percentage over 100 is the percent cell's fault; the rest concern value.
+    stated = _("stated percent {percent}% is over 100%").split("{", 1)[0]
     for claim, row in zip(checked, rows, strict=True):
         for message in claim.warnings:
-            # A stated percentage over 100 is the percent cell's fault; the rest concern value.
-            column = "percent" if message.startswith("stated percent") else "value"
+            column = "percent" if message.startswith(stated) else "value"
             problems.append(
                 Problem(
                     name,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from panel_tui.i18n import _
+
 Severity = Literal["error", "warning"]
 
 
@@ -49,5 +51,5 @@ class PanelError(Exception):
             return self.message
         lines = [self.message, *(f"  {p}" for p in self.problems[:50])]
         if len(self.problems) > 50:
-            lines.append(f"  … and {len(self.problems) - 50} more")
+            lines.append("  " + _("… and {count} more").format(count=len(self.problems) - 50))
         return "\n".join(lines)

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
 
+from panel_tui.i18n import _
 from panel_tui.problems import Problem
 
 # A cell larger than this is not a real nominee or claim; refuse it before it eats memory.
@@ -103,7 +104,9 @@ def find_table(folder: Path, stem: str, problems: list[Problem]) -> Path | None:
     try:
         names = sorted(entry.name for entry in folder.iterdir() if entry.is_file())
     except OSError as exc:
-        problems.append(Problem(str(folder), None, None, f"cannot list the folder: {exc}"))
+        problems.append(
+            Problem(str(folder), None, None, _("cannot list the folder: {error}").format(error=exc))
+        )
         return None
     wanted = {f"{stem}.csv", f"{stem}.xlsx"}
     found = [folder / name for name in names if name.lower() in wanted]
@@ -113,7 +116,9 @@ def find_table(folder: Path, stem: str, problems: list[Problem]) -> Path | None:
                 found[0].name,
                 None,
                 None,
-                f"both {' and '.join(p.name for p in found)} exist: keep one",
+                _("both {items} exist: keep one").format(
+                    items=_(" and ").join(p.name for p in found)
+                ),
             )
         )
         return None
@@ -127,7 +132,9 @@ def find_table(folder: Path, stem: str, problems: list[Problem]) -> Path | None:
                     name,
                     None,
                     None,
-                    f"a .{ext} file is not read: save it as {stem}.xlsx or {stem}.csv (UTF-8)",
+                    _(
+                        "a .{ext} file is not read: save it as {stem}.xlsx or {stem}.csv (UTF-8)"
+                    ).format(ext=ext, stem=stem),
                 )
             )
     return None
@@ -142,12 +149,24 @@ def read_table(
         size = path.stat().st_size
         if size > MAX_BYTES:
             problems.append(
-                Problem(name, None, None, f"file is {size} bytes: too large for a round")
+                Problem(
+                    name,
+                    None,
+                    None,
+                    _("file is {size} bytes: too large for a round").format(size=size),
+                )
             )
             return None
         data = path.read_bytes()
     except OSError as exc:
-        problems.append(Problem(name, None, None, f"cannot read the file: {exc.strerror or exc}"))
+        problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                _("cannot read the file: {error}").format(error=exc.strerror or exc),
+            )
+        )
         return None
     if path.suffix.lower() == ".xlsx":
         grid = _xlsx_grid(name, data, problems)
@@ -177,13 +196,13 @@ def looks_utf16(data: bytes) -> bool:
 def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> TextGrid | None:
     if looks_utf16(data):
         problems.append(
-            Problem(name, 1, None, "file is UTF-16: save it as 'CSV UTF-8 (comma delimited)'")
+            Problem(name, 1, None, _("file is UTF-16: save it as 'CSV UTF-8 (comma delimited)'"))
         )
         return None
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         problems.append(
-            Problem(name, line, None, "file contains binary data (NUL byte): not a CSV")
+            Problem(name, line, None, _("file contains binary data (NUL byte): not a CSV"))
         )
         return None
     try:
@@ -195,13 +214,14 @@ def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> TextGrid | Non
                 name,
                 line,
                 None,
-                f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}): "
-                "save it as 'CSV UTF-8'",
+                _("not UTF-8 (byte 0x{byte:02x} at offset {start}): save it as 'CSV UTF-8'").format(
+                    byte=data[exc.start], start=exc.start
+                ),
             )
         )
         return None
     if not text.strip():
-        problems.append(Problem(name, 1, None, "file is empty: expected a header row"))
+        problems.append(Problem(name, 1, None, _("file is empty: expected a header row")))
         return None
     control = CONTROL_CHARS.search(text)
     if control:
@@ -231,13 +251,22 @@ def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> TextGrid | Non
                     if len(value) > MAX_CELL:
                         problems.append(
                             Problem(
-                                name, start, None, f"a cell of {len(value)} characters is too long"
+                                name,
+                                start,
+                                None,
+                                _("a cell of {count} characters is too long").format(
+                                    count=len(value)
+                                ),
                             )
                         )
                         return None
             grid.append((start, record))
     except csv.Error as exc:
-        problems.append(Problem(name, reader.line_num or line, None, f"malformed CSV: {exc}"))
+        problems.append(
+            Problem(
+                name, reader.line_num or line, None, _("malformed CSV: {error}").format(error=exc)
+            )
+        )
         return None
     return grid
 
@@ -248,10 +277,10 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _control(match: re.Match[str]) -> str:
-    return (
-        f"contains the control character U+{ord(match.group()):04X}, which is not text "
+    return _(
+        "contains the control character U+{code:04X}, which is not text "
         "(it could change what a terminal shows): remove it"
-    )
+    ).format(code=ord(match.group()))
 
 
 def _count_outside_quotes(line: str, char: str) -> int:
@@ -271,25 +300,29 @@ def _xlsx_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
         from openpyxl import load_workbook
         from openpyxl.utils import get_column_letter
     except ImportError:  # pragma: no cover - openpyxl is a dependency
-        problems.append(Problem(name, None, None, "reading XLSX needs openpyxl installed"))
+        problems.append(Problem(name, None, None, _("reading XLSX needs openpyxl installed")))
         return None
     if not data.startswith(b"PK"):
         problems.append(
-            Problem(name, None, None, "not an XLSX workbook (save it as .xlsx or .csv)")
+            Problem(name, None, None, _("not an XLSX workbook (save it as .xlsx or .csv)"))
         )
         return None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
-        problems.append(Problem(name, None, None, f"not a readable XLSX workbook: {exc}"))
+        problems.append(
+            Problem(name, None, None, _("not a readable XLSX workbook: {error}").format(error=exc))
+        )
         return None
     except Exception as exc:  # openpyxl raises many kinds on damaged XML
-        problems.append(Problem(name, None, None, f"not a readable XLSX workbook: {exc}"))
+        problems.append(
+            Problem(name, None, None, _("not a readable XLSX workbook: {error}").format(error=exc))
+        )
         return None
     grid: Grid = []
     try:
         if not workbook.worksheets:
-            problems.append(Problem(name, None, None, "the workbook has no sheets"))
+            problems.append(Problem(name, None, None, _("the workbook has no sheets")))
             return None
         sheet = workbook.worksheets[0]
         for row_number, row in enumerate(sheet.iter_rows(), start=1):
@@ -306,7 +339,7 @@ def _xlsx_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
                 else:
                     cells.append(_xlsx_cell(value, ref))
                 if len(cells[-1].text) > MAX_CELL:
-                    problems.append(Problem(name, ref, None, "cell is too long"))
+                    problems.append(Problem(name, ref, None, _("cell is too long")))
                     return None
                 control = CONTROL_CHARS.search(cells[-1].text)
                 if control:
@@ -314,13 +347,15 @@ def _xlsx_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
                     return None
             grid.append((row_number, cells))
     except Exception as exc:
-        problems.append(Problem(name, None, None, f"not a readable XLSX workbook: {exc}"))
+        problems.append(
+            Problem(name, None, None, _("not a readable XLSX workbook: {error}").format(error=exc))
+        )
         return None
     finally:
         workbook.close()
     if not grid or not any(c.text.strip() for c in grid[0][1]):
         problems.append(
-            Problem(name, "A1", None, "the first sheet is empty: expected a header row")
+            Problem(name, "A1", None, _("the first sheet is empty: expected a header row"))
         )
         return None
     return grid
@@ -375,7 +410,9 @@ def _to_table(
     for cell in header_cells:
         column = cell.text.replace("\ufeff", "").strip().lower()
         if column and column in columns:
-            problems.append(Problem(name, _pos(cell, header_line), column, "column appears twice"))
+            problems.append(
+                Problem(name, _pos(cell, header_line), column, _("column appears twice"))
+            )
             ok = False
         columns.append(column)
     for column, cell in zip(columns, header_cells, strict=True):
@@ -385,7 +422,7 @@ def _to_table(
                     name,
                     _pos(cell, header_line),
                     column,
-                    "unknown column, ignored",
+                    _("unknown column, ignored"),
                     severity="warning",
                 )
             )
@@ -396,7 +433,9 @@ def _to_table(
                 name,
                 header_line,
                 column,
-                f"required column is missing (the header has: {', '.join(c for c in columns if c) or 'nothing'})",
+                _("required column is missing (the header has: {items})").format(
+                    items=", ".join(c for c in columns if c) or "nothing"
+                ),
             )
         )
     if missing or not ok:
@@ -423,8 +462,9 @@ def _to_table(
                         name,
                         _pos(extra[0], line),
                         None,
-                        f"row has {count} cells but the header has {width} columns "
-                        "(a delimiter inside an unquoted value?)",
+                        _(
+                            "row has {count} cells but the header has {width} columns (a delimiter inside an unquoted value?)"
+                        ).format(count=count, width=width),
                     )
                 )
                 continue
@@ -454,8 +494,9 @@ def _text_rows(
                     name,
                     line,
                     None,
-                    f"row has {count} cells but the header has {width} columns "
-                    "(a delimiter inside an unquoted value?)",
+                    _(
+                        "row has {count} cells but the header has {width} columns (a delimiter inside an unquoted value?)"
+                    ).format(count=count, width=width),
                 )
             )
             continue
