@@ -182,6 +182,25 @@ def _load_round(snapshot: str) -> Round:
 
 
 def tally_database(path: Path | str, details: bool = True) -> TallyResult:
+    """Open `path` read-only and tally it; a file holding what panel-tui never writes is refused.
+
+    Tally does not verify the audit chain (merge did, and `verify` does); but a file edited
+    into nonsense afterwards must still end in a refusal, not a crash.
+    """
+    from panel_tui.problems import PanelError
+
+    try:
+        return _tally_database(Path(path), details)
+    except (ValueError, TypeError, KeyError, ArithmeticError, sqlite3.DatabaseError) as exc:
+        raise PanelError(
+            _(
+                "{path}: holds data panel-tui did not write (edited or damaged: {error}); "
+                "run `panel-tui verify {path}`"
+            ).format(path=path, error=type(exc).__name__)
+        ) from exc
+
+
+def _tally_database(path: Path, details: bool) -> TallyResult:
     """Open `path` read-only and tally it.
 
     `details=False`: only what `to_json` shows (ranks, totals, means, counts, complete,
@@ -189,7 +208,6 @@ def tally_database(path: Path | str, details: bool = True) -> TallyResult:
     incomplete nominee lacks and the disagreements are left empty."""
     from panel_tui.store import Store
 
-    path = Path(path)
     with Store.open(path, readonly=True) as store:
         conn = store.conn
         try:  # the claims (most of a large snapshot) are left out by SQLite, in C
