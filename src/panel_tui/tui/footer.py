@@ -19,9 +19,8 @@ from panel_tui.i18n import N_, _
 TEXTUAL_WORDS = (N_("palette"), N_("Open the command palette"))
 
 
-class PanelFooter(Footer):
-    def __init__(self) -> None:
-        super().__init__(compact=True)
+class TranslatedFooter(Footer):
+    """Textual's footer with the key descriptions in the reader's language."""
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
@@ -30,8 +29,18 @@ class PanelFooter(Footer):
                 if isinstance(widget.tooltip, str) and widget.tooltip:
                     widget.tooltip = _(widget.tooltip)
             yield widget
-        self.styles.clear_rule("grid_size_columns")
 
     def refresh_language(self) -> None:
         """Compose again (from the footer's own message loop) in the language just chosen."""
         self.call_later(self.recompose)
+
+
+class PanelFooter(TranslatedFooter):
+    """The scoring app's footer: compact, its columns left to app.tcss."""
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        self.styles.clear_rule("grid_size_columns")

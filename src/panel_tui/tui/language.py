@@ -12,7 +12,7 @@ import inspect
 from textual.app import App
 
 from panel_tui.i18n import _, language, set_language
-from panel_tui.tui.footer import PanelFooter
+from panel_tui.tui.footer import TranslatedFooter
 
 COMMAND_TITLE = "Bahasa Indonesia / English"
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -31,7 +31,7 @@ async def switch_language(app: App[object], code: str | None = None) -> None:
             result = refresh()
             if inspect.isawaitable(result):
                 await result
-        for footer in screen.query(PanelFooter):
+        for footer in screen.query(TranslatedFooter):
             footer.refresh_language()
         screen.refresh_bindings()
     app.notify(_("Language: {name}").format(name=LANGUAGE_NAMES[language()]), markup=False)

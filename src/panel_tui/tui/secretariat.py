@@ -7,30 +7,39 @@ worker (it reads the whole file); `r` reads the file again after another merge.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.screen import Screen
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from panel_tui.i18n import _
-from panel_tui.model import format_score
+from panel_tui import formatting
+from panel_tui.i18n import N_, _, set_language
 from panel_tui.problems import PanelError
 from panel_tui.tally import NomineeResult, TallyResult
+from panel_tui.tui.footer import TranslatedFooter
+from panel_tui.tui.language import COMMAND_TITLE, LANGUAGE_NAMES, other_language
 
 DISAGREEMENTS_SHOWN = 100
 
 
 def _total(value: float | None) -> Text:
-    return Text("–" if value is None else f"{value:.2f}", justify="right")
+    return Text("–" if value is None else formatting.fixed(value, 2), justify="right")
+
+
+def _score(value: float | None) -> str:
+    """A score, mean or weight as the reader writes it: 4, 3,5 / 3.5; empty when none."""
+    return "" if value is None else formatting.number(value, 4)
 
 
 def _number(value: float | None) -> Text:
-    return Text("–" if value is None else format_score(value), justify="right")
+    return Text("–" if value is None else _score(value), justify="right")
 
 
 def _status(result: NomineeResult) -> Text:
@@ -64,15 +73,22 @@ class SecretariatApp(App[int]):
 
     CSS_PATH: ClassVar[list[str]] = ["secretariat.tcss"]  # type: ignore[misc]
     TITLE = "panel-tui"
-    SUB_TITLE = _("secretariat")
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("1", "show_tab('ranking')", _("ranking"), id="secretariat.ranking"),
-        Binding("2", "show_tab('completion')", _("completion"), id="secretariat.completion"),
+        Binding("1", "show_tab('ranking')", N_("ranking"), id="secretariat.ranking"),
+        Binding("2", "show_tab('completion')", N_("completion"), id="secretariat.completion"),
         Binding(
-            "3", "show_tab('disagreements')", _("disagreements"), id="secretariat.disagreements"
+            "3", "show_tab('disagreements')", N_("disagreements"), id="secretariat.disagreements"
         ),
-        Binding("r", "reload", _("reload"), id="secretariat.reload"),
-        Binding("q", "quit", _("quit"), id="secretariat.quit"),
+        Binding("r", "reload", N_("reload"), id="secretariat.reload"),
+        Binding("q", "quit", N_("quit"), id="secretariat.quit"),
+        Binding(
+            "ctrl+l",
+            "switch_language",
+            N_("language"),
+            show=False,
+            id="secretariat.language",
+            tooltip=N_("Switch between Bahasa Indonesia and English"),
+        ),
     ]
 
     def __init__(self, path: Path) -> None:
@@ -100,9 +116,28 @@ class SecretariatApp(App[int]):
                     markup=False,
                 )
                 yield DataTable(id="disagreement-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield TranslatedFooter()
 
     def on_mount(self) -> None:
+        self.sub_title = _("secretariat")
+        self.load()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            COMMAND_TITLE,
+            _("Switch the language to {name} (ctrl+l)").format(
+                name=LANGUAGE_NAMES[other_language()]
+            ),
+            self.action_switch_language,
+        )
+
+    async def action_switch_language(self) -> None:
+        """Everything again in the other language: the words, and the figures' numbers."""
+        set_language(other_language())
+        self.sub_title = _("secretariat")
+        await self.recompose()
+        self.refresh_bindings()
         self.load()
 
     def action_show_tab(self, tab: str) -> None:
@@ -178,7 +213,7 @@ class SecretariatApp(App[int]):
             table.add_column(_("nominee"), key="nominee")
             table.add_column(_("total"), key="total")
             for criterion in cat.rubric.criteria:
-                table.add_column(Text(f"{criterion.id} {format_score(criterion.weight)}"))
+                table.add_column(Text(f"{criterion.id} {_score(criterion.weight)}"))
             table.add_column("n", key="n")
             table.add_column(_("status"), key="status")
             table.add_column(_("name"), key="name")
@@ -233,7 +268,7 @@ class SecretariatApp(App[int]):
                 Text(d.nominee.id),
                 Text(d.criterion),
                 _number(d.mean),
-                *(Text(format_score(d.scores.get(a.id)), justify="right") for a in result.panel),
+                *(Text(_score(d.scores.get(a.id)), justify="right") for a in result.panel),
             ]
             for d in shown
         )
