@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from panel_tui.i18n import _
+from panel_tui.i18n import N_, _
 from panel_tui.problems import PanelError
 
 CHUNK = 1 << 20
@@ -133,13 +133,19 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+KIND_LABELS = {"assessor": N_("assessor database"), "merged": N_("merged database")}
+
+
 def receipt_lines(receipt: Receipt) -> list[str]:
     """The receipt as printed by `panel-tui handover`."""
     who = receipt.assessor or _("merged file")
     lines = [
         _("handed over: {path}").format(path=receipt.path),
-        _("round {round}, {kind} database ({who}), {size} bytes").format(
-            round=receipt.round_id, kind=receipt.kind, who=who, size=receipt.size
+        _("round {round}, {kind} ({who}), {size} bytes").format(
+            round=receipt.round_id,
+            kind=_(KIND_LABELS[receipt.kind]) if receipt.kind in KIND_LABELS else receipt.kind,
+            who=who,
+            size=receipt.size,
         ),
         f"SHA-256: {receipt.sha256}",
     ]

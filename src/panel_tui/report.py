@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 from panel_tui import formatting
@@ -34,7 +35,9 @@ def round_details(result: TallyResult) -> list[tuple[str, str]]:
         (_("file"), str(result.path)),
         (
             _("file kind"),
-            _("merged") if result.kind == "merged" else _("assessor {a}").format(a=result.assessor),
+            _("merged file")
+            if result.kind == "merged"
+            else _("assessor {a}").format(a=result.assessor),
         ),
         (_("round fingerprint"), result.fingerprints[0]),
         (_("rubric fingerprint"), result.fingerprints[1]),
@@ -48,6 +51,16 @@ def _num(value: float | None, places: int | None = None) -> str:
     if places is not None:
         return formatting.fixed(value, places)
     return _score(value)
+
+
+def _when(stamp: str) -> str:
+    """2026-11-22T05:29:39.372Z as the reader writes it: 22 November 2026 05.29 UTC."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    zone = " UTC" if moment.utcoffset() == timedelta(0) else ""
+    return f"{formatting.long_date(moment)} {formatting.clock_time(moment)}{zone}"
 
 
 def _score(value: float | None) -> str:
@@ -96,7 +109,7 @@ def render_markdown(result: TallyResult, generated_at: str = "") -> str:
     out: list[str] = [f"# {md(r.title)}", ""]
     out.append(_("Results of the interview panel, method “{method}”.").format(method=result.method))
     if generated_at:
-        out.append(_("Generated {when} by panel-tui.").format(when=generated_at))
+        out.append(_("Generated {when} by panel-tui.").format(when=_when(generated_at)))
     out.append("")
     out.append(f"## {_('Round')}")
     out.append("")
@@ -245,7 +258,7 @@ def render_html(result: TallyResult, generated_at: str = "") -> str:
         "<p>"
         + h(_("Results of the interview panel, method “{method}”.").format(method=result.method))
         + (
-            " " + h(_("Generated {when} by panel-tui.").format(when=generated_at))
+            " " + h(_("Generated {when} by panel-tui.").format(when=_when(generated_at)))
             if generated_at
             else ""
         )
