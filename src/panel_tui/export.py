@@ -180,10 +180,12 @@ def write_xlsx(result: TallyResult, out: Path) -> None:
 
 
 def _mean_cell(mean: float | None) -> str:
-    """A criterion mean to 2 decimals without trailing zeros: 4, 3.6, 2.38 (never cut off)."""
+    """A criterion mean to 2 decimals without trailing zeros: 4, 3.6 / 3,6, 2.38 / 2,38."""
     if mean is None:
         return ""
-    return f"{mean:.2f}".rstrip("0").rstrip(".")
+    from panel_tui import formatting
+
+    return formatting.number(mean, 2)
 
 
 def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
@@ -193,7 +195,10 @@ def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from panel_tui.model import format_score
+    from panel_tui import formatting
+
+    def format_score(value: float) -> str:  # weights as the reader writes them: 0,5 / 0.5
+        return formatting.number(value, 4)
 
     console = Console(file=file, highlight=False, soft_wrap=False)
     round_ = result.round
@@ -244,7 +249,7 @@ def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
             table.add_row(
                 str(r.rank),
                 Text(r.nominee.id),
-                "" if r.total is None else f"{r.total:.2f}",
+                "" if r.total is None else formatting.fixed(r.total, 2),
                 *(_mean_cell(r.means[c.id]) for c in criteria),
                 str(len(r.counted)),
                 status,
