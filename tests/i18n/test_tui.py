@@ -16,6 +16,7 @@ from panel_tui.i18n import language
 from panel_tui.loader import load_round_or_raise
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.footer import PanelFooter
+from panel_tui.tui.keys_panel import TranslatedBindingsTable
 from panel_tui.tui.session import PendingRound
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
@@ -208,3 +209,18 @@ async def test_the_first_screen_asks_in_indonesian(round_dir: Path, indonesian: 
         await pilot.pause()
         await pilot.pause()
         assert static_text(app, ".dialog-explanation").startswith("Which panel member")
+
+
+async def test_the_keys_panel_in_indonesian(
+    make_app: Callable[[], ScoringApp], indonesian: None
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_nominee(pilot, "lotim")
+        app.action_show_help_panel()
+        await pilot.pause()
+        await pilot.pause()
+        table = app.screen.query_one(TranslatedBindingsTable)
+        lines = [str(cell) for cell in table.render_bindings_table().columns[1]._cells]
+        assert any(line.startswith("catatan Tulis catatan pada kriteria") for line in lines)
+        assert not any("Write a note" in line for line in lines)

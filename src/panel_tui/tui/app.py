@@ -216,6 +216,11 @@ class ScoringApp(App[int]):
     async def action_switch_language(self) -> None:
         await switch_language(self)
 
+    def action_show_help_panel(self) -> None:
+        from panel_tui.tui.keys_panel import show_help_panel
+
+        show_help_panel(self.screen)
+
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(

@@ -132,6 +132,11 @@ class SecretariatApp(App[int]):
             self.action_switch_language,
         )
 
+    def action_show_help_panel(self) -> None:
+        from panel_tui.tui.keys_panel import show_help_panel
+
+        show_help_panel(self.screen)
+
     async def action_switch_language(self) -> None:
         """Everything again in the other language: the words, and the figures' numbers."""
         set_language(other_language())

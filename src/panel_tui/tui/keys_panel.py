@@ -1,0 +1,63 @@
+"""Textual's "Keys" help panel (ctrl+p, Keys) with our key descriptions in the reader's language.
+
+Textual draws the panel from the bindings' descriptions itself; ours are marked with N_() where
+they are declared, so the panel's table is translated cell by cell when it is drawn. The keys
+of Textual's own widgets (no translation in our catalog) stay as Textual writes them.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.widgets import HelpPanel, KeyPanel, Markdown
+from textual.widgets._key_panel import BindingsTable
+
+from panel_tui.i18n import _
+
+
+def _translated(cell: object) -> object:
+    """`description tooltip` (the tooltip dim) with both parts translated."""
+    if not isinstance(cell, Text) or not cell.plain:
+        return cell
+    tip = next((span for span in cell.spans if str(span.style) == "dim"), None)
+    if tip is None:
+        description, tooltip = cell.plain, ""
+    else:
+        description, tooltip = cell.plain[: tip.start].rstrip(), cell.plain[tip.start : tip.end]
+    text = Text(_(description) if description else "", style=cell.style, end="")
+    if tooltip:
+        if description:
+            text.append(" ")
+        text.append(_(tooltip), "dim")
+    return text
+
+
+class TranslatedBindingsTable(BindingsTable):
+    def render_bindings_table(self) -> Table:
+        table = super().render_bindings_table()
+        if len(table.columns) > 1:
+            column = table.columns[1]
+            column._cells = [_translated(cell) for cell in column._cells]  # type: ignore[misc]
+        return table
+
+
+class TranslatedKeyPanel(KeyPanel):
+    def compose(self) -> ComposeResult:
+        yield TranslatedBindingsTable(shrink=True, expand=False)
+
+
+class TranslatedHelpPanel(HelpPanel):
+    def compose(self) -> ComposeResult:
+        yield Markdown(id="widget-help")
+        yield TranslatedKeyPanel(id="keys-help")
+
+
+def show_help_panel(screen: Screen[object]) -> None:
+    """What App.action_show_help_panel does, with the translated panel."""
+    try:
+        screen.query_one(HelpPanel)
+    except NoMatches:
+        screen.mount(TranslatedHelpPanel())
