@@ -224,3 +224,15 @@ async def test_the_keys_panel_in_indonesian(
         lines = [str(cell) for cell in table.render_bindings_table().columns[1]._cells]
         assert any(line.startswith("catatan Tulis catatan pada kriteria") for line in lines)
         assert not any("Write a note" in line for line in lines)
+
+
+async def test_the_theme_picker_in_indonesian(
+    make_app: Callable[[], ScoringApp], indonesian: None
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.search_themes()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one(Input).placeholder == "Cari tema…"

@@ -227,6 +227,13 @@ class ScoringApp(App[int]):
                 CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
             )
 
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…"))
+        )
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own commands (theme, quit, keys, screenshot…) in the reader's language."""
         for title, help_text, callback, discover in super().get_system_commands(screen):
