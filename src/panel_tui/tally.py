@@ -441,30 +441,20 @@ def tally(
                 if lacking:
                     missing[assessor] = lacking
             complete = bool(counted) and not missing
-            total_raw = (
-                weighted_total(rubric, raw_means)  # type: ignore[arg-type]
-                if all(v is not None for v in raw_means.values())
-                else None
+            scores = {a: dict(sheets[a]) for a in panel_ids if a in sheets}
+            rows.append(
+                _nominee_row(
+                    nominee,
+                    rubric,
+                    raw_means,
+                    tie_order,
+                    complete,
+                    counted,
+                    recused,
+                    missing,
+                    scores,
+                )
             )
-            total = None if total_raw is None else round_half_up(total_raw, 2)
-            means = {
-                c: (None if v is None else round_half_up(v, MEAN_DECIMALS))
-                for c, v in raw_means.items()
-            }
-            key = _sort_key(complete, total, raw_means, tie_order)
-            result = NomineeResult(
-                nominee=nominee,
-                rank=0,
-                total=total,
-                complete=complete,
-                counted=counted,
-                recused=recused,
-                means=means,
-                advances=False,
-                missing=missing,
-                scores={a: dict(sheets[a]) for a in panel_ids if a in sheets},
-            )
-            rows.append((key, result))
         categories.append(CategoryResult(category, rubric, _ranked(rows, round_.advance)))
 
     position = {n.id: i for i, n in enumerate(round_.nominees)}
@@ -478,6 +468,42 @@ def tally(
         categories=categories,
         disagreements=disagreements,
     )
+
+
+def _nominee_row(
+    nominee: Nominee,
+    rubric: Rubric,
+    raw_means: dict[str, float | None],
+    tie_order: list[str],
+    complete: bool,
+    counted: list[str],
+    recused: list[str],
+    missing: dict[str, list[str]],
+    scores: dict[str, dict[str, float]],
+) -> tuple[tuple[Any, ...], NomineeResult]:
+    """One nominee's result and its sort key, from the unrounded criterion means."""
+    total_raw = (
+        weighted_total(rubric, raw_means)  # type: ignore[arg-type]
+        if all(v is not None for v in raw_means.values())
+        else None
+    )
+    total = None if total_raw is None else round_half_up(total_raw, 2)
+    means = {
+        c: (None if v is None else round_half_up(v, MEAN_DECIMALS)) for c, v in raw_means.items()
+    }
+    result = NomineeResult(
+        nominee=nominee,
+        rank=0,
+        total=total,
+        complete=complete,
+        counted=counted,
+        recused=recused,
+        means=means,
+        advances=False,
+        missing=missing,
+        scores=scores,
+    )
+    return _sort_key(complete, total, raw_means, tie_order), result
 
 
 def _ranked(
@@ -550,29 +576,11 @@ def tally_summary(
                 raw_means[criterion] = fsum(values) / len(values)
                 if len(values) != len(counted):
                     complete = False
-            total_raw = (
-                weighted_total(rubric, raw_means)  # type: ignore[arg-type]
-                if all(v is not None for v in raw_means.values())
-                else None
+            rows.append(
+                _nominee_row(
+                    nominee, rubric, raw_means, tie_order, complete, counted, recused, {}, {}
+                )
             )
-            total = None if total_raw is None else round_half_up(total_raw, 2)
-            means = {
-                c: (None if v is None else round_half_up(v, MEAN_DECIMALS))
-                for c, v in raw_means.items()
-            }
-            result = NomineeResult(
-                nominee=nominee,
-                rank=0,
-                total=total,
-                complete=complete,
-                counted=counted,
-                recused=recused,
-                means=means,
-                advances=False,
-                missing={},
-                scores={},
-            )
-            rows.append((_sort_key(complete, total, raw_means, tie_order), result))
         categories.append(CategoryResult(category, rubric, _ranked(rows, round_.advance)))
     return TallyResult(
         round=round_,
