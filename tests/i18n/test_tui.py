@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from i18n_helpers import open_nominee, static_text, table_text
+from i18n_helpers import open_nominee, static_text, table_text, tui_helpers
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
@@ -23,27 +23,12 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45"
 SIZE = (120, 36)
 
 
-async def _settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    pilot.app.clear_notifications()
-    await pilot.pause()
-
-
-async def _agenda(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await open_nominee(pilot, "lotim")
-    await pilot.press("4", "escape")
-    await _settle(pilot)
+_settle = tui_helpers.settle
+_agenda = tui_helpers.show_agenda
 
 
 async def _scoring(pilot: Pilot[Any]) -> None:
-    await open_nominee(pilot, "lotim")
-    await pilot.press("4", "n")
-    await pilot.pause()
-    await pilot.press(*"[/b] lihat [link=x]y[/link]", "enter")
-    await pilot.pause()
-    await pilot.press("down", "3")
-    await _settle(pilot)
+    await tui_helpers.show_scoring(pilot, "lihat")
 
 
 @pytest.mark.usefixtures("indonesian")

@@ -11,34 +11,19 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import open_nominee
+from tui_helpers import open_nominee, settle, show_agenda, show_scoring
 
 from panel_tui.tui.app import ScoringApp
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
 
 
-async def _settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    pilot.app.clear_notifications()
-    await pilot.pause()
-
-
-async def _agenda(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await open_nominee(pilot, "lotim")
-    await pilot.press("4", "escape")
-    await _settle(pilot)
+_settle = settle
+_agenda = show_agenda
 
 
 async def _scoring(pilot: Pilot[Any]) -> None:
-    await open_nominee(pilot, "lotim")
-    await pilot.press("4", "n")
-    await pilot.pause()
-    await pilot.press(*"[/b] see [link=x]y[/link]", "enter")
-    await pilot.pause()
-    await pilot.press("down", "3")
-    await _settle(pilot)
+    await show_scoring(pilot, "see")
 
 
 async def _readback(pilot: Pilot[Any]) -> None:

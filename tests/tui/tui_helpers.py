@@ -36,3 +36,29 @@ async def open_nominee(pilot: Pilot[int], nominee: str) -> None:
     app.open_nominee(nominee)
     await pilot.pause()
     await pilot.pause()
+
+
+async def settle(pilot: Pilot[object]) -> None:
+    """Let the screen finish drawing and drop notices, so snapshots hold no transient text."""
+    await pilot.pause()
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+async def show_agenda(pilot: Pilot[object]) -> None:
+    """Back on the agenda after scoring lotim once: statuses and progress are not all empty."""
+    await pilot.pause()
+    await open_nominee(pilot, "lotim")
+    await pilot.press("4", "escape")
+    await settle(pilot)
+
+
+async def show_scoring(pilot: Pilot[object], note_word: str) -> None:
+    """lotim with two scores and a markup-laden note, the cursor on the third criterion."""
+    await open_nominee(pilot, "lotim")
+    await pilot.press("4", "n")
+    await pilot.pause()
+    await pilot.press(*f"[/b] {note_word} [link=x]y[/link]", "enter")
+    await pilot.pause()
+    await pilot.press("down", "3")
+    await settle(pilot)
