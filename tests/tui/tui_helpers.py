@@ -8,6 +8,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from panel_tui.tui.app import ScoringApp
+from panel_tui.tui.claims_table import ClaimsTable
 
 
 def static_text(app: ScoringApp, selector: str) -> str:
@@ -18,6 +19,9 @@ def static_text(app: ScoringApp, selector: str) -> str:
 
 
 def table_text(app: ScoringApp, selector: str) -> list[list[str]]:
+    widget = app.screen.query_one(selector)
+    if isinstance(widget, ClaimsTable):
+        return widget.rows_text()
     table = app.screen.query_one(selector, DataTable)
     rows = []
     for index in range(table.row_count):

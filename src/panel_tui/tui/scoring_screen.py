@@ -315,16 +315,18 @@ class ScoringScreen(Screen[None]):
                 self._commit_pending(advance=True)
             else:
                 self._ask_score()
-        elif isinstance(event.data_table, ClaimsTable):
-            claims = event.data_table.claims
-            if 0 <= event.cursor_row < len(claims):
-                claim = claims[event.cursor_row]
-                if claim.source:
-                    self.notify(
-                        _("Source: {source}").format(source=claim.source),
-                        title=claim.label,
-                        markup=False,
-                    )
+
+    def on_claims_table_selected(self, event: ClaimsTable.Selected) -> None:
+        event.stop()
+        claim = event.claim
+        if claim.source:
+            self.notify(
+                _("Source: {source}").format(source=claim.source),
+                title=claim.label,
+                markup=False,
+            )
+        else:
+            self.notify(_("No source given for this claim."), title=claim.label, markup=False)
 
     # --- status line ----------------------------------------------------------------------
 

@@ -1,0 +1,112 @@
+"""The claims table: wrapping, drawing only what is in view, and its own keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from tui_helpers import open_nominee
+
+from panel_tui.setup import init_assessor_db
+from panel_tui.tui.app import ScoringApp
+from panel_tui.tui.claims_table import ClaimsTable, wrap
+from panel_tui.tui.session import open_database
+
+
+def test_wrap_breaks_between_words() -> None:
+    assert wrap("Seluruh perusahaan dan proyek konstruksi", 18) == [
+        "Seluruh perusahaan",
+        "dan proyek",
+        "konstruksi",
+    ]
+    assert wrap("pendek", 18) == ["pendek"]
+    assert wrap("", 5) == [""]
+
+
+def test_wrap_keeps_the_indent_of_a_part_claim_and_each_newline() -> None:
+    assert wrap("  ↳ Petani tembakau terdaftar", 14) == ["  ↳ Petani", "tembakau", "terdaftar"]
+    assert wrap("Dana ADD\n⚠ tidak cocok", 40) == ["Dana ADD", "⚠ tidak cocok"]
+
+
+def test_wrap_cuts_a_word_longer_than_the_column() -> None:
+    assert wrap("https://ntb.bps.go.id/statistik/angkatan-kerja-2024 (BPS)", 12) == [
+        "https://ntb.",
+        "bps.go.id/st",
+        "atistik/angk",
+        "atan-kerja-2",
+        "024 (BPS)",
+    ]
+
+
+def test_wrap_counts_cells_not_characters() -> None:
+    lines = wrap("漢字漢字 漢字", 8)
+    assert lines == ["漢字漢字", "漢字"]
+
+
+@pytest.fixture
+def demo_app(demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ScoringApp:
+    monkeypatch.setenv("PANEL_TUI_DATA_DIR", str(tmp_path / "data"))
+    init_assessor_db(demo_dir, "a1", tmp_path / "a1.db")
+    return ScoringApp(session=open_database(tmp_path / "a1.db"), now=lambda: 0.0)
+
+
+def visible(table: ClaimsTable) -> str:
+    return "\n".join(table.render_line(y).text for y in range(table.size.height))
+
+
+async def test_claims_are_drawn_wrapped_under_a_fixed_header(demo_app: ScoringApp) -> None:
+    async with demo_app.run_test(size=(160, 45)) as pilot:
+        await open_nominee(pilot, "lotim")
+        table = demo_app.screen.query_one(ClaimsTable)
+        lines = visible(table).splitlines()
+        assert lines[0].split() == ["Claim", "Value", "Coverage"]
+        # The first claim's value wraps over several lines of its own row.
+        assert "Seluruh perusahaan dan" in lines[1]
+        assert "▶" in lines[1]
+        assert "proyek konstruksi di Lombok" in lines[2]
+        assert "Timur diwajibkan" in lines[3]
+        # Every line fits: nothing spills into the rubric beside it.
+        assert all(cell_len(line) <= table.size.width for line in lines)
+
+
+async def test_keys_move_the_cursor_and_keep_it_in_view(demo_app: ScoringApp) -> None:
+    async with demo_app.run_test(size=(100, 14)) as pilot:
+        await open_nominee(pilot, "lotim")
+        await pilot.press("z")  # the claims take the screen, and the keys
+        await pilot.pause()
+        table = demo_app.screen.query_one(ClaimsTable)
+        assert table.has_focus
+        last = table.claims[-1].label
+        assert last not in visible(table)
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == len(table.claims) - 1
+        assert last in visible(table)
+        assert table.claims[0].label not in visible(table)
+        await pilot.press("home", "j", "down")
+        await pilot.pause()
+        assert table.cursor_row == 2
+        assert table.claims[2].label[:20] in visible(table)
+        await pilot.press("k")
+        assert table.cursor_row == 1
+        await pilot.press("pagedown")
+        await pilot.pause()
+        below = table.cursor_row
+        assert below > 2
+        assert table.claims[below].label[:20] in visible(table)
+        await pilot.press("pageup")
+        assert table.cursor_row < below
+
+
+async def test_enter_on_a_claim_shows_its_source(demo_app: ScoringApp) -> None:
+    async with demo_app.run_test(size=(120, 30)) as pilot:
+        await open_nominee(pilot, "lotim")
+        await pilot.press("z")
+        await pilot.pause()
+        table = demo_app.screen.query_one(ClaimsTable)
+        await pilot.press("home", "enter")
+        await pilot.pause()
+        messages = [n.message for n in demo_app._notifications]
+        source = table.claims[0].source
+        assert source and f"Source: {source}" in messages
