@@ -229,8 +229,8 @@ def _tally_database(path: Path, details: bool) -> TallyResult:
         assessors_of_chains = [c[1] for c in chains]
         one_chain_each = len(assessors_of_chains) == len(set(assessors_of_chains))
         if not details and one_chain_each:
-            scores, recusals = [], _recusals(conn, *_where(only))
-            summary = _cell_counts(conn, round_, only, recusals)
+            scores = []
+            summary, recusals = _cell_counts(conn, round_, only)
         else:
             summary = None
             scores, recusals = current_scores(conn, only, one_chain_each)
@@ -316,52 +316,88 @@ def _where(only: str | None) -> tuple[str, tuple[str, ...] | tuple[()]]:
     return (" AND assessor = ?", (only,)) if only else ("", ())
 
 
-# (assessor, nominee, criterion, value): the current score of each cell, when no assessor
-# has two chains in the file (`current_scores`'s one_chain_each query).
-_CURRENT_ONE_CHAIN_EACH = (
-    "SELECT assessor, nominee, criterion, value FROM ("
-    " SELECT assessor, nominee, criterion, value, MAX(seq) FROM score_events"
-    " WHERE kind = 'score'{where} GROUP BY assessor, nominee, criterion"
-    ") WHERE value IS NOT NULL"
-)
-
-
 def _cell_counts(
-    conn: sqlite3.Connection, round_: Round, only: str | None, recusals: list[tuple[str, str]]
-) -> dict[str, dict[str, dict[float, int]]]:
+    conn: sqlite3.Connection, round_: Round, only: str | None
+) -> tuple[dict[str, dict[str, dict[float, int]]], list[tuple[str, str]]]:
     """nominee -> criterion -> {value: how many} over the current scores of the assessors who
-    count (the panel, less those recused from the nominee): grouped in SQL, so no row per
-    score reaches Python. Needs one chain per assessor in the file."""
+    count (the panel, less those recused from the nominee), and the recusals (as
+    `_recusals`): grouped in SQL, so no row per score reaches Python. Needs one chain per
+    assessor in the file.
+
+    Every score event is counted in one grouped scan, then the events that are not current
+    any more (a cell scored again or cleared) are taken out. The cells with more than one
+    event, and the recusals, are found in the `score_events_by_cell` index alone. (Picking
+    the latest event of each cell first took two sorts of every event, and the recusals a
+    scan of their own: twice the time.)
+    """
     where, params = _where(only)
     panel = [a.id for a in round_.assessors if only is None or a.id == only]
+    # Grouped in the index's own order, without a WHERE (a filter on kind makes SQLite sort
+    # every entry again): the kind is checked here.
+    groups = conn.execute(
+        "SELECT assessor, nominee, kind, criterion FROM score_events"
+        " GROUP BY assessor, nominee, kind, criterion"
+        " HAVING COUNT(*) > 1 OR kind IN ('recuse', 'unrecuse')"
+    ).fetchall()
+    recused_pairs: set[tuple[str, str]] = set()
+    for assessor, nominee in sorted(
+        {(a, n) for a, n, kind, _c in groups if kind in ("recuse", "unrecuse")}
+    ):
+        if only is not None and assessor != only:
+            continue
+        for (kind,) in conn.execute(
+            "SELECT kind FROM (SELECT kind, MAX(seq) FROM score_events WHERE assessor = ?"
+            " AND nominee = ? AND kind IN ('recuse', 'unrecuse') GROUP BY origin)",
+            (assessor, nominee),
+        ):
+            if kind == "recuse":
+                recused_pairs.add((assessor, nominee))
+    recusals = sorted(recused_pairs)
     counts: dict[str, dict[str, dict[float, int]]] = {}
     if not panel:
-        return counts
+        return counts, recusals
+    members = set(panel)
     marks = ", ".join("?" for _a in panel)
     conn.execute("PRAGMA temp_store = MEMORY")
-    current = _CURRENT_ONE_CHAIN_EACH.format(where=where)
     for nominee, criterion, value, count in conn.execute(
-        f"SELECT nominee, criterion, value, COUNT(*) FROM ({current})"
-        f" WHERE assessor IN ({marks}) GROUP BY nominee, criterion, value",
-        (*params, *panel),
+        "SELECT nominee, criterion, value, COUNT(*) FROM score_events"
+        f" WHERE kind = 'score' AND value IS NOT NULL AND assessor IN ({marks}){where}"
+        " GROUP BY nominee, criterion, value",
+        (*panel, *params),
     ):
-        cell = counts.setdefault(nominee, {}).setdefault(criterion, {})
-        cell[value] = cell.get(value, 0) + count
-    # The scores of recused assessors do not count: taken out again (recusals are few).
-    members = set(panel)
-    recused = {(a, n) for a, n in recusals if a in members}
-    for nominee in sorted({n for _a, n in recused}):
-        for assessor, _n, criterion, value in conn.execute(
-            f"SELECT * FROM ({current}) WHERE nominee = ?", (*params, nominee)
+        counts.setdefault(nominee, {}).setdefault(criterion, {})[value] = count
+
+    def take_out(nominee: str, criterion: str, value: float) -> None:
+        cell = counts[nominee][criterion]
+        cell[value] -= 1
+        if not cell[value]:
+            del cell[value]
+        if not cell:
+            del counts[nominee][criterion]
+
+    for assessor, nominee, kind, criterion in groups:
+        if kind != "score" or assessor not in members:
+            continue
+        events = conn.execute(
+            "SELECT value FROM score_events WHERE assessor = ? AND nominee = ? AND kind = 'score'"
+            " AND criterion IS ? ORDER BY seq",
+            (assessor, nominee, criterion),
+        ).fetchall()
+        for (value,) in events[:-1]:  # all but the latest, which is current
+            if value is not None:
+                take_out(nominee, criterion, value)
+    # The current scores of recused assessors do not count: taken out again.
+    for assessor, nominee in recusals:
+        if assessor not in members:
+            continue
+        for criterion, value, _seq in conn.execute(
+            "SELECT criterion, value, MAX(seq) FROM score_events"
+            " WHERE assessor = ? AND nominee = ? AND kind = 'score' GROUP BY criterion",
+            (assessor, nominee),
         ):
-            if (assessor, nominee) in recused:
-                cell = counts[nominee][criterion]
-                cell[value] -= 1
-                if not cell[value]:
-                    del cell[value]
-                if not cell:
-                    del counts[nominee][criterion]
-    return counts
+            if value is not None:
+                take_out(nominee, criterion, value)
+    return counts, recusals
 
 
 def _recusals(

@@ -166,3 +166,29 @@ def test_the_json_tally_from_cell_counts_is_the_full_tally(
         summary = tally_database(path, details=False)
         assert summary.to_json() == full.to_json()
     assert tally_database(panel_file, details=False).to_json() == EXPECTED
+
+
+def test_the_json_tally_counts_only_the_latest_score_of_a_cell(
+    tmp_path: Path, make_db: MakeDb
+) -> None:
+    """Scores changed, cleared and changed back, and scores of a recused assessor: the per-cell
+    counts take out every event that is not current, as the full tally does."""
+    a1 = make_db("a1", sheet_of(0))
+    with Store.open(a1) as store:
+        store.record_score("lotim", "regulation", 1)  # changed
+        store.record_score("lotim", "regulation", 2)  # and changed again
+        store.record_score("klu", "coverage", None)  # cleared
+        store.record_score("klu", "innovation", None)  # cleared and scored again
+        store.record_score("klu", "innovation", 5)
+        store.recuse("bima", "a relative presents")  # after scoring it
+    a2 = make_db("a2", sheet_of(1))
+    with Store.open(a2) as store:
+        store.record_score("lotim", "coverage", 5)
+        store.record_score("lotim", "coverage", 3)  # back to a value counted elsewhere
+    out = tmp_path / "rescored.db"
+    assert merge(out, [a1, a2, make_db("a3", sheet_of(2))]).ok
+    full = tally_database(out)
+    assert tally_database(out, details=False).to_json() == full.to_json()
+    lotim = next(r for r in full.categories[0].results if r.nominee.id == "lotim")
+    assert lotim.scores["a1"]["regulation"] == 2
+    assert tally_database(a1, details=False).to_json() == tally_database(a1).to_json()
