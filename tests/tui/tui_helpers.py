@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Static
 
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.claims_table import ClaimsTable
+from panel_tui.tui.rubric_table import RubricTable
 
 
 def static_text(app: ScoringApp, selector: str) -> str:
@@ -20,7 +21,7 @@ def static_text(app: ScoringApp, selector: str) -> str:
 
 def table_text(app: ScoringApp, selector: str) -> list[list[str]]:
     widget = app.screen.query_one(selector)
-    if isinstance(widget, ClaimsTable):
+    if isinstance(widget, ClaimsTable | RubricTable):
         return widget.rows_text()
     table = app.screen.query_one(selector, DataTable)
     rows = []

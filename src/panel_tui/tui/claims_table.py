@@ -1,36 +1,27 @@
 """The nominee's submitted claims as a table; the claims of the current criterion stand out.
 
-A line-API widget rather than a DataTable: switching nominees puts ~60 new claims on screen
-while the presenter talks, and DataTable renders every visible cell through Rich (padding,
-wrapping, cropping) after each switch. Here each claim is wrapped once per width into plain
-lines, and a screen line is a handful of segments cut from those: the switch costs what the
-wrapping costs, and drawing costs only the lines in view.
+Each claim is wrapped once per width (and once per language) into plain lines; moving
+between criteria only restyles them. Drawing is `LineTable`'s: only the lines in view.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, replace
 
 from rich.cells import cell_len, chop_cells
-from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.events import Click, Resize
-from textual.geometry import Size
-from textual.message import Message
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
+from textual.events import Resize
 
 from panel_tui.claim_checks import claim_warnings
 from panel_tui.i18n import N_, _
 from panel_tui.model import Claim, Criterion
 from panel_tui.tui.formatting import claim_coverage, claim_value, theme_colours
+from panel_tui.tui.line_table import Cell, Column, LineTable
 
 MARK_LINKED = "▶"
 MARK_WARNING = "⚠"
 PART_OF = "  ↳ "
-PADDING = 1  # blank cells either side of a column's text, as DataTable draws them
 
 
 def checked_claims(claims: list[Claim]) -> list[Claim]:
@@ -87,67 +78,30 @@ class _Layout:
     height: int
 
 
-class ClaimsTable(ScrollView, can_focus=True):
+class ClaimsTable(LineTable):
     """Claims with wrapped cells under a fixed header; column widths follow the widget's width."""
 
     BINDINGS = [  # noqa: RUF012
-        Binding("down,j", "cursor_down", N_("Down"), show=False, id="claims.down"),
-        Binding("up,k", "cursor_up", N_("Up"), show=False, id="claims.up"),
-        Binding("pagedown", "page_down", N_("Page down"), show=False),
-        Binding("pageup", "page_up", N_("Page up"), show=False),
+        Binding("j", "cursor_down", N_("Down"), show=False, id="claims.down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="claims.up"),
         Binding("home", "first", N_("First claim"), show=False),
         Binding("end", "last", N_("Last claim"), show=False),
         Binding("enter", "select", N_("Show the claim's source"), show=False),
     ]
 
-    COMPONENT_CLASSES = {  # noqa: RUF012
-        "claims-table--header",
-        "claims-table--cursor",
-    }
-
     DEFAULT_CSS = """
-    ClaimsTable {
-        height: 1fr;
-        background: $surface;
-        color: $foreground;
-        overflow-x: hidden;
-        overflow-y: auto;
-        &:focus { background-tint: $foreground 5%; }
-        & > .claims-table--header { text-style: bold; background: $panel; color: $foreground; }
-        &:focus > .claims-table--header { background-tint: $foreground 5%; }
-        &:ansi > .claims-table--header { background: ansi_bright_blue; color: ansi_default; }
-        & > .claims-table--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
-            text-style: $block-cursor-text-style;
-        }
-    }
+    ClaimsTable { height: 1fr; }
     """
 
-    class Selected(Message):
-        """Enter (or a click) on a claim."""
-
-        def __init__(self, table: ClaimsTable, claim: Claim) -> None:
-            super().__init__()
-            self.table = table
-            self.claim = claim
-
-        @property
-        def control(self) -> ClaimsTable:
-            return self.table
-
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.claims: list[Claim] = []
         self.criterion: Criterion | None = None
-        self.cursor_row = 0
         self._linked: frozenset[int] = frozenset()
         self._width = 0
-        self._widths: tuple[int, int, int, int] = (2, 10, 12, 10)
-        # Wrapped claims at the current width, and where each starts (in lines): kept while
-        # only the highlighted criterion changes, so moving between criteria re-wraps nothing.
+        # The claims wrapped at the current width: kept while only the highlighted criterion
+        # changes, so moving between criteria re-wraps nothing.
         self._layouts: list[_Layout] = []
-        self._tops: list[int] = []
         self._theme_styles: tuple[str, Style, Style] | None = None
 
     # --- what the scoring screen calls --------------------------------------------------
@@ -219,10 +173,9 @@ class ClaimsTable(ScrollView, can_focus=True):
         self._width = self.size.width
         if self._width == 0:
             return
-        self._widths = _marker, label, value, coverage = self._column_widths()
+        marker, label, value, coverage = self._column_widths()
+        self.set_columns([Column(marker), Column(label), Column(value), Column(coverage)])
         layouts: list[_Layout] = []
-        tops: list[int] = []
-        top = 0
         for claim in self.claims:
             label_lines = wrap((PART_OF if claim.part_of else "") + claim.label, label)
             warning_lines = [
@@ -242,129 +195,45 @@ class ClaimsTable(ScrollView, can_focus=True):
                     height,
                 )
             )
-            tops.append(top)
-            top += height
-        self._layouts, self._tops = layouts, tops
-        self.virtual_size = Size(self._width, max(1, top) + 1)  # + the header
-        self.refresh()
-
-    # --- moving -------------------------------------------------------------------------
+        self._layouts = layouts
+        self.set_rows([layout.height for layout in layouts])
 
     def _show_first_linked(self) -> None:
         if self._linked and self._layouts:
-            first = min(self._linked)
-            self.cursor_row = first
-            self.scroll_to(y=self._tops[first], animate=False, immediate=True)
+            self.cursor_row = min(self._linked)
+            self.scroll_to_row(self.cursor_row, top=True)
         elif not self.claims:
             self.scroll_to(y=0, animate=False, immediate=True)
 
-    def _move_to(self, row: int) -> None:
-        if not self.claims:
-            return
-        self.cursor_row = max(0, min(row, len(self.claims) - 1))
-        self._scroll_to_cursor()
-        self.refresh()
-
-    def _scroll_to_cursor(self) -> None:
-        if not self._layouts:
-            return
-        top = self._tops[self.cursor_row]
-        bottom = top + self._layouts[self.cursor_row].height
-        view = max(1, self.scrollable_content_region.height - 1)  # under the header
-        y = self.scroll_offset.y
-        if top < y:
-            self.scroll_to(y=top, animate=False, immediate=True)
-        elif bottom > y + view:
-            self.scroll_to(y=min(top, bottom - view), animate=False, immediate=True)
-
-    def _rows_per_page(self) -> int:
-        view = max(1, self.scrollable_content_region.height - 1)
-        y = self._tops[self.cursor_row] if self._tops else 0
-        end = bisect_right(self._tops, y + view) - 1
-        return max(1, end - self.cursor_row)
-
-    def action_cursor_down(self) -> None:
-        self._move_to(self.cursor_row + 1)
-
-    def action_cursor_up(self) -> None:
-        self._move_to(self.cursor_row - 1)
-
-    def action_page_down(self) -> None:
-        self._move_to(self.cursor_row + self._rows_per_page())
-
-    def action_page_up(self) -> None:
-        self._move_to(self.cursor_row - self._rows_per_page())
-
-    def action_first(self) -> None:
-        self._move_to(0)
-
-    def action_last(self) -> None:
-        self._move_to(len(self.claims) - 1)
-
-    def action_select(self) -> None:
-        if 0 <= self.cursor_row < len(self.claims):
-            self.post_message(self.Selected(self, self.claims[self.cursor_row]))
-
-    def on_click(self, event: Click) -> None:
-        line = event.y - 1 + self.scroll_offset.y  # under the header
-        if event.y < 1 or not self._tops or line >= self._tops[-1] + self._layouts[-1].height:
-            return
-        row = bisect_right(self._tops, line) - 1
-        # As in a DataTable: the first click moves the cursor, a click on it selects.
-        if row == self.cursor_row and self.has_focus:
-            self.action_select()
-        self._move_to(row)
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
-
     # --- drawing ------------------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        if y == 0:
-            header = base + self.get_component_rich_style("claims-table--header")
-            cells = ["", _("Claim"), _("Value"), _("Coverage")]
-            return self._strip([[(text, header)] for text in cells], header, width)
-        line = y - 1 + self.scroll_offset.y
-        if not self.claims:
-            if line == 0:
-                empty = [[], [(_("No claims submitted"), base + Style(italic=True))], [], []]
-                return self._strip(empty, base, width)
-            return Strip.blank(width, base)
-        row = bisect_right(self._tops, line) - 1
-        if row < 0 or line >= self._tops[row] + self._layouts[row].height:
-            return Strip.blank(width, base)
-        return self._row_line(row, line - self._tops[row], base, width)
+    def header_cells(self) -> list[str]:
+        return ["", _("Claim"), _("Value"), _("Coverage")]
 
-    def _row_line(self, row: int, offset: int, base: Style, width: int) -> Strip:
+    def empty_cells(self, base: Style) -> list[Cell]:
+        return [[], [(_("No claims submitted"), base + Style(italic=True))], [], []]
+
+    def row_cells(self, row: int, offset: int, base: Style) -> list[Cell]:
         layout = self._layouts[row]
         accent, warn = self._mark_styles()
-        if row == self.cursor_row and self.has_focus:
-            base = base + self.get_component_rich_style("claims-table--cursor")
         linked = row in self._linked
         text_style = base + (accent if linked else Style(dim=bool(self._linked)))
-        mark: list[tuple[str, Style]] = []
+        mark: Cell = []
         if offset == 0:
             mark.append((MARK_LINKED if linked else " ", base + accent))
             if self.claims[row].warnings:
                 mark.append((MARK_WARNING, base + warn))
-        label: list[tuple[str, Style]] = []
+        label: Cell = []
         if offset < len(layout.label):
             label.append((layout.label[offset], text_style))
         elif offset - len(layout.label) < len(layout.warnings):
             label.append((layout.warnings[offset - len(layout.label)], base + warn))
-        cells = [
+        return [
             mark,
             label,
             [(layout.value[offset], text_style)] if offset < len(layout.value) else [],
             [(layout.coverage[offset], text_style)] if offset < len(layout.coverage) else [],
         ]
-        return self._strip(cells, base, width)
 
     def _mark_styles(self) -> tuple[Style, Style]:
         """The linked claims' accent and the warnings' colour, worked out once per theme."""
@@ -374,18 +243,3 @@ class ClaimsTable(ScrollView, can_focus=True):
             accent = Style(color=colours.get("accent"), bold=True)
             self._theme_styles = (theme, accent, Style(color=colours.get("warning")))
         return self._theme_styles[1], self._theme_styles[2]
-
-    def _strip(self, cells: list[list[tuple[str, Style]]], fill: Style, width: int) -> Strip:
-        """One screen line: each column's pieces, padded to the column's width."""
-        segments: list[Segment] = []
-        pad = " " * PADDING
-        for column_width, pieces in zip(self._widths, cells, strict=True):
-            segments.append(Segment(pad, fill))
-            used = 0
-            for text, style in pieces:
-                if used + cell_len(text) > column_width:
-                    text = chop_cells(text, column_width - used)[0] if column_width > used else ""
-                segments.append(Segment(text, style))
-                used += cell_len(text)
-            segments.append(Segment(" " * (column_width - used) + pad, fill))
-        return Strip(segments).crop_extend(0, width, fill)

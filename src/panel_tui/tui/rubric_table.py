@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding
 from textual.events import Resize
 
 from panel_tui.i18n import N_, _
 from panel_tui.model import Criterion, Rubric
 from panel_tui.store import Sheet
-from panel_tui.tui.fixed_table import FixedWidthTable
 from panel_tui.tui.formatting import score_text, theme_colours, weight_text
+from panel_tui.tui.line_table import Cell, Column, LineTable
 
 
-class RubricTable(FixedWidthTable):
-    """The criteria; j/k and the arrow keys move between them."""
+class RubricTable(LineTable):
+    """The criteria; j/k and the arrow keys move between them, Enter scores one."""
 
     BINDINGS = [  # noqa: RUF012
         Binding("j", "cursor_down", N_("Next criterion"), show=False, id="rubric.down"),
@@ -26,14 +27,17 @@ class RubricTable(FixedWidthTable):
     RubricTable { height: auto; max-height: 100%; }
     """
 
+    # The current criterion stays marked while the claims have the keys (zoomed claims).
+    cursor_when_blurred: ClassVar[bool] = True
+
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.rubric: Rubric | None = None
         self.sheet = Sheet("")
         self.failed: dict[str, float | None] = {}
         self.pending: tuple[str, str] | None = None
         self._width = 0
-        self._wanted_row = 0
+        self._theme_styles: tuple[str, Style, Style] | None = None
 
     @property
     def criterion(self) -> Criterion | None:
@@ -50,62 +54,87 @@ class RubricTable(FixedWidthTable):
         pending: tuple[str, str] | None = None,
         criterion: str | None = None,
     ) -> None:
-        """Show `sheet`; `failed` holds scores typed but NOT saved, `pending` a typed buffer."""
-        same_rubric = self.rubric is rubric
-        row = self.cursor_row if same_rubric else 0
+        """Show `sheet`; `failed` holds scores typed but NOT saved, `pending` a typed buffer.
+
+        The cursor goes to `criterion` (or stays, on the same rubric) without a
+        `Highlighted` message: the caller knows which criterion it asked for.
+        """
+        if self.rubric is not rubric:
+            self.cursor_row = 0
         if criterion is not None:
             ids = [c.id for c in rubric.criteria]
-            row = ids.index(criterion) if criterion in ids else 0
+            self.cursor_row = ids.index(criterion) if criterion in ids else 0
         self.rubric = rubric
         self.sheet = sheet
         self.failed = failed
         self.pending = pending
-        self._rebuild(row)
+        self._lay_out()
+        self.scroll_to_row(self.cursor_row)
+
+    def rows_text(self) -> list[list[str]]:
+        """Each criterion's cells as plain text (title, weight, score, note)."""
+        if self.rubric is None:
+            return []
+        return [
+            ["".join(text for text, _style in cell) for cell in self._cells(c, Style())]
+            for c in self.rubric.criteria
+        ]
 
     def on_resize(self, event: Resize) -> None:
-        if event.size.width != self._width and self.rubric is not None:
-            self._rebuild(self.cursor_row if self._width else self._wanted_row)
+        if event.size.width != self._width:
+            self._lay_out()
+            self.scroll_to_row(self.cursor_row)
 
-    def _widths(self) -> tuple[int, int, int, int]:
-        available = max(30, self.size.width - 2 - 8)
+    def _lay_out(self) -> None:
+        self._width = self.size.width
+        available = max(30, self._width - 2 - 8)  # scrollbar, padding of 4 columns
         weight, score = 4, 10
         note = max(6, available * 25 // 100)
         title = max(10, available - weight - score - note)
-        return title, weight, score, note
+        self.set_columns(
+            [
+                Column(title, ellipsis=True),
+                Column(weight, justify="right"),
+                Column(score, justify="center"),
+                Column(note, ellipsis=True),
+            ]
+        )
+        self.set_rows([1] * len(self.rubric.criteria) if self.rubric else [])
 
-    def _rebuild(self, row: int) -> None:
-        self._width = self.size.width
-        rubric = self.rubric
-        if rubric is None or self._width == 0:
-            self._wanted_row = row  # laid out on the first resize
-            return
-        self.clear(columns=True)
-        title_w, weight_w, score_w, note_w = self._widths()
-        self.add_column(Text(_("Criterion")), width=title_w, key="title")
-        self.add_column(Text(_("Wt"), justify="right"), width=weight_w, key="weight")
-        self.add_column(Text(_("Score"), justify="center"), width=score_w, key="score")
-        self.add_column(Text(_("Note")), width=note_w, key="note")
-        colours = theme_colours(self.app.theme_variables)
-        error = Style(color=colours.get("error"), bold=True)
-        pending_style = Style(color=colours.get("accent"), bold=True, italic=True)
-        for criterion in rubric.criteria:
-            value = self.sheet.scores.get(criterion.id)
-            score = Text(score_text(value), justify="center", style="bold")
-            if criterion.id in self.failed:
-                tried = self.failed[criterion.id]
-                shown = _("clear") if tried is None else score_text(tried)
-                score = Text(
-                    _("✗{score} unsaved").format(score=shown), style=error, justify="center"
-                )
-            if self.pending is not None and self.pending[0] == criterion.id:
-                score = Text(f"{self.pending[1]}…", style=pending_style, justify="center")
-            note = self.sheet.notes.get(criterion.id, "")
-            self.add_row(
-                Text(criterion.title, overflow="ellipsis", no_wrap=True),
-                Text(weight_text(criterion, rubric), justify="right"),
-                score,
-                Text(note.replace("\n", " "), overflow="ellipsis", no_wrap=True, style="italic"),
-                key=criterion.id,
-            )
-        row = min(max(row, 0), len(rubric.criteria) - 1)
-        self.move_cursor(row=row, animate=False)
+    # --- drawing ------------------------------------------------------------------------
+
+    def header_cells(self) -> list[str]:
+        return [_("Criterion"), _("Wt"), _("Score"), _("Note")]
+
+    def row_cells(self, row: int, offset: int, base: Style) -> list[Cell]:
+        assert self.rubric is not None
+        return self._cells(self.rubric.criteria[row], base)
+
+    def _cells(self, criterion: Criterion, base: Style) -> list[Cell]:
+        assert self.rubric is not None
+        error, pending_style = self._styles()
+        value = self.sheet.scores.get(criterion.id)
+        score: Cell = [(score_text(value), base + Style(bold=True))]
+        if criterion.id in self.failed:
+            tried = self.failed[criterion.id]
+            shown = _("clear") if tried is None else score_text(tried)
+            score = [(_("✗{score} unsaved").format(score=shown), base + error)]
+        if self.pending is not None and self.pending[0] == criterion.id:
+            score = [(f"{self.pending[1]}…", base + pending_style)]
+        note = self.sheet.notes.get(criterion.id, "").replace("\n", " ")
+        return [
+            [(criterion.title, base)],
+            [(weight_text(criterion, self.rubric), base)],
+            score,
+            [(note, base + Style(italic=True))] if note else [],
+        ]
+
+    def _styles(self) -> tuple[Style, Style]:
+        """An unsaved score's colour and a typed one's, worked out once per theme."""
+        theme = self.app.theme
+        if self._theme_styles is None or self._theme_styles[0] != theme:
+            colours = theme_colours(self.app.theme_variables)
+            error = Style(color=colours.get("error"), bold=True)
+            pending = Style(color=colours.get("accent"), bold=True, italic=True)
+            self._theme_styles = (theme, error, pending)
+        return self._theme_styles[1], self._theme_styles[2]

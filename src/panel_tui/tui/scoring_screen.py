@@ -11,10 +11,10 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from panel_tui.i18n import N_, _
-from panel_tui.model import Criterion, Nominee, Rubric
+from panel_tui.model import Claim, Criterion, Nominee, Rubric
 from panel_tui.problems import PanelError
 from panel_tui.progress import agenda_order
 from panel_tui.scoring import weighted_total
@@ -26,6 +26,7 @@ from panel_tui.tui.dialogs.score_input import ScoreInput
 from panel_tui.tui.dialogs.text_prompt import TextPrompt
 from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.formatting import scale_text, score_text, total_text
+from panel_tui.tui.line_table import LineTable
 from panel_tui.tui.nominee_header import NomineeHeader
 from panel_tui.tui.readback_screen import ReadBackScreen
 from panel_tui.tui.rubric_table import RubricTable
@@ -295,8 +296,8 @@ class ScoringScreen(Screen[None]):
         self._update_detail()
         self.scoring_app.remember(self.nominee_id, criterion.id if criterion else "")
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table is self.rubric_table:
+    def on_line_table_highlighted(self, event: LineTable.Highlighted) -> None:
+        if event.table is self.rubric_table:
             event.stop()
             criterion = self.criterion
             moved_away = (
@@ -308,17 +309,17 @@ class ScoringScreen(Screen[None]):
                 self._commit_pending(advance=False)
             self._criterion_changed()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_line_table_selected(self, event: LineTable.Selected) -> None:
         event.stop()
-        if event.data_table is self.rubric_table:
+        if event.table is self.rubric_table:
             if self.entry is not None and self.entry.buffer:
                 self._commit_pending(advance=True)
             else:
                 self._ask_score()
+        elif isinstance(event.table, ClaimsTable):
+            self._show_source(event.table.claims[event.row])
 
-    def on_claims_table_selected(self, event: ClaimsTable.Selected) -> None:
-        event.stop()
-        claim = event.claim
+    def _show_source(self, claim: Claim) -> None:
         if claim.source:
             self.notify(
                 _("Source: {source}").format(source=claim.source),
@@ -576,7 +577,7 @@ class ScoringScreen(Screen[None]):
         ids = [c.id for c in self.rubric.criteria]
         index = ids.index(criterion.id)
         if index + 1 < len(ids):
-            self.rubric_table.move_cursor(row=index + 1, animate=False)
+            self.rubric_table.move_cursor(index + 1)
 
     # --- notes, comment, recusal, finalising ----------------------------------------------
 

@@ -1,0 +1,290 @@
+"""A table drawn line by line: fixed columns, a header that stays put, a row cursor.
+
+The scoring screen's two tables (claims and rubric) are redrawn on every nominee switch while
+the presenter talks. DataTable renders each visible cell through Rich (padding, wrapping,
+cropping, a Segment list per cell) and re-renders them all whenever anything in the table
+changes. Here a subclass says what each screen line of a row holds, as pieces of plain text
+with a style, and the table only pads, crops and joins them: drawing costs the lines in view.
+
+Subclasses call `set_columns` and `set_rows`, and implement `header_cells` and `row_cells`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from rich.cells import cell_len, chop_cells
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from panel_tui.i18n import N_
+
+PADDING = 1  # blank cells either side of a column's text, as DataTable draws them
+ELLIPSIS = "…"
+
+Piece = tuple[str, Style]
+Cell = list[Piece]
+
+
+@dataclass(frozen=True)
+class Column:
+    width: int
+    justify: Literal["left", "right", "center"] = "left"
+    ellipsis: bool = False  # one line only: text too long ends in …
+
+
+class LineTable(ScrollView, can_focus=True):
+    """Rows of fixed-width columns under a fixed header, with a row cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "cursor_down", N_("Down"), show=False),
+        Binding("up", "cursor_up", N_("Up"), show=False),
+        Binding("pagedown", "page_down", N_("Page down"), show=False),
+        Binding("pageup", "page_up", N_("Page up"), show=False),
+        Binding("home", "first", N_("First row"), show=False),
+        Binding("end", "last", N_("Last row"), show=False),
+        Binding("enter", "select", N_("Select"), show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "line-table--header",
+        "line-table--cursor",
+        "line-table--cursor-blurred",
+    }
+
+    DEFAULT_CSS = """
+    LineTable {
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: auto;
+        &:focus { background-tint: $foreground 5%; }
+        & > .line-table--header { text-style: bold; background: $panel; color: $foreground; }
+        &:focus > .line-table--header { background-tint: $foreground 5%; }
+        &:ansi > .line-table--header { background: ansi_bright_blue; color: ansi_default; }
+        & > .line-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .line-table--cursor-blurred {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
+
+    # Whether the cursor row stands out while another widget has the focus.
+    cursor_when_blurred: ClassVar[bool] = False
+
+    class Highlighted(Message):
+        """The cursor moved to `row` (a key, a click or `move_cursor`)."""
+
+        def __init__(self, table: LineTable, row: int) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> LineTable:
+            return self.table
+
+    class Selected(Message):
+        """Enter, or a click on the cursor row."""
+
+        def __init__(self, table: LineTable, row: int) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> LineTable:
+            return self.table
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.cursor_row = 0
+        self.columns: list[Column] = []
+        self._heights: list[int] = []
+        self._tops: list[int] = []
+        self._lines = 0
+
+    # --- for subclasses -----------------------------------------------------------------
+
+    def header_cells(self) -> list[str]:
+        raise NotImplementedError
+
+    def row_cells(self, row: int, offset: int, base: Style) -> list[Cell]:
+        """The pieces of each column on line `offset` of `row`, over the row's `base` style."""
+        raise NotImplementedError
+
+    def empty_cells(self, base: Style) -> list[Cell] | None:
+        """What the first line says when there are no rows (None: nothing)."""
+        return None
+
+    def set_columns(self, columns: list[Column]) -> None:
+        self.columns = columns
+
+    def set_rows(self, heights: list[int]) -> None:
+        """The rows' heights in lines; the cursor stays on its row where there still is one."""
+        tops = []
+        top = 0
+        for height in heights:
+            tops.append(top)
+            top += height
+        self._heights, self._tops, self._lines = heights, tops, top
+        self.cursor_row = max(0, min(self.cursor_row, len(heights) - 1))
+        width = sum(c.width + 2 * PADDING for c in self.columns)
+        self.virtual_size = Size(width, max(1, top) + 1)  # + the header
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        return len(self._heights)
+
+    # --- the cursor ---------------------------------------------------------------------
+
+    def move_cursor(self, row: int, scroll: bool = True) -> None:
+        """Put the cursor on `row` (kept in range); says so with `Highlighted` if it moved."""
+        if not self._heights:
+            return
+        row = max(0, min(row, len(self._heights) - 1))
+        moved = row != self.cursor_row
+        self.cursor_row = row
+        if scroll:
+            self.scroll_to_row(row)
+        self.refresh()
+        if moved:
+            self.post_message(self.Highlighted(self, row))
+
+    def scroll_to_row(self, row: int, top: bool = False) -> None:
+        """Bring `row` into view; with `top`, to the top of the view when it can be."""
+        if not 0 <= row < len(self._heights):
+            return
+        start = self._tops[row]
+        end = start + self._heights[row]
+        view = max(1, self.scrollable_content_region.height - 1)  # under the header
+        y = self.scroll_offset.y
+        if top or start < y:
+            self.scroll_to(y=start, animate=False, immediate=True)
+        elif end > y + view:
+            self.scroll_to(y=min(start, end - view), animate=False, immediate=True)
+
+    def _rows_per_page(self) -> int:
+        if not self._tops:
+            return 1
+        view = max(1, self.scrollable_content_region.height - 1)
+        end = bisect_right(self._tops, self._tops[self.cursor_row] + view) - 1
+        return max(1, end - self.cursor_row)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor_row + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor_row - 1)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self.cursor_row + self._rows_per_page())
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self.cursor_row - self._rows_per_page())
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self._heights) - 1)
+
+    def action_select(self) -> None:
+        if 0 <= self.cursor_row < len(self._heights):
+            self.post_message(self.Selected(self, self.cursor_row))
+
+    def on_click(self, event: Click) -> None:
+        line = event.y - 1 + self.scroll_offset.y  # under the header
+        if event.y < 1 or not 0 <= line < self._lines:
+            return
+        row = bisect_right(self._tops, line) - 1
+        # As in a DataTable: the first click moves the cursor, a click on it selects.
+        if row == self.cursor_row and self.has_focus:
+            self.action_select()
+        self.move_cursor(row)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # --- drawing ------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not self.columns:  # not laid out yet: it has no width until its first resize
+            return Strip.blank(width, base)
+        if y == 0:
+            header = base + self.get_component_rich_style("line-table--header")
+            return self._strip([[(text, header)] for text in self.header_cells()], header, width)
+        line = y - 1 + self.scroll_offset.y
+        if not self._heights:
+            empty = self.empty_cells(base) if line == 0 else None
+            return self._strip(empty, base, width) if empty else Strip.blank(width, base)
+        if line >= self._lines:
+            return Strip.blank(width, base)
+        row = bisect_right(self._tops, line) - 1
+        if row == self.cursor_row:
+            if self.has_focus:
+                base = base + self.get_component_rich_style("line-table--cursor")
+            elif self.cursor_when_blurred:
+                base = base + self.get_component_rich_style("line-table--cursor-blurred")
+        cells = self.row_cells(row, line - self._tops[row], base)
+        return self._strip(cells, base, width)
+
+    def _strip(self, cells: list[Cell], fill: Style, width: int) -> Strip:
+        """One screen line: each column's pieces, cropped or padded to the column's width."""
+        segments: list[Segment] = []
+        pad = " " * PADDING
+        for column, pieces in zip(self.columns, cells, strict=True):
+            segments.append(Segment(pad, fill))
+            used = sum(cell_len(text) for text, _style in pieces)
+            if used > column.width:
+                pieces, used = _crop(pieces, column.width, column.ellipsis)
+            room = column.width - used
+            left = room // 2 if column.justify == "center" else room
+            if column.justify == "left":
+                left = 0
+            if left:
+                segments.append(Segment(" " * left, fill))
+            segments.extend(Segment(text, style) for text, style in pieces)
+            segments.append(Segment(" " * (room - left) + pad, fill))
+        return Strip(segments).crop_extend(0, width, fill)
+
+
+def _crop(pieces: Cell, width: int, ellipsis: bool) -> tuple[Cell, int]:
+    """`pieces` cut to `width` cells, the last one an ellipsis when asked for."""
+    room = width - 1 if ellipsis else width
+    kept: Cell = []
+    used = 0
+    for text, style in pieces:
+        size = cell_len(text)
+        if used + size > room:
+            text = chop_cells(text, max(1, room - used))[0] if room > used else ""
+            if text:
+                kept.append((text, style))
+                used += cell_len(text)
+            if ellipsis and width > 0:
+                kept.append((ELLIPSIS, style))
+                used += 1
+            break
+        kept.append((text, style))
+        used += size
+    return kept, used
