@@ -267,7 +267,11 @@ def edit_claim_in_table(path: Path) -> None:
 
 def change_database_origin(path: Path) -> None:
     conn = _conn(path)
-    conn.execute("UPDATE database_info SET origin = 'f' || substr(origin, 2)")
+    # another first digit (an origin beginning with f was left unchanged: a flaky test)
+    conn.execute(
+        "UPDATE database_info SET origin ="
+        " (CASE WHEN origin LIKE 'f%' THEN 'e' ELSE 'f' END) || substr(origin, 2)"
+    )
     _done(conn)
 
 
