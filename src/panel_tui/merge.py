@@ -406,15 +406,20 @@ def _merge_one(
 
 def _check_input(path: Path) -> tuple[str, Any, str | None]:
     """(sha256, VerifyReport, None) of one input, or ("", None, why it cannot be read)."""
-    from panel_tui.verify import verify_database
+    from panel_tui.verify import verify_database, verify_like_template
 
     if not path.is_file():
         return "", None, _("no such database file")
     try:
-        sha = _sha256(path)
+        data = path.read_bytes()
     except OSError as exc:
         return "", None, _("cannot read: {error}").format(error=exc.strerror or exc)
-    return sha, verify_database(path), None
+    # The bytes hashed are the bytes verified when the file's round tables are those of the
+    # template (another input of the round, verified in full); else the file is verified.
+    report = verify_like_template(path, data)
+    if report is None:
+        report = verify_database(path)
+    return hashlib.sha256(data).hexdigest(), report, None
 
 
 def _worker_count(inputs: int) -> int:
@@ -460,7 +465,14 @@ class _Checks:
                     continue
                 if sha in merged_before:
                     self.known[index] = sha
-        workers = _worker_count(len(paths) - len(self.known))
+        unknown = [p for i, p in enumerate(paths) if i not in self.known]
+        if len(unknown) > 1:
+            # The round, the reference tables and the template are made once, here, and
+            # the workers inherit them; OUT is created from the same image.
+            from panel_tui.verify import prepare
+
+            prepare(unknown[0])
+        workers = _worker_count(len(unknown))
         if workers > 1:
             try:
                 import multiprocessing
@@ -469,13 +481,6 @@ class _Checks:
                 context = multiprocessing.get_context("fork")
             except (ImportError, ValueError):  # no fork (Windows): verify one by one
                 return
-            # The round and the reference tables are built once, here, and the workers
-            # inherit them (each built its own before); OUT is created from the same image.
-            from panel_tui.verify import prepare
-
-            first = next((p for i, p in enumerate(paths) if i not in self.known), None)
-            if first is not None:
-                prepare(first)
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
             self.futures = [
                 None if index in self.known else self.pool.submit(_check_input, path)

@@ -98,21 +98,7 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
     _verify_tables(conn, reference, report)
     chains = _verify_chains(store, round_, round_fp, rubric_fp, report)
     report.chains = chains
-    if store.kind == "assessor":
-        foreign = [c for c in chains if c.origin != store.origin]
-        if foreign:
-            report.problems.append(
-                _("an assessor database holds {count} chain(s) of other origins").format(
-                    count=len(foreign)
-                )
-            )
-        others = sorted({c.assessor for c in chains if c.assessor != store.assessor_id})
-        if others:
-            report.problems.append(
-                _(
-                    "the database says it belongs to assessor {assessor_id}, but its audit chain is of {items}: edited outside panel-tui"
-                ).format(assessor_id=store.assessor_id, items=", ".join(others))
-            )
+    _verify_owner(store, chains, report)
     if expect_heads:
         known = {c.head for c in chains}
         hashes = {row[0] for row in conn.execute("SELECT hash FROM score_events")}
@@ -130,6 +116,25 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
                         "receipt head {expected} is not in any audit chain: the file is not the one handed over, or its chain was rewritten"
                     ).format(expected=expected)
                 )
+
+
+def _verify_owner(store: Store, chains: list[ChainSummary], report: VerifyReport) -> None:
+    """An assessor's file holds only its own chain, of its own assessor."""
+    if store.kind == "assessor":
+        foreign = [c for c in chains if c.origin != store.origin]
+        if foreign:
+            report.problems.append(
+                _("an assessor database holds {count} chain(s) of other origins").format(
+                    count=len(foreign)
+                )
+            )
+        others = sorted({c.assessor for c in chains if c.assessor != store.assessor_id})
+        if others:
+            report.problems.append(
+                _(
+                    "the database says it belongs to assessor {assessor_id}, but its audit chain is of {items}: edited outside panel-tui"
+                ).format(assessor_id=store.assessor_id, items=", ".join(others))
+            )
 
 
 # The tables holding the round: their rows must be exactly what panel-tui writes for the
@@ -237,14 +242,20 @@ def _reference(snapshot: str, round_: Round) -> _Reference:
 
 def prepare(path: Path) -> None:
     """Parse the round and build the reference for the snapshot in `path`, ahead of
-    verifying (merge does it once before starting its worker processes, which inherit it).
-    Any problem is left for the verification itself to report."""
+    verifying (merge does it once before starting its worker processes, which inherit it),
+    and keep the file as the template for `verify_like_template` when it passes every check
+    of its round. Any problem is left for the verification itself to report."""
+    _TEMPLATES.clear()
     try:
         check_header(path)
         with Store.open(path, readonly=True) as store:
             row = store.conn.execute("SELECT snapshot FROM round").fetchone()
             if row is not None and isinstance(row[0], str):
                 _reference(row[0], _parsed_round(row[0])[0])
+        if _no_journal(path):
+            template = _make_template(path.read_bytes())
+            if template is not None:
+                _TEMPLATES.append(template)
     except Exception:  # a damaged file: verify_database reports it
         return
 
@@ -254,6 +265,243 @@ def reference_image(snapshot: str) -> bytes | None:
     events and no database_info), when a verification in this process has built it."""
     found = _REFERENCES.get(_snapshot_key(snapshot))
     return found.image if found is not None else None
+
+
+# --- inputs of one round, verified against one already verified ---------------------------
+#
+# Every assessor database of a round holds the same round tables (most of a national
+# round's file: the 7 MB snapshot and 30,000 claims), written the same way, so they sit on
+# the same pages of every file. Once one file has passed every check, another file whose
+# pages of those tables are byte for byte the same, at the same page numbers and read the
+# same way (page size, encoding), holds the same tables: SQLite reads them through the same
+# pages. Their integrity, their indexes and their agreement with the snapshot were proven
+# on the first file; only the rest of the file (the audit chain, database_info, the free
+# pages) is checked again, and that every page belongs to exactly one table or index or is
+# free, as `PRAGMA integrity_check` does. Anything else about the file, and any problem
+# found, and it is verified in full like any other file.
+
+
+@dataclass(frozen=True)
+class _Template:
+    """A file that passed every check, and where its round tables are."""
+
+    header: bytes  # the header fields that decide how pages are read
+    roots: frozenset[tuple[str, int]]  # (name, root page) of the round tables and indexes
+    names: frozenset[str]
+    pages: frozenset[int]
+    runs: tuple[tuple[int, int, bytes], ...]  # those pages: byte ranges and their bytes
+    round: Round
+    reference: _Reference
+    round_fp: str
+    rubric_fp: str
+
+
+_TEMPLATES: list[_Template] = []
+
+
+def _header(data: bytes) -> bytes:
+    # page size, reserved space and payload fractions; schema format; auto-vacuum, text
+    # encoding, user_version, incremental vacuum and application_id
+    return data[16:18] + data[20:24] + data[44:48] + data[52:72]
+
+
+def _page_count(data: bytes) -> int | None:
+    """Pages in a file as SQLite reads it, when its header says so plainly."""
+    if len(data) < 100 or not data.startswith(b"SQLite format 3\x00"):
+        return None
+    size = int.from_bytes(data[16:18], "big")
+    page_size = 65536 if size == 1 else size
+    if page_size < 512 or page_size & (page_size - 1) or len(data) % page_size:
+        return None
+    pages = int.from_bytes(data[28:32], "big")
+    if data[24:28] != data[92:96] or pages != len(data) // page_size:
+        return None
+    if data[52:56] != b"\0\0\0\0" or len(data) > 1 << 30:  # pointer maps, the lock-byte page
+        return None
+    return pages
+
+
+def _memory_copy(data: bytes) -> sqlite3.Connection:
+    """The file's bytes as an in-memory database (read as a rollback-journal file: an
+    in-memory database cannot be in WAL mode; the pages are the same)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.deserialize(data[:18] + b"\x01\x01" + data[20:])
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _round_trees(conn: sqlite3.Connection) -> dict[str, int]:
+    marks = ", ".join("?" for _t in ROUND_TABLES)
+    return {
+        name: root
+        for name, root in conn.execute(
+            f"SELECT name, rootpage FROM sqlite_schema WHERE tbl_name IN ({marks})"
+            " AND type IN ('table', 'index')",
+            ROUND_TABLES,
+        )
+    }
+
+
+def _runs(data: bytes, pages: frozenset[int], page_size: int) -> tuple[tuple[int, int, bytes], ...]:
+    runs: list[tuple[int, int]] = []
+    for page in sorted(pages):
+        start = (page - 1) * page_size
+        if runs and runs[-1][1] == start:
+            runs[-1] = (runs[-1][0], start + page_size)
+        else:
+            runs.append((start, start + page_size))
+    return tuple((a, b, data[a:b]) for a, b in runs)
+
+
+def _make_template(data: bytes) -> _Template | None:
+    """`data` as a template, when it passes every check of its round and schema."""
+    pages = _page_count(data)
+    if pages is None:
+        return None
+    conn = _memory_copy(data)
+    try:
+        if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
+            return None
+        rows = conn.execute(
+            "SELECT snapshot, round_fingerprint, rubric_fingerprint FROM round"
+        ).fetchall()
+        if len(rows) != 1 or not isinstance(rows[0][0], str):
+            return None
+        snapshot, round_fp, rubric_fp = rows[0]
+        round_, snapshot_round_fp, snapshot_rubric_fp = _parsed_round(snapshot)
+        if (snapshot_round_fp, snapshot_rubric_fp) != (round_fp, rubric_fp):
+            return None
+        reference = _reference(snapshot, round_)
+        if conn.execute("PRAGMA user_version").fetchone()[0] != reference.user_version:
+            return None
+        report = VerifyReport(Path())
+        _verify_schema(conn, reference, report)
+        if report.problems or _tables_as_written(conn, reference) != set(ROUND_TABLES):
+            return None
+        trees = _round_trees(conn)
+        used = frozenset(
+            page for name, page in conn.execute("SELECT name, pageno FROM dbstat") if name in trees
+        )
+    except (sqlite3.Error, PanelError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    finally:
+        conn.close()
+    page_size = len(data) // pages
+    return _Template(
+        header=_header(data),
+        roots=frozenset(trees.items()),
+        names=frozenset(trees),
+        pages=used,
+        runs=_runs(data, used, page_size),
+        round=round_,
+        reference=reference,
+        round_fp=round_fp,
+        rubric_fp=rubric_fp,
+    )
+
+
+def _free_pages(data: bytes, page_size: int, pages: int) -> list[int] | None:
+    """The freelist's trunk and leaf pages, as the header and trunk pages list them; None
+    when they do not add up."""
+    total = int.from_bytes(data[36:40], "big")
+    trunk = int.from_bytes(data[32:36], "big")
+    found: list[int] = []
+    while trunk:
+        if not 1 <= trunk <= pages or len(found) >= total:
+            return None
+        base = (trunk - 1) * page_size
+        count = int.from_bytes(data[base + 4 : base + 8], "big")
+        if count > page_size // 4 - 2:
+            return None
+        found.append(trunk)
+        for i in range(count):
+            leaf = int.from_bytes(data[base + 8 + 4 * i : base + 12 + 4 * i], "big")
+            if not 1 <= leaf <= pages:
+                return None
+            found.append(leaf)
+        trunk = int.from_bytes(data[base : base + 4], "big")
+    return found if len(found) == total else None
+
+
+def verify_like_template(path: Path, data: bytes) -> VerifyReport | None:
+    """The report `verify_database(path)` gives for a file whose bytes are `data`, when its
+    round tables are those of a template (see above) and it passes every check; None
+    otherwise (the caller then verifies it in full, which also describes any problem)."""
+    template = _TEMPLATES[0] if _TEMPLATES else None
+    pages = _page_count(data)
+    if template is None or pages is None or _header(data) != template.header:
+        return None
+    if not _no_journal(path):
+        return None  # SQLite would read pages from beside the file too
+    if not all(data[a:b] == same for a, b, same in template.runs):
+        return None
+    page_size = len(data) // pages
+    try:
+        conn = _memory_copy(data)
+    except sqlite3.Error:
+        return None
+    try:
+        if frozenset(_round_trees(conn).items()) != template.roots:
+            return None
+        # Integrity of everything but the round tables (proven on the template), and every
+        # page used once: by a table or index, or free.
+        others = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND rootpage > 0"
+            )
+            if name not in template.names
+        ]
+        for name in ("sqlite_schema", *others):
+            if conn.execute(f'PRAGMA integrity_check("{name}")').fetchall() != [("ok",)]:
+                return None
+        free = _free_pages(data, page_size, pages)
+        if free is None:
+            return None
+        trees = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_schema WHERE type IN ('table', 'index') AND rootpage > 0"
+            )
+            if name not in template.names
+        ]
+        used = free + [
+            page
+            for name in ("sqlite_schema", *trees)
+            for (page,) in conn.execute("SELECT pageno FROM dbstat WHERE name = ?", (name,))
+        ]
+        if len(used) + len(template.pages) != pages or len(set(used) | template.pages) != pages:
+            return None
+        store = Store(path, conn)
+        if conn.execute("PRAGMA user_version").fetchone()[0] != template.reference.user_version:
+            return None
+        report = VerifyReport(path)
+        _verify_schema(conn, template.reference, report)
+        report.chains = _verify_chains(
+            store, template.round, template.round_fp, template.rubric_fp, report
+        )
+        _verify_owner(store, report.chains, report)
+        return None if report.problems else report
+    except (sqlite3.Error, PanelError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    finally:
+        conn.close()
+
+
+def _no_journal(path: Path) -> bool:
+    """No WAL frames or rollback journal beside the file: SQLite reads only the file."""
+    for suffix in ("-wal", "-journal"):
+        try:
+            if Path(f"{path}{suffix}").stat().st_size > 0:
+                return False
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+    return True
 
 
 def _verify_schema(conn: sqlite3.Connection, reference: _Reference, report: VerifyReport) -> None:
@@ -368,6 +616,8 @@ def _verify_chains(
     assessors = {a.id for a in round_.assessors}
     rubrics = {n.id: round_.rubric_for(n) for n in round_.nominees}
     criteria = {n: frozenset(c.id for c in r.criteria) for n, r in rubrics.items()}
+    # Whether a value is on a rubric's scale, by rubric (scores repeat a few values).
+    on_scale: dict[int, dict[object, bool]] = {id(r): {} for r in rubrics.values()}
     broken: set[str] = set()
     kinds = frozenset(EVENT_KINDS)
     sha256 = hashlib.sha256
@@ -427,8 +677,15 @@ def _verify_chains(
                 problem(row, _("unknown nominee {nominee!r}").format(nominee=nominee))
             elif kind in ("score", "note") and (criterion or "") not in criteria[nominee]:
                 problem(row, _("unknown criterion {criterion!r}").format(criterion=criterion))
-            elif kind == "score" and value is not None and not rubric.allows(value):
-                problem(row, _("score {value} is outside the rubric's scale").format(value=value))
+            elif kind == "score" and value is not None:
+                known = on_scale[id(rubric)]
+                allowed = known.get(value)
+                if allowed is None:
+                    allowed = known[value] = rubric.allows(value)
+                if not allowed:
+                    problem(
+                        row, _("score {value} is outside the rubric's scale").format(value=value)
+                    )
             current.length = seq
             current.head = row[11]
             prev_hash = row[11]

@@ -249,3 +249,40 @@ def test_damage_making_sqlite_error_undecodable_is_refused(clean: Path, tmp_path
     for readonly in (True, False):
         with pytest.raises(PanelError):
             Store.open(bad, readonly=readonly).close()
+
+
+def test_damage_never_passes_the_comparison_with_a_verified_file(
+    clean: Path, tmp_path: Path
+) -> None:
+    """merge verifies most inputs by comparing their round pages with those of a file
+    verified in full (`verify_like_template`) and checking the rest of the file: a damaged
+    file is accepted that way only when `verify` accepts it too, with the same chains."""
+    from panel_tui.verify import prepare, verify_like_template
+
+    prepare(clean)
+    data = clean.read_bytes()
+    assert verify_like_template(clean, data) is not None
+    rng = random.Random(37)
+    cases = [data[: rng.randrange(len(data))] for _ in range(20)]
+    for _ in range(120):
+        damaged = bytearray(data)
+        for _n in range(rng.choice([1, 1, 2, 8])):
+            damaged[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+        cases.append(bytes(damaged))
+    for _ in range(30):
+        start, end = used_range(clean, rng.choice(score_event_pages(clean)))
+        damaged = bytearray(data)
+        damaged[rng.randrange(start, end)] ^= 1 << rng.randrange(8)
+        cases.append(bytes(damaged))
+    accepted = 0
+    for i, case in enumerate(cases):
+        target = tmp_path / f"case{i}.db"
+        target.write_bytes(case)
+        fast = verify_like_template(target, case)
+        if fast is not None:
+            full = verify_database(target)
+            assert full.ok, full.problems
+            assert (fast.chains, fast.events) == (full.chains, full.events)
+            accepted += 1
+        target.unlink()
+    assert 0 < accepted < len(cases)

@@ -67,6 +67,23 @@ def test_self_consistent_rewrite_is_caught_by_the_receipt_head(
         assert "receipt head" in result.output
 
 
+@pytest.mark.parametrize("name", sorted(TAMPERS))
+def test_plain_sql_edit_is_refused_beside_a_clean_file(
+    original: tuple[Path, str], tmp_path: Path, name: str
+) -> None:
+    """merge verifies most inputs by comparing their round pages with those of the first
+    input, verified in full: each edit is refused that way too, and nothing of it merged."""
+    from panel_tui.merge import merge
+    from panel_tui.verify import prepare, verify_like_template
+
+    target = tampered(original, tmp_path, name)
+    prepare(original[0])
+    assert verify_like_template(original[0], original[0].read_bytes()) is not None
+    assert verify_like_template(target, target.read_bytes()) is None
+    result = merge(tmp_path / "out.db", [original[0], target])
+    assert [r.status for r in result.inputs] == ["merged", "refused"]
+
+
 def test_short_or_garbage_head_is_refused(original: tuple[Path, str]) -> None:
     short = run_cli("verify", original[0], "--head", original[1][:8])
     assert short.exit_code == 1 and "too short" in short.output
