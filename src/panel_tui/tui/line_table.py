@@ -20,7 +20,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.events import Click
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -117,6 +117,8 @@ class LineTable(ScrollView, can_focus=True):
         self._heights: list[int] = []
         self._tops: list[int] = []
         self._lines = 0
+        self._line_base: Style | None = None
+        self._line_width = 0
 
     # --- for subclasses -----------------------------------------------------------------
 
@@ -226,9 +228,19 @@ class LineTable(ScrollView, can_focus=True):
 
     # --- drawing ------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's style and width are the same for every line of one render, and
+        # working them out (a walk up the DOM) cost more than drawing the line itself.
+        self._line_base = self.rich_style
+        self._line_width = self.scrollable_content_region.width
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._line_base = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._line_base if self._line_base is not None else self.rich_style
+        width = self._line_width if self._line_base is not None else self.size.width
         if not self.columns:  # not laid out yet: it has no width until its first resize
             return Strip.blank(width, base)
         if y == 0:
@@ -250,23 +262,55 @@ class LineTable(ScrollView, can_focus=True):
         return self._strip(cells, base, width)
 
     def _strip(self, cells: list[Cell], fill: Style, width: int) -> Strip:
-        """One screen line: each column's pieces, cropped or padded to the column's width."""
+        """One screen line: each column's pieces, cropped or padded to the column's width.
+
+        Runs of the same style are joined into one segment: Textual post-processes every
+        segment of every line drawn (colour filters, tint), so fewer segments draw faster.
+        """
         segments: list[Segment] = []
+        text_run = ""
+        style_run = fill
+        used_total = 0
+
+        def add(text: str, style: Style) -> None:
+            nonlocal text_run, style_run
+            if not text:
+                return
+            if (
+                style is not fill
+                and not text.strip()
+                and style.bgcolor == fill.bgcolor
+                and not (style.underline or style.reverse or style.strike)
+            ):
+                style = fill  # blanks show only their background
+            if style == style_run:
+                text_run += text
+                return
+            if text_run:
+                segments.append(Segment(text_run, style_run))
+            text_run, style_run = text, style
+
         pad = " " * PADDING
         for column, pieces in zip(self.columns, cells, strict=True):
-            segments.append(Segment(pad, fill))
             used = sum(cell_len(text) for text, _style in pieces)
             if used > column.width:
                 pieces, used = _crop(pieces, column.width, column.ellipsis)
             room = column.width - used
-            left = room // 2 if column.justify == "center" else room
-            if column.justify == "left":
-                left = 0
-            if left:
-                segments.append(Segment(" " * left, fill))
-            segments.extend(Segment(text, style) for text, style in pieces)
-            segments.append(Segment(" " * (room - left) + pad, fill))
-        return Strip(segments).crop_extend(0, width, fill)
+            left = (
+                0 if column.justify == "left" else room // 2 if column.justify == "center" else room
+            )
+            add(pad + " " * left, fill)
+            for text, style in pieces:
+                add(text, style)
+            add(" " * (room - left) + pad, fill)
+            used_total += column.width + 2 * PADDING
+        if used_total < width:
+            add(" " * (width - used_total), fill)
+        if text_run:
+            segments.append(Segment(text_run, style_run))
+        if used_total > width:
+            return Strip(segments).crop(0, width)
+        return Strip(segments, max(width, used_total))
 
 
 def _crop(pieces: Cell, width: int, ellipsis: bool) -> tuple[Cell, int]:
