@@ -8,6 +8,7 @@ cell that is not a well-formed number in that format is an error, never a differ
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from panel_tui.i18n import _
@@ -37,6 +38,9 @@ _MAGNITUDE_WORD = re.compile(r"\s*([a-zA-Z]+)$")
 _WORDS = re.compile(r"[a-z]+\.?")
 _DIGITS = re.compile(r"\d[\d.,]*\Z")
 _NUMERIC_CHARS = re.compile(r"[\d\s.,%+\-\u2212\u2013a-z]+")
+_ANY_DIGIT = re.compile(r"\d")
+# The words (as _WORDS finds them: letters and perhaps one '.') a number may hold.
+_NUMERIC_TOKENS = frozenset(word.rstrip(".") + dot for word in _NUMERIC_WORDS for dot in ("", "."))
 
 
 def _plain_pattern(number_format: NumberFormat) -> re.Pattern[str]:
@@ -62,13 +66,52 @@ def _expected(number_format: NumberFormat) -> str:
     return _("expected an English number such as 32,680, 50.88, IDR 3 billion or 66%")
 
 
+def _money_pattern(number_format: NumberFormat) -> re.Pattern[str]:
+    """`Rp3 miliar`, `IDR 500`, `Rp 1.234,5 juta`: the currency and magnitude words as they are
+    usually written (the general path reads every other spelling)."""
+    thousands, decimal = SEPARATORS[number_format]
+    t, d = re.escape(thousands), re.escape(decimal)
+    words = "|".join(sorted(MAGNITUDES[number_format], key=len, reverse=True))
+    return re.compile(rf"(?:Rp|IDR) ?((?:\d+|\d{{1,3}}(?:{t}\d{{3}})+)(?:{d}\d+)?)(?: ?({words}))?")
+
+
+def plain_parser(number_format: NumberFormat) -> Callable[[str], float | None]:
+    """parse_number's fast path: the value of a cell written the usual way (digits and
+    separators, perhaps with a trailing `%` or as `Rp3 miliar`), else None; parse_number then
+    reads the rest or says why it is no number. Every cell it reads also looks numeric."""
+    match = _PLAIN[number_format].match
+    money = _money_pattern(number_format).fullmatch
+    magnitudes = MAGNITUDES[number_format]
+    thousands, decimal = SEPARATORS[number_format]
+
+    def plain(text: str) -> float | None:
+        # Each branch computes what parse_number's general path computes for such a cell:
+        # without the grouping and with '.' for the decimal separator, the digits are those
+        # _digits gives.
+        if match(text) is not None:
+            value = float(text.replace(thousands, "").replace(decimal, "."))
+        elif text[-1:] == "%" and match(text[:-1]) is not None:
+            value = float(text[:-1].replace(thousands, "").replace(decimal, "."))
+        else:
+            found = money(text)
+            if found is None:
+                return None
+            digits = found.group(1).replace(thousands, "").replace(decimal, ".")
+            word = found.group(2)
+            value = float(digits) if word is None else float(Decimal(digits) * magnitudes[word])
+        return None if value == _INFINITY else value
+
+    return plain
+
+
+_PLAIN_PARSERS = {fmt: plain_parser(fmt) for fmt in SEPARATORS}
+
+
 def parse_number(text: str, number_format: NumberFormat = "en") -> float:
     """Read `text` as a number under `number_format`, or raise NumberError saying why."""
-    fast = _PLAIN[number_format].match(text)
-    if fast is not None:  # the usual cell: digits and separators only, parsed as below
-        value = float(_digits(fast, number_format))
-        if value != _INFINITY:
-            return value
+    value = _PLAIN_PARSERS[number_format](text)
+    if value is not None:
+        return value
     original = text
     text = text.replace("\u00a0", " ").replace("\u202f", " ").strip()
     if not text:
@@ -139,16 +182,21 @@ def _digits(match: re.Match[str], number_format: NumberFormat) -> str:
 
 
 def looks_numeric(text: str) -> bool:
-    """True when a cell is written as a number (so it must parse), not as free text."""
+    """True when a cell is written as a number (so it must parse), not as free text.
+
+    That is: it has a digit, every character is one a number can hold, and every word is a
+    currency or magnitude word.
+    """
     if _DIGITS.match(text):  # digits and separators only: numeric, as the checks below find
         return True
     stripped = text.replace("\u00a0", " ").strip().lower()
-    if not stripped or not any(ch.isdigit() for ch in stripped):
+    # The cheap whole-cell test first: it rules out most free text at once.
+    if _NUMERIC_CHARS.fullmatch(stripped) is None:
         return False
-    words = _WORDS.findall(stripped)
-    if any(w.rstrip(".") not in _NUMERIC_WORDS and w not in _NUMERIC_WORDS for w in words):
+    # Every character now is one of _NUMERIC_CHARS, whose only digits are \d's.
+    if _ANY_DIGIT.search(stripped) is None:
         return False
-    return _NUMERIC_CHARS.fullmatch(stripped) is not None
+    return _NUMERIC_TOKENS.issuperset(_WORDS.findall(stripped))
 
 
 def format_number(

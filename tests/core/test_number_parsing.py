@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from panel_tui.numbers import NumberError, format_number, looks_numeric, parse_number
+from panel_tui.numbers import (
+    MAGNITUDES,
+    SEPARATORS,
+    NumberError,
+    format_number,
+    looks_numeric,
+    parse_number,
+    plain_parser,
+)
 
 FORMATS = st.sampled_from(["id", "en"])
 FINITE = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e18, max_value=1e18)
@@ -204,3 +214,180 @@ def test_looks_numeric(text: str, numeric: bool) -> None:
 def test_a_number_too_large_for_a_float_is_refused(text: str) -> None:
     with pytest.raises(NumberError, match="too large"):
         parse_number(text, "id")
+
+
+# --- the fast paths against the general reading they shortcut -------------------------------
+#
+# parse_number and looks_numeric answer the usual cells without their general path, and the
+# loader uses plain_parser to skip looks_numeric. These reference copies are the functions as
+# they were before those shortcuts; every answer must stay the same, error messages included.
+
+_REF_WORDS = {w for table in MAGNITUDES.values() for w in table} | {"rp", "idr", "rp."}
+_REF_CURRENCY = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
+_REF_MAGNITUDE = re.compile(r"\s*([a-zA-Z]+)$")
+
+
+def _ref_plain(text: str, number_format: str) -> str | None:
+    thousands, decimal = SEPARATORS[number_format]  # type: ignore[index]
+    t, d = re.escape(thousands), re.escape(decimal)
+    match = re.match(rf"^(\d+|\d{{1,3}}(?:{t}\d{{3}})+)(?:{d}(\d+))?$", text)
+    if match is None:
+        return None
+    whole = match.group(1).replace(thousands, "")
+    return f"{whole}.{match.group(2)}" if match.group(2) else whole
+
+
+def _ref_parse(text: str, number_format: str) -> float:
+    expected = (
+        "expected an Indonesian number such as 32.680, 50,88, Rp3 miliar or 66%"
+        if number_format == "id"
+        else "expected an English number such as 32,680, 50.88, IDR 3 billion or 66%"
+    )
+    original = text
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").strip()
+    if not text:
+        raise NumberError("empty where a number is required")
+    negative = signed = False
+    if text[0] in "-\u2212\u2013":
+        negative = signed = True
+        text = text[1:].lstrip()
+    elif text[0] == "+":
+        signed, text = True, text[1:].lstrip()
+    text = _REF_CURRENCY.sub("", text)
+    if text and text[0] in "-\u2212\u2013" and not signed:
+        negative, text = True, text[1:].lstrip()
+    if number_format == "id" and text.endswith(",-"):
+        text = text[:-2].rstrip()
+    multiplier = 1
+    if text.endswith("%"):
+        text = text[:-1].rstrip()
+    else:
+        match = _REF_MAGNITUDE.search(text)
+        if match:
+            factor = MAGNITUDES[number_format].get(match.group(1).lower())  # type: ignore[index]
+            if factor is None:
+                raise NumberError(f"{original!r} is not a number: {expected}")
+            multiplier = factor
+            text = text[: match.start()]
+    plain = _ref_plain(text, number_format)
+    if plain is None:
+        raise NumberError(f"{original!r} is not a number: {expected}")
+    result = float(plain) if multiplier == 1 else float(Decimal(plain) * multiplier)
+    if result == float("inf"):
+        shown = repr(original) if len(original) <= 40 else f"{original[:40]!r}…"
+        raise NumberError(f"{shown} is too large a number")
+    return -result if negative else result
+
+
+def _ref_looks_numeric(text: str) -> bool:
+    if re.match(r"\d[\d.,]*\Z", text):
+        return True
+    stripped = text.replace("\u00a0", " ").strip().lower()
+    if not stripped or not any(ch.isdigit() for ch in stripped):
+        return False
+    words = re.findall(r"[a-z]+\.?", stripped)
+    if any(w.rstrip(".") not in _REF_WORDS and w not in _REF_WORDS for w in words):
+        return False
+    return re.fullmatch(r"[\d\s.,%+\-\u2212\u2013a-z]+", stripped) is not None
+
+
+def _outcome(parse: Callable[[], float]) -> tuple[str, object]:
+    try:
+        return ("value", parse())
+    except NumberError as exc:
+        return ("error", str(exc))
+
+
+# Pieces of numbers as cells hold them, and of text that is almost a number.
+NUMBER_PIECES = st.sampled_from(
+    [
+        *"0123456789",
+        "12",
+        "123",
+        "1234",
+        ".",
+        ",",
+        " ",
+        "  ",
+        "\u00a0",
+        "\u202f",
+        "\t",
+        "\n",
+        "%",
+        "-",
+        "\u2212",
+        "\u2013",
+        "+",
+        ",-",
+        "Rp",
+        "rp",
+        "RP",
+        "Rp.",
+        "IDR",
+        "idr",
+        "ribu",
+        "rb",
+        "juta",
+        "Juta",
+        "jt",
+        "miliar",
+        "milyar",
+        "triliun",
+        "thousand",
+        "million",
+        "Billion",
+        "trillion",
+        "persons",
+        "x",
+        "\u0661",  # ARABIC-INDIC DIGIT ONE: a digit to the regexes and to float()
+        "\u00b2",  # SUPERSCRIPT TWO: isdigit() but not a decimal digit
+        "\u0130",  # 'İ': matches 'i' when case is ignored
+        "\u0131",
+        "9" * 320,
+    ]
+)
+NUMBERISH = st.one_of(
+    st.lists(NUMBER_PIECES, max_size=8).map("".join),
+    st.text(alphabet="0123456789.,% RrpPIiDdjutaJU-+\u00a0\n", max_size=16),
+    st.text(max_size=12),
+    st.builds(
+        lambda prefix, value, fmt, suffix: prefix + format_number(value, fmt) + suffix,
+        st.sampled_from(["", "Rp", "Rp ", "IDR ", "-", "+", " ", "Rp.", "Rp  "]),
+        FINITE,
+        FORMATS,
+        st.sampled_from(["", "%", " %", " juta", "juta", " million", " rb", ",-", " ", "\n"]),
+    ),
+)
+
+
+@given(text=NUMBERISH, number_format=FORMATS)
+@example(text="Rp817 juta", number_format="id")
+@example(text="IDR 1,234.5 million", number_format="en")
+@example(text="80,53%", number_format="id")
+@example(text="12\n%", number_format="id")
+@example(text="Rp" + "9" * 320, number_format="id")
+@example(text="\u0661\u0662 juta", number_format="id")
+def test_parse_number_reads_as_the_general_path_does(text: str, number_format: str) -> None:
+    assert _outcome(lambda: parse_number(text, number_format)) == _outcome(  # type: ignore[arg-type]
+        lambda: _ref_parse(text, number_format)
+    )
+
+
+@given(text=NUMBERISH)
+@example(text="rp817 juta.")
+@example(text="\u00b2")
+@example(text="\u0661")
+@example(text="5 \u0130dr")
+def test_looks_numeric_answers_as_the_general_test_does(text: str) -> None:
+    assert looks_numeric(text) is _ref_looks_numeric(text)
+
+
+@given(text=NUMBERISH, number_format=FORMATS)
+@example(text="Rp5 jt", number_format="id")
+def test_what_the_fast_path_reads_looks_numeric_and_parses_the_same(
+    text: str, number_format: str
+) -> None:
+    value = plain_parser(number_format)(text)  # type: ignore[arg-type]
+    if value is not None:
+        assert _ref_looks_numeric(text)
+        assert _ref_parse(text, number_format) == value
