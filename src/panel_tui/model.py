@@ -120,6 +120,59 @@ class Claim:
         return 100.0 * self.value / self.denominator
 
 
+def new_claim(
+    nominee: str,
+    key: str,
+    label: str,
+    value: float | None,
+    text: str,
+    unit: str = "",
+    denominator: float | None = None,
+    denominator_label: str = "",
+    percent: float | None = None,
+    part_of: str = "",
+    source: str = "",
+    warnings: tuple[str, ...] = (),
+) -> Claim:
+    """`Claim(...)` with the same arguments and the same result, about three times faster.
+
+    A frozen dataclass sets each of its twelve fields through object.__setattr__; a round
+    of 50,000 claims spends a tenth of `check` on that. Keep the fields in step with Claim's
+    (tests/core/test_round_check.py compares them).
+    """
+    claim = _new_object(Claim)
+    _set_attribute(
+        claim,
+        "__dict__",
+        {
+            "nominee": nominee,
+            "key": key,
+            "label": label,
+            "value": value,
+            "text": text,
+            "unit": unit,
+            "denominator": denominator,
+            "denominator_label": denominator_label,
+            "percent": percent,
+            "part_of": part_of,
+            "source": source,
+            "warnings": warnings,
+        },
+    )
+    return claim
+
+
+def claim_with_warnings(claim: Claim, warnings: tuple[str, ...]) -> Claim:
+    """`dataclasses.replace(claim, warnings=warnings)`, without the dataclass's slow path."""
+    copy = _new_object(Claim)
+    _set_attribute(copy, "__dict__", {**claim.__dict__, "warnings": warnings})
+    return copy
+
+
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+
+
 @dataclass(frozen=True)
 class Nominee:
     id: str
