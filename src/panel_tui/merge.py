@@ -411,15 +411,38 @@ def _check_input(path: Path) -> tuple[str, Any, str | None]:
     if not path.is_file():
         return "", None, _("no such database file")
     try:
-        data = path.read_bytes()
+        data = _read(path)
     except OSError as exc:
         return "", None, _("cannot read: {error}").format(error=exc.strerror or exc)
+    sha = hashlib.sha256(data).hexdigest()
     # The bytes hashed are the bytes verified when the file's round tables are those of the
     # template (another input of the round, verified in full); else the file is verified.
     report = verify_like_template(path, data)
     if report is None:
         report = verify_database(path)
-    return hashlib.sha256(data).hexdigest(), report, None
+    return sha, report, None
+
+
+def _read(path: Path) -> bytearray:
+    """The whole file, read straight into one buffer (read_bytes and a copy for SQLite took
+    three times as long as reading, for a 13 MB input)."""
+    with path.open("rb", buffering=0) as handle:
+        data = bytearray(os.fstat(handle.fileno()).st_size)
+        view = memoryview(data)
+        done = 0
+        while done < len(data):
+            got = handle.readinto(view[done:])
+            if not got:  # shorter than it was a moment ago: what is there
+                del view
+                del data[done:]
+                break
+            done += got
+        else:
+            del view
+            rest = handle.read()  # longer than it was a moment ago
+            if rest:
+                data += rest
+    return data
 
 
 def _worker_count(inputs: int) -> int:
@@ -577,12 +600,16 @@ def _merge_into(
         if fingerprints is None or tuple(fingerprints) != target.fingerprints:
             refuse(_fingerprint_message(conn, fingerprints, target.fingerprints))
         # The file must still be what was verified a moment ago.
-        now = {
-            origin: (assessor, length, head)
-            for origin, assessor, length, head in conn.execute(
-                "SELECT origin, assessor, MAX(seq), hash FROM src.score_events GROUP BY origin"
-            )
-        }
+        now: dict[str, tuple[str, int, str] | None] = {}
+        # The chains' lengths from the index alone, then one look-up per chain head.
+        for origin, length in conn.execute(
+            "SELECT origin, MAX(seq) FROM src.score_events GROUP BY origin"
+        ).fetchall():
+            row = conn.execute(
+                "SELECT assessor, hash FROM src.score_events WHERE origin = ? AND seq = ?",
+                (origin, length),
+            ).fetchone()
+            now[origin] = None if row is None else (row[0], length, row[1])
         if now != {c.origin: (c.assessor, c.length, c.head) for c in chains}:
             refuse(_("the file changed while it was being merged: merge it again"))
         known_here = target.chains

@@ -245,7 +245,6 @@ def prepare(path: Path) -> None:
     verifying (merge does it once before starting its worker processes, which inherit it),
     and keep the file as the template for `verify_like_template` when it passes every check
     of its round. Any problem is left for the verification itself to report."""
-    _TEMPLATES.clear()
     try:
         check_header(path)
         with Store.open(path, readonly=True) as store:
@@ -253,9 +252,11 @@ def prepare(path: Path) -> None:
             if row is not None and isinstance(row[0], str):
                 _reference(row[0], _parsed_round(row[0])[0])
         if _no_journal(path):
-            template = _make_template(path.read_bytes())
-            if template is not None:
-                _TEMPLATES.append(template)
+            data = path.read_bytes()
+            if not _like_template(data):  # else the template of an earlier merge serves
+                template = _make_template(data)
+                if template is not None:
+                    _TEMPLATES[:] = [template]
     except Exception:  # a damaged file: verify_database reports it
         return
 
@@ -299,13 +300,13 @@ class _Template:
 _TEMPLATES: list[_Template] = []
 
 
-def _header(data: bytes) -> bytes:
+def _header(data: bytes | bytearray) -> bytes:
     # page size, reserved space and payload fractions; schema format; auto-vacuum, text
     # encoding, user_version, incremental vacuum and application_id
-    return data[16:18] + data[20:24] + data[44:48] + data[52:72]
+    return bytes(data[16:18] + data[20:24] + data[44:48] + data[52:72])
 
 
-def _page_count(data: bytes) -> int | None:
+def _page_count(data: bytes | bytearray) -> int | None:
     """Pages in a file as SQLite reads it, when its header says so plainly."""
     if len(data) < 100 or not data.startswith(b"SQLite format 3\x00"):
         return None
@@ -321,12 +322,17 @@ def _page_count(data: bytes) -> int | None:
     return pages
 
 
-def _memory_copy(data: bytes) -> sqlite3.Connection:
+def _memory_copy(data: bytes | bytearray) -> sqlite3.Connection:
     """The file's bytes as an in-memory database (read as a rollback-journal file: an
-    in-memory database cannot be in WAL mode; the pages are the same)."""
+    in-memory database cannot be in WAL mode; the pages are the same). A bytearray is
+    changed in place to say so (header bytes 18 and 19), saving a copy."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        conn.deserialize(data[:18] + b"\x01\x01" + data[20:])
+        if isinstance(data, bytearray):
+            data[18:20] = b"\x01\x01"
+            conn.deserialize(data)
+        else:
+            conn.deserialize(data[:18] + b"\x01\x01" + data[20:])
     except BaseException:
         conn.close()
         raise
@@ -403,7 +409,7 @@ def _make_template(data: bytes) -> _Template | None:
     )
 
 
-def _free_pages(data: bytes, page_size: int, pages: int) -> list[int] | None:
+def _free_pages(data: bytes | bytearray, page_size: int, pages: int) -> list[int] | None:
     """The freelist's trunk and leaf pages, as the header and trunk pages list them; None
     when they do not add up."""
     total = int.from_bytes(data[36:40], "big")
@@ -426,18 +432,28 @@ def _free_pages(data: bytes, page_size: int, pages: int) -> list[int] | None:
     return found if len(found) == total else None
 
 
-def verify_like_template(path: Path, data: bytes) -> VerifyReport | None:
+def _like_template(data: bytes | bytearray) -> bool:
+    """Whether `data` has the template's round pages (then the template stays)."""
+    template = _TEMPLATES[0] if _TEMPLATES else None
+    return (
+        template is not None
+        and _page_count(data) is not None
+        and _header(data) == template.header
+        and all(data[a:b] == same for a, b, same in template.runs)
+    )
+
+
+def verify_like_template(path: Path, data: bytes | bytearray) -> VerifyReport | None:
     """The report `verify_database(path)` gives for a file whose bytes are `data`, when its
     round tables are those of a template (see above) and it passes every check; None
-    otherwise (the caller then verifies it in full, which also describes any problem)."""
-    template = _TEMPLATES[0] if _TEMPLATES else None
+    otherwise (the caller then verifies it in full, which also describes any problem).
+    A bytearray's header bytes 18 and 19 may be changed (see `_memory_copy`)."""
     pages = _page_count(data)
-    if template is None or pages is None or _header(data) != template.header:
+    if pages is None or not _like_template(data):
         return None
     if not _no_journal(path):
         return None  # SQLite would read pages from beside the file too
-    if not all(data[a:b] == same for a, b, same in template.runs):
-        return None
+    template = _TEMPLATES[0]
     page_size = len(data) // pages
     try:
         conn = _memory_copy(data)
