@@ -89,3 +89,73 @@ def test_short_or_garbage_head_is_refused(original: tuple[Path, str]) -> None:
     assert short.exit_code == 1 and "too short" in short.output
     wrong = run_cli("verify", original[0], "--head", "f" * 64)
     assert wrong.exit_code == 1 and "receipt head" in wrong.output
+
+
+def test_the_reference_for_plain_claims_is_what_panel_tui_writes(
+    original: tuple[Path, str],
+) -> None:
+    """verify builds the round tables it compares a file with straight from the snapshot's
+    claims when they are exactly what panel-tui writes: the same rows, of the same types, as
+    parsing them into the round and writing that; anything else is parsed in full."""
+    import json
+    import sqlite3
+
+    from panel_tui import verify
+    from panel_tui.snapshot import round_from_dict
+
+    conn = sqlite3.connect(original[0])
+    (snapshot,) = conn.execute("SELECT snapshot FROM round").fetchone()
+    conn.close()
+    data = json.loads(snapshot)
+    rows = verify._plain_claims(data["claims"])
+    assert rows is not None and data["claims"]
+    plain = round_from_dict({**data, "claims": []})
+    fast = verify._Reference(verify._reference_database(plain, (data["claims"], rows)))
+    slow = verify._Reference(verify._reference_database(round_from_dict(data)))
+    assert fast.schema == slow.schema and fast.counts == slow.counts
+    for table in verify.ROUND_TABLES:
+        assert fast.rows[table] == slow.rows[table]
+        assert [list(map(type, r)) for r in fast.rows[table]] == [
+            list(map(type, r)) for r in slow.rows[table]
+        ]
+    claim = data["claims"][0]
+    for odd in (
+        {**claim, "value": 5.0},
+        {**claim, "value": True},
+        {**claim, "value": 2**60},
+        {**claim, "value": float("nan")},
+        {**claim, "label": 7},
+        {**claim, "warnings": "x"},
+        {**claim, "warnings": [1]},
+        {**claim, "extra": ""},
+        {k: v for k, v in claim.items() if k != "source"},
+    ):
+        assert verify._plain_claims([odd]) is None
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda c: c.update(label=c["label"] + "!"),  # the snapshot only: tables differ
+        lambda c: c.update(value=5.0),  # not as panel-tui writes it ("5.0")
+        lambda c: c.update(extra="x"),
+    ],
+)
+def test_a_claim_edited_in_the_snapshot_is_refused(
+    original: tuple[Path, str], tmp_path: Path, edit: object
+) -> None:
+    import json
+    import sqlite3
+
+    from panel_tui.snapshot import canonical_json
+
+    target = tmp_path / "claim.db"
+    shutil.copyfile(original[0], target)
+    conn = sqlite3.connect(target)
+    (snapshot,) = conn.execute("SELECT snapshot FROM round").fetchone()
+    data = json.loads(snapshot)
+    edit(data["claims"][0])  # type: ignore[operator]
+    conn.execute("UPDATE round SET snapshot = ?", (canonical_json(data),))
+    conn.commit()
+    conn.close()
+    assert not verify_database(target).ok
