@@ -118,6 +118,7 @@ class LineTable(ScrollView, can_focus=True):
         self._tops: list[int] = []
         self._lines = 0
         self._line_base: Style | None = None
+        self._sized: tuple[Size, Size, Size] | None = None
         self._line_width = 0
 
     # --- for subclasses -----------------------------------------------------------------
@@ -147,7 +148,25 @@ class LineTable(ScrollView, can_focus=True):
         self.cursor_row = max(0, min(self.cursor_row, len(heights) - 1))
         width = sum(c.width + 2 * PADDING for c in self.columns)
         self.virtual_size = Size(width, max(1, top) + 1)  # + the header
+        if self.container_size:
+            # The scrollbar follows now, drawn in the same frame as the rows (see below).
+            self._scroll_update(self.virtual_size)
+            self._sized = (self.size, self.virtual_size, self.container_size)
         self.refresh()
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # ScrollView updates and refreshes its scrollbar on every layout pass of the screen,
+        # even when neither its size nor its content changed; the refresh comes after the
+        # frame being drawn and costs a second frame (every nominee switch re-lays out the
+        # header and the criterion text). Skipped when nothing moved. Textual is pinned to
+        # an exact version (pyproject.toml), so this private hook does not move under us.
+        key = (size, self.virtual_size, container_size)
+        if key == self._sized:
+            return False
+        self._sized = key
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     @property
     def row_count(self) -> int:
