@@ -704,11 +704,15 @@ class Store:
         return row[0] if row else default
 
     def set_state(self, key: str, value: str) -> None:
+        self.set_states({key: value})
+
+    def set_states(self, values: dict[str, str]) -> None:
+        """Several keys in one transaction: one sync to disk, not one per key."""
         with transaction(self.conn, immediate=True):
-            self.conn.execute(
+            self.conn.executemany(
                 "INSERT INTO ui_state (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
+                list(values.items()),
             )
 
 

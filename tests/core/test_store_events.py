@@ -193,6 +193,8 @@ def test_ui_state_is_kept_but_not_audited(db: Path) -> None:
         store.set_state("nominee", "bank")
         assert store.get_state("nominee") == "bank"
         assert store.get_state("missing", "x") == "x"
+        store.set_states({"nominee": "lotim", "criterion": "budget"})
+        assert (store.get_state("nominee"), store.get_state("criterion")) == ("lotim", "budget")
         assert count(store) == 0
 
 

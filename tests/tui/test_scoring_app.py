@@ -12,7 +12,7 @@ from tui_helpers import open_nominee, static_text, table_text
 from panel_tui.store import Store
 from panel_tui.tui import scoring_screen
 from panel_tui.tui.agenda_screen import AgendaScreen
-from panel_tui.tui.app import ScoringApp
+from panel_tui.tui.app import STATE_CRITERION, STATE_NOMINEE, STATE_SCREEN, ScoringApp
 from panel_tui.tui.dialogs.text_prompt import TextPrompt
 from panel_tui.tui.readback_screen import ReadBackScreen
 from panel_tui.tui.scoring_screen import ScoringScreen
@@ -249,6 +249,21 @@ async def test_finalise_after_read_back_then_change_with_reason(
         last = list(store.events())[-1]
         assert (last.kind, last.criterion, last.value) == ("score", "budget", 2.0)
         assert last.reason == "misheard the budget"
+
+
+async def test_the_place_is_on_disk_once_the_screen_shows_it(
+    make_app: MakeApp, read_store: ReadStore
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_nominee(pilot, "klu")
+        await pilot.press("down", "down")
+        await pilot.pause()
+        # Still running: nothing waits for the app to close.
+        with read_store() as store:
+            assert store.get_state(STATE_NOMINEE) == "klu"
+            assert store.get_state(STATE_CRITERION) == "coverage"
+            assert store.get_state(STATE_SCREEN) == "scoring"
 
 
 async def test_restart_returns_to_the_same_place(make_app: MakeApp) -> None:

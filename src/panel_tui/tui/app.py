@@ -88,6 +88,7 @@ class ScoringApp(App[int]):
         self.now = now
         self.timers: dict[str, TimerState] = {}
         self._remembered: dict[str, str] = {}
+        self._place: dict[str, str] = {}  # where the assessor is, not yet written
         self._state_warning_shown = False
 
     def compose(self) -> ComposeResult:
@@ -103,6 +104,7 @@ class ScoringApp(App[int]):
 
     def on_unmount(self) -> None:
         if self.session is not None:
+            self._save_place()
             self.session.close()
 
     # --- choosing the assessor -------------------------------------------------------------
@@ -163,11 +165,22 @@ class ScoringApp(App[int]):
         return nominee if self.session.round.nominee(nominee) is not None else ""
 
     def _set_state(self, key: str, value: str) -> None:
+        """Remember `value` once this frame is drawn (several keys, one write)."""
         if self._remembered.get(key) == value:
+            self._place.pop(key, None)
             return
-        assert self.session is not None
+        if not self._place:
+            self.call_after_refresh(self._save_place)
+        self._place[key] = value
+
+    def _save_place(self) -> None:
+        """Write where the assessor is. After the frame: moving is never slowed by a sync
+        to disk; a crash in between loses only the place of the last key, never a score."""
+        place, self._place = self._place, {}
+        if not place or self.session is None:
+            return
         try:
-            self.session.store.set_state(key, value)
+            self.session.store.set_states(place)
         except (PanelError, sqlite3.Error) as exc:
             if not self._state_warning_shown:
                 self._state_warning_shown = True
@@ -177,7 +190,7 @@ class ScoringApp(App[int]):
                     markup=False,
                 )
             return
-        self._remembered[key] = value
+        self._remembered.update(place)
 
     def remember(self, nominee: str, criterion: str) -> None:
         self._set_state(STATE_NOMINEE, nominee)
