@@ -160,10 +160,10 @@ class ClaimsTable(LineTable):
             if first:
                 self._show_first_linked()
 
-    def _column_widths(self) -> tuple[int, int, int, int]:
+    def _column_widths(self, coverages: list[str]) -> tuple[int, int, int, int]:
         available = max(30, self._width - 2 - 8)  # scrollbar, padding of 4 columns
         marker = 2
-        longest = max((cell_len(claim_coverage(c)) for c in self.claims), default=0)
+        longest = max((cell_len(text) for text in coverages), default=0)
         coverage = min(max(10, longest), max(12, available * 24 // 100))
         value = max(12, (available - coverage) * 45 // 100)
         label = max(10, available - marker - coverage - value)
@@ -173,16 +173,17 @@ class ClaimsTable(LineTable):
         self._width = self.size.width
         if self._width == 0:
             return
-        marker, label, value, coverage = self._column_widths()
+        coverages = [claim_coverage(c) for c in self.claims]
+        marker, label, value, coverage = self._column_widths(coverages)
         self.set_columns([Column(marker), Column(label), Column(value), Column(coverage)])
         layouts: list[_Layout] = []
-        for claim in self.claims:
+        for claim, coverage_text in zip(self.claims, coverages, strict=True):
             label_lines = wrap((PART_OF if claim.part_of else "") + claim.label, label)
             warning_lines = [
                 line for w in claim.warnings for line in wrap(f"{MARK_WARNING} {w}", label)
             ]
             value_lines = wrap(claim_value(claim), value)
-            coverage_lines = wrap(claim_coverage(claim), coverage)
+            coverage_lines = wrap(coverage_text, coverage)
             height = max(
                 len(label_lines) + len(warning_lines), len(value_lines), len(coverage_lines)
             )

@@ -151,6 +151,7 @@ class ScoringScreen(Screen[None]):
         self.entry: ScoreEntry | None = None
         self.pending_criterion: str | None = None
         self._pending_timer: Timer | None = None
+        self._order: list[str] = []  # the agenda's nominee ids, in its order
 
     # --- the pieces -----------------------------------------------------------------------
 
@@ -227,9 +228,15 @@ class ScoringScreen(Screen[None]):
         self._show_hint()
         self._criterion_changed()
 
+    def _agenda_ids(self) -> list[str]:
+        """The agenda's order, worked out once: the round does not change under the app."""
+        if not self._order:
+            self._order = [n.id for n in agenda_order(self.store.round)]
+        return self._order
+
     def _position_text(self) -> str:
-        order = agenda_order(self.store.round)
-        index = next((i for i, n in enumerate(order) if n.id == self.nominee_id), 0)
+        order = self._agenda_ids()
+        index = order.index(self.nominee_id) if self.nominee_id in order else 0
         return _("{index} of {count}").format(index=index + 1, count=len(order))
 
     def _update_claims_title(self, count: int) -> None:
@@ -710,7 +717,7 @@ class ScoringScreen(Screen[None]):
     def _go(self, offset: int) -> None:
         if self.entry is not None and self.entry.buffer:
             self._commit_pending(advance=False)
-        order = [n.id for n in agenda_order(self.store.round)]
+        order = self._agenda_ids()
         index = order.index(self.nominee_id) + offset
         if not 0 <= index < len(order):
             self.notify(
