@@ -21,6 +21,7 @@ input leaves no OUT behind. Merging the same file again writes nothing.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import sqlite3
@@ -505,10 +506,17 @@ class _Checks:
             except (ImportError, ValueError):  # no fork (Windows): verify one by one
                 return
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-            self.futures = [
-                None if index in self.known else self.pool.submit(_check_input, path)
-                for index, path in enumerate(paths)
-            ]
+            # The workers are forked at the first submit. Frozen, the objects they inherit
+            # are left alone by their garbage collector, which otherwise writes to every one
+            # and so copies every page of this process's memory into each worker.
+            gc.freeze()
+            try:
+                self.futures = [
+                    None if index in self.known else self.pool.submit(_check_input, path)
+                    for index, path in enumerate(paths)
+                ]
+            finally:
+                gc.unfreeze()
 
     def result(self, index: int) -> tuple[str, Any, str | None]:
         future = self.futures[index] if self.futures else None

@@ -537,7 +537,7 @@ def _like_template(data: bytes | bytearray) -> bool:
         template is not None
         and _page_count(data) is not None
         and _header(data) == template.header
-        and all(data[a:b] == same for a, b, same in template.runs)
+        and all(data.startswith(same, a) for a, _b, same in template.runs)
     )
 
 
