@@ -30,13 +30,13 @@ from panel_tui.model import (
     NumberFormat,
     Round,
     Rubric,
+    new_claim,
 )
-from panel_tui.numbers import NumberError, looks_numeric, parse_number
+from panel_tui.numbers import NumberError, looks_numeric, parse_number, plain_parser
 from panel_tui.problems import PanelError, Problem
 from panel_tui.tables import (
     CONTROL_CHARS,
     Cell,
-    Row,
     _control,
     find_table,
     looks_utf16,
@@ -641,13 +641,6 @@ def _strings(doc: Any) -> Iterator[tuple[str, str]]:
 # --- nominees and claims --------------------------------------------------------------
 
 
-def _pos(row: Row, column: str) -> int | str:
-    cell = row.cells.get(column)
-    if cell is not None and isinstance(cell.where, str):
-        return cell.where
-    return row.line
-
-
 def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list[Nominee] | None:
     """The nominees; None when the file is missing or unreadable (its problems say why)."""
     path = find_table(folder, "nominees", problems)
@@ -664,12 +657,17 @@ def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list
     categories = {c.id for c in round_.categories}
     seen: dict[str, int | str] = {}
     result = []
-    for row in table.rows:
+    lines = table.row_lines()
+    raws = table.raws(("slot", "order"))
+    for number, (nominee_id, nominee_name, category, presenter, slot_text, order_text) in enumerate(
+        table.texts(NOMINEE_COLUMNS)
+    ):
+        line = lines[number]
 
-        def error(column: str, message: str, row: Row = row) -> None:
-            problems.append(Problem(name, _pos(row, column), column, message))
+        def error(column: str, message: str, number: int = number) -> None:
+            problems.append(Problem(name, table.where(number, column), column, message))
 
-        nominee_id = row.text("id")
+        nominee_id = nominee_id.strip()
         if not nominee_id:
             error("id", _("required, empty"))
             continue
@@ -688,11 +686,11 @@ def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list
                 ),
             )
             continue
-        seen[nominee_id] = row.line
-        nominee_name = row.text("name")
+        seen[nominee_id] = line
+        nominee_name = nominee_name.strip()
         if not nominee_name:
             error("name", _("required, empty"))
-        category = row.text("category")
+        category = category.strip()
         if not category:
             error("category", _("required, empty"))
         elif category not in categories:
@@ -702,14 +700,19 @@ def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list
                     category=category, items=", ".join(sorted(categories)) or _("none")
                 ),
             )
-        slot = _slot(row.cell("slot"), round_, lambda m: error("slot", m))
+        slot_raw, order_raw = (None, None) if raws is None else raws[number]
+        slot = None
+        if slot_raw is not None or slot_text.strip():  # else _slot finds nothing to read
+            slot = _slot(Cell(slot_text, slot_raw, line), round_, lambda m: error("slot", m))
         order = None
-        if row.text("order"):
-            order = _integer(row.cell("order"), round_.number_format, lambda m: error("order", m))
-        result.append(
-            Nominee(nominee_id, nominee_name, category, row.text("presenter"), slot, order)
-        )
-    if not table.rows:
+        if order_text.strip():
+            order = _integer(
+                Cell(order_text, order_raw, line),
+                round_.number_format,
+                lambda m: error("order", m),
+            )
+        result.append(Nominee(nominee_id, nominee_name, category, presenter.strip(), slot, order))
+    if not table.count:
         problems.append(
             Problem(name, None, None, _("no nominees: the file has only its header"), "warning")
         )
@@ -774,6 +777,14 @@ def _number(cell: Cell, number_format: NumberFormat, error: Any) -> float | None
         return None
 
 
+def _good_key(key: str, good_keys: set[str]) -> bool:
+    """True (and remembered) when `key` is a dotted claim key."""
+    if CLAIM_KEY.match(key):
+        good_keys.add(key)
+        return True
+    return False
+
+
 def _load_claims(
     folder: Path, round_: Round, nominees: list[Nominee] | None, problems: list[Problem]
 ) -> list[Claim]:
@@ -788,106 +799,152 @@ def _load_claims(
     name = table.file
     known = None if nominees is None else {n.id for n in nominees}
     fmt = round_.number_format
+
+    def error(row: int, column: str, message: str) -> None:
+        problems.append(Problem(name, table.where(row, column), column, message))
+
+    plain = plain_parser(fmt)
+
+    def number(row: int, column: str, text: str, raw: object) -> float | None:
+        if isinstance(raw, float):  # an XLSX number, taken as it is
+            return raw
+        try:
+            return parse_number(text, fmt)
+        except NumberError as exc:
+            message = str(exc)
+            if column == "value":
+                message = _("{problem} (if it is meant as text, give it the unit text)").format(
+                    problem=message
+                )
+            error(row, column, message)
+            return None
+
     seen: dict[tuple[str, str], int | str] = {}
+    good_keys: set[str] = set()  # nominees share their claim keys: match each once
     claims: list[Claim] = []
-    rows: list[Row] = []
-    for row in table.rows:
+    rows: list[int] = []  # each claim's row
+    # The claims (and their rows) that name a part_of, checked once every key is known.
+    parts: list[tuple[Claim, int]] = []
+    # Every row's texts (and XLSX numbers) fetched by C code, not one call per cell: this
+    # loop runs for every claim of a national round.
+    lines = table.row_lines()
+    raws = table.raws(("value", "denominator", "percent"))
+    no_raws = (None, None, None)
+    strip = str.strip
+    add_claim, add_row = claims.append, rows.append
+    for row, texts in enumerate(table.texts(CLAIM_COLUMNS)):
         errors_before = len(problems)
-
-        def error(column: str, message: str, row: Row = row) -> None:
-            problems.append(Problem(name, _pos(row, column), column, message))
-
-        text = row.text
-        nominee = text("nominee")
+        (
+            nominee,
+            key,
+            label,
+            text,
+            unit,
+            denominator_text,
+            denominator_label,
+            percent_text,
+            part_of,
+            source,
+        ) = map(strip, texts)
+        value_raw, denominator_raw, percent_raw = no_raws if raws is None else raws[row]
         if not nominee:
-            error("nominee", _("required, empty"))
+            error(row, "nominee", _("required, empty"))
         elif known is not None and nominee not in known:
             error(
+                row,
                 "nominee",
                 _("unknown nominee {nominee!r} (not in the nominees file)").format(nominee=nominee),
             )
-        key = text("key")
+        pair = (nominee, key)
+        # Lines are distinct, so another line here means the key was seen before.
+        line = lines[row]
+        first = seen.setdefault(pair, line)
         if not key:
-            error("key", _("required, empty"))
-        elif not CLAIM_KEY.match(key):
+            error(row, "key", _("required, empty"))
+        elif key not in good_keys and not _good_key(key, good_keys):
             error(
+                row,
                 "key",
                 _("{key!r}: a dotted key such as coverage.vulnerable.farmers").format(key=key),
             )
-        elif (nominee, key) in seen:
+        elif first != line:
             error(
+                row,
                 "key",
                 _("duplicate key {key!r} for nominee {nominee!r} (first at {seen})").format(
-                    key=key, nominee=nominee, seen=seen[nominee, key]
+                    key=key, nominee=nominee, seen=first
                 ),
             )
-        seen.setdefault((nominee, key), row.line)
-        label = text("label")
         if not label:
-            error("label", _("required, empty"))
-        unit = text("unit")
-        value_cell = row.cell("value")
+            error(row, "label", _("required, empty"))
         value: float | None = None
-        if not value_cell.text.strip():
-            error("value", _("required, empty"))
-        elif unit.lower() not in TEXT_UNITS and (
-            isinstance(value_cell.raw, float) or looks_numeric(value_cell.text)
-        ):
-            value = _number(
-                value_cell,
-                fmt,
-                lambda m: error(
-                    "value",
-                    _("{problem} (if it is meant as text, give it the unit text)").format(
-                        problem=m
-                    ),
-                ),
-            )
+        if not text:
+            error(row, "value", _("required, empty"))
+        elif unit.lower() not in TEXT_UNITS:
+            # A number is parsed from the cell as written (an error quotes it so). A plain
+            # number (the usual cell) looks numeric too: parse it at once; what is not plain,
+            # parse_number reads or explains.
+            value_text = texts[3]
+            if value_raw is None:
+                value = plain(value_text)
+            if value is None and (isinstance(value_raw, float) or looks_numeric(value_text)):
+                value = number(row, "value", value_text, value_raw)
         denominator = percent = None
-        if text("denominator"):
-            denominator = _number(row.cell("denominator"), fmt, lambda m: error("denominator", m))
+        if denominator_text:
+            if denominator_raw is None:
+                denominator = plain(texts[5])
+            if denominator is None:
+                denominator = number(row, "denominator", texts[5], denominator_raw)
             if denominator is not None and denominator <= 0:
-                error("denominator", _("must be a positive number (the population)"))
+                error(row, "denominator", _("must be a positive number (the population)"))
                 denominator = None
-        if text("percent"):
-            percent = _number(row.cell("percent"), fmt, lambda m: error("percent", m))
+        if percent_text:
+            if percent_raw is None:
+                percent = plain(texts[7])
+            if percent is None:
+                percent = number(row, "percent", texts[7], percent_raw)
         if len(problems) > errors_before:
             continue
-        claims.append(
-            Claim(
-                nominee=nominee,
-                key=key,
-                label=label,
-                value=value,
-                text=value_cell.text.strip(),
-                unit=unit,
-                denominator=denominator,
-                denominator_label=text("denominator_label"),
-                percent=percent,
-                part_of=text("part_of"),
-                source=text("source"),
-            )
+        claim = new_claim(
+            nominee,
+            key,
+            label,
+            value,
+            text,
+            unit,
+            denominator,
+            denominator_label,
+            percent,
+            part_of,
+            source,
         )
-        rows.append(row)
-    keys = {(c.nominee, c.key) for c in claims}
-    for claim, row in zip(claims, rows, strict=True):
-        if claim.part_of and claim.part_of == claim.key:
-            problems.append(
-                Problem(
-                    name, _pos(row, "part_of"), "part_of", _("a claim cannot be a part of itself")
+        add_claim(claim)
+        add_row(row)
+        if part_of:
+            parts.append((claim, row))
+    if parts:
+        keys = {(c.nominee, c.key) for c in claims}
+        for claim, row in parts:
+            if claim.part_of == claim.key:
+                problems.append(
+                    Problem(
+                        name,
+                        table.where(row, "part_of"),
+                        "part_of",
+                        _("a claim cannot be a part of itself"),
+                    )
                 )
-            )
-        elif claim.part_of and (claim.nominee, claim.part_of) not in keys:
-            problems.append(
-                Problem(
-                    name,
-                    _pos(row, "part_of"),
-                    "part_of",
-                    _("no claim {part_of!r} for nominee {nominee!r}").format(
-                        part_of=claim.part_of, nominee=claim.nominee
-                    ),
+            elif (claim.nominee, claim.part_of) not in keys:
+                problems.append(
+                    Problem(
+                        name,
+                        table.where(row, "part_of"),
+                        "part_of",
+                        _("no claim {part_of!r} for nominee {nominee!r}").format(
+                            part_of=claim.part_of, nominee=claim.nominee
+                        ),
+                    )
                 )
-            )
     checked = claim_warnings(claims)
     # A stated percentage over 100 is the percent cell's fault; the rest concern value.
     stated = _("stated percent {percent}% is over 100%").split("{", 1)[0]
@@ -897,7 +954,7 @@ def _load_claims(
             problems.append(
                 Problem(
                     name,
-                    _pos(row, column),
+                    table.where(row, column),
                     column,
                     f"{claim.nominee} {claim.key}: {message}",
                     "warning",

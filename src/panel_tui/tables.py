@@ -11,9 +11,11 @@ import csv
 import io
 import math
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -88,11 +90,105 @@ class Row:
         return f"Row({self.line!r}, {self.cells!r})"
 
 
-@dataclass
 class Table:
-    file: str
-    columns: list[str]
-    rows: list[Row] = field(default_factory=list)
+    """A table's rows, keyed by lower-case header.
+
+    A CSV table keeps the reader's records (line and strings) and builds its `Row`s only when
+    `rows` is first read: `check` reads the strings by column position (`texts`), and a
+    national round has fifty thousand rows.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        columns: list[str],
+        rows: list[Row] | None = None,
+        *,
+        index: dict[str, int] | None = None,
+    ) -> None:
+        self.file = file
+        self.columns = columns
+        # CSV: every kept column's position in a record; None for XLSX, whose rows hold cells.
+        self.index = index
+        self.lines: list[int] = []  # CSV: each record's line
+        self.records: list[list[str]] = []  # CSV: each record's strings
+        self._rows = rows if rows is not None or index is not None else []
+
+    @property
+    def rows(self) -> list[Row]:
+        if self._rows is None:
+            index = self.index
+            self._rows = [
+                Row(line, values=values, index=index)
+                for line, values in zip(self.lines, self.records, strict=True)
+            ]
+        return self._rows
+
+    @property
+    def count(self) -> int:
+        """How many rows (without building a CSV table's `Row`s)."""
+        return len(self.records) if self._rows is None else len(self._rows)
+
+    def __repr__(self) -> str:
+        return f"Table({self.file!r}, {self.columns!r}, {self.count} rows)"
+
+    def row_lines(self) -> list[int | str]:
+        """Each row's line: the CSV record's first line, the XLSX row's number."""
+        if self._rows is None:
+            return self.lines  # type: ignore[return-value]
+        return [row.line for row in self._rows]
+
+    def texts(self, columns: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """Each row's texts of `columns`, unstripped, "" where it has none.
+
+        The same texts as `row.cell(column).text`, fetched a row at a time by C code: a
+        national round has half a million of them.
+        """
+        index = self.index
+        if index is None:
+            return [
+                tuple([row.cells.get(c, EMPTY_CELL).text for c in columns]) for row in self.rows
+            ]
+        positions = [index.get(c) for c in columns]
+        present = [i for i in positions if i is not None]
+        need = max(present, default=-1) + 1
+        records = self.records
+        if records and min(map(len, records)) < need:  # short rows: their missing cells are empty
+            padding = [""] * need
+            records = [v if len(v) >= need else v + padding[len(v) :] for v in records]
+        pick = _getter(present)
+        if len(present) == len(positions):
+            return list(map(pick, records))
+        # Some columns are not in the header: a second C call puts "" in their places.
+        spare = len(present)
+        order = _getter([spare if i is None else present.index(i) for i in positions])
+        return [order((*pick(values), "")) for values in records]
+
+    def raws(self, columns: tuple[str, ...]) -> list[tuple[object, ...]] | None:
+        """Each row's `Cell.raw` of `columns`; None when no cell has one (CSV)."""
+        if self.index is not None:
+            return None
+        return [tuple([row.cells.get(c, EMPTY_CELL).raw for c in columns]) for row in self.rows]
+
+    def where(self, number: int, column: str) -> int | str:
+        """Where the `number`-th row's `column` is: its XLSX cell, else the row's line."""
+        if self._rows is None:
+            return self.lines[number]
+        row = self._rows[number]
+        cell = row.cells.get(column)
+        if cell is not None and isinstance(cell.where, str):
+            return cell.where
+        return row.line
+
+
+def _getter(positions: Sequence[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    """itemgetter that returns a tuple even for one position (or none)."""
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda values: (values[only],)
+    if not positions:
+        return lambda values: ()
+    return itemgetter(*positions)
 
 
 def find_table(folder: Path, stem: str, problems: list[Problem]) -> Path | None:
@@ -223,57 +319,123 @@ def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> TextGrid | Non
     if not text.strip():
         problems.append(Problem(name, 1, None, _("file is empty: expected a header row")))
         return None
-    control = CONTROL_CHARS.search(text)
+    # The regex walks every character; deleting every byte that cannot start a control
+    # character is many times faster and, when nothing is left, proves there is none.
+    control = CONTROL_CHARS.search(text) if data.translate(None, _NOT_CONTROL) else None
     if control:
         problems.append(
             Problem(name, text[: control.start()].count("\n") + 1, None, _control(control))
         )
         return None
-    first_line = text.splitlines()[0] if text.splitlines() else ""
+    # The first line as text.splitlines() gives it, without splitting the whole file.
+    head = text.partition("\n")[0].splitlines()
+    first_line = head[0] if head else ""
     delimiter = (
         ";"
         if _count_outside_quotes(first_line, ";") > _count_outside_quotes(first_line, ",")
         else ","
     )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        records = list(reader)
+    except csv.Error:
+        records = None  # read again below, record by record, to say where
+    if records is not None:
+        starts = _first_lines(records, reader.line_num)
+        if starts is not None:
+            lines_of: TextGrid = list(zip(starts, records, strict=True))
+            return None if _too_long(name, lines_of, len(text), problems) else lines_of
+    # Damage (or lines not accounted for): read again, record by record, noting each one's
+    # first line as the reader reports it.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     grid: TextGrid = []
-    line = 1
+    append = grid.append
+    start = 1
     previous = 0  # the reader's line number after the previous record
-    # No cell can be too long when the whole text is not: skip the per-cell check.
-    check_length = len(text) > MAX_CELL
     try:
         for record in reader:
             start = previous + 1
             previous = reader.line_num
-            line = start
-            if check_length:
-                for value in record:
-                    if len(value) > MAX_CELL:
-                        problems.append(
-                            Problem(
-                                name,
-                                start,
-                                None,
-                                _("a cell of {count} characters is too long").format(
-                                    count=len(value)
-                                ),
-                            )
-                        )
-                        return None
-            grid.append((start, record))
+            append((start, record))
     except csv.Error as exc:
-        problems.append(
-            Problem(
-                name, reader.line_num or line, None, _("malformed CSV: {error}").format(error=exc)
+        # A too long cell before the damage is what reading stopped at (see below).
+        if not _too_long(name, grid, len(text), problems):
+            problems.append(
+                Problem(
+                    name,
+                    reader.line_num or start,
+                    None,
+                    _("malformed CSV: {error}").format(error=exc),
+                )
             )
-        )
+        return None
+    if _too_long(name, grid, len(text), problems):
         return None
     return grid
+
+
+_LINE = itemgetter(0)
+_RECORD = itemgetter(1)
+_FIRST = itemgetter(0)
+
+
+def _too_long(name: str, grid: TextGrid, size: int, problems: list[Problem]) -> bool:
+    """Report the first cell of more than MAX_CELL characters, as reading stops at it.
+
+    One pass over every cell at C speed after reading, rather than a test per record while
+    reading; a file with such a cell is refused at that cell all the same.
+    """
+    # No cell can be too long when the whole text is not.
+    if (
+        size <= MAX_CELL
+        or max(map(len, chain.from_iterable(map(_RECORD, grid))), default=0) <= MAX_CELL
+    ):
+        return False
+    for start, record in grid:
+        for value in record:
+            if len(value) > MAX_CELL:
+                problems.append(
+                    Problem(
+                        name,
+                        start,
+                        None,
+                        _("a cell of {count} characters is too long").format(count=len(value)),
+                    )
+                )
+                return True
+    return False  # pragma: no cover - the maximum above found one
+
+
+def _first_lines(records: list[list[str]], line_count: int) -> Sequence[int] | None:
+    """Each record's first line, from the `line_count` lines the reader took for them.
+
+    The reader takes one line per record, plus one for every line break inside a quoted
+    cell, which it keeps in the cell as written (\n, \r\n or \r). None when the count does
+    not add up (then the caller asks the reader record by record).
+    """
+    if line_count == len(records):  # the usual file: one line each
+        return range(1, line_count + 1)
+    starts = []
+    line = 1
+    for record in records:
+        starts.append(line)
+        # NUL cannot be in the text (refused before): it keeps a \r ending one cell and a \n
+        # starting the next apart.
+        cells = "\x00".join(record)
+        line += 1 + cells.count("\n") + cells.count("\r") - cells.count("\r\n")
+    return starts if line - 1 == line_count else None
 
 
 # Control characters other than tab and line breaks: no spreadsheet cell holds them on
 # purpose, and ESC or CSI in a name would reach the terminal as an escape sequence.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Every byte but those of CONTROL_CHARS in UTF-8: the C0 controls and DEL, and 0xC2, the
+# first byte of U+0080-U+009F (and of other characters, which the regex then rules out).
+_NOT_CONTROL = bytes(
+    b
+    for b in range(256)
+    if not (b <= 0x08 or b in (0x0B, 0x0C) or 0x0E <= b <= 0x1F) and b not in (0x7F, 0xC2)
+)
 
 
 def _control(match: re.Match[str]) -> str:
@@ -440,13 +602,14 @@ def _to_table(
         )
     if missing or not ok:
         return None
-    table = Table(name, columns)
     width = len(columns)
     kept = [(index, column) for index, column in enumerate(columns) if column and column in known]
-    rows = table.rows
     if texts:
-        _text_rows(name, grid[1:], width, {column: i for i, column in kept}, rows, problems)  # type: ignore[arg-type]
+        table = Table(name, columns, index={column: i for i, column in kept})
+        _text_rows(name, grid[1:], width, table, problems)  # type: ignore[arg-type]
         return table
+    table = Table(name, columns)
+    rows = table.rows
     for line, cells in grid[1:]:
         for cell in cells:
             if cell.text.strip():
@@ -473,22 +636,28 @@ def _to_table(
 
 
 def _text_rows(
-    name: str,
-    grid: TextGrid,
-    width: int,
-    index: dict[str, int],
-    rows: list[Row],
-    problems: list[Problem],
+    name: str, grid: TextGrid, width: int, table: Table, problems: list[Problem]
 ) -> None:
-    """The CSV rows of `_to_table`: the same checks on the reader's strings."""
+    """The CSV records of `_to_table`: the same checks on the reader's strings."""
+    lines, records = table.lines, table.records
+    strip = str.strip
+    if grid:
+        lengths = list(map(len, map(_RECORD, grid)))
+        if (
+            min(lengths) > 0
+            and max(lengths) <= width
+            and all(map(strip, map(_FIRST, map(_RECORD, grid))))
+        ):
+            # The usual table: no row is longer than the header and each starts with a
+            # cell, so none is blank: the checks below would keep every row as it is.
+            lines.extend(map(_LINE, grid))
+            records.extend(map(_RECORD, grid))
+            return
     for line, values in grid:
-        for value in values:
-            if value.strip():
-                break
-        else:
+        if not any(map(strip, values)):
             continue  # a blank row
         count = len(values)
-        if count > width and any(v.strip() for v in values[width:]):
+        if count > width and any(map(strip, values[width:])):
             problems.append(
                 Problem(
                     name,
@@ -500,7 +669,8 @@ def _text_rows(
                 )
             )
             continue
-        rows.append(Row(line, values=values, index=index))
+        lines.append(line)
+        records.append(values)
 
 
 def _pos(cell: Cell, line: int | str) -> int | str:
