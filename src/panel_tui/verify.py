@@ -570,7 +570,8 @@ def verify_like_template(path: Path, data: bytes | bytearray) -> VerifyReport | 
             if name not in template.names
         ]
         for name in ("sqlite_schema", *others):
-            if conn.execute(f'PRAGMA integrity_check("{name}")').fetchall() != [("ok",)]:
+            quoted = name.replace('"', '""')
+            if conn.execute(f'PRAGMA integrity_check("{quoted}")').fetchall() != [("ok",)]:
                 return None
         free = _free_pages(data, page_size, pages)
         if free is None:

@@ -159,3 +159,37 @@ def test_a_claim_edited_in_the_snapshot_is_refused(
     conn.commit()
     conn.close()
     assert not verify_database(target).ok
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        'CREATE TABLE "odd ""name""" (x); INSERT INTO "odd ""name""" VALUES (1)',
+        "CREATE INDEX extra ON claims (label)",
+        "CREATE INDEX extra ON score_events (at)",
+        "CREATE TRIGGER t AFTER INSERT ON ui_state BEGIN SELECT 1; END",
+        "CREATE TABLE big (x); INSERT INTO big VALUES (zeroblob(20000)); DROP TABLE big",
+    ],
+)
+def test_objects_added_beside_the_round_are_judged_as_verify_judges_them(
+    original: tuple[Path, str], tmp_path: Path, sql: str
+) -> None:
+    """An input with objects the template lacks (a table, an index, a trigger, free pages)
+    is accepted by the comparison with the template only when verify accepts it too."""
+    import sqlite3
+
+    from panel_tui.verify import prepare, verify_like_template
+
+    target = tmp_path / "added.db"
+    shutil.copyfile(original[0], target)
+    conn = sqlite3.connect(target)
+    conn.executescript(sql)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    prepare(original[0])
+    fast = verify_like_template(target, target.read_bytes())
+    full = verify_database(target)
+    if fast is not None:
+        assert full.ok and (fast.chains, fast.events) == (full.chains, full.events)
+    if "TRIGGER" in sql:
+        assert fast is None and not full.ok
