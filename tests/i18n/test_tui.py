@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList
 
 from panel_tui.i18n import language
 from panel_tui.loader import load_round_or_raise
+from panel_tui.tui.agenda_screen import AgendaTable
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.keys_panel import TranslatedBindingsTable
@@ -106,14 +107,14 @@ async def test_switch_language_live_from_the_command_palette(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert language() == "en"
-        head = [str(c.label) for c in app.screen.query_one("#agenda-table").columns.values()]
+        head = app.screen.query_one(AgendaTable).header_cells()
         assert "Nominee" in head
         assert "14–15 July 2025" in static_text(app, "#round-info")
         assert "summary" in _footer_words(app)
 
         await _palette(pilot, "Bahasa Indonesia")
         assert language() == "id"
-        head = [str(c.label) for c in app.screen.query_one("#agenda-table").columns.values()]
+        head = app.screen.query_one(AgendaTable).header_cells()
         assert "Nominasi" in head and "Nominee" not in head
         assert "14–15 Juli 2025" in static_text(app, "#round-info")
         assert "waktu paparan 15 menit" in static_text(app, "#round-info")
@@ -144,7 +145,7 @@ async def test_switch_language_live_from_the_command_palette(
         # The agenda under it follows too.
         await pilot.press("escape")
         await pilot.pause()
-        head = [str(c.label) for c in app.screen.query_one("#agenda-table").columns.values()]
+        head = app.screen.query_one(AgendaTable).header_cells()
         assert "Nominee" in head
 
 

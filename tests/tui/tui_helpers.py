@@ -7,6 +7,7 @@ from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
+from panel_tui.tui.agenda_screen import AgendaTable
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.claims_table import ClaimsTable
 from panel_tui.tui.rubric_table import RubricTable
@@ -21,7 +22,7 @@ def static_text(app: ScoringApp, selector: str) -> str:
 
 def table_text(app: ScoringApp, selector: str) -> list[list[str]]:
     widget = app.screen.query_one(selector)
-    if isinstance(widget, ClaimsTable | RubricTable):
+    if isinstance(widget, ClaimsTable | RubricTable | AgendaTable):
         return widget.rows_text()
     table = app.screen.query_one(selector, DataTable)
     rows = []

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from panel_tui import formatting
 from panel_tui.i18n import N_, _
@@ -23,9 +23,9 @@ from panel_tui.progress import (
     all_progress,
     overall,
 )
-from panel_tui.tui.fixed_table import FixedWidthTable
 from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.formatting import bar, slot_text, status_cell, theme_colours
+from panel_tui.tui.line_table import Cell, Column, LineTable
 
 if TYPE_CHECKING:
     from panel_tui.tui.app import ScoringApp
@@ -33,22 +33,31 @@ if TYPE_CHECKING:
 HEADER_PREFIX = "category:"
 
 
-class AgendaTable(FixedWidthTable):
-    """Nominees under their category headings; the cursor never rests on a heading."""
+class AgendaTable(LineTable):
+    """Nominees under their category headings; the cursor never rests on a heading.
+
+    A `LineTable`: a national round's 500 rows cost nothing until they are scrolled into
+    view, so the agenda is whole from its first frame.
+    """
 
     BINDINGS = [  # noqa: RUF012
-        Binding("enter", "select_cursor", N_("open"), id="agenda.open"),
+        Binding("enter", "select", N_("open"), id="agenda.open"),
         Binding("j", "cursor_down", N_("Down"), show=False, id="agenda.down"),
         Binding("k", "cursor_up", N_("Up"), show=False, id="agenda.up"),
     ]
 
+    DEFAULT_CSS = """
+    AgendaTable { height: 1fr; }
+    """
+
+    cursor_when_blurred: ClassVar[bool] = True
+
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
-        self._last_row = 0
+        super().__init__(**kwargs)
         self._width = 0
-        self._generation = 0
-        self._colours: dict[str, str] = {}
         self._wide = False
+        self._select: str | None = None
+        self._theme_styles: tuple[str, Style, dict[str, Style]] | None = None
         self.rows_data: list[tuple[str, object]] = []
 
     def is_heading(self, row: int) -> bool:
@@ -66,95 +75,106 @@ class AgendaTable(FixedWidthTable):
         for title, items in groups:
             self.rows_data.append(("heading", title))
             self.rows_data.extend(("nominee", p) for p in items)
-        self._rebuild(select)
+        self._select = select
+        self._lay_out()
+
+    def rows_text(self) -> list[list[str]]:
+        """Each row's cells as plain text (headings too)."""
+        return [
+            ["".join(text for text, _style in cell) for cell in self.row_cells(row, 0, Style())]
+            for row in range(len(self.rows_data))
+        ]
 
     def on_resize(self, event: Resize) -> None:
         if event.size.width != self._width:
-            self._rebuild(self.nominee_at(self.cursor_row))
+            self._select = self.nominee_at(self.cursor_row) if self._width else self._select
+            self._lay_out()
 
-    def _rebuild(self, select: str | None) -> None:
+    def _lay_out(self) -> None:
         self._width = self.size.width
         if self._width == 0:
-            return
+            return  # laid out on the first resize
         wide = self._width >= 110
         available = max(40, self._width - 2)
         slot_w, status_w = 11, 20  # "⊘ mengundurkan diri"
         presenter_w = (available - slot_w - status_w) * 40 // 100 if wide else 0
         columns = 4 if wide else 3
         name_w = available - slot_w - status_w - presenter_w - 2 * columns
-        self.clear(columns=True)
-        self.add_column(Text(_("Slot")), width=slot_w, key="slot")
-        self.add_column(Text(_("Nominee")), width=name_w, key="name")
-        if wide:
-            self.add_column(Text(_("Presenter")), width=presenter_w, key="presenter")
-        self.add_column(Text(_("Status")), width=status_w, key="status")
-        self._colours = theme_colours(self.app.theme_variables)
         self._wide = wide
+        layout = [Column(slot_w), Column(name_w, ellipsis=True)]
+        if wide:
+            layout.append(Column(presenter_w, ellipsis=True))
+        layout.append(Column(status_w))
+        self.set_columns(layout)
+        self.set_rows([1] * len(self.rows_data))
         target = next(
             (
                 i
                 for i, (_kind, data) in enumerate(self.rows_data)
-                if isinstance(data, NomineeProgress) and data.nominee.id == select
+                if isinstance(data, NomineeProgress) and data.nominee.id == self._select
             ),
             0,
         )
         if self.is_heading(target):
             target += 1
-        # The rows on screen (and the cursor's) first; the rest of a long agenda (500 rows:
-        # ~40 ms) right after the first paint. The table's height counts them already.
-        first = min(len(self.rows_data), target + 1 + 2 * max(self.size.height, 40))
-        self._add_rows(0, first)
-        self._generation += 1
-        self.reserved_rows = 0
-        if first < len(self.rows_data):
-            self.reserved_rows = len(self.rows_data) - first
-            self.call_after_refresh(self._add_rest, self._generation, first)
-        self._last_row = target
-        if self.row_count:
-            self.move_cursor(row=min(target, self.row_count - 1), animate=False)
+        self.cursor_row = min(target, max(0, len(self.rows_data) - 1))
+        self.scroll_to_row(self.cursor_row)
 
-    def _add_rows(self, start: int, stop: int) -> None:
-        colours, wide = self._colours, self._wide
-        for index in range(start, stop):
-            kind, data = self.rows_data[index]
-            if kind == "heading":
-                heading = Text(str(data), style=f"bold {colours.get('accent', '')}".strip())
-                cells = [Text(""), heading] + ([Text("")] if wide else []) + [Text("")]
-            else:
-                assert isinstance(data, NomineeProgress)
-                nominee = data.nominee
-                cells = [
-                    Text(slot_text(nominee)),
-                    Text(nominee.name, overflow="ellipsis", no_wrap=True),
-                ]
-                if wide:
-                    cells.append(
-                        Text(nominee.presenter, overflow="ellipsis", no_wrap=True, style="dim")
-                    )
-                cells.append(status_cell(data, colours))
-            self.add_row(*cells, key=f"{kind}:{index}")
-
-    def _add_rest(self, generation: int, start: int) -> None:
-        if generation != self._generation or not self.is_mounted:
-            return  # the table was built again since
-        self.reserved_rows = 0
-        self._add_rows(start, len(self.rows_data))
-
-    def watch_cursor_coordinate(self, old: object, new: object) -> None:
-        super().watch_cursor_coordinate(old, new)  # type: ignore[arg-type]
-        row = self.cursor_row
+    def move_cursor(self, row: int, scroll: bool = True) -> None:
+        """As LineTable's, stepping over a heading in the direction of the move."""
+        wanted = row
         if self.is_heading(row):
-            step = 1 if row >= self._last_row else -1
+            step = 1 if row >= self.cursor_row and row != 0 else -1
             if row == 0:
                 step = 1
-            target = row + step
-            if not 0 <= target < self.row_count:
-                target = row - step
-            if 0 <= target < self.row_count:
-                self._last_row = target
-                self.move_cursor(row=target, animate=False)
-                return
-        self._last_row = row
+            row += step
+            if not 0 <= row < len(self.rows_data):
+                row = wanted - step
+        super().move_cursor(row, scroll)
+        if scroll and wanted != row:
+            self.scroll_to_row(wanted)  # the heading stepped over stays in view
+
+    # --- drawing ------------------------------------------------------------------------
+
+    def header_cells(self) -> list[str]:
+        head = [_("Slot"), _("Nominee")]
+        if self._wide:
+            head.append(_("Presenter"))
+        return [*head, _("Status")]
+
+    def row_cells(self, row: int, offset: int, base: Style) -> list[Cell]:
+        kind, data = self.rows_data[row]
+        heading_style, statuses = self._styles()
+        if kind == "heading":
+            cells: list[Cell] = [[], [(str(data), base + heading_style)]]
+            return cells + ([[]] if self._wide else []) + [[]]
+        assert isinstance(data, NomineeProgress)
+        nominee = data.nominee
+        cells = [[(slot_text(nominee), base)], [(nominee.name, base)]]
+        if self._wide:
+            cells.append([(nominee.presenter, base + Style(dim=True))])
+        status = status_cell(data, {})
+        cells.append([(status.plain, base + statuses.get(data.state, Style()))])
+        return cells
+
+    def _styles(self) -> tuple[Style, dict[str, Style]]:
+        """Headings' and statuses' colours, worked out once per theme."""
+        theme = self.app.theme
+        if self._theme_styles is None or self._theme_styles[0] != theme:
+            colours = theme_colours(self.app.theme_variables)
+            heading = Style(bold=True, color=colours.get("accent"))
+            statuses = {
+                state: Style(color=colour)
+                for state, colour in (
+                    ("final", colours.get("success")),
+                    ("complete", colours.get("primary")),
+                    ("partial", colours.get("warning")),
+                    ("recused", colours.get("text-muted") or colours.get("secondary")),
+                )
+                if colour
+            }
+            self._theme_styles = (theme, heading, statuses)
+        return self._theme_styles[1], self._theme_styles[2]
 
 
 class AgendaScreen(Screen[None]):
@@ -268,7 +288,7 @@ class AgendaScreen(Screen[None]):
             counts,
         )
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_line_table_selected(self, event: LineTable.Selected) -> None:
         event.stop()
         self.action_open()
 
