@@ -1,16 +1,22 @@
 """Numbers, money, percentages and dates written the way the reader expects.
 
 Indonesian: `32.680 orang`, `50,88%`, `Rp3 miliar`, `14 Juli 2025`; English: `32,680`,
-`50.88%`, `IDR 3 billion`, `14 July 2025`. Babel holds the locale data; the language is the
-one chosen in panel_tui.i18n. Babel is imported on first use: start-up does not pay for it.
-Its Locale objects and number patterns are prepared once and reused (format_decimal parses
-both on every call); dates need only the locale's month names, not babel.dates (~30 ms).
+`50.88%`, `IDR 3 billion`, `14 July 2025`. The language is the one chosen in panel_tui.i18n.
+
+The app speaks exactly two languages, and for them numbers need only CLDR's decimal and group
+signs and dates only its month names: those are written out here, and numbers are rounded
+and grouped the way Babel's NumberPattern does it (half-even, groups of three). Loading
+Babel's locale data costs ~35 ms (a pickle, and babel.dates for it), which the first screen
+(a date and a percentage) would pay on every start. Babel still writes the compact amounts
+(`Rp3 miliar`), on first use. tests/i18n/test_formatting.py holds every figure and month
+here to what Babel gives, in both languages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -19,7 +25,6 @@ from panel_tui.i18n import N_, _, language
 
 if TYPE_CHECKING:
     from babel.core import Locale
-    from babel.numbers import NumberPattern
 
 MONEY_UNITS = {"idr", "rp", "rupiah"}
 PERCENT_UNITS = {"%", "percent", "persen"}
@@ -55,6 +60,20 @@ def _locale() -> str:
     return "id_ID" if language() == "id" else "en_US"
 
 
+# CLDR's decimal and group signs (id_ID, en_US) and wide month names in dates (`d MMMM y`).
+SIGNS = {"id": (",", "."), "en": (".", ",")}
+MONTHS = {
+    "id": (
+        "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+        "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+}  # fmt: skip
+
+
 @cache
 def _babel_locale(code: str) -> Locale:
     from babel.core import Locale
@@ -63,18 +82,27 @@ def _babel_locale(code: str) -> Locale:
 
 
 @cache
-def _pattern(digit: str, decimals: int) -> NumberPattern:
-    """`#,##0.##` (digit "#": trailing zeros dropped) or `#,##0.00` (digit "0"), parsed once."""
-    from babel.numbers import parse_pattern
-
-    return parse_pattern("#,##0" + ("." + digit * decimals if decimals > 0 else ""))
+def _quantum(decimals: int) -> Decimal:
+    return Decimal(1).scaleb(-decimals)
 
 
 def _format(value: float, digit: str, decimals: int) -> str:
-    """What babel.numbers.format_decimal(value, format=pattern, locale=...) gives."""
-    return _pattern(digit, decimals).apply(
-        value, _babel_locale(_locale()), decimal_quantization=True, group_separator=True
-    )
+    """What Babel's pattern `#,##0.##` (digit "#") or `#,##0.00` (digit "0") gives.
+
+    As NumberPattern.apply: the value's shortest decimal text, rounded half-even to
+    `decimals` digits; with "#" trailing zeros go (and the fraction, when nothing is left).
+    """
+    point, group = SIGNS["id" if language() == "id" else "en"]
+    exact = Decimal(str(value))
+    sign = "-" if exact.is_signed() else ""
+    exact = abs(exact)
+    if exact.is_infinite():
+        return sign + "∞"
+    whole, _dot, fraction = f"{exact.normalize().quantize(_quantum(decimals)):f}".partition(".")
+    if digit == "#":
+        fraction = fraction.rstrip("0")
+    grouped = f"{int(whole):,}".replace(",", group) if len(whole) > 3 else whole
+    return sign + grouped + (point + fraction if fraction else "")
 
 
 def number(value: float, decimals: int = 2) -> str:
@@ -116,8 +144,8 @@ def _exact_compact(value: float) -> bool:
 
 def long_date(value: date | datetime) -> str:
     """14 Juli 2025 / 14 July 2025: Babel's `d MMMM y`, from the locale's month names."""
-    months = _babel_locale(_locale()).months["format"]["wide"]
-    return f"{value.day} {months[value.month]} {value.year}"
+    months = MONTHS["id" if language() == "id" else "en"]
+    return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
 def date_range(dates: Sequence[date]) -> str:

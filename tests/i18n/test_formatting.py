@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from panel_tui import formatting
 from panel_tui.i18n import set_language
@@ -89,3 +91,81 @@ CASES = {
 def test_written_as_the_reader_expects(lang: str, case: str) -> None:
     make, indonesian, english = CASES[case]
     assert make() == (indonesian if lang == "id" else english)
+
+
+# --- the signs and month names written out in formatting.py are Babel's ------------------
+
+# Values that exercise rounding (half-even at the last digit kept), grouping, negative zero,
+# long fractions and the float-to-text step, besides a spread of ordinary figures.
+EDGE_VALUES = [
+    0,
+    -0.0,
+    0.005,
+    0.015,
+    0.025,
+    0.125,
+    2.675,
+    1.005,
+    999.995,
+    999.9951,
+    1000,
+    1234.5,
+    -1234.567,
+    12_345_678.9,
+    0.1 + 0.2,
+    1e-7,
+    123_456_789_012.345,
+    float("inf"),
+    float("-inf"),
+]
+
+
+def _babel(value: float, pattern: str, code: str) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format=pattern, locale=code)
+
+
+@pytest.mark.parametrize("value", EDGE_VALUES + [i * 7.3157 - 500 for i in range(300)])
+def test_numbers_are_babels(lang: str, value: float) -> None:
+    code = "id_ID" if lang == "id" else "en_US"
+    for decimals in range(4):
+        fraction = "." + "#" * decimals if decimals else ""
+        fixed = "." + "0" * decimals if decimals else ""
+        assert formatting.number(value, decimals) == _babel(value, "#,##0" + fraction, code)
+        assert formatting.fixed(value, decimals) == _babel(value, "#,##0" + fixed, code)
+        assert formatting.percent(value, decimals) == _babel(value, "#,##0" + fraction, code) + "%"
+
+
+@given(st.floats(allow_nan=False, min_value=-1e12, max_value=1e12), st.integers(0, 3))
+@settings(max_examples=300, deadline=None)
+def test_any_number_is_babels(value: float, decimals: int) -> None:
+    for lang, code in (("id", "id_ID"), ("en", "en_US")):
+        set_language(lang)
+        pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+        assert formatting.number(value, decimals) == _babel(value, pattern, code)
+
+
+def test_month_names_are_babels(lang: str) -> None:
+    from babel.dates import format_date
+
+    code = "id_ID" if lang == "id" else "en_US"
+    for month in range(1, 13):
+        day = date(2025, month, 9)
+        assert formatting.long_date(day) == format_date(day, "d MMMM y", locale=code)
+
+
+def test_the_first_screen_does_not_load_babel() -> None:
+    """Numbers and dates need no locale data: starting the app does not pay for it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from datetime import date; from panel_tui import formatting;"
+        "from panel_tui.i18n import set_language;"
+        "[(set_language(l), formatting.date_range([date(2025, 7, 14)]),"
+        " formatting.percent(37.5, 0), formatting.fixed(84.25)) for l in ('id', 'en')];"
+        "print(sorted(m for m in sys.modules if m.startswith('babel')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
