@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 from panel_tui.i18n import _
@@ -36,14 +37,44 @@ def resolve(
     return None, PendingRound(folder, round_)
 
 
+class _Opening(threading.Thread):
+    """`resolve` on a thread, while the app's modules are imported on the main one.
+
+    Checking a database before any write (SQLite's quick_check, the snapshot's JSON) and
+    reading its sheets run in SQLite's C code, which lets other threads run: on a machine
+    with two cores the check is hidden behind the imports instead of added to them.
+    """
+
+    def __init__(self, target: Path | None, assessor: str | None) -> None:
+        super().__init__(name="panel-tui-open", daemon=True)
+        self.target, self.assessor = target, assessor
+        self.result: tuple[Session | None, PendingRound | None] = (None, None)
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = resolve(self.target, self.assessor)
+        except BaseException as exc:  # handed to the main thread as it is
+            self.error = exc
+
+    def outcome(self) -> tuple[Session | None, PendingRound | None]:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
 def run_scoring(target: Path | None, assessor: str | None) -> int:
     """Run the scoring app; 0 when it closes normally, 1 when the target is refused."""
+    opening = _Opening(target, assessor)
+    opening.start()
+    from panel_tui.tui.app import ScoringApp
+
     try:
-        session, pending = resolve(target, assessor)
+        session, pending = opening.outcome()
     except PanelError as exc:
         print(f"panel-tui: {exc}", file=sys.stderr)
         return 1
-    from panel_tui.tui.app import ScoringApp
 
     app = ScoringApp(session=session, pending=pending)
     app.run()
