@@ -457,33 +457,23 @@ async def _switch_nominees(db: Path, count: int) -> tuple[list[float], list[floa
 # --- merge and tally ----------------------------------------------------------------------
 
 
-def baseline_merge(out: Path, inputs: list[Path]) -> int:
-    """ATTACH each input and INSERT … SELECT its events into a new file, one transaction each."""
-    from panel_tui.store import migration_files
-
-    conn = _raw_connection(out)
-    for path in migration_files():
-        conn.executescript(path.read_text(encoding="utf-8"))
-    conn.execute("PRAGMA synchronous = FULL")
-    for path in inputs:
-        conn.execute("ATTACH DATABASE ? AS src", (f"{path.resolve().as_uri()}?mode=ro",))
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT OR IGNORE INTO score_events SELECT * FROM src.score_events")
-        conn.execute("COMMIT")
-        conn.execute("DETACH DATABASE src")
-    count = conn.execute("SELECT COUNT(*) FROM score_events").fetchone()[0]
-    conn.close()
-    return count
+def _command(args: list[str]) -> str:
+    """Run one command in a fresh process (as the secretariat types it); its output."""
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(args[:4])} … failed ({done.returncode}): {done.stderr[-2000:]}"
+        )
+    return done.stdout
 
 
-def baseline_tally(db: Path) -> int:
-    """One GROUP BY over the current scores: the criterion means."""
-    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
-    rows = conn.execute(
-        "SELECT nominee, criterion, AVG(value), COUNT(*) FROM scores GROUP BY nominee, criterion"
-    ).fetchall()
-    conn.close()
-    return len(rows)
+def panel_tui(*args: str) -> list[str]:
+    """`panel-tui ARGS` with this interpreter (and the --src tree, through PYTHONPATH)."""
+    return [sys.executable, "-c", "from panel_tui.cli import main; main()", *args]
+
+
+def baseline(*args: str) -> list[str]:
+    return [sys.executable, str(BENCH / "apps" / "baseline.py"), *args]
 
 
 def _remove_db(path: Path) -> None:
@@ -492,30 +482,31 @@ def _remove_db(path: Path) -> None:
 
 
 def scenario_merge(data: Data, sizes: Sizes) -> list[Result]:
-    from click.testing import CliRunner
+    """`panel-tui merge` and `tally` against their baselines, each a fresh process.
 
-    from panel_tui.cli import cli
-
+    A fresh process each time: what the secretariat runs, and nothing learnt by one run
+    (a parsed round, a verified template) is reused by the next.
+    """
     spec = sizes.merge_round
     inputs = data.dbs(spec, max(sizes.merge_files))
     work = data.scratch("merge")
-    runner = CliRunner()
 
     def project_merge(out: Path, files: list[Path]) -> None:
         _remove_db(out)
-        done = runner.invoke(cli, ["merge", str(out), *map(str, files)])
-        if done.exit_code != 0:
-            raise RuntimeError(f"merge failed ({done.exit_code}): {done.output[-2000:]}")
+        _command(panel_tui("merge", str(out), *map(str, files)))
+
+    def baseline_merge(out: Path, files: list[Path]) -> None:
+        _remove_db(out)
+        _command(baseline("merge", str(out), *map(str, files)))
 
     results = []
     for count in sizes.merge_files:
         files = inputs[:count]
         merged = work / f"merged-{count}.db"
         raw = work / f"raw-{count}.db"
-        project, baseline = [], []
+        project, reference = [], []
         for run in range(sizes.repeats):
-            _remove_db(raw)
-            baseline.append(timed(lambda raw=raw, files=files: baseline_merge(raw, files)))
+            reference.append(timed(lambda raw=raw, files=files: baseline_merge(raw, files)))
             if run < sizes.merge_repeats:
                 project.append(
                     timed(lambda merged=merged, files=files: project_merge(merged, files))
@@ -525,20 +516,23 @@ def scenario_merge(data: Data, sizes: Sizes) -> list[Result]:
                 "merge into a new file",
                 f"{count} files × {_n(spec.nominees * spec.criteria)} scores",
                 median(project),
-                median(baseline),
+                median(reference),
                 "s",
                 max_ratio=2 if count == max(sizes.merge_files) else None,
-                note=f"`panel-tui merge OUT DB...` (median of {len(project)}); baseline: "
-                "ATTACH + INSERT … SELECT, one transaction per file",
+                note=f"`panel-tui merge OUT DB...`, a fresh process (median of {len(project)}); "
+                "baseline: a Python script doing ATTACH + INSERT … SELECT, one transaction "
+                "per file (bench/apps/baseline.py)",
             )
         )
         tally_project, tally_baseline = [], []
         for _ in range(sizes.repeats + 2):
-            tally_baseline.append(timed(lambda merged=merged: baseline_tally(merged)))
+            tally_baseline.append(
+                timed(lambda merged=merged: _command(baseline("tally", str(merged))))
+            )
             tally_project.append(
                 timed(
-                    lambda merged=merged: _invoke(
-                        runner, cli, ["tally", str(merged), "--format", "json"]
+                    lambda merged=merged: _command(
+                        panel_tui("tally", str(merged), "--format", "json")
                     )
                 )
             )
@@ -551,18 +545,11 @@ def scenario_merge(data: Data, sizes: Sizes) -> list[Result]:
                 "s",
                 max_ratio=3 if count == max(sizes.merge_files) else None,
                 max_value=1 if count == max(sizes.merge_files) else None,
-                note="`panel-tui tally DB --format json`; baseline: AVG(value) … GROUP BY "
-                "nominee, criterion over the `scores` view",
+                note="`panel-tui tally DB --format json`, a fresh process; baseline: a Python "
+                "script doing AVG(value) … GROUP BY nominee, criterion over the `scores` view",
             )
         )
     return results
-
-
-def _invoke(runner: object, cli: object, args: list[str]) -> str:
-    done = runner.invoke(cli, args)  # type: ignore[attr-defined]
-    if done.exit_code != 0:
-        raise RuntimeError(f"{args[0]} failed ({done.exit_code}): {done.output[-2000:]}")
-    return str(done.output)
 
 
 # --- the runner ---------------------------------------------------------------------------
