@@ -92,9 +92,19 @@ class ScoringApp(App[int]):
         self._state_warning_shown = False
 
     def compose(self) -> ComposeResult:
-        title = self.session.round.title if self.session else self.pending.round.title  # type: ignore[union-attr]
+        if self.session is not None:
+            return  # the agenda is the default screen (get_default_screen)
+        assert self.pending is not None
+        title = self.pending.round.title
         with Middle(), Center():
             yield Static(Content.styled(title, "bold"), id="welcome")
+
+    def get_default_screen(self) -> Screen[object]:
+        # With a database given, the agenda is the first screen: no welcome screen under it
+        # to compose, lay out and switch away from at start-up.
+        if self.session is not None:
+            return AgendaScreen()
+        return super().get_default_screen()
 
     def on_mount(self) -> None:
         if self.session is not None:
@@ -143,7 +153,8 @@ class ScoringApp(App[int]):
         else:
             message = _("Opened your database: {path}").format(path=str(session.path))
         self.notify(message, markup=False, timeout=6)
-        self.push_screen(AgendaScreen())
+        if not isinstance(self.screen_stack[0], AgendaScreen):
+            self.push_screen(AgendaScreen())
         nominee = self.last_nominee()
         if nominee and self.session_state(STATE_SCREEN) == "scoring":
             from panel_tui.tui.scoring_screen import ScoringScreen
