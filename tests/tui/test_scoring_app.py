@@ -251,6 +251,17 @@ async def test_finalise_after_read_back_then_change_with_reason(
         assert last.reason == "misheard the budget"
 
 
+async def test_the_database_is_named_once_the_agenda_is_up(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaScreen)
+        assert len(app.screen_stack) == 1  # the agenda is the first screen, nothing under it
+        await pilot.pause()
+        notices = [n.message for n in app._notifications]
+        assert any(m.startswith("Opened your database: ") and "a1.db" in m for m in notices)
+
+
 async def test_the_place_is_on_disk_once_the_screen_shows_it(
     make_app: MakeApp, read_store: ReadStore
 ) -> None:

@@ -152,7 +152,8 @@ class ScoringApp(App[int]):
             message = _("Created your database: {path}").format(path=str(session.path))
         else:
             message = _("Opened your database: {path}").format(path=str(session.path))
-        self.notify(message, markup=False, timeout=6)
+        # After the first frame: the agenda is not kept waiting for the notice's widgets.
+        self.call_after_refresh(self.notify, message, markup=False, timeout=6)
         if not isinstance(self.screen_stack[0], AgendaScreen):
             self.push_screen(AgendaScreen())
         nominee = self.last_nominee()
