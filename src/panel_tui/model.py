@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import fnmatch
 import math
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from itertools import repeat
 from typing import Literal
 
 from panel_tui.i18n import _
@@ -97,7 +99,7 @@ class Category:
     rubric: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     nominee: str
     key: str
@@ -120,6 +122,27 @@ class Claim:
         return 100.0 * self.value / self.denominator
 
 
+# Each field's slot, set directly: a frozen dataclass's __init__ sets its fields one by one
+# through object.__setattr__, and a national round has tens of thousands of claims.
+_CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
+_CLAIM_SETTERS = tuple(getattr(Claim, name).__set__ for name in _CLAIM_FIELDS)
+(
+    _set_nominee,
+    _set_key,
+    _set_label,
+    _set_value,
+    _set_text,
+    _set_unit,
+    _set_denominator,
+    _set_denominator_label,
+    _set_percent,
+    _set_part_of,
+    _set_source,
+    _set_warnings,
+) = _CLAIM_SETTERS
+_new_object = object.__new__
+
+
 def new_claim(
     nominee: str,
     key: str,
@@ -134,43 +157,52 @@ def new_claim(
     source: str = "",
     warnings: tuple[str, ...] = (),
 ) -> Claim:
-    """`Claim(...)` with the same arguments and the same result, about three times faster.
-
-    A frozen dataclass sets each of its twelve fields through object.__setattr__; a round
-    of 50,000 claims spends a tenth of `check` on that. Keep the fields in step with Claim's
-    (tests/core/test_round_check.py compares them).
-    """
+    """`Claim(...)` with the same arguments and the same result, about twice as fast."""
     claim = _new_object(Claim)
-    _set_attribute(
-        claim,
-        "__dict__",
-        {
-            "nominee": nominee,
-            "key": key,
-            "label": label,
-            "value": value,
-            "text": text,
-            "unit": unit,
-            "denominator": denominator,
-            "denominator_label": denominator_label,
-            "percent": percent,
-            "part_of": part_of,
-            "source": source,
-            "warnings": warnings,
-        },
-    )
+    _set_nominee(claim, nominee)
+    _set_key(claim, key)
+    _set_label(claim, label)
+    _set_value(claim, value)
+    _set_text(claim, text)
+    _set_unit(claim, unit)
+    _set_denominator(claim, denominator)
+    _set_denominator_label(claim, denominator_label)
+    _set_percent(claim, percent)
+    _set_part_of(claim, part_of)
+    _set_source(claim, source)
+    _set_warnings(claim, warnings)
     return claim
+
+
+def new_claims(*columns: Sequence[object]) -> list[Claim]:
+    """`[new_claim(*row) for row in zip(*columns)]`, built a field at a time by C code.
+
+    The columns follow new_claim's arguments; the fields after them take their defaults.
+    """
+    count = len(columns[0])
+    claims = list(map(_new_object, repeat(Claim, count)))
+    defaults = [repeat(f.default, count) for f in fields(Claim)[len(columns) :]]
+    for set_field, column in zip(_CLAIM_SETTERS, (*columns, *defaults), strict=True):
+        deque(map(set_field, claims, column), maxlen=0)  # consumes the map: sets the field
+    return claims
 
 
 def claim_with_warnings(claim: Claim, warnings: tuple[str, ...]) -> Claim:
     """`dataclasses.replace(claim, warnings=warnings)`, without the dataclass's slow path."""
-    copy = _new_object(Claim)
-    _set_attribute(copy, "__dict__", {**claim.__dict__, "warnings": warnings})
-    return copy
-
-
-_new_object = object.__new__
-_set_attribute = object.__setattr__
+    return new_claim(
+        claim.nominee,
+        claim.key,
+        claim.label,
+        claim.value,
+        claim.text,
+        claim.unit,
+        claim.denominator,
+        claim.denominator_label,
+        claim.percent,
+        claim.part_of,
+        claim.source,
+        warnings,
+    )
 
 
 @dataclass(frozen=True)

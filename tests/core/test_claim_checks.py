@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from panel_tui.claim_checks import PERCENT_TOLERANCE, PERCENT_UNITS, _fmt, claim_warnings
 from panel_tui.i18n import _
-from panel_tui.model import Claim, claim_with_warnings, new_claim
+from panel_tui.model import Claim, claim_with_warnings, new_claim, new_claims
 
 
 def _reference_warnings(claims: list[Claim]) -> list[Claim]:
@@ -128,7 +128,7 @@ def test_new_claim_takes_claims_arguments_and_builds_the_same_claim() -> None:
     )
     fast, slow = new_claim(**arguments), Claim(**arguments)  # type: ignore[arg-type]
     assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
-    assert vars(fast) == vars(slow) and list(vars(fast)) == list(vars(slow))
+    assert dataclasses.asdict(fast) == dataclasses.asdict(slow)
     assert pickle.loads(pickle.dumps(fast)) == slow
     assert new_claim("n", "k", "l", None, "t") == Claim("n", "k", "l", None, "t")
     try:
@@ -137,6 +137,30 @@ def test_new_claim_takes_claims_arguments_and_builds_the_same_claim() -> None:
         pass
     else:  # pragma: no cover
         raise AssertionError("a claim built fast must stay frozen")
+
+
+def test_new_claims_builds_each_rows_claim() -> None:
+    columns = [
+        ["n1", "n2"],
+        ["k1", "k2"],
+        ["L1", "L2"],
+        [1.5, None],
+        ["1,5", "text"],
+        ["%", "text"],
+        [10.0, None],
+        ["BPS", ""],
+        [15.0, None],
+        ["", "k1"],
+        ["s", ""],
+    ]
+    built = new_claims(*columns)
+    assert built == [Claim(*row) for row in zip(*columns, strict=True)]  # type: ignore[arg-type]
+    assert [c.warnings for c in built] == [(), ()]
+    assert new_claims(*columns, [("w",), ()]) == [
+        Claim(*row)  # type: ignore[arg-type]
+        for row in zip(*columns, [("w",), ()], strict=True)
+    ]
+    assert new_claims(*[[] for _ in columns]) == []
 
 
 def test_claim_with_warnings_is_replace() -> None:
