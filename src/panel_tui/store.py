@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -133,6 +134,18 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
 ROUND_WITHOUT_CLAIMS = "SELECT json_remove(snapshot, '$.claims') FROM round"
 
 
+def _snapshot_without_claims(conn: sqlite3.Connection) -> tuple[bool, str | None]:
+    """Whether the snapshot parses as JSON, and its text without the claims."""
+    try:
+        found = conn.execute(ROUND_WITHOUT_CLAIMS).fetchall()
+    except sqlite3.OperationalError as exc:  # malformed JSON (or not text)
+        # Without JSON support in SQLite the snapshot is checked when read.
+        return "no such function" in str(exc), None
+    # No row at all is reported when the round is read (as before: json_valid gave none).
+    snapshot_ok = found == [] or (len(found) == 1 and isinstance(found[0][0], str))
+    return snapshot_ok, (found[0][0] if found and snapshot_ok else None)
+
+
 def _refuse_damaged(path: Path, conn: sqlite3.Connection) -> str | None:
     """Before writing to a file (the app, import-scores, merge's target): is it sound?
 
@@ -145,17 +158,35 @@ def _refuse_damaged(path: Path, conn: sqlite3.Connection) -> str | None:
     national round's 7 MB snapshot serves both (json_valid as well cost ~45 ms and ~25 MB of
     peak memory at start-up). Returns that text, for `Store.round`; None without JSON support.
     """
-    rows = conn.execute("PRAGMA quick_check").fetchall()
-    snapshot_ok = True
-    text: str | None = None
+    # quick_check on a second connection and thread, while this one reads the snapshot:
+    # both run in SQLite's C code, which releases the GIL, so two cores do them at once.
+    rows: list[tuple[object, ...]] = []
+    failure: list[BaseException] = []
+
+    def quick_check() -> None:
+        try:
+            checker = sqlite3.connect(path, check_same_thread=False)
+            try:
+                rows.extend(checker.execute("PRAGMA quick_check").fetchall())
+            finally:
+                checker.close()
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            failure.append(exc)
+
+    checking = threading.Thread(target=quick_check, name="panel-tui-quick-check", daemon=True)
+    checking.start()
+    unreadable: sqlite3.DatabaseError | None = None
+    snapshot_ok, text = True, None
     try:
-        found = conn.execute(ROUND_WITHOUT_CLAIMS).fetchall()
-        # No row at all is reported when the round is read (as before: json_valid gave none).
-        snapshot_ok = found == [] or (len(found) == 1 and isinstance(found[0][0], str))
-        text = found[0][0] if found and snapshot_ok else None
-    except sqlite3.OperationalError as exc:  # malformed JSON (or not text)
-        # Without JSON support in SQLite the snapshot is checked when read.
-        snapshot_ok = "no such function" in str(exc)
+        snapshot_ok, text = _snapshot_without_claims(conn)
+    except sqlite3.DatabaseError as exc:
+        unreadable = exc  # reported below, after what quick_check says of the pages
+    finally:
+        checking.join()
+    if failure:
+        raise failure[0]
+    if unreadable is not None and rows == [("ok",)]:
+        raise unreadable
     if rows != [("ok",)] or not snapshot_ok:
         detail = (
             rows[0][0] if rows != [("ok",)] else _("the round snapshot is damaged: not valid JSON")
