@@ -92,6 +92,18 @@ def agenda_order(round_: Round) -> list[Nominee]:
     return [n for _, nominees in agenda_by_category(round_) for n in nominees]
 
 
+def progress_from_counts(
+    round_: Round, counts: Mapping[str, tuple[int, bool, bool]]
+) -> dict[str, NomineeProgress]:
+    """`all_progress` from Store.sheet_counts: (criteria scored, final, recused) per nominee."""
+    result = {}
+    for nominee in round_.nominees:
+        total = len(round_.rubric_for(nominee).criteria)
+        scored, final, recused = counts.get(nominee.id, (0, False, False))
+        result[nominee.id] = NomineeProgress(nominee, min(scored, total), total, final, recused)
+    return result
+
+
 def all_progress(round_: Round, sheets: Mapping[str, Sheet]) -> dict[str, NomineeProgress]:
     return {n.id: nominee_progress(round_, n, sheets.get(n.id)) for n in round_.nominees}
 

@@ -664,6 +664,35 @@ class Store:
             sheet(nominee).final = True
         return result
 
+    def sheet_counts(self, assessor: str | None = None) -> dict[str, tuple[int, bool, bool]]:
+        """Per nominee with anything on its sheet: (criteria scored, final, recused).
+
+        What the agenda shows, counted by SQLite: a national round's agenda does not need
+        every sheet built first (5,000 scores, their notes). A cell counts as `sheets` sees
+        it: scored when the latest score event of one of its chains holds a value.
+        """
+        who = assessor or self.assessor_id
+        counts: dict[str, tuple[int, bool, bool]] = {}
+        for nominee, scored in self.conn.execute(
+            "SELECT nominee, COUNT(DISTINCT criterion) FROM ("
+            " SELECT nominee, criterion, value, MAX(seq) FROM score_events"
+            " WHERE assessor = ? AND kind = 'score' GROUP BY origin, nominee, criterion"
+            ") WHERE value IS NOT NULL GROUP BY nominee",
+            (who,),
+        ):
+            counts[nominee] = (scored, False, False)
+        for (nominee,) in self.conn.execute(
+            "SELECT nominee FROM finalised WHERE assessor = ?", (who,)
+        ):
+            scored, _final, recused = counts.get(nominee, (0, False, False))
+            counts[nominee] = (scored, True, recused)
+        for (nominee,) in self.conn.execute(
+            "SELECT nominee FROM recusals WHERE assessor = ?", (who,)
+        ):
+            scored, final, _recused = counts.get(nominee, (0, False, False))
+            counts[nominee] = (scored, final, True)
+        return counts
+
     def _sheet_state(self, nominee: str) -> tuple[bool, bool]:
         """(recused, final) of this assessor's sheet, as `sheet` finds them, without its scores."""
         recused = final = False

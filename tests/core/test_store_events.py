@@ -218,3 +218,38 @@ def test_text_that_cannot_be_saved_is_refused_cleanly(db: Path) -> None:
     from panel_tui.verify import verify_database
 
     assert verify_database(db).ok
+
+
+def test_sheet_counts_agree_with_the_sheets(db: Path) -> None:
+    """The agenda's counts in SQL say what the sheets built in Python say, in every state."""
+    from panel_tui.progress import all_progress, progress_from_counts
+
+    with Store.open(db) as store:
+        nominees = [n.id for n in store.round.nominees]
+        assert progress_from_counts(store.round, store.sheet_counts()) == all_progress(
+            store.round, store.sheets()
+        )
+        first, second = nominees[0], nominees[-1]
+        one = store.round.rubric_for(store.round.nominee(first)).criteria  # type: ignore[arg-type]
+        store.record_score(first, one[0].id, 4)
+        store.record_score(first, one[0].id, 5)  # changed: still one criterion
+        store.record_score(first, one[1].id, 3)
+        store.record_score(first, one[1].id, None)  # cleared: not counted
+        store.record_note(first, one[1].id, "a note alone does not score")
+        store.record_score(first, one[1].id, 2)
+        store.finalise(first)
+        store.reopen(first, "misheard")  # no longer final
+        store.recuse(second, "family")
+        store.withdraw_recusal(second)
+        store.recuse(second, "family, after all")
+        counts = store.sheet_counts()
+        assert counts[first] == (2, False, False)
+        assert counts[second] == (0, False, True)
+        assert progress_from_counts(store.round, counts) == all_progress(
+            store.round, store.sheets()
+        )
+        store.finalise(first)
+        assert store.sheet_counts()[first] == (2, True, False)
+        assert progress_from_counts(store.round, store.sheet_counts()) == all_progress(
+            store.round, store.sheets()
+        )

@@ -20,8 +20,8 @@ from panel_tui.progress import (
     NomineeProgress,
     Overall,
     agenda_by_category,
-    all_progress,
     overall,
+    progress_from_counts,
 )
 from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.formatting import bar, slot_text, status_cell, theme_colours
@@ -256,13 +256,13 @@ class AgendaScreen(Screen[None]):
         assert session is not None
         round_ = session.round
         try:
-            sheets = session.sheets()
+            counts = session.sheet_counts()
         except PanelError as exc:
-            sheets = {}
+            counts = {}
             self.notify(
                 str(exc), title=_("Cannot read your scores"), severity="error", markup=False
             )
-        progress = all_progress(round_, sheets)
+        progress = progress_from_counts(round_, counts)
         groups = [
             (category.title, [progress[n.id] for n in nominees])
             for category, nominees in agenda_by_category(round_)

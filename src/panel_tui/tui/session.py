@@ -38,9 +38,11 @@ class Session:
 
     store: Store
     created: bool = False
-    # The sheets read when the database was opened, kept for the agenda's first fill while
+    # The agenda's counts read when the database was opened, kept for its first fill while
     # nothing has been written since (by this connection or another): read once, not twice.
-    _opened: tuple[tuple[int, int], dict[str, Sheet]] | None = field(default=None, repr=False)
+    _opened: tuple[tuple[int, int], dict[str, tuple[int, bool, bool]]] | None = field(
+        default=None, repr=False
+    )
 
     @property
     def round(self) -> Round:
@@ -71,11 +73,20 @@ class Session:
         return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
 
     def sheets(self) -> dict[str, Sheet]:
+        try:
+            return self.store.sheets()
+        except sqlite3.Error as exc:
+            raise PanelError(
+                _("cannot read {path}: {error}").format(path=self.path, error=exc)
+            ) from exc
+
+    def sheet_counts(self) -> dict[str, tuple[int, bool, bool]]:
+        """What the agenda shows of each sheet (Store.sheet_counts)."""
         opened, self._opened = self._opened, None
         try:
             if opened is not None and opened[0] == self._written():
                 return opened[1]
-            return self.store.sheets()
+            return self.store.sheet_counts()
         except sqlite3.Error as exc:
             raise PanelError(
                 _("cannot read {path}: {error}").format(path=self.path, error=exc)
@@ -100,7 +111,7 @@ def open_database(path: Path, assessor: str | None = None) -> Session:
             snapshot = store.round  # read once, here: damage is refused at the door
             del snapshot
             session = Session(store)
-            session._opened = (session._written(), store.sheets())
+            session._opened = (session._written(), store.sheet_counts())
         except PanelError:
             raise
         except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
