@@ -10,10 +10,11 @@ import gc
 import math
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +32,20 @@ from panel_tui.model import (
     Round,
     Rubric,
     new_claim,
+    new_claims,
 )
-from panel_tui.numbers import NumberError, looks_numeric, parse_number, plain_parser
+from panel_tui.numbers import (
+    NumberError,
+    looks_numeric,
+    parse_number,
+    plain_numbers,
+    plain_parser,
+)
 from panel_tui.problems import PanelError, Problem
 from panel_tui.tables import (
     CONTROL_CHARS,
     Cell,
+    Table,
     _control,
     find_table,
     looks_utf16,
@@ -655,6 +664,16 @@ def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list
         return None
     name = table.file
     categories = {c.id for c in round_.categories}
+    if table.index is not None:  # CSV (XLSX cells may hold dates and numbers: row by row)
+        sound = _sound_nominees(table.column_texts(NOMINEE_COLUMNS), round_, categories)
+        if sound is not None:
+            if not sound:
+                problems.append(
+                    Problem(
+                        name, None, None, _("no nominees: the file has only its header"), "warning"
+                    )
+                )
+            return sound
     seen: dict[str, int | str] = {}
     result = []
     lines = table.row_lines()
@@ -719,6 +738,58 @@ def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list
     return result
 
 
+def _sound_nominees(
+    columns: list[list[str]], round_: Round, categories: set[str]
+) -> list[Nominee] | None:
+    """The nominees of a CSV table in which `_load_nominees` finds no problem, worked out a
+    column at a time; None when some row has one (the row-by-row reading then reports it).
+    Every test below is one `_load_nominees` makes on each row."""
+    strip = str.strip
+    ids, names, nominee_categories, presenters, slot_texts, order_texts = (
+        list(map(strip, column)) for column in columns
+    )
+    if not (
+        all(ids)
+        and all(map(NOMINEE_ID.match, ids))
+        and len(set(ids)) == len(ids)
+        and all(names)
+        and all(nominee_categories)
+        and categories.issuperset(nominee_categories)
+    ):
+        return None
+    try:
+        cells = list(compress(slot_texts, slot_texts))
+        if all(map(_SLOT.fullmatch, cells)):  # the usual form, which _slot reads so
+            found: list[datetime | None] = list(map(datetime.fromisoformat, cells))
+        else:
+            found = [_slot(Cell(cell), round_, _refuse) for cell in cells]
+        slots = _spread(found, slot_texts)
+        # An order is read from the cell as written, as _integer reads it.
+        numbers = _numbers(columns[5], order_texts, round_.number_format)
+    except (ValueError, _Refused):  # NumberError is a ValueError
+        return None
+    if not all(n is None or (n.is_integer() and abs(n) <= 1_000_000_000) for n in numbers):
+        return None
+    orders = [None if n is None else int(n) for n in numbers]
+    return list(map(Nominee, ids, names, nominee_categories, presenters, slots, orders))
+
+
+class _Refused(Exception):
+    """A cell the row-by-row reading would report."""
+
+
+def _refuse(message: str) -> None:
+    raise _Refused(message)
+
+
+def _spread(found: list[Any], texts: list[str]) -> list[Any]:
+    """`found` (one per non-empty text, in order) in the rows of those texts, else None."""
+    if len(found) == len(texts):
+        return found
+    values = iter(found)
+    return [next(values) if text else None for text in texts]
+
+
 def _slot(cell: Cell, round_: Round, error: Any) -> datetime | None:
     if isinstance(cell.raw, datetime):
         return cell.raw.replace(second=0, microsecond=0)
@@ -777,28 +848,15 @@ def _number(cell: Cell, number_format: NumberFormat, error: Any) -> float | None
         return None
 
 
-def _good_key(key: str, good_keys: set[str]) -> bool:
-    """True (and remembered) when `key` is a dotted claim key."""
-    if CLAIM_KEY.match(key):
-        good_keys.add(key)
-        return True
-    return False
-
-
-def _load_claims(
-    folder: Path, round_: Round, nominees: list[Nominee] | None, problems: list[Problem]
-) -> list[Claim]:
-    """The claims; with `nominees` None (unreadable) their nominee ids go unchecked, so one
-    broken nominees file does not bury its own error under one error per claim."""
-    path = find_table(folder, "claims", problems)
-    if path is None:
-        return []
-    table = read_table(path, ("nominee", "key", "label", "value"), CLAIM_COLUMNS, problems)
-    if table is None:
-        return []
+def _checked_claims(
+    table: Table,
+    rows_texts: list[tuple[str, ...]],
+    known: set[str] | None,
+    fmt: NumberFormat,
+    problems: list[Problem],
+) -> tuple[list[Claim], list[int]]:
+    """Every row checked, its problems reported: the claims without errors and their rows."""
     name = table.file
-    known = None if nominees is None else {n.id for n in nominees}
-    fmt = round_.number_format
 
     def error(row: int, column: str, message: str) -> None:
         problems.append(Problem(name, table.where(row, column), column, message))
@@ -823,16 +881,12 @@ def _load_claims(
     good_keys: set[str] = set()  # nominees share their claim keys: match each once
     claims: list[Claim] = []
     rows: list[int] = []  # each claim's row
-    # The claims (and their rows) that name a part_of, checked once every key is known.
-    parts: list[tuple[Claim, int]] = []
-    # Every row's texts (and XLSX numbers) fetched by C code, not one call per cell: this
-    # loop runs for every claim of a national round.
     lines = table.row_lines()
     raws = table.raws(("value", "denominator", "percent"))
     no_raws = (None, None, None)
     strip = str.strip
     add_claim, add_row = claims.append, rows.append
-    for row, texts in enumerate(table.texts(CLAIM_COLUMNS)):
+    for row, texts in enumerate(rows_texts):
         errors_before = len(problems)
         (
             nominee,
@@ -920,8 +974,123 @@ def _load_claims(
         )
         add_claim(claim)
         add_row(row)
-        if part_of:
-            parts.append((claim, row))
+    return claims, rows
+
+
+def _sound_claims(
+    columns: list[list[str]], known: set[str] | None, fmt: NumberFormat
+) -> list[Claim] | None:
+    """The claims of a CSV table in which `_checked_claims` finds no problem, worked out a
+    column at a time (most of it by C code); None when some row has one, and then
+    `_checked_claims` reads the table row by row to report it.
+
+    The usual claims file has no error: a national round's `check` spends most of its time
+    here. Every test below is one `_checked_claims` makes on each row.
+    """
+    if not columns[0]:
+        return []
+    strip = str.strip
+    (
+        nominees,
+        keys,
+        labels,
+        value_texts,
+        units,
+        denominator_texts,
+        denominator_labels,
+        percent_texts,
+        part_ofs,
+        sources,
+    ) = (list(map(strip, column)) for column in columns)
+    if not (
+        all(nominees)
+        and (known is None or known.issuperset(nominees))
+        and all(keys)
+        and all(map(CLAIM_KEY.match, set(keys)))
+        and len(set(zip(nominees, keys, strict=True))) == len(keys)  # no duplicate key
+        and all(labels)
+        and all(value_texts)
+    ):
+        return None
+    plain = plain_parser(fmt)
+    text_units = {unit for unit in set(units) if unit.lower() in TEXT_UNITS}
+    written = columns[3]  # numbers are read from the cells as written
+    values = [
+        None if unit in text_units else plain(text)
+        for text, unit in zip(written, units, strict=True)
+    ]
+    try:
+        if values.count(None) != sum(map(text_units.__contains__, units)):
+            for row, value in enumerate(values):
+                # What plain_parser does not read: a number written otherwise, or free text.
+                if value is None and units[row] not in text_units and looks_numeric(written[row]):
+                    values[row] = parse_number(written[row], fmt)
+        denominators = _numbers(columns[5], denominator_texts, fmt)
+        percents = _numbers(columns[7], percent_texts, fmt)
+    except NumberError:
+        return None
+    if any(d is not None and d <= 0 for d in denominators):
+        return None
+    return new_claims(
+        nominees,
+        keys,
+        labels,
+        values,
+        value_texts,
+        units,
+        denominators,
+        denominator_labels,
+        percents,
+        part_ofs,
+        sources,
+    )
+
+
+def _numbers(written: list[str], stripped: list[str], fmt: NumberFormat) -> list[float | None]:
+    """Each non-empty cell's number (None for an empty one); NumberError when one is none."""
+    cells = list(compress(written, stripped))
+    found = plain_numbers(cells, fmt)
+    if None in found:  # some cell plain_parser did not read
+        found = [
+            parse_number(cell, fmt) if number is None else number
+            for cell, number in zip(cells, found, strict=True)
+        ]
+    return _spread(found, stripped)
+
+
+def _good_key(key: str, good_keys: set[str]) -> bool:
+    """True (and remembered) when `key` is a dotted claim key."""
+    if CLAIM_KEY.match(key):
+        good_keys.add(key)
+        return True
+    return False
+
+
+def _load_claims(
+    folder: Path, round_: Round, nominees: list[Nominee] | None, problems: list[Problem]
+) -> list[Claim]:
+    """The claims; with `nominees` None (unreadable) their nominee ids go unchecked, so one
+    broken nominees file does not bury its own error under one error per claim."""
+    path = find_table(folder, "claims", problems)
+    if path is None:
+        return []
+    table = read_table(path, ("nominee", "key", "label", "value"), CLAIM_COLUMNS, problems)
+    if table is None:
+        return []
+    name = table.file
+    known = None if nominees is None else {n.id for n in nominees}
+    rows: Sequence[int]  # each claim's row
+    claims = None
+    if table.index is not None:  # CSV (XLSX cells may hold numbers: read row by row)
+        claims = _sound_claims(table.column_texts(CLAIM_COLUMNS), known, round_.number_format)
+    if claims is not None:
+        rows = range(len(claims))
+    else:
+        claims, rows = _checked_claims(
+            table, table.texts(CLAIM_COLUMNS), known, round_.number_format, problems
+        )
+    # The claims (and their rows) that name a part_of, checked once every key is known.
+    parts = [(claim, row) for claim, row in zip(claims, rows, strict=True) if claim.part_of]
     if parts:
         keys = {(c.nominee, c.key) for c in claims}
         for claim, row in parts:

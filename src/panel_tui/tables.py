@@ -164,6 +164,25 @@ class Table:
         order = _getter([spare if i is None else present.index(i) for i in positions])
         return [order((*pick(values), "")) for values in records]
 
+    def column_texts(self, columns: tuple[str, ...]) -> list[list[str]]:
+        """Each of `columns` as a list of its cells' texts, unstripped, "" where a row has
+        none: `texts` a column at a time (`list(zip(*table.texts(columns)))`, as lists)."""
+        index = self.index
+        if index is None:
+            return [list(column) for column in zip(*self.texts(columns), strict=True)] or [
+                [] for _ in columns
+            ]
+        records = self.records
+        positions = [index.get(c) for c in columns]
+        need = max((i for i in positions if i is not None), default=-1) + 1
+        if records and min(map(len, records)) < need:  # short rows: their missing cells are empty
+            padding = [""] * need
+            records = [v if len(v) >= need else v + padding[len(v) :] for v in records]
+        return [
+            [""] * len(records) if i is None else list(map(itemgetter(i), records))
+            for i in positions
+        ]
+
     def raws(self, columns: tuple[str, ...]) -> list[tuple[object, ...]] | None:
         """Each row's `Cell.raw` of `columns`; None when no cell has one (CSV)."""
         if self.index is not None:
@@ -344,7 +363,8 @@ def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> TextGrid | Non
         starts = _first_lines(records, reader.line_num)
         if starts is not None:
             lines_of: TextGrid = list(zip(starts, records, strict=True))
-            return None if _too_long(name, lines_of, len(text), problems) else lines_of
+            one_line_each = len(starts) == reader.line_num
+            return None if _too_long(name, lines_of, text, one_line_each, problems) else lines_of
     # Damage (or lines not accounted for): read again, record by record, noting each one's
     # first line as the reader reports it.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -359,7 +379,7 @@ def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> TextGrid | Non
             append((start, record))
     except csv.Error as exc:
         # A too long cell before the damage is what reading stopped at (see below).
-        if not _too_long(name, grid, len(text), problems):
+        if not _too_long(name, grid, text, False, problems):
             problems.append(
                 Problem(
                     name,
@@ -369,7 +389,7 @@ def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> TextGrid | Non
                 )
             )
         return None
-    if _too_long(name, grid, len(text), problems):
+    if _too_long(name, grid, text, False, problems):
         return None
     return grid
 
@@ -379,17 +399,19 @@ _RECORD = itemgetter(1)
 _FIRST = itemgetter(0)
 
 
-def _too_long(name: str, grid: TextGrid, size: int, problems: list[Problem]) -> bool:
+def _too_long(
+    name: str, grid: TextGrid, text: str, one_line_each: bool, problems: list[Problem]
+) -> bool:
     """Report the first cell of more than MAX_CELL characters, as reading stops at it.
 
-    One pass over every cell at C speed after reading, rather than a test per record while
-    reading; a file with such a cell is refused at that cell all the same.
+    Looked for after reading, rather than record by record while reading: a file with such a
+    cell is refused at that cell all the same.
     """
-    # No cell can be too long when the whole text is not.
-    if (
-        size <= MAX_CELL
-        or max(map(len, chain.from_iterable(map(_RECORD, grid))), default=0) <= MAX_CELL
-    ):
+    # No cell can be longer than the whole text or, when no record spans lines, than the
+    # longest line (the reader breaks lines at \n, \r and \r\n: \n-pieces are no shorter).
+    if len(text) <= MAX_CELL or (one_line_each and max(map(len, text.split("\n"))) <= MAX_CELL):
+        return False
+    if max(map(len, chain.from_iterable(map(_RECORD, grid))), default=0) <= MAX_CELL:
         return False
     for start, record in grid:
         for value in record:

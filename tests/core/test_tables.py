@@ -223,3 +223,21 @@ def test_each_record_is_on_the_line_the_reader_reports(
     problems: list[Problem] = []
     assert _csv_grid("claims.csv", text.encode(), problems) == _reference_grid(text)
     assert problems == []
+
+
+def test_a_too_long_cell_in_a_file_of_one_line_records(tmp_path: Path) -> None:
+    text = f"nominee,key\nn1,x\nn2,{'y' * (MAX_CELL + 1)}\nn3,{'z' * (MAX_CELL + 2)}\n"
+    table, problems = _read(tmp_path, text)
+    assert table is None
+    assert [(p.line, p.message) for p in problems] == [
+        (3, f"a cell of {MAX_CELL + 1} characters is too long")
+    ]
+
+
+def test_a_line_longer_than_a_cell_may_be_is_fine(tmp_path: Path) -> None:
+    # Lines over the limit, every cell within it: nothing to refuse.
+    cell = "x" * (MAX_CELL // 2)
+    text = f"nominee,key,label\nn1,{cell},{cell}\r{'n2'},{cell},{cell}\n"
+    table, problems = _read(tmp_path, text)
+    assert table is not None and problems == []
+    assert table.row_lines() == [2, 3]
