@@ -24,7 +24,7 @@ from panel_tui.progress import (
     progress_from_counts,
 )
 from panel_tui.tui.footer import PanelFooter
-from panel_tui.tui.formatting import bar, slot_text, status_cell, theme_colours
+from panel_tui.tui.formatting import bar, slot_text, status_cell
 from panel_tui.tui.line_table import Cell, Column, LineTable
 
 if TYPE_CHECKING:
@@ -57,7 +57,6 @@ class AgendaTable(LineTable):
         self._width = 0
         self._wide = False
         self._select: str | None = None
-        self._theme_styles: tuple[str, Style, dict[str, Style]] | None = None
         self.rows_data: list[tuple[str, object]] = []
 
     def is_heading(self, row: int) -> bool:
@@ -144,9 +143,9 @@ class AgendaTable(LineTable):
 
     def row_cells(self, row: int, offset: int, base: Style) -> list[Cell]:
         kind, data = self.rows_data[row]
-        heading_style, statuses = self._styles()
+        styles = self.theme_styles()
         if kind == "heading":
-            cells: list[Cell] = [[], [(str(data), base + heading_style)]]
+            cells: list[Cell] = [[], [(str(data), base + styles["heading"])]]
             return cells + ([[]] if self._wide else []) + [[]]
         assert isinstance(data, NomineeProgress)
         nominee = data.nominee
@@ -154,27 +153,20 @@ class AgendaTable(LineTable):
         if self._wide:
             cells.append([(nominee.presenter, base + Style(dim=True))])
         status = status_cell(data, {})
-        cells.append([(status.plain, base + statuses.get(data.state, Style()))])
+        cells.append([(status.plain, base + styles.get(data.state, Style()))])
         return cells
 
-    def _styles(self) -> tuple[Style, dict[str, Style]]:
-        """Headings' and statuses' colours, worked out once per theme."""
-        theme = self.app.theme
-        if self._theme_styles is None or self._theme_styles[0] != theme:
-            colours = theme_colours(self.app.theme_variables)
-            heading = Style(bold=True, color=colours.get("accent"))
-            statuses = {
-                state: Style(color=colour)
-                for state, colour in (
-                    ("final", colours.get("success")),
-                    ("complete", colours.get("primary")),
-                    ("partial", colours.get("warning")),
-                    ("recused", colours.get("text-muted") or colours.get("secondary")),
-                )
-                if colour
-            }
-            self._theme_styles = (theme, heading, statuses)
-        return self._theme_styles[1], self._theme_styles[2]
+    def build_theme_styles(self, colours: dict[str, str]) -> dict[str, Style]:
+        styles = {"heading": Style(bold=True, color=colours.get("accent"))}
+        for state, colour in (
+            ("final", colours.get("success")),
+            ("complete", colours.get("primary")),
+            ("partial", colours.get("warning")),
+            ("recused", colours.get("text-muted") or colours.get("secondary")),
+        ):
+            if colour:
+                styles[state] = Style(color=colour)
+        return styles
 
 
 class AgendaScreen(Screen[None]):

@@ -16,7 +16,7 @@ from textual.events import Resize
 from panel_tui.claim_checks import claim_warnings
 from panel_tui.i18n import N_, _
 from panel_tui.model import Claim, Criterion
-from panel_tui.tui.formatting import claim_coverage, claim_value, theme_colours
+from panel_tui.tui.formatting import claim_coverage, claim_value
 from panel_tui.tui.line_table import Cell, Column, LineTable
 
 MARK_LINKED = "▶"
@@ -102,7 +102,6 @@ class ClaimsTable(LineTable):
         # The claims wrapped at the current width: kept while only the highlighted criterion
         # changes, so moving between criteria re-wraps nothing.
         self._layouts: list[_Layout] = []
-        self._theme_styles: tuple[str, Style, Style] | None = None
 
     # --- what the scoring screen calls --------------------------------------------------
 
@@ -216,7 +215,8 @@ class ClaimsTable(LineTable):
 
     def row_cells(self, row: int, offset: int, base: Style) -> list[Cell]:
         layout = self._layouts[row]
-        accent, warn = self._mark_styles()
+        styles = self.theme_styles()
+        accent, warn = styles["linked"], styles["warning"]
         linked = row in self._linked
         text_style = base + (accent if linked else Style(dim=bool(self._linked)))
         mark: Cell = []
@@ -236,11 +236,8 @@ class ClaimsTable(LineTable):
             [(layout.coverage[offset], text_style)] if offset < len(layout.coverage) else [],
         ]
 
-    def _mark_styles(self) -> tuple[Style, Style]:
-        """The linked claims' accent and the warnings' colour, worked out once per theme."""
-        theme = self.app.theme
-        if self._theme_styles is None or self._theme_styles[0] != theme:
-            colours = theme_colours(self.app.theme_variables)
-            accent = Style(color=colours.get("accent"), bold=True)
-            self._theme_styles = (theme, accent, Style(color=colours.get("warning")))
-        return self._theme_styles[1], self._theme_styles[2]
+    def build_theme_styles(self, colours: dict[str, str]) -> dict[str, Style]:
+        return {
+            "linked": Style(color=colours.get("accent"), bold=True),
+            "warning": Style(color=colours.get("warning")),
+        }

@@ -26,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from panel_tui.i18n import N_
+from panel_tui.tui.formatting import theme_colours
 
 PADDING = 1  # blank cells either side of a column's text, as DataTable draws them
 ELLIPSIS = "…"
@@ -119,9 +120,21 @@ class LineTable(ScrollView, can_focus=True):
         self._lines = 0
         self._line_base: Style | None = None
         self._sized: tuple[Size, Size, Size] | None = None
+        self._themed: tuple[str, dict[str, Style]] | None = None
         self._line_width = 0
 
     # --- for subclasses -----------------------------------------------------------------
+
+    def theme_styles(self) -> dict[str, Style]:
+        """The styles a subclass draws with (`build_theme_styles`), worked out once a theme."""
+        theme = self.app.theme
+        if self._themed is None or self._themed[0] != theme:
+            self._themed = (theme, self.build_theme_styles(theme_colours(self.app.theme_variables)))
+        return self._themed[1]
+
+    def build_theme_styles(self, colours: dict[str, str]) -> dict[str, Style]:
+        """Named styles from the theme's colours (formatting.theme_colours)."""
+        return {}
 
     def header_cells(self) -> list[str]:
         raise NotImplementedError

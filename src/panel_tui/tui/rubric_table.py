@@ -11,7 +11,7 @@ from textual.events import Resize
 from panel_tui.i18n import N_, _
 from panel_tui.model import Criterion, Rubric
 from panel_tui.store import Sheet
-from panel_tui.tui.formatting import score_text, theme_colours, weight_text
+from panel_tui.tui.formatting import score_text, weight_text
 from panel_tui.tui.line_table import Cell, Column, LineTable
 
 
@@ -37,7 +37,6 @@ class RubricTable(LineTable):
         self.failed: dict[str, float | None] = {}
         self.pending: tuple[str, str] | None = None
         self._width = 0
-        self._theme_styles: tuple[str, Style, Style] | None = None
 
     @property
     def criterion(self) -> Criterion | None:
@@ -112,7 +111,8 @@ class RubricTable(LineTable):
 
     def _cells(self, criterion: Criterion, base: Style) -> list[Cell]:
         assert self.rubric is not None
-        error, pending_style = self._styles()
+        styles = self.theme_styles()
+        error, pending_style = styles["unsaved"], styles["typed"]
         value = self.sheet.scores.get(criterion.id)
         score: Cell = [(score_text(value), base + Style(bold=True))]
         if criterion.id in self.failed:
@@ -129,12 +129,8 @@ class RubricTable(LineTable):
             [(note, base + Style(italic=True))] if note else [],
         ]
 
-    def _styles(self) -> tuple[Style, Style]:
-        """An unsaved score's colour and a typed one's, worked out once per theme."""
-        theme = self.app.theme
-        if self._theme_styles is None or self._theme_styles[0] != theme:
-            colours = theme_colours(self.app.theme_variables)
-            error = Style(color=colours.get("error"), bold=True)
-            pending = Style(color=colours.get("accent"), bold=True, italic=True)
-            self._theme_styles = (theme, error, pending)
-        return self._theme_styles[1], self._theme_styles[2]
+    def build_theme_styles(self, colours: dict[str, str]) -> dict[str, Style]:
+        return {
+            "unsaved": Style(color=colours.get("error"), bold=True),
+            "typed": Style(color=colours.get("accent"), bold=True, italic=True),
+        }
