@@ -49,6 +49,25 @@ async def test_agenda_shows_round_and_nominees_literally(make_app: MakeApp) -> N
         assert app.screen.nominee_id == "lotim"
 
 
+async def test_the_agenda_cursor_steps_over_headings(make_app: MakeApp) -> None:
+    from panel_tui.tui.agenda_screen import AgendaTable
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(AgendaTable)
+        # Rows: Pemerintah Kabupaten/Kota, lotim, klu, Badan Usaha, pupuk.
+        assert table.nominee_at(table.cursor_row) == "lotim"
+        seen = []
+        for key in ("down", "down", "down", "up", "k", "j", "home", "end"):
+            await pilot.press(key)
+            seen.append(table.nominee_at(table.cursor_row))
+        assert seen == ["klu", "pupuk", "pupuk", "klu", "lotim", "klu", "lotim", "pupuk"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen) and app.screen.nominee_id == "pupuk"
+
+
 async def test_digits_score_and_move_on(make_app: MakeApp, read_store: ReadStore) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
