@@ -17,6 +17,7 @@ from panel_tui.numbers import (
     format_number,
     looks_numeric,
     parse_number,
+    plain_numbers,
     plain_parser,
 )
 
@@ -391,3 +392,22 @@ def test_what_the_fast_path_reads_looks_numeric_and_parses_the_same(
     if value is not None:
         assert _ref_looks_numeric(text)
         assert _ref_parse(text, number_format) == value
+
+
+@given(
+    cells=st.lists(NUMBERISH, max_size=6)
+    | st.lists(st.builds(lambda v, fmt: format_number(v, fmt), FINITE, FORMATS), max_size=6),
+    number_format=FORMATS,
+)
+@example(cells=["1.234", "56,20", "12"], number_format="id")
+@example(cells=["1,234", "56.20", "12"], number_format="en")
+@example(cells=["80,53%", "1.000"], number_format="id")
+@example(cells=["1\n2", "3"], number_format="en")
+@example(cells=["12\n", "3"], number_format="en")
+@example(cells=["9" * 400, "1"], number_format="en")
+@example(cells=["", "1"], number_format="en")
+def test_plain_numbers_are_those_of_each_cell(cells: list[str], number_format: str) -> None:
+    """The column-at-a-time conversion gives each cell what plain_parser gives it."""
+    plain = plain_parser(number_format)  # type: ignore[arg-type]
+    expected = [plain(cell) for cell in cells]
+    assert plain_numbers(cells, number_format) == expected  # type: ignore[arg-type]
