@@ -28,11 +28,12 @@ class TranslatedFooter(Footer):
                 widget.description = _(widget.description) if widget.description else ""
                 if isinstance(widget.tooltip, str) and widget.tooltip:
                     widget.tooltip = _(widget.tooltip)
-                # Compact from the start, as the footer is: the key's binding to the footer's
-                # `compact` then changes nothing, and no key is styled a second time on mount
-                # (each key's CSS again, every time the footer is composed).
-                widget.set_reactive(FooterKey.compact, self.compact)
-                widget.set_class(self.compact, "-compact", update=False)
+                if self.compact:
+                    # Compact from the start, as the footer is: the key's binding to the
+                    # footer's `compact` then changes nothing, and no key is styled a second
+                    # time on mount (each key's CSS again, each time the footer is composed).
+                    widget.set_reactive(FooterKey.compact, True)
+                    widget.set_class(True, "-compact", update=False)
             yield widget
 
     def refresh_language(self) -> None:
