@@ -42,8 +42,12 @@ class Column:
     ellipsis: bool = False  # one line only: text too long ends in …
 
 
-class LineTable(ScrollView, can_focus=True):
-    """Rows of fixed-width columns under a fixed header, with a row cursor."""
+class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
+    """Rows of fixed-width columns under a fixed header, with a row cursor.
+
+    Its own keys only: ScrollView's (scroll left/right, page left/right) do nothing in a
+    table as wide as its widget and would only crowd the Keys panel.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "cursor_down", N_("Down"), show=False),
