@@ -165,7 +165,7 @@ def _refuse_damaged(path: Path, conn: sqlite3.Connection) -> str | None:
 
     def quick_check() -> None:
         try:
-            checker = sqlite3.connect(path, check_same_thread=False)
+            checker = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
             try:
                 rows.extend(checker.execute("PRAGMA quick_check").fetchall())
             finally:
