@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from panel_tui import __version__
-from panel_tui.i18n import N_, _
+from panel_tui.i18n import N_, _, ngettext
 from panel_tui.problems import PanelError, Problem
 
 # Click's own words in the help pages, marked here so they are translated.
@@ -301,6 +301,16 @@ def verify(db_path: Path, heads: tuple[str, ...]) -> None:
                 events=chain.length,
                 head=chain.head,
             )
+        )
+    for later in report.after_heads:
+        click.echo(
+            ngettext(
+                "note: {count} event after receipt head {head} (chain {origin}): recorded since"
+                " the hand-over copy was made; that copy ends at the head",
+                "note: {count} events after receipt head {head} (chain {origin}): recorded since"
+                " the hand-over copy was made; that copy ends at the head",
+                later.count,
+            ).format(count=later.count, head=later.head, origin=later.origin[:12])
         )
     if report.ok:
         click.echo(

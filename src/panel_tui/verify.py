@@ -38,11 +38,22 @@ class ChainSummary:
 
 
 @dataclass
+class LaterEvents:
+    """Events recorded after a receipt's head, in the chain that holds it."""
+
+    head: str  # as given
+    origin: str
+    count: int
+
+
+@dataclass
 class VerifyReport:
     path: Path
     problems: list[str] = field(default_factory=list)
     chains: list[ChainSummary] = field(default_factory=list)
     events: int = 0
+    # Not problems: a live database keeps growing after its hand-over copy was made.
+    after_heads: list[LaterEvents] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -124,6 +135,24 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
                         "receipt head {expected} is not in any audit chain: the file is not the one handed over, or its chain was rewritten"
                     ).format(expected=expected)
                 )
+            else:
+                report.after_heads.extend(_events_after(conn, chains, expected, wanted))
+
+
+def _events_after(
+    conn: sqlite3.Connection, chains: list[ChainSummary], given: str, wanted: str
+) -> list[LaterEvents]:
+    """For a receipt head found in the file: how many events its chain holds after it."""
+    lengths = {c.origin: c.length for c in chains}
+    found = conn.execute(
+        "SELECT origin, seq FROM score_events WHERE substr(hash, 1, ?) = ?",
+        (len(wanted), wanted),
+    ).fetchall()
+    return [
+        LaterEvents(given, origin, lengths[origin] - seq)
+        for origin, seq in found
+        if lengths.get(origin, seq) > seq
+    ]
 
 
 def _verify_owner(store: Store, chains: list[ChainSummary], report: VerifyReport) -> None:

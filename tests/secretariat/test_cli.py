@@ -69,3 +69,26 @@ def test_errors_are_messages(tmp_path: Path) -> None:
     assert code == 1 and not (tmp_path / "x.db").exists()
     assert run("tally", tmp_path / "missing.db")[0] == 2
     assert run("merge", tmp_path / "out.db")[0] == 2
+
+
+def test_verify_says_how_many_events_came_after_the_receipt_head(
+    tmp_path: Path, make_db: MakeDb
+) -> None:
+    """The live database keeps growing after its hand-over copy: verify --head says by how much."""
+    from panel_tui.store import Store
+
+    a1 = make_db("a1", {("lotim", "regulation"): 4})
+    code, out = run("handover", a1, "--to", tmp_path / "a1-usb.db")
+    head = re.search(r"head ([0-9a-f]{64})", out)
+    assert code == 0 and head
+    code, out = run("verify", a1, "--head", head.group(1))
+    assert code == 0 and "after receipt head" not in out  # nothing recorded since
+    with Store.open(a1) as store:
+        store.record_score("lotim", "regulation", 5, reason="misheard")
+        store.record_note("lotim", "regulation", "checked the Perda")
+    code, out = run("verify", a1, "--head", head.group(1)[:16])
+    assert code == 0  # not a problem: the copy is what was handed over
+    assert f"note: 2 events after receipt head {head.group(1)[:16]}" in out
+    # The hand-over copy itself ends at the head.
+    code, out = run("verify", tmp_path / "a1-usb.db", "--head", head.group(1))
+    assert code == 0 and "after receipt head" not in out
