@@ -1,9 +1,9 @@
 """A table drawn line by line: fixed columns, a header that stays put, a row cursor.
 
-The scoring screen's two tables (claims and rubric) are redrawn on every nominee switch while
-the presenter talks. DataTable renders each visible cell through Rich (padding, wrapping,
-cropping, a Segment list per cell) and re-renders them all whenever anything in the table
-changes. Here a subclass says what each screen line of a row holds, as pieces of plain text
+The scoring screen's claims and rubric are redrawn on every nominee switch while the
+presenter talks, and the agenda holds a national round's 500 nominees. DataTable renders each
+visible cell through Rich (padding, wrapping, cropping, a Segment list per cell), re-renders
+them all whenever anything in the table changes, and builds every row's cells up front. Here a subclass says what each screen line of a row holds, as pieces of plain text
 with a style, and the table only pads, crops and joins them: drawing costs the lines in view.
 
 Subclasses call `set_columns` and `set_rows`, and implement `header_cells` and `row_cells`.
