@@ -110,3 +110,30 @@ async def test_enter_on_a_claim_shows_its_source(demo_app: ScoringApp) -> None:
         messages = [n.message for n in demo_app._notifications]
         source = table.claims[0].source
         assert source and f"Source: {source}" in messages
+
+
+def test_wrap_makes_tabs_spaces_and_every_line_break_a_line() -> None:
+    assert wrap("Perda\tNo. 5\r\nhal. 2\rpasal 3", 40) == ["Perda No. 5", "hal. 2", "pasal 3"]
+
+
+async def test_a_tab_in_a_note_does_not_leave_the_grid(
+    demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tabs and line breaks are text in notes; on screen they are spaces, columns stay put."""
+    from panel_tui.store import Store
+    from panel_tui.tui.rubric_table import RubricTable
+
+    monkeypatch.setenv("PANEL_TUI_DATA_DIR", str(tmp_path / "data"))
+    init_assessor_db(demo_dir, "a1", tmp_path / "a1.db")
+    with Store.open(tmp_path / "a1.db") as store:
+        criterion = store.round.rubric_for(store.round.nominee("lotim")).criteria[0]  # type: ignore[arg-type]
+        store.record_note("lotim", criterion.id, "Perda\tNo. 5\nhal. 2")
+    app = ScoringApp(session=open_database(tmp_path / "a1.db"), now=lambda: 0.0)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_nominee(pilot, "lotim")
+        table = app.screen.query_one(RubricTable)
+        lines = [table.render_line(y).text for y in range(table.size.height)]
+        row = next(line for line in lines if criterion.title in line)
+        assert "Perda No. 5 ha" in row  # the note column ends it in …
+        assert not any(c in line for line in lines for c in "\t\r\n")
+        assert {cell_len(line) for line in lines} == {table.size.width}

@@ -35,11 +35,13 @@ def checked_claims(claims: list[Claim]) -> list[Claim]:
 def wrap(text: str, width: int) -> list[str]:
     """`text` in lines of at most `width` cells, broken between words where it can be.
 
-    Each `\\n` starts a line; a word longer than the column is cut. Leading spaces of a
-    paragraph are kept (the `↳` indent of a part claim).
+    Each line break starts a line and a tab is a space (as in a cell, tab stops mean nothing);
+    a word longer than the column is cut. Leading spaces of a paragraph are kept (the `↳`
+    indent of a part claim).
     """
     width = max(1, width)
     lines: list[str] = []
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     for paragraph in text.split("\n"):
         if cell_len(paragraph) <= width:
             lines.append(paragraph)

@@ -28,6 +28,7 @@ from textual.strip import Strip
 from panel_tui.i18n import N_
 from panel_tui.tui.formatting import theme_colours
 
+_BLANKS = str.maketrans("\t\r\n", "   ")
 PADDING = 1  # blank cells either side of a column's text, as DataTable draws them
 ELLIPSIS = "…"
 
@@ -328,6 +329,8 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
 
         pad = " " * PADDING
         for column, pieces in zip(self.columns, cells, strict=True):
+            # A tab or line break reaching the terminal would move the cursor off the grid.
+            pieces = [(text.translate(_BLANKS), style) for text, style in pieces]
             used = sum(cell_len(text) for text, _style in pieces)
             if used > column.width:
                 pieces, used = _crop(pieces, column.width, column.ellipsis)

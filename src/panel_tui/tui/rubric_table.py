@@ -121,7 +121,7 @@ class RubricTable(LineTable):
             score = [(_("✗{score} unsaved").format(score=shown), base + error)]
         if self.pending is not None and self.pending[0] == criterion.id:
             score = [(f"{self.pending[1]}…", base + pending_style)]
-        note = self.sheet.notes.get(criterion.id, "").replace("\n", " ")
+        note = self.sheet.notes.get(criterion.id, "")
         return [
             [(criterion.title, base)],
             [(weight_text(criterion, self.rubric), base)],
