@@ -92,29 +92,21 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
     # Whether the cursor row stands out while another widget has the focus.
     cursor_when_blurred: ClassVar[bool] = False
 
-    class Highlighted(Message):
+    class _RowMessage(Message):
+        def __init__(self, table: LineTable, row: int) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> LineTable:
+            return self.table
+
+    class Highlighted(_RowMessage):
         """The cursor moved to `row` (a key, a click or `move_cursor`)."""
 
-        def __init__(self, table: LineTable, row: int) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
-
-        @property
-        def control(self) -> LineTable:
-            return self.table
-
-    class Selected(Message):
+    class Selected(_RowMessage):
         """Enter, or a click on the cursor row."""
-
-        def __init__(self, table: LineTable, row: int) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
-
-        @property
-        def control(self) -> LineTable:
-            return self.table
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
