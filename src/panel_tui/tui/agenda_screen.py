@@ -24,7 +24,7 @@ from panel_tui.progress import (
     progress_from_counts,
 )
 from panel_tui.tui.footer import PanelFooter
-from panel_tui.tui.formatting import bar, slot_text, status_cell
+from panel_tui.tui.formatting import bar, slot_text, status_colour, status_text
 from panel_tui.tui.line_table import Cell, Column, LineTable
 
 if TYPE_CHECKING:
@@ -152,18 +152,13 @@ class AgendaTable(LineTable):
         cells = [[(slot_text(nominee), base)], [(nominee.name, base)]]
         if self._wide:
             cells.append([(nominee.presenter, base + Style(dim=True))])
-        status = status_cell(data, {})
-        cells.append([(status.plain, base + styles.get(data.state, Style()))])
+        cells.append([(status_text(data), base + styles.get(data.state, Style()))])
         return cells
 
     def build_theme_styles(self, colours: dict[str, str]) -> dict[str, Style]:
         styles = {"heading": Style(bold=True, color=colours.get("accent"))}
-        for state, colour in (
-            ("final", colours.get("success")),
-            ("complete", colours.get("primary")),
-            ("partial", colours.get("warning")),
-            ("recused", colours.get("text-muted") or colours.get("secondary")),
-        ):
+        for state in ("final", "complete", "partial", "recused"):
+            colour = status_colour(state, colours)
             if colour:
                 styles[state] = Style(color=colour)
         return styles

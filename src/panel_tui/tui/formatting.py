@@ -88,17 +88,28 @@ def status_label(progress: NomineeProgress) -> str:
     return _("{scored} of {total} scored").format(scored=progress.scored, total=progress.total)
 
 
-def status_cell(progress: NomineeProgress, colours: dict[str, str]) -> Text:
-    """The status as a table cell, coloured by the theme: final green, partial amber."""
-    state = progress.state
-    colour = {
+STATUS_MARKERS = {"final": "✔ ", "recused": "⊘ ", "complete": "● ", "partial": "◐ "}
+
+
+def status_text(progress: NomineeProgress) -> str:
+    """`● complete`, `◐ 3 of 6 scored`, `○ not started`…"""
+    return STATUS_MARKERS.get(progress.state, "○ ") + status_label(progress)
+
+
+def status_colour(state: str, colours: dict[str, str]) -> str | None:
+    """The theme colour of a status: final green, complete primary, partial amber."""
+    return {
         "final": colours.get("success"),
         "complete": colours.get("primary"),
         "partial": colours.get("warning"),
         "recused": colours.get("text-muted") or colours.get("secondary"),
     }.get(state)
-    marker = {"final": "✔ ", "recused": "⊘ ", "complete": "● ", "partial": "◐ "}.get(state, "○ ")
-    return Text(marker + status_label(progress), style=Style(color=colour) if colour else "")
+
+
+def status_cell(progress: NomineeProgress, colours: dict[str, str]) -> Text:
+    """The status as a table cell, coloured by the theme."""
+    colour = status_colour(progress.state, colours)
+    return Text(status_text(progress), style=Style(color=colour) if colour else "")
 
 
 def bar(fraction: float, width: int = 20) -> str:
