@@ -287,3 +287,36 @@ def test_a_file_edited_after_its_merge_is_verified_again(tmp_path: Path, make_db
     result = merge(out, [a1])
     assert result.inputs[0].status == "refused"
     assert sha(out) == before
+
+
+def test_inputs_read_into_one_buffer_keep_their_own_bytes(tmp_path: Path) -> None:
+    # merge reads every input into one buffer it reuses: a smaller file after a larger one
+    # (and a larger after a smaller) must come back exactly, never with the other's tail.
+    from panel_tui.merge import _read, _release_buffer
+
+    sizes = [8192, 1 << 20, 4096, 3 << 19, 12288]
+    files = []
+    for index, size in enumerate(sizes):
+        path = tmp_path / f"f{index}.bin"
+        path.write_bytes(bytes([index + 1]) * size)
+        files.append(path)
+    try:
+        for path in [*files, *reversed(files)]:
+            data = _read(path)
+            assert bytes(data) == path.read_bytes()
+    finally:
+        _release_buffer()
+
+
+def test_the_ledger_holds_each_inputs_own_sha256_when_read_in_one_process(
+    tmp_path: Path, make_db: MakeDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PANEL_TUI_MERGE_WORKERS", "1")
+    a1 = make_db("a1", {("lotim", "regulation"): 4})
+    a2 = make_db("a2", {("lotim", "regulation"): 3, ("klu", "regulation"): 2})
+    out = tmp_path / "out.db"
+    assert merge(out, [a2, a1]).ok
+    conn = sqlite3.connect(out)
+    ledger = dict(conn.execute("SELECT file, sha256 FROM imports").fetchall())
+    conn.close()
+    assert ledger == {str(a2): sha(a2), str(a1): sha(a1)}
