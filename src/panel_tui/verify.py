@@ -54,6 +54,8 @@ class VerifyReport:
     events: int = 0
     # Not problems: a live database keeps growing after its hand-over copy was made.
     after_heads: list[LaterEvents] = field(default_factory=list)
+    # The round and rubric fingerprints the chains were verified against.
+    fingerprints: tuple[str, str] | None = None
 
     @property
     def ok(self) -> bool:
@@ -117,6 +119,7 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
     _verify_tables(conn, reference, report)
     chains = _verify_chains(store, round_, round_fp, rubric_fp, report)
     report.chains = chains
+    report.fingerprints = (round_fp, rubric_fp)
     _verify_owner(store, chains, report)
     if expect_heads:
         known = {c.head for c in chains}
@@ -627,6 +630,7 @@ def verify_like_template(path: Path, data: bytes | bytearray) -> VerifyReport | 
         report.chains = _verify_chains(
             store, template.round, template.round_fp, template.rubric_fp, report
         )
+        report.fingerprints = (template.round_fp, template.rubric_fp)
         _verify_owner(store, report.chains, report)
         return None if report.problems else report
     except (sqlite3.Error, PanelError, ValueError, KeyError, TypeError, AttributeError):
