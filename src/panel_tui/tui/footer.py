@@ -22,7 +22,26 @@ TEXTUAL_WORDS = (N_("palette"), N_("Open the command palette"))
 class TranslatedFooter(Footer):
     """Textual's footer with the key descriptions in the reader's language."""
 
+    # The keys the footer was last composed with (None: not yet, or in another language).
+    # Textual composes the footer again whenever the screen's bindings may have changed
+    # (every focus change; three times while the first screen starts, 8-13 ms each): one
+    # that would come out the same is left alone.
+    _shown: tuple[object, ...] | None = None
+
+    def _keys(self) -> tuple[object, ...]:
+        return tuple(
+            (binding.key, binding.action, binding.description, binding.group, enabled, tooltip)
+            for (_node, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            if binding.show or binding.action == "app.command_palette"
+        )
+
+    async def recompose(self) -> None:
+        if self._shown is not None and self.is_attached and self._keys() == self._shown:
+            return
+        await super().recompose()
+
     def compose(self) -> ComposeResult:
+        self._shown = self._keys() if self._bindings_ready else None
         for widget in super().compose():
             if isinstance(widget, FooterKey):
                 widget.description = _(widget.description) if widget.description else ""
@@ -38,6 +57,7 @@ class TranslatedFooter(Footer):
 
     def refresh_language(self) -> None:
         """Compose again (from the footer's own message loop) in the language just chosen."""
+        self._shown = None  # the same keys, in other words
         self.call_later(self.recompose)
 
 
