@@ -13,6 +13,7 @@ from textual.widgets import Static
 from panel_tui.i18n import _
 from panel_tui.model import Criterion, Rubric
 from panel_tui.tui.formatting import scale_text, score_text, theme_colours, weight_text
+from panel_tui.tui.redraw import show
 
 
 class CriterionDetail(VerticalScroll):
@@ -38,7 +39,7 @@ class CriterionDetail(VerticalScroll):
         note_widget = self.query_one("#criterion-note", Static)
         if criterion is None or rubric is None:
             for widget in (text, levels, note_widget):
-                widget.update("")
+                show(widget, "")
             return
         heading = Content.assemble(
             (criterion.title, "bold"),
@@ -52,7 +53,7 @@ class CriterionDetail(VerticalScroll):
         )
         if criterion.guidance:
             heading = Content("\n").join([heading, Content(criterion.guidance)])
-        text.update(heading)
+        show(text, heading)
         # Levels as a grid, so a long descriptor wraps under itself, not under the score.
         accent = Style(color=theme_colours(self.app.theme_variables).get("accent"), bold=True)
         grid = Table.grid(padding=(0, 1))
@@ -64,8 +65,9 @@ class CriterionDetail(VerticalScroll):
                 Text(("▶ " if current else "  ") + score_text(level), style="bold"),
                 Text(descriptor, style=accent if current else ""),
             )
-        levels.update(grid if criterion.levels else "")
-        note_widget.update(
-            Content.assemble((_("Note: "), "bold $secondary"), (note, "italic")) if note else ""
+        show(levels, grid if criterion.levels else "")
+        show(
+            note_widget,
+            Content.assemble((_("Note: "), "bold $secondary"), (note, "italic")) if note else "",
         )
         self.scroll_home(animate=False)

@@ -11,6 +11,7 @@ from panel_tui.i18n import _
 from panel_tui.model import Nominee, Round
 from panel_tui.store import Sheet
 from panel_tui.tui.formatting import slot_text
+from panel_tui.tui.redraw import show
 from panel_tui.tui.timer import InterviewTimer
 
 
@@ -35,8 +36,9 @@ class NomineeHeader(Vertical):
             badges.append(("  " + _("RECUSED") + " ", "bold $text-error"))
         elif sheet.final:
             badges.append(("  " + _("FINAL") + " ", "bold $text-success"))
-        self.query_one("#nominee-name", Static).update(
-            Content.assemble((nominee.name, "bold"), *badges)
+        show(
+            self.query_one("#nominee-name", Static),
+            Content.assemble((nominee.name, "bold"), *badges),
         )
         meta = [position]
         if nominee.slot:
@@ -51,4 +53,4 @@ class NomineeHeader(Vertical):
                 "\n",
                 (_("Recused: {reason}").format(reason=sheet.recusal_reason), "$text-error"),
             )
-        self.query_one("#nominee-meta", Static).update(text)
+        show(self.query_one("#nominee-meta", Static), text)

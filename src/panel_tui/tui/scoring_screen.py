@@ -29,6 +29,7 @@ from panel_tui.tui.formatting import scale_text, score_text, total_text
 from panel_tui.tui.line_table import LineTable
 from panel_tui.tui.nominee_header import NomineeHeader
 from panel_tui.tui.readback_screen import ReadBackScreen
+from panel_tui.tui.redraw import show
 from panel_tui.tui.rubric_table import RubricTable
 from panel_tui.tui.score_entry import ScoreEntry, Step
 from panel_tui.tui.timer import InterviewTimer
@@ -240,8 +241,9 @@ class ScoringScreen(Screen[None]):
         return _("{index} of {count}").format(index=index + 1, count=len(order))
 
     def _update_claims_title(self, count: int) -> None:
-        self.query_one("#claims-title", Static).update(
-            Content(_("Claims ({count})").format(count=count))
+        show(
+            self.query_one("#claims-title", Static),
+            Content(_("Claims ({count})").format(count=count)),
         )
 
     def refresh_language(self) -> None:
@@ -289,7 +291,7 @@ class ScoringScreen(Screen[None]):
         total = weighted_total(rubric, self.sheet.scores)
         if total is not None:
             title += " · " + _("your total {total}").format(total=total_text(total))
-        self.query_one("#rubric-title", Static).update(Content(title))
+        show(self.query_one("#rubric-title", Static), Content(title))
 
     def _update_detail(self) -> None:
         criterion = self.criterion
@@ -341,7 +343,7 @@ class ScoringScreen(Screen[None]):
     def _status(self, text: str, kind: str) -> None:
         status = self.query_one("#save-status", Static)
         status.set_classes(f"-{kind}")
-        status.update(Content(text))
+        show(status, Content(text))
 
     def _show_hint(self) -> None:
         if self.sheet.recused:

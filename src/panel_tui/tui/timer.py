@@ -11,6 +11,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from panel_tui.i18n import _
+from panel_tui.tui.redraw import show
 
 WARN_SECONDS = 3 * 60
 
@@ -108,7 +109,7 @@ class InterviewTimer(Static):
         state = self.state
         self.remove_class("-running", "-warning", "-over")
         if state is None:
-            self.update("")
+            show(self, "")
             return
         spent = state.seconds(self._now())
         icon = "⏱" if state.running else "⏸"
@@ -131,4 +132,4 @@ class InterviewTimer(Static):
             text += " " + _("(paused)")
         elif "-warning" not in self.classes and "-over" not in self.classes:
             self.add_class("-running")
-        self.update(Content(text))
+        show(self, Content(text))
