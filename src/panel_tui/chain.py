@@ -162,6 +162,32 @@ def event_hash(event: Event) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def new_event(
+    origin: str,
+    seq: int,
+    assessor: str,
+    kind: str,
+    nominee: str,
+    criterion: str | None,
+    value: float | None,
+    note: str | None,
+    reason: str | None,
+    at: str,
+    prev_hash: str,
+) -> Event:
+    """The event with these fields and its hash (what `with_hash(event_hash(...))` gives,
+    without building the event twice: a save is on the keystroke path)."""
+    payload = (
+        prev_hash
+        + "\n"
+        + fields_json(origin, seq, assessor, kind, nominee, criterion, value, note, reason, at)
+    )
+    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return Event(
+        origin, seq, assessor, kind, nominee, criterion, value, note, reason, at, prev_hash, digest
+    )
+
+
 def genesis_hash(origin: str, assessor: str, round_fp: str, rubric_fp: str) -> str:
     payload = canonical_json(
         {

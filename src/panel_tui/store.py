@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from panel_tui import __version__
-from panel_tui.chain import EVENT_KINDS, Event, event_hash, genesis_hash
+from panel_tui.chain import EVENT_KINDS, Event, genesis_hash, new_event
 from panel_tui.i18n import _
 from panel_tui.model import Claim, Round, defer_claims
 from panel_tui.problems import PanelError
@@ -577,21 +577,19 @@ class Store:
             seq, prev = 1, genesis_hash(origin, assessor, *self.fingerprints())
         else:
             seq, prev = last[0] + 1, last[1]
-        event = Event(
-            origin=origin,
-            seq=seq,
-            assessor=assessor,
-            kind=kind,
-            nominee=nominee,
-            criterion=criterion,
-            value=None if value is None else float(value),
-            note=note,
-            reason=reason or None,
-            at=now_utc(),
-            prev_hash=prev,
-            hash="",
+        event = new_event(
+            origin,
+            seq,
+            assessor,
+            kind,
+            nominee,
+            criterion,
+            None if value is None else float(value),
+            note,
+            reason or None,
+            now_utc(),
+            prev,
         )
-        event = event.with_hash(event_hash(event))
         insert_events(self.conn, [event])
         return event
 
