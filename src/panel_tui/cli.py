@@ -198,7 +198,7 @@ def check(round_dir: Path, as_json: bool) -> None:
                     round=r.id,
                     nominees=len(r.nominees),
                     categories=len(r.categories),
-                    claims=len(r.claims),
+                    claims=result.claim_count,
                     assessors=len(r.assessors),
                     rubrics=len(r.rubrics),
                 )

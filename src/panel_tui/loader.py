@@ -10,15 +10,16 @@ import gc
 import math
 import re
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from itertools import compress
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from panel_tui.claim_checks import claim_warnings
+from panel_tui.claim_checks import warnings_of
 from panel_tui.i18n import _
 from panel_tui.model import (
     AFFILIATIONS,
@@ -31,6 +32,7 @@ from panel_tui.model import (
     NumberFormat,
     Round,
     Rubric,
+    defer_claims,
     new_claim,
     new_claims,
 )
@@ -70,6 +72,20 @@ CLAIM_COLUMNS = (
     "source",
 )
 TEXT_UNITS = {"text", "teks"}
+# The fields of Claim that new_claims takes as its first columns, in order (warnings after).
+_CLAIM_COLUMN_FIELDS = (
+    "nominee",
+    "key",
+    "label",
+    "value",
+    "text",
+    "unit",
+    "denominator",
+    "denominator_label",
+    "percent",
+    "part_of",
+    "source",
+)
 _SLOT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", re.ASCII)
 
 
@@ -77,6 +93,7 @@ _SLOT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", re.ASCII)
 class LoadResult:
     round: Round | None
     problems: list[Problem] = field(default_factory=list)
+    claim_count: int = 0  # the claims file's claims without errors (the round's, if any)
 
     @property
     def errors(self) -> list[Problem]:
@@ -116,14 +133,12 @@ def _load_round(folder: Path) -> LoadResult:
     if header is None:
         return LoadResult(None, problems)
     nominees = _load_nominees(folder, header, problems)
-    claims = _load_claims(folder, header, nominees, problems)
+    build_claims, claim_count = _load_claims(folder, header, nominees, problems)
     has_errors = any(p.severity == "error" for p in problems)
-    round_ = (
-        None
-        if has_errors or nominees is None
-        else replace(header, nominees=tuple(nominees), claims=tuple(claims))
-    )
-    return LoadResult(round_, problems)
+    if has_errors or nominees is None:
+        return LoadResult(None, problems, claim_count)
+    round_ = replace(header, nominees=tuple(nominees), claims=())
+    return LoadResult(defer_claims(round_, build_claims), problems, claim_count)
 
 
 def load_round_or_raise(folder: Path | str) -> tuple[Round, list[Problem]]:
@@ -979,16 +994,17 @@ def _checked_claims(
 
 def _sound_claims(
     columns: list[list[str]], known: set[str] | None, fmt: NumberFormat
-) -> list[Claim] | None:
+) -> list[list[object]] | None:
     """The claims of a CSV table in which `_checked_claims` finds no problem, worked out a
-    column at a time (most of it by C code); None when some row has one, and then
-    `_checked_claims` reads the table row by row to report it.
+    column at a time (most of it by C code), as the columns of `new_claims` (nominee through
+    source); None when some row has one, and then `_checked_claims` reads the table row by
+    row to report it.
 
     The usual claims file has no error: a national round's `check` spends most of its time
     here. Every test below is one `_checked_claims` makes on each row.
     """
     if not columns[0]:
-        return []
+        return [[] for _field in _CLAIM_COLUMN_FIELDS]
     strip = str.strip
     (
         nominees,
@@ -1031,19 +1047,19 @@ def _sound_claims(
         return None
     if any(d is not None and d <= 0 for d in denominators):
         return None
-    return new_claims(
+    return [
         nominees,
         keys,
         labels,
-        values,
+        values,  # type: ignore[list-item]
         value_texts,
         units,
-        denominators,
+        denominators,  # type: ignore[list-item]
         denominator_labels,
-        percents,
+        percents,  # type: ignore[list-item]
         part_ofs,
         sources,
-    )
+    ]
 
 
 def _numbers(written: list[str], stripped: list[str], fmt: NumberFormat) -> list[float | None]:
@@ -1068,65 +1084,89 @@ def _good_key(key: str, good_keys: set[str]) -> bool:
 
 def _load_claims(
     folder: Path, round_: Round, nominees: list[Nominee] | None, problems: list[Problem]
-) -> list[Claim]:
-    """The claims; with `nominees` None (unreadable) their nominee ids go unchecked, so one
-    broken nominees file does not bury its own error under one error per claim."""
+) -> tuple[Callable[[], list[Claim]], int]:
+    """The claims (a function that builds them) and how many; with `nominees` None
+    (unreadable) their nominee ids go unchecked, so one broken nominees file does not bury
+    its own error under one error per claim.
+
+    The claims are checked, and their warnings worked out, a column at a time; the claim
+    objects themselves (50,000 of them in a national round, 15 fields each) are built only
+    when something reads them: `check` never does.
+    """
     path = find_table(folder, "claims", problems)
     if path is None:
-        return []
+        return list, 0
     table = read_table(path, ("nominee", "key", "label", "value"), CLAIM_COLUMNS, problems)
     if table is None:
-        return []
+        return list, 0
     name = table.file
     known = None if nominees is None else {n.id for n in nominees}
     rows: Sequence[int]  # each claim's row
-    claims = None
+    columns = None
     if table.index is not None:  # CSV (XLSX cells may hold numbers: read row by row)
-        claims = _sound_claims(table.column_texts(CLAIM_COLUMNS), known, round_.number_format)
-    if claims is not None:
-        rows = range(len(claims))
+        columns = _sound_claims(table.column_texts(CLAIM_COLUMNS), known, round_.number_format)
+    if columns is not None:
+        rows = range(len(columns[0]))
     else:
         claims, rows = _checked_claims(
             table, table.texts(CLAIM_COLUMNS), known, round_.number_format, problems
         )
+        columns = [list(map(attrgetter(f), claims)) for f in _CLAIM_COLUMN_FIELDS]
+    nominee_ids, keys = columns[0], columns[1]
+    part_ofs = columns[9]
     # The claims (and their rows) that name a part_of, checked once every key is known.
-    parts = [(claim, row) for claim, row in zip(claims, rows, strict=True) if claim.part_of]
+    parts = [i for i, part_of in enumerate(part_ofs) if part_of]
     if parts:
-        keys = {(c.nominee, c.key) for c in claims}
-        for claim, row in parts:
-            if claim.part_of == claim.key:
+        pairs = set(zip(nominee_ids, keys, strict=True))
+        for i in parts:
+            nominee, key, part_of = nominee_ids[i], keys[i], part_ofs[i]
+            if part_of == key:
                 problems.append(
                     Problem(
                         name,
-                        table.where(row, "part_of"),
+                        table.where(rows[i], "part_of"),
                         "part_of",
                         _("a claim cannot be a part of itself"),
                     )
                 )
-            elif (claim.nominee, claim.part_of) not in keys:
+            elif (nominee, part_of) not in pairs:
                 problems.append(
                     Problem(
                         name,
-                        table.where(row, "part_of"),
+                        table.where(rows[i], "part_of"),
                         "part_of",
                         _("no claim {part_of!r} for nominee {nominee!r}").format(
-                            part_of=claim.part_of, nominee=claim.nominee
+                            part_of=part_of, nominee=nominee
                         ),
                     )
                 )
-    checked = claim_warnings(claims)
+    found = warnings_of(
+        nominee_ids,
+        keys,
+        columns[3],  # type: ignore[arg-type]
+        columns[4],  # type: ignore[arg-type]
+        columns[5],  # type: ignore[arg-type]
+        columns[6],  # type: ignore[arg-type]
+        columns[8],  # type: ignore[arg-type]
+        part_ofs,  # type: ignore[arg-type]
+    )
     # A stated percentage over 100 is the percent cell's fault; the rest concern value.
     stated = _("stated percent {percent}% is over 100%").split("{", 1)[0]
-    for claim, row in zip(checked, rows, strict=True):
-        for message in claim.warnings:
+    for i in [i for i, warnings in enumerate(found) if warnings]:
+        for message in found[i]:
             column = "percent" if message.startswith(stated) else "value"
             problems.append(
                 Problem(
                     name,
-                    table.where(row, column),
+                    table.where(rows[i], column),
                     column,
-                    f"{claim.nominee} {claim.key}: {message}",
+                    f"{nominee_ids[i]} {keys[i]}: {message}",
                     "warning",
                 )
             )
-    return checked
+
+    def build() -> list[Claim]:
+        with _gc_paused():
+            return new_claims(*columns, found)
+
+    return build, len(rows)

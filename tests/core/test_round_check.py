@@ -718,3 +718,34 @@ def test_a_numeric_looking_text_value_says_how_to_keep_it_as_text(
     assert "unit text" in problem["message"]
     fixed = SMALL_CLAIMS["en"] + "klu,regulation.date,Perda enacted,2024-03-01,text,,,,,\n"
     assert check_json(make_round(claims=fixed))[0] == 0
+
+
+def test_check_validates_without_building_claims_which_are_built_when_read(
+    make_round: RoundFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import panel_tui.loader as loader_module
+
+    built: list[int] = []
+    real = loader_module.new_claims
+
+    def counting(*columns: list[object]) -> list[object]:
+        built.append(len(columns[0]))
+        return real(*columns)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader_module, "new_claims", counting)
+    claims = SMALL_CLAIMS["en"] + "klu,coverage.x,Covered,150,persons,100,,,,press\n"
+    folder = make_round(claims=claims)
+    result = run_cli("check", folder)
+    assert result.exit_code == 0
+    assert "5 claims" in result.output
+    assert "value is 150% of its denominator: over 100%" in result.output
+    assert built == []  # check said all of that without building a claim
+
+    loaded = load_round(folder)
+    assert loaded.round is not None and built == []
+    claims_read = loaded.round.claims
+    assert built == [5] and len(claims_read) == loaded.claim_count == 5
+    by_key = {c.key: c for c in claims_read}
+    assert by_key["coverage.x"].warnings == ("value is 150% of its denominator: over 100%",)
+    assert by_key["coverage.total"].warnings == ()
+    assert loaded.round.claims is claims_read  # built once
