@@ -12,7 +12,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time
 from itertools import compress
 from operator import attrgetter
@@ -73,19 +73,7 @@ CLAIM_COLUMNS = (
 )
 TEXT_UNITS = {"text", "teks"}
 # The fields of Claim that new_claims takes as its first columns, in order (warnings after).
-_CLAIM_COLUMN_FIELDS = (
-    "nominee",
-    "key",
-    "label",
-    "value",
-    "text",
-    "unit",
-    "denominator",
-    "denominator_label",
-    "percent",
-    "part_of",
-    "source",
-)
+_CLAIM_COLUMN_FIELDS = tuple(f.name for f in fields(Claim) if f.name != "warnings")
 _SLOT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", re.ASCII)
 
 
@@ -1090,7 +1078,7 @@ def _load_claims(
     its own error under one error per claim.
 
     The claims are checked, and their warnings worked out, a column at a time; the claim
-    objects themselves (50,000 of them in a national round, 15 fields each) are built only
+    objects themselves (50,000 of them in a national round, 12 fields each) are built only
     when something reads them: `check` never does.
     """
     path = find_table(folder, "claims", problems)
