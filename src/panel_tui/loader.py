@@ -1100,8 +1100,8 @@ def _load_claims(
             table, table.texts(CLAIM_COLUMNS), known, round_.number_format, problems
         )
         columns = [list(map(attrgetter(f), claims)) for f in _CLAIM_COLUMN_FIELDS]
-    nominee_ids, keys = columns[0], columns[1]
-    part_ofs = columns[9]
+    nominee_ids, keys, _labels, values, texts, units, denominators = columns[:7]
+    percents, part_ofs = columns[8], columns[9]
     # The claims (and their rows) that name a part_of, checked once every key is known.
     parts = [i for i, part_of in enumerate(part_ofs) if part_of]
     if parts:
@@ -1129,13 +1129,13 @@ def _load_claims(
                     )
                 )
     found = warnings_of(
-        nominee_ids,
-        keys,
-        columns[3],  # type: ignore[arg-type]
-        columns[4],  # type: ignore[arg-type]
-        columns[5],  # type: ignore[arg-type]
-        columns[6],  # type: ignore[arg-type]
-        columns[8],  # type: ignore[arg-type]
+        nominee_ids,  # type: ignore[arg-type]
+        keys,  # type: ignore[arg-type]
+        values,  # type: ignore[arg-type]
+        texts,  # type: ignore[arg-type]
+        units,  # type: ignore[arg-type]
+        denominators,  # type: ignore[arg-type]
+        percents,  # type: ignore[arg-type]
         part_ofs,  # type: ignore[arg-type]
     )
     # A stated percentage over 100 is the percent cell's fault; the rest concern value.
