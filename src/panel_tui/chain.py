@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from json.encoder import encode_basestring as _encode_string  # what ensure_ascii=False uses
+from typing import cast
 
 from panel_tui.snapshot import canonical_json
 
@@ -132,7 +134,8 @@ def fields_json(
         return _reference_json(
             origin, seq, assessor, kind, nominee, criterion, value, note, reason, at
         )
-    enc = _encode_string
+    # Typed for any field: a field that is not a string raises TypeError, handled below.
+    enc = cast(Callable[[object], str], _encode_string)
     try:
         return (
             '{"assessor":' + enc(assessor)
@@ -154,7 +157,7 @@ def fields_json(
 
 
 def _reference_json(*fields: object) -> str:
-    return canonical_json(Event(*fields, "", "").content())  # type: ignore[arg-type]
+    return canonical_json(Event(*fields, "", "").content())  # type: ignore[arg-type, call-arg]
 
 
 def event_hash(event: Event) -> str:

@@ -982,7 +982,7 @@ def _checked_claims(
 
 def _sound_claims(
     columns: list[list[str]], known: set[str] | None, fmt: NumberFormat
-) -> list[list[object]] | None:
+) -> list[list[Any]] | None:
     """The claims of a CSV table in which `_checked_claims` finds no problem, worked out a
     column at a time (most of it by C code), as the columns of `new_claims` (nominee through
     source); None when some row has one, and then `_checked_claims` reads the table row by
@@ -1039,12 +1039,12 @@ def _sound_claims(
         nominees,
         keys,
         labels,
-        values,  # type: ignore[list-item]
+        values,
         value_texts,
         units,
-        denominators,  # type: ignore[list-item]
+        denominators,
         denominator_labels,
-        percents,  # type: ignore[list-item]
+        percents,
         part_ofs,
         sources,
     ]
@@ -1128,16 +1128,7 @@ def _load_claims(
                         ),
                     )
                 )
-    found = warnings_of(
-        nominee_ids,  # type: ignore[arg-type]
-        keys,  # type: ignore[arg-type]
-        values,  # type: ignore[arg-type]
-        texts,  # type: ignore[arg-type]
-        units,  # type: ignore[arg-type]
-        denominators,  # type: ignore[arg-type]
-        percents,  # type: ignore[arg-type]
-        part_ofs,  # type: ignore[arg-type]
-    )
+    found = warnings_of(nominee_ids, keys, values, texts, units, denominators, percents, part_ofs)
     # A stated percentage over 100 is the percent cell's fault; the rest concern value.
     stated = _("stated percent {percent}% is over 100%").split("{", 1)[0]
     for i in [i for i, warnings in enumerate(found) if warnings]:

@@ -27,12 +27,16 @@ MAX_CELL = 100_000
 MAX_BYTES = 200 * 1024 * 1024
 
 
+# What a spreadsheet stored in a cell, when it is not text.
+CellRaw = float | datetime | date | time | None
+
+
 class Cell(NamedTuple):
     """One cell; a named tuple because a large round has hundreds of thousands of them."""
 
     text: str
     # Set when the spreadsheet stored a number or a date/time (XLSX), taken as it is.
-    raw: float | datetime | date | time | None = None
+    raw: CellRaw = None
     where: int | str | None = None  # CSV line number or XLSX cell reference
 
 
@@ -183,7 +187,7 @@ class Table:
             for i in positions
         ]
 
-    def raws(self, columns: tuple[str, ...]) -> list[tuple[object, ...]] | None:
+    def raws(self, columns: tuple[str, ...]) -> list[tuple[CellRaw, ...]] | None:
         """Each row's `Cell.raw` of `columns`; None when no cell has one (CSV)."""
         if self.index is not None:
             return None
