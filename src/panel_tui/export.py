@@ -32,7 +32,7 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def write_atomic(out: Path, write: Callable[[Path], None]) -> None:
+def write_atomic(out: Path, write: Callable[[Path], object]) -> None:
     """Call write(tmp) for a temporary file beside `out`, then rename it to `out`."""
     if not out.parent.is_dir():
         raise PanelError(_("{folder}: no such folder").format(folder=out.parent))

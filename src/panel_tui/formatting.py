@@ -139,7 +139,7 @@ def _exact_compact(value: float) -> bool:
     """True when 2 significant fraction digits of the magnitude keep the value exact."""
     magnitude = 10 ** (3 * ((len(str(int(abs(value)))) - 1) // 3))
     scaled = abs(value) / magnitude
-    return abs(scaled * 100 - round(scaled * 100)) < 1e-6
+    return bool(abs(scaled * 100 - round(scaled * 100)) < 1e-6)
 
 
 def long_date(value: date | datetime) -> str:

@@ -30,10 +30,13 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from panel_tui.i18n import _
 from panel_tui.problems import PanelError
+
+if TYPE_CHECKING:
+    from panel_tui.verify import ChainSummary
 
 MIN_HEAD_PREFIX = 16
 # From this many inputs on, verification runs in worker processes (one per core, at most
@@ -541,7 +544,7 @@ class _Checks:
         try:
             if future is None:
                 return _check_input(self.paths[index])
-            return future.result()
+            return cast("tuple[str, Any, str | None]", future.result())
         except Exception as exc:  # verification itself failed: refuse, say why
             return "", None, _("could not be verified: {error}").format(error=exc)
 
@@ -561,7 +564,7 @@ def _same_path(a: Path, b: Path) -> bool:
 
 def _match_heads(
     path: Path,
-    chains: list,  # list[ChainSummary]
+    chains: list[ChainSummary],
     wanted: list[str],
     matched: set[str],
     refuse: Callable[[str], None],
@@ -600,7 +603,7 @@ def _merge_into(
     target: _Target,
     path: Path,
     report: InputReport,
-    chains: list,  # list[ChainSummary] from the verification
+    chains: list[ChainSummary],  # from the verification
     fingerprints: tuple[str, str] | None,  # those the chains were verified against
     refuse: Callable[[str], None],
 ) -> None:
@@ -701,23 +704,23 @@ def _merge_into(
             )
         when = now_utc()
         ledger_rows = []
-        for chain in report.chains:
+        for taken in report.chains:
             seen = conn.execute(
                 "SELECT 1 FROM main.imports WHERE origin = ? AND chain_length = ?"
                 " AND chain_head = ? LIMIT 1",
-                (chain.origin, chain.length, chain.head),
+                (taken.origin, taken.length, taken.head),
             ).fetchone()
-            if chain.added or seen is None:
+            if taken.added or seen is None:
                 ledger_rows.append(
                     (
                         str(path),
                         report.sha256,
-                        chain.origin,
-                        chain.assessor,
-                        chain.added,
-                        chain.known,
-                        chain.length,
-                        chain.head,
+                        taken.origin,
+                        taken.assessor,
+                        taken.added,
+                        taken.known,
+                        taken.length,
+                        taken.head,
                         when,
                     )
                 )
@@ -728,9 +731,9 @@ def _merge_into(
             ledger_rows,
         )
         conn.execute("COMMIT")
-        for chain in report.chains:
-            had = target.chains.get(chain.origin, (chain.assessor, 0))[1]
-            target.chains[chain.origin] = (chain.assessor, max(had, chain.length))
+        for taken in report.chains:
+            had = target.chains.get(taken.origin, (taken.assessor, 0))[1]
+            target.chains[taken.origin] = (taken.assessor, max(had, taken.length))
         report.status = "merged" if report.added else "unchanged"
     except BaseException:
         if conn.in_transaction:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from itertools import repeat
-from typing import Literal
+from typing import Literal, cast
 
 from panel_tui.i18n import _
 
@@ -246,7 +246,7 @@ class _ClaimsField:
         if isinstance(value, _DeferredClaims):
             value = tuple(value.load())
             obj.__dict__[self.slot] = value
-        return value  # type: ignore[no-any-return]
+        return cast("tuple[Claim, ...]", value)
 
     def __set__(self, obj: object, value: tuple[Claim, ...] | _DeferredClaims) -> None:
         obj.__dict__[self.slot] = value

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from panel_tui.i18n import _
 from panel_tui.problems import Problem
@@ -287,6 +287,7 @@ def read_table(
             )
         )
         return None
+    grid: Grid | TextGrid | None
     if path.suffix.lower() == ".xlsx":
         grid = _xlsx_grid(name, data, problems)
     else:
@@ -589,9 +590,9 @@ def _to_table(
     header_line, header = grid[0]
     texts = bool(header) and isinstance(header[0], str)  # a CSV's TextGrid
     header_cells: list[Cell] = (
-        [Cell(value, None, header_line) for value in header]  # type: ignore[misc]
+        [Cell(value, None, header_line) for value in cast(list[str], header)]
         if texts
-        else header  # type: ignore[assignment]
+        else cast(list[Cell], header)
     )
     columns: list[str] = []
     ok = True
@@ -632,11 +633,11 @@ def _to_table(
     kept = [(index, column) for index, column in enumerate(columns) if column and column in known]
     if texts:
         table = Table(name, columns, index={column: i for i, column in kept})
-        _text_rows(name, grid[1:], width, table, problems)  # type: ignore[arg-type]
+        _text_rows(name, cast(TextGrid, grid[1:]), width, table, problems)
         return table
     table = Table(name, columns)
     rows = table.rows
-    for line, cells in grid[1:]:
+    for line, cells in cast(Grid, grid[1:]):
         for cell in cells:
             if cell.text.strip():
                 break

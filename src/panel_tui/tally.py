@@ -228,6 +228,7 @@ def _tally_database(path: Path, details: bool) -> TallyResult:
         chains = chain_heads(conn, store.origin)
         assessors_of_chains = [c[1] for c in chains]
         one_chain_each = len(assessors_of_chains) == len(set(assessors_of_chains))
+        scores: list[tuple[str, str, str, float]]
         if not details and one_chain_each:
             scores = []
             summary, recusals = _cell_counts(conn, round_, only)
@@ -427,13 +428,13 @@ def tally(
     panel_ids = [a.id for a in panel]
     members = set(panel_ids)
     by_nominee: dict[str, dict[str, dict[str, float]]] = {}
-    for assessor, nominee, criterion, value in scores:
+    for assessor, nominee_id, criterion, value in scores:
         if assessor in members:
-            by_nominee.setdefault(nominee, {}).setdefault(assessor, {})[criterion] = value
+            by_nominee.setdefault(nominee_id, {}).setdefault(assessor, {})[criterion] = value
     recused_by: dict[str, set[str]] = {}
-    for assessor, nominee in recusals:
+    for assessor, nominee_id in recusals:
         if assessor in members:
-            recused_by.setdefault(nominee, set()).add(assessor)
+            recused_by.setdefault(nominee_id, set()).add(assessor)
 
     categories: list[CategoryResult] = []
     disagreements: list[Disagreement] = []
@@ -477,7 +478,7 @@ def tally(
                 if lacking:
                     missing[assessor] = lacking
             complete = bool(counted) and not missing
-            scores = {a: dict(sheets[a]) for a in panel_ids if a in sheets}
+            sheet_scores = {a: dict(sheets[a]) for a in panel_ids if a in sheets}
             rows.append(
                 _nominee_row(
                     nominee,
@@ -488,7 +489,7 @@ def tally(
                     counted,
                     recused,
                     missing,
-                    scores,
+                    sheet_scores,
                 )
             )
         categories.append(CategoryResult(category, rubric, _ranked(rows, round_.advance)))
@@ -583,9 +584,9 @@ def tally_summary(
     panel_ids = [a.id for a in panel]
     members = set(panel_ids)
     recused_by: dict[str, set[str]] = {}
-    for assessor, nominee in recusals:
+    for assessor, nominee_id in recusals:
         if assessor in members:
-            recused_by.setdefault(nominee, set()).add(assessor)
+            recused_by.setdefault(nominee_id, set()).add(assessor)
     fsum = math.fsum
     categories: list[CategoryResult] = []
     for category in round_.categories:

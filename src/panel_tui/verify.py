@@ -10,6 +10,7 @@ import operator
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from panel_tui.chain import EVENT_KINDS, Event, fields_json, genesis_hash
 from panel_tui.i18n import _
@@ -771,7 +772,7 @@ def _verify_chains(
     sha256 = hashlib.sha256
     json_of = fields_json
 
-    def problem(row: tuple, message: str) -> None:  # type: ignore[type-arg]
+    def problem(row: tuple[Any, ...], message: str) -> None:
         origin = row[0]
         if origin in broken:
             return

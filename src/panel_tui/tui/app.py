@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from typing import ClassVar
+from typing import Any, ClassVar, cast
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -58,9 +58,9 @@ SYSTEM_WORDS = frozenset(
 class ScoringApp(App[int]):
     """Give it an open Session, or a PendingRound whose assessor the first screen asks for."""
 
-    CSS_PATH: ClassVar[list[str]] = ["app.tcss"]  # type: ignore[misc]
+    CSS_PATH = "app.tcss"
     TITLE = "panel-tui"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
     COMMANDS = App.COMMANDS | {ScoringCommands}
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("ctrl+q", "quit", N_("quit"), show=False, id="app.quit", priority=True),
@@ -99,7 +99,7 @@ class ScoringApp(App[int]):
         with Middle(), Center():
             yield Static(Content.styled(title, "bold"), id="welcome")
 
-    def get_default_screen(self) -> Screen[object]:
+    def get_default_screen(self) -> Screen[Any]:
         # With a database given, the agenda is the first screen: no welcome screen under it
         # to compose, lay out and switch away from at start-up.
         if self.session is not None:
@@ -247,7 +247,8 @@ class ScoringApp(App[int]):
         show_help_panel(self.screen)
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        # is_open takes an App[object]; an App's result type does not matter to it.
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             self.push_screen(
                 CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
             )

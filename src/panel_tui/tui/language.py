@@ -8,6 +8,7 @@ the footers are composed again, so the key descriptions follow.
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 from textual.app import App
 
@@ -22,7 +23,7 @@ def other_language() -> str:
     return "en" if language() == "id" else "id"
 
 
-async def switch_language(app: App[object], code: str | None = None) -> None:
+async def switch_language(app: App[Any], code: str | None = None) -> None:
     """Set the language (by default the other one) and redraw every screen on the stack."""
     set_language(code or other_language())
     for screen in list(app.screen_stack):

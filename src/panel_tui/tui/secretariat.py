@@ -17,6 +17,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from panel_tui import formatting
@@ -71,7 +72,7 @@ def completion_cell(result: NomineeResult, assessor: str, criteria: int) -> Text
 class SecretariatApp(App[int]):
     """Ranking, completion matrix and disagreements of one database."""
 
-    CSS_PATH: ClassVar[list[str]] = ["secretariat.tcss"]  # type: ignore[misc]
+    CSS_PATH = "secretariat.tcss"
     TITLE = "panel-tui"
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("1", "show_tab('ranking')", N_("ranking"), id="secretariat.ranking"),
@@ -205,7 +206,7 @@ class SecretariatApp(App[int]):
     def _show_ranking(self, result: TallyResult) -> None:
         box = self.query_one("#ranking-list", VerticalScroll)
         box.remove_children()
-        widgets = []
+        widgets: list[Widget] = []
         for cat in result.categories:
             widgets.append(
                 Static(
