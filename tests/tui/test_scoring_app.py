@@ -270,6 +270,48 @@ async def test_finalise_after_read_back_then_change_with_reason(
         assert last.reason == "misheard the budget"
 
 
+async def test_f_on_a_final_sheet_reopens_it_with_a_reason(
+    make_app: MakeApp, read_store: ReadStore
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_nominee(pilot, "lotim")
+        await pilot.press("5", "3", "1", "f")
+        await pilot.pause()
+        await pilot.press("f")  # finalise on the read-back
+        await pilot.pause()
+        assert "FINAL" in static_text(app, "#nominee-name")
+        assert "f reopens it" in static_text(app, "#save-status")
+
+        # f on a final sheet asks why; Escape leaves it final, nothing written.
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press("escape")
+        await pilot.pause()
+        with read_store() as store:
+            assert store.sheet("lotim").final
+            events = len(list(store.events()))
+
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press(*"[b]finalised[/b] too early", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen)
+        assert "FINAL" not in static_text(app, "#nominee-name")
+        assert "no longer final" in static_text(app, "#save-status")
+        # No longer final: a change needs no reason now.
+        await pilot.press("up", "2")
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen)
+    with read_store() as store:
+        sheet = store.sheet("lotim")
+        assert not sheet.final and sheet.scores["budget"] == 2
+        reopened = list(store.events())[events]
+        assert (reopened.kind, reopened.nominee) == ("reopen", "lotim")
+        assert reopened.reason == "[b]finalised[/b] too early"  # stored as typed
+
+
 async def test_the_database_is_named_once_the_agenda_is_up(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -106,7 +106,7 @@ class ScoringScreen(Screen[None]):
             "finalise",
             N_("final"),
             id="scoring.finalise",
-            tooltip=N_("Read back every score, then finalise the sheet"),
+            tooltip=N_("Read back every score, then finalise the sheet; reopen a final sheet"),
         ),
         Binding(
             "t",
@@ -360,7 +360,7 @@ class ScoringScreen(Screen[None]):
         parts.append(_("Enter: score line"))
         hint = " · ".join(parts)
         if self.sheet.final:
-            hint = _("This sheet is final: changing a score asks for a reason.")
+            hint = _("This sheet is final: changing a score asks for a reason; f reopens it.")
         self._status(hint, "info")
 
     # --- typing scores --------------------------------------------------------------------
@@ -695,6 +695,9 @@ class ScoringScreen(Screen[None]):
         if self.sheet.recused:
             self.notify(_("You are recused from this nominee: there is nothing to finalise."))
             return
+        if self.sheet.final:
+            self._reopen()
+            return
 
         def done(confirmed: bool | None) -> None:
             if not confirmed:
@@ -708,11 +711,43 @@ class ScoringScreen(Screen[None]):
                 self.notify(message, severity="error", markup=False, timeout=8)
                 return
             self._refresh_sheet()
-            self._status("✓ " + _("Final: your sheet for this nominee is finalised."), "ok")
+            self._status(
+                "✓ " + _("Final: your sheet for this nominee is finalised; f reopens it."), "ok"
+            )
 
         session = self.scoring_app.session
         assert session is not None
         self.app.push_screen(ReadBackScreen(session, self.nominee_id), done)
+
+    def _reopen(self) -> None:
+        """A final sheet made editable again, with the reason in the audit trail."""
+        name = self.nominee.name
+
+        def done(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                self.store.reopen(self.nominee_id, reason)
+            except (PanelError, sqlite3.Error) as exc:
+                message = _("NOT reopened: {error}").format(error=str(exc))
+                self._status("✗ " + message, "error")
+                self.notify(message, severity="error", markup=False, timeout=8)
+                return
+            self._refresh_sheet()
+            self._status(
+                "✓ " + _("Reopened: this sheet is no longer final; f finalises it again."), "ok"
+            )
+
+        self.app.push_screen(
+            TextPrompt(
+                lambda: _("Reopen the sheet of {nominee}").format(nominee=name),
+                lambda: _(
+                    "It will no longer be final. Give the reason; it is kept in the audit trail."
+                ),
+                required=True,
+            ),
+            done,
+        )
 
     # --- moving around --------------------------------------------------------------------
 
