@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -417,6 +418,32 @@ def _recusals(
     )
 
 
+def _panel(
+    round_: Round, recusals: list[tuple[str, str]], only: str | None
+) -> tuple[list[Assessor], list[str], dict[str, set[str]]]:
+    """The assessors counted (all, or `only`), their ids, and who of them is recused from
+    each nominee."""
+    panel = [a for a in round_.assessors if only is None or a.id == only]
+    panel_ids = [a.id for a in panel]
+    members = set(panel_ids)
+    recused_by: dict[str, set[str]] = {}
+    for assessor, nominee_id in recusals:
+        if assessor in members:
+            recused_by.setdefault(nominee_id, set()).add(assessor)
+    return panel, panel_ids, recused_by
+
+
+def _categories(round_: Round) -> Iterator[tuple[Category, Rubric, list[str], list[str]]]:
+    """Each category with its rubric, the rubric's criteria and their tie-break order:
+    descending weight, rubric order between equal weights (sorted is stable)."""
+    for category in round_.categories:
+        rubric = round_.rubric(category.rubric)
+        assert rubric is not None
+        criteria = [c.id for c in rubric.criteria]
+        tie_order = [c.id for c in sorted(rubric.criteria, key=lambda c: -c.weight)]
+        yield category, rubric, criteria, tie_order
+
+
 def tally(
     round_: Round,
     scores: list[tuple[str, str, str, float]],
@@ -424,28 +451,16 @@ def tally(
     only: str | None = None,
 ) -> TallyResult:
     """Rank every category from current scores (assessor, nominee, criterion, value)."""
-    panel = [a for a in round_.assessors if only is None or a.id == only]
-    panel_ids = [a.id for a in panel]
+    panel, panel_ids, recused_by = _panel(round_, recusals, only)
     members = set(panel_ids)
     by_nominee: dict[str, dict[str, dict[str, float]]] = {}
     for assessor, nominee_id, criterion, value in scores:
         if assessor in members:
             by_nominee.setdefault(nominee_id, {}).setdefault(assessor, {})[criterion] = value
-    recused_by: dict[str, set[str]] = {}
-    for assessor, nominee_id in recusals:
-        if assessor in members:
-            recused_by.setdefault(nominee_id, set()).add(assessor)
 
     categories: list[CategoryResult] = []
     disagreements: list[Disagreement] = []
-    for category in round_.categories:
-        rubric = round_.rubric(category.rubric)
-        assert rubric is not None
-        criteria = [c.id for c in rubric.criteria]
-        # Tie-break order: descending weight, rubric order between equal weights.
-        tie_order = [
-            c.id for c in sorted(rubric.criteria, key=lambda c: -c.weight)
-        ]  # sorted is stable
+    for category, rubric, criteria, tie_order in _categories(round_):
         rows: list[tuple[tuple[Any, ...], NomineeResult]] = []
         for nominee in round_.nominees:
             if nominee.category != category.id:
@@ -580,20 +595,10 @@ def tally_summary(
 ) -> TallyResult:
     """`tally` from per-cell counts (`_cell_counts`): the same ranks, totals, means and
     completeness; without the scores, what is missing, and the disagreements."""
-    panel = [a for a in round_.assessors if only is None or a.id == only]
-    panel_ids = [a.id for a in panel]
-    members = set(panel_ids)
-    recused_by: dict[str, set[str]] = {}
-    for assessor, nominee_id in recusals:
-        if assessor in members:
-            recused_by.setdefault(nominee_id, set()).add(assessor)
+    panel, panel_ids, recused_by = _panel(round_, recusals, only)
     fsum = math.fsum
     categories: list[CategoryResult] = []
-    for category in round_.categories:
-        rubric = round_.rubric(category.rubric)
-        assert rubric is not None
-        criteria = [c.id for c in rubric.criteria]
-        tie_order = [c.id for c in sorted(rubric.criteria, key=lambda c: -c.weight)]
+    for category, rubric, criteria, tie_order in _categories(round_):
         rows: list[tuple[tuple[Any, ...], NomineeResult]] = []
         for nominee in round_.nominees:
             if nominee.category != category.id:
