@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from apps.baseline import connect as _raw_connection  # the baseline scripts' connection
 from common import BENCH, ROOT, Data, Result, median, percentile, table, timed
 from generate import Spec
 
@@ -154,16 +155,6 @@ def scenario_check(data: Data, sizes: Sizes) -> list[Result]:
 
 
 # --- one score saved durably ------------------------------------------------------------
-
-
-def _raw_connection(path: Path) -> sqlite3.Connection:
-    """The baseline's connection: plain sqlite3 with the pragmas panel-tui uses."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA busy_timeout = 10000")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    return conn
 
 
 def scenario_score(data: Data, sizes: Sizes) -> list[Result]:

@@ -340,6 +340,11 @@ class ScoringScreen(Screen[None]):
 
     # --- status line ----------------------------------------------------------------------
 
+    def _refused(self, message: str) -> None:
+        """A change the database refused: in red on the status line, and a notification."""
+        self._status("✗ " + message, "error")
+        self.notify(message, severity="error", markup=False, timeout=8)
+
     def _status(self, text: str, kind: str) -> None:
         status = self.query_one("#save-status", Static)
         status.set_classes(f"-{kind}")
@@ -569,8 +574,7 @@ class ScoringScreen(Screen[None]):
             message = _("NOT saved: {criterion} = {score}: {error}").format(
                 criterion=criterion.title, score=shown, error=str(exc)
             )
-            self._status("✗ " + message, "error")
-            self.notify(message, severity="error", markup=False, timeout=8)
+            self._refused(message)
             return False
         self.failed.pop(criterion.id, None)
         if advance:
@@ -596,8 +600,7 @@ class ScoringScreen(Screen[None]):
             self.store.record_note(self.nominee_id, criterion.id if criterion else None, text)
         except (PanelError, sqlite3.Error) as exc:
             message = _("NOT saved: {what}: {error}").format(what=what, error=str(exc))
-            self._status("✗ " + message, "error")
-            self.notify(message, severity="error", markup=False, timeout=8)
+            self._refused(message)
             return
         self._refresh_sheet()
         self._status("✓ " + _("Saved: {what}").format(what=what), "ok")
@@ -680,8 +683,7 @@ class ScoringScreen(Screen[None]):
                 self.store.recuse(self.nominee_id, reason)
         except (PanelError, sqlite3.Error) as exc:
             message = _("NOT saved: {error}").format(error=str(exc))
-            self._status("✗ " + message, "error")
-            self.notify(message, severity="error", markup=False, timeout=8)
+            self._refused(message)
             return
         self._refresh_sheet()
         self._show_hint()
@@ -707,8 +709,7 @@ class ScoringScreen(Screen[None]):
                 self.store.finalise(self.nominee_id)
             except (PanelError, sqlite3.Error) as exc:
                 message = _("NOT finalised: {error}").format(error=str(exc))
-                self._status("✗ " + message, "error")
-                self.notify(message, severity="error", markup=False, timeout=8)
+                self._refused(message)
                 return
             self._refresh_sheet()
             self._status(
@@ -730,8 +731,7 @@ class ScoringScreen(Screen[None]):
                 self.store.reopen(self.nominee_id, reason)
             except (PanelError, sqlite3.Error) as exc:
                 message = _("NOT reopened: {error}").format(error=str(exc))
-                self._status("✗ " + message, "error")
-                self.notify(message, severity="error", markup=False, timeout=8)
+                self._refused(message)
                 return
             self._refresh_sheet()
             self._status(
