@@ -514,6 +514,11 @@ def _xlsx_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
             problems.append(Problem(name, None, None, _("the workbook has no sheets")))
             return None
         sheet = workbook.worksheets[0]
+        # Read-only mode stops at the rows the sheet's <dimension> tag claims; a file whose
+        # tag understates its rows (any writer may put anything there) would lose the rest
+        # silently, while Excel and LibreOffice show every row.
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()
         for row_number, row in enumerate(sheet.iter_rows(), start=1):
             cells = []
             for col, xlsx_cell in enumerate(row, start=1):

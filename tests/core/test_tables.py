@@ -107,6 +107,43 @@ def test_texts_of_an_xlsx_table_and_its_numbers(tmp_path: Path) -> None:
     assert table.where(1, "unit") == 3  # no cell: the row
 
 
+def _understated_dimension(path: Path, claimed: str) -> None:
+    """Rewrite the first sheet's <dimension ref=...> tag as a hostile writer would."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        members = {info.filename: source.read(info) for info in source.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    xml = members[sheet].decode("utf-8")
+    members[sheet] = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{claimed}"', xml).encode()
+    assert members[sheet] != xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+
+
+def test_xlsx_rows_past_an_understated_dimension_tag_are_read(tmp_path: Path) -> None:
+    """openpyxl's read-only mode trusts <dimension>: a 41-row sheet whose tag says 11 rows
+    must still give 40 data rows, as Excel and LibreOffice show them."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["nominee", "key", "value"])
+    for i in range(40):
+        sheet.append([f"n{i}", f"k{i}", i])
+    path = tmp_path / "claims.xlsx"
+    workbook.save(path)
+    _understated_dimension(path, "A1:C11")
+    problems: list[Problem] = []
+    table = read_table(path, ("nominee",), KNOWN, problems)
+    assert table is not None and not problems
+    assert table.row_lines() == list(range(2, 42))
+    assert table.texts(("nominee",))[-1] == ("n39",)
+
+
 @pytest.mark.parametrize(
     "char",
     ["\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x80", "\x85", "\x9b", "\x9f"],
