@@ -1,6 +1,6 @@
 -- panel-tui database, schema version 1.
 -- One file per assessor; a merged file (the secretariat's) has the same schema.
--- PRAGMA application_id = 1346458697 ('PARI') marks the file as ours and PRAGMA user_version
+-- PRAGMA application_id = 1346458185 ('PARI') marks the file as ours and PRAGMA user_version
 -- holds the schema version; both are set by the application after the migrations ran.
 -- See db/README.md for what every table means and how the audit chain is computed.
 

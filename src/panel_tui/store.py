@@ -26,7 +26,7 @@ from panel_tui import __version__
 from panel_tui.chain import EVENT_KINDS, Event, genesis_hash, new_event
 from panel_tui.i18n import _
 from panel_tui.model import Claim, Round, defer_claims
-from panel_tui.problems import PanelError
+from panel_tui.problems import PanelError, Problem
 from panel_tui.snapshot import (
     canonical_json,
     claims_from_list,
@@ -233,6 +233,110 @@ def apply_migrations(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA user_version = {len(migration_files())}")
 
 
+# --- the schema a file must have before anything is read through it ---------------------
+#
+# A stranger's file decides what its own views, triggers and tables do: a view in place of
+# a table can return other rows on every read, recurse for ever or build gigabytes; a trigger
+# can silently drop a write. So before any query touches a table of the file, its whole
+# schema (sqlite_master) must be exactly what panel-tui's migrations create for the schema
+# version the file declares; reading sqlite_master itself runs nothing of the file's.
+
+# SQLite's own tables: ANALYZE writes sqlite_stat*, AUTOINCREMENT sqlite_sequence.
+_INTERNAL_TABLE = re.compile(r"sqlite_(stat[1-4]|sequence)")
+# sqlite-utils' bookkeeping of the migrations applied: its definition is sqlite-utils'.
+_MIGRATIONS_TABLE = "_sqlite_migrations"
+_EXPECTED: dict[int, dict[tuple[str, str], str | None]] = {}
+
+
+def expected_schema(version: int) -> dict[tuple[str, str], str | None]:
+    """(type, name) -> sql of every object the migrations up to `version` create (without
+    sqlite-utils' own table), from the migration files themselves."""
+    found = _EXPECTED.get(version)
+    if found is None:
+        conn = sqlite3.connect(":memory:")
+        try:
+            for path in migration_files()[:version]:
+                for statement in _statements(path.read_text(encoding="utf-8")):
+                    conn.execute(statement)
+            found = {
+                (kind, name): sql
+                for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_master")
+            }
+        finally:
+            conn.close()
+        _EXPECTED[version] = found
+    return found
+
+
+def schema_problems(conn: sqlite3.Connection) -> list[str]:
+    """What differs between the file's schema and the one panel-tui writes; empty when none.
+
+    Reads only PRAGMA user_version and sqlite_master. Every table a real table of ours, every
+    index and view exactly ours, no trigger, nothing unknown."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if not 1 <= version <= SCHEMA_VERSION:
+        return [
+            _(
+                "schema version {version} is not one panel-tui writes (1 to {latest}): edited outside panel-tui"
+            ).format(version=version, latest=SCHEMA_VERSION)
+        ]
+    want = expected_schema(version)
+    have: dict[tuple[str, str], str | None] = {}
+    problems: list[str] = []
+    for kind, name, table, sql in conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master"
+    ):
+        have[(kind, name)] = sql
+        if (kind, name) in want:
+            continue
+        if kind == "table" and _INTERNAL_TABLE.fullmatch(name):
+            continue
+        if kind in ("table", "index") and table == _MIGRATIONS_TABLE:
+            continue
+        problems.append(
+            _("an unknown {kind} {name} was added outside panel-tui").format(kind=kind, name=name)
+        )
+    for key, sql in sorted(want.items()):
+        if key not in have:
+            if key[0] == "table" and ("view", key[1]) in have:
+                problems.append(
+                    _("the table {name} was replaced by a view outside panel-tui").format(
+                        name=key[1]
+                    )
+                )
+            else:
+                problems.append(
+                    _("the {kind} {name} is missing: edited outside panel-tui").format(
+                        kind=key[0], name=key[1]
+                    )
+                )
+        elif have[key] != sql:
+            problems.append(
+                _("the {kind} {name} was redefined outside panel-tui").format(
+                    kind=key[0], name=key[1]
+                )
+            )
+    if ("table", _MIGRATIONS_TABLE) not in have:
+        problems.append(
+            _("the {kind} {name} is missing: edited outside panel-tui").format(
+                kind="table", name=_MIGRATIONS_TABLE
+            )
+        )
+    return problems
+
+
+def refuse_foreign_schema(path: Path, conn: sqlite3.Connection) -> None:
+    """Raise a PanelError listing what differs, when the schema is not panel-tui's."""
+    problems = schema_problems(conn)
+    if problems:
+        raise PanelError(
+            _(
+                "{path}: its schema is not the one panel-tui writes (edited outside panel-tui); nothing was read through it"
+            ).format(path=path),
+            [Problem(path.name, None, None, message) for message in problems],
+        )
+
+
 @dataclass
 class Sheet:
     """One assessor's current sheet for one nominee."""
@@ -362,6 +466,7 @@ class Store:
         conn = connect(path, readonly=readonly)
         round_text = None
         try:
+            refuse_foreign_schema(path, conn)
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version < SCHEMA_VERSION and not readonly:
                 apply_migrations(conn)

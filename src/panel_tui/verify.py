@@ -23,7 +23,14 @@ from panel_tui.snapshot import (
     round_to_dict,
     rubric_fingerprint,
 )
-from panel_tui.store import Store, _write_snapshot, apply_migrations, check_header, transaction
+from panel_tui.store import (
+    Store,
+    _write_snapshot,
+    apply_migrations,
+    check_header,
+    schema_problems,
+    transaction,
+)
 
 # A receipt's chain head may be written down shortened; this many hex digits still leave a
 # forger no practical way to hit it.
@@ -72,6 +79,7 @@ def verify_database(path: Path | str, expect_heads: tuple[str, ...] = ()) -> Ver
         store = Store.open(path, readonly=True)
     except PanelError as exc:
         report.problems.append(exc.message)
+        report.problems.extend(problem.message for problem in exc.problems)
         return report
     try:
         _verify_open(store, report, expect_heads)
@@ -500,6 +508,8 @@ def _make_template(data: bytes) -> _Template | None:
         return None
     conn = _memory_copy(data)
     try:
+        if schema_problems(conn):  # never read through a schema that is not ours
+            return None
         if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
             return None
         rows = conn.execute(
@@ -591,6 +601,8 @@ def verify_like_template(path: Path, data: bytes | bytearray) -> VerifyReport | 
     except sqlite3.Error:
         return None
     try:
+        if schema_problems(conn):  # never read through a schema that is not ours
+            return None
         if frozenset(_round_trees(conn).items()) != template.roots:
             return None
         # Integrity of everything but the round tables (proven on the template), and every

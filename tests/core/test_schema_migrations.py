@@ -65,3 +65,19 @@ def test_an_older_database_is_migrated_when_opened(
     conn.close()
     with pytest.raises(store_module.PanelError, match="newer panel-tui"):
         Store.open(db)
+
+
+def test_the_documented_application_id_is_the_one_in_real_files(db: Path) -> None:
+    """db/README.md and db/001_initial.sql give the number a reader checks files with."""
+    import re
+
+    from panel_tui.store import APPLICATION_ID
+
+    conn = sqlite3.connect(db)
+    in_file = conn.execute("PRAGMA application_id").fetchone()[0]
+    conn.close()
+    assert in_file == APPLICATION_ID == int.from_bytes(b"PARI", "big")
+    root = Path(__file__).resolve().parents[2]
+    for doc in (root / "db" / "README.md", root / "db" / "001_initial.sql"):
+        numbers = {int(n) for n in re.findall(r"\b(13\d{8})\b", doc.read_text())}
+        assert numbers == {in_file}, doc.name

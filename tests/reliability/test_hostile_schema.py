@@ -1,0 +1,178 @@
+"""Files from a stranger's USB stick: nothing is read through a schema panel-tui did not write.
+
+Each builder turns a real assessor database into one an attacker could hand over: a view in
+place of a table, a trigger, a redefined view, `user_version = 0` (which used to switch the
+schema check off), a recursive view that never ends. Every reader refuses it, promptly and
+with a clear message, before a query touches the file's own objects.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from panel_tui.merge import merge
+from panel_tui.problems import PanelError
+from panel_tui.score_import import import_scores
+from panel_tui.store import Store
+from panel_tui.tally import tally_database
+from panel_tui.verify import verify_database
+
+from .conftest import file_state, make_db, run_cli
+
+
+def _edit(path: Path, script: str, user_version: int | None = None) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(script)
+    if user_version is not None:
+        conn.execute(f"PRAGMA user_version = {user_version}")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def scores_view_always_five(path: Path) -> None:
+    _edit(
+        path,
+        "DROP VIEW scores; CREATE VIEW scores AS SELECT assessor, nominee, criterion,"
+        " 5 AS score, 5 AS value, at AS scored_at FROM score_events WHERE kind = 'score';",
+        user_version=0,
+    )
+
+
+def trigger_that_drops_writes(path: Path) -> None:
+    _edit(
+        path,
+        "CREATE TRIGGER swallow BEFORE INSERT ON score_events BEGIN SELECT RAISE(IGNORE); END;",
+    )
+
+
+def trigger_hidden_by_user_version_zero(path: Path) -> None:
+    trigger_that_drops_writes(path)
+    _edit(path, "", user_version=0)
+
+
+def events_replaced_by_a_view(path: Path) -> None:
+    """score_events as a view that returns other values once anything was written."""
+    _edit(
+        path,
+        "ALTER TABLE score_events RENAME TO real_events;"
+        " CREATE VIEW score_events AS SELECT origin, seq, assessor, kind, nominee, criterion,"
+        " CASE WHEN total_changes() > 0 THEN 0 ELSE value END AS value, note, reason, at,"
+        " prev_hash, hash FROM real_events;",
+        user_version=0,
+    )
+
+
+def recursive_database_info(path: Path) -> None:
+    """A view that never ends, in place of the first table every reader used to read."""
+    _edit(
+        path,
+        "DROP TABLE database_info;"
+        " CREATE VIEW database_info AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL"
+        " SELECT n + 1 FROM r) SELECT 'assessor' AS kind, 'a1' AS assessor, 'x' AS origin,"
+        " '' AS created_at, '' AS created_by FROM r WHERE n < 0;",
+    )
+
+
+def unknown_table(path: Path) -> None:
+    _edit(path, "CREATE TABLE extra (x); INSERT INTO extra VALUES (1);")
+
+
+HOSTILE: list[Callable[[Path], None]] = [
+    scores_view_always_five,
+    trigger_that_drops_writes,
+    trigger_hidden_by_user_version_zero,
+    events_replaced_by_a_view,
+    recursive_database_info,
+    unknown_table,
+]
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    db = make_db(tmp_path / "a1.db", "a1", scores=6, seed=3)
+    request.param(db)
+    return db
+
+
+def _promptly(call: Callable[[], object], seconds: float = 20) -> object:
+    """Run `call` in a thread; fail (instead of hanging the suite) if it does not return."""
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"still running after {seconds} s"
+    return outcome[0]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, indirect=True, ids=lambda f: f.__name__)
+def test_verify_refuses_a_foreign_schema_promptly(hostile: Path) -> None:
+    report = _promptly(lambda: verify_database(hostile))
+    assert not isinstance(report, BaseException), report
+    assert not report.ok  # type: ignore[attr-defined]
+    text = "\n".join(report.problems)  # type: ignore[attr-defined]
+    assert "outside panel-tui" in text
+    assert report.events == 0  # type: ignore[attr-defined]  # no event was read through it
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, indirect=True, ids=lambda f: f.__name__)
+def test_every_reader_and_writer_refuses_a_foreign_schema(hostile: Path, tmp_path: Path) -> None:
+    for call in (
+        lambda: Store.open(hostile, readonly=True),
+        lambda: Store.open(hostile),
+        lambda: tally_database(hostile),
+    ):
+        outcome = _promptly(call)
+        assert isinstance(outcome, PanelError), outcome
+        assert "schema" in str(outcome) or "verify" in str(outcome)
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, indirect=True, ids=lambda f: f.__name__)
+def test_merge_refuses_a_foreign_schema_and_writes_nothing(hostile: Path, tmp_path: Path) -> None:
+    good = make_db(tmp_path / "a2.db", "a2", scores=4, seed=4)
+    out = tmp_path / "hasil.db"
+    first = merge(out, [good])
+    assert first.ok
+    before = file_state(out)
+    result = _promptly(lambda: merge(out, [hostile]))
+    assert not isinstance(result, BaseException), result
+    assert not result.ok and result.inputs[0].status == "refused"  # type: ignore[attr-defined]
+    assert file_state(out) == before
+
+
+def test_a_trigger_cannot_make_the_app_say_saved_for_a_score_not_on_disk(tmp_path: Path) -> None:
+    db = make_db(tmp_path / "a1.db", "a1")
+    trigger_that_drops_writes(db)
+    with pytest.raises(PanelError, match="schema"):
+        Store.open(db)
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("assessor,nominee,criterion,score\na1,lotim,regulation,4\n")
+    with pytest.raises(PanelError, match="schema"):
+        import_scores(db, sheet)
+
+
+@pytest.mark.parametrize("command", ["verify", "tally", "handover"])
+def test_commands_refuse_a_foreign_schema_with_exit_1(tmp_path: Path, command: str) -> None:
+    db = make_db(tmp_path / "a1.db", "a1", scores=3)
+    scores_view_always_five(db)
+    args: list[str | Path] = [command, db]
+    if command == "handover":
+        args += ["--to", tmp_path / "usb"]
+        (tmp_path / "usb").mkdir()
+    result = run_cli(*args)
+    assert result.exit_code == 1, result.output
+    assert "outside panel-tui" in result.output
+    assert "Traceback" not in result.output
+    if command == "handover":
+        assert list((tmp_path / "usb").iterdir()) == []
