@@ -125,7 +125,18 @@ def merge(out: Path, inputs: tuple[Path, ...], heads: tuple[str, ...]) -> None:
     "--out", type=click.Path(path_type=Path), help=N_("Write to this file instead of the screen.")
 )
 @click.option("--tui", is_flag=True, help=N_("Open the secretariat screen instead."))
-def tally(db_path: Path, fmt: str | None, out: Path | None, tui: bool) -> None:
+@click.option(
+    "--head",
+    "heads",
+    multiple=True,
+    help=N_(
+        "A chain head from a hand-over receipt (repeatable): the file must hold it, as with "
+        "verify --head."
+    ),
+)
+def tally(
+    db_path: Path, fmt: str | None, out: Path | None, tui: bool, heads: tuple[str, ...]
+) -> None:
     """Results per category (ranking, totals, criterion means, who advances)."""
     if tui:
         from panel_tui.tui.secretariat import run_secretariat
@@ -138,7 +149,7 @@ def tally(db_path: Path, fmt: str | None, out: Path | None, tui: bool) -> None:
     if fmt == "xlsx" and out is None:
         raise click.UsageError(_("--format xlsx needs --out FILE.xlsx"))
     # JSON shows ranks, totals and means only: computed from per-cell counts in SQL.
-    result = tally_database(db_path, details=fmt != "json")
+    result = tally_database(db_path, details=fmt != "json", heads=heads)
     write_result(result, fmt, out)
     if out is not None:
         click.echo(_("wrote {out}").format(out=out), err=True)

@@ -41,8 +41,23 @@ def round_details(result: TallyResult) -> list[tuple[str, str]]:
         ),
         (_("round fingerprint"), result.fingerprints[0]),
         (_("rubric fingerprint"), result.fingerprints[1]),
+        (_("verified"), verification_statement(result)),
     ]
     return [(k, v) for k, v in details if v]
+
+
+def verification_statement(result: TallyResult) -> str:
+    """What the file was verified against before it was tallied (a tally never ranks a file
+    that does not verify)."""
+    if not result.verified_at:
+        return ""
+    if result.verified_heads:
+        return _(
+            "the whole file (SQLite integrity, round snapshot, every audit chain) at {at} UTC, holding the receipt heads {heads}"
+        ).format(at=result.verified_at, heads=", ".join(result.verified_heads))
+    return _(
+        "the whole file (SQLite integrity, round snapshot, every audit chain) at {at} UTC; no receipt heads given"
+    ).format(at=result.verified_at)
 
 
 def _num(value: float | None, places: int | None = None) -> str:

@@ -99,6 +99,9 @@ class TallyResult:
     imports: list[dict[str, Any]] = field(default_factory=list)
     fingerprints: tuple[str, str] = ("", "")
     method: str = METHOD
+    # When the file was verified before this tally (UTC), and the receipt heads it was held to.
+    verified_at: str = ""
+    verified_heads: tuple[str, ...] = ()
 
     @property
     def advance(self) -> int | None:
@@ -182,16 +185,32 @@ def _load_round(snapshot: str) -> Round:
     return round_from_dict(data)
 
 
-def tally_database(path: Path | str, details: bool = True) -> TallyResult:
-    """Open `path` read-only and tally it; a file holding what panel-tui never writes is refused.
-
-    Tally does not verify the audit chain (merge did, and `verify` does); but a file edited
-    into nonsense afterwards must still end in a refusal, not a crash.
+def tally_database(
+    path: Path | str, details: bool = True, heads: tuple[str, ...] = ()
+) -> TallyResult:
+    """Verify `path` as `panel-tui verify` does, then tally it; a file that does not verify
+    is refused (PanelError listing verify's problems), so no reader can print a normal-looking
+    result of an edited file. `heads`: receipt heads the file must hold (as `verify --head`).
     """
-    from panel_tui.problems import PanelError
+    from panel_tui.problems import PanelError, Problem
+    from panel_tui.store import now_utc
+    from panel_tui.verify import verify_database
 
+    path = Path(path)
+    verified_at = now_utc()
+    report = verify_database(path, heads)
+    if not report.ok:
+        raise PanelError(
+            _(
+                "{path}: does not verify, so it is not tallied (run `panel-tui verify {path}`):"
+            ).format(path=path),
+            [Problem(path.name, None, None, problem) for problem in report.problems],
+        )
     try:
-        return _tally_database(Path(path), details)
+        result = _tally_database(path, details)
+        result.verified_at = verified_at
+        result.verified_heads = tuple(heads)
+        return result
     except (ValueError, TypeError, KeyError, ArithmeticError, sqlite3.DatabaseError) as exc:
         raise PanelError(
             _(

@@ -176,3 +176,40 @@ def test_commands_refuse_a_foreign_schema_with_exit_1(tmp_path: Path, command: s
     assert "Traceback" not in result.output
     if command == "handover":
         assert list((tmp_path / "usb").iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "xlsx", "md", "html"])
+def test_tally_refuses_an_edited_merged_file_in_every_format(tmp_path: Path, fmt: str) -> None:
+    """One UPDATE on a merged file used to give a normal-looking record with another result."""
+    out = tmp_path / "hasil.db"
+    assert merge(
+        out,
+        [make_db(tmp_path / f"{a}.db", a, scores=8, seed=i) for i, a in enumerate(("a1", "a2"))],
+    ).ok
+    conn = sqlite3.connect(out, isolation_level=None)
+    conn.execute(
+        "UPDATE score_events SET value = 1 WHERE rowid = (SELECT MIN(rowid) FROM score_events"
+        " WHERE kind = 'score' AND value != 1)"
+    )
+    conn.close()
+    written = tmp_path / f"hasil.{fmt}"
+    args: list[str | Path] = ["tally", out, "--format", fmt]
+    if fmt == "xlsx":
+        args += ["--out", written]
+    result = run_cli(*args)
+    assert result.exit_code == 1, result.output
+    assert "does not verify" in result.output and "its content does not match" in result.output
+    assert not written.exists()
+
+
+def test_tally_states_the_verification_and_the_receipt_heads(tmp_path: Path) -> None:
+    db = make_db(tmp_path / "a1.db", "a1", scores=5)
+    with Store.open(db, readonly=True) as store:
+        head = store.chain_heads()[0][3]
+    record = tmp_path / "hasil.md"
+    result = run_cli("tally", db, "--head", head[:16], "--out", record)
+    assert result.exit_code == 0, result.output
+    text = record.read_text()
+    assert "every audit chain" in text and head[:16] in text
+    refused = run_cli("tally", db, "--head", "0" * 16)
+    assert refused.exit_code == 1 and "not in any audit chain" in refused.output
