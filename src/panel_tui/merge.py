@@ -199,12 +199,23 @@ class _Target:
             raise PanelError(_("{out}: holds no round: damaged").format(out=path))
         self.fingerprints: tuple[str, str] = (row[0], row[1])
         # origin -> (assessor, length) of every chain in OUT, kept up to date after each input
-        self.chains: dict[str, tuple[str, int]] = {
+        self.chains: dict[str, tuple[str, int]] = {}
+        self.data_version = -1
+        self.refresh_chains()
+
+    def refresh_chains(self) -> None:
+        """Read OUT's chains again when another connection (a second merge into the same OUT)
+        committed since they were read; PRAGMA data_version changes only then."""
+        version = self.conn.execute("PRAGMA main.data_version").fetchone()[0]
+        if version == self.data_version:
+            return
+        self.chains = {
             origin: (assessor, length)
-            for origin, assessor, length in conn.execute(
-                "SELECT origin, assessor, MAX(seq) FROM score_events GROUP BY origin"
+            for origin, assessor, length in self.conn.execute(
+                "SELECT origin, assessor, MAX(seq) FROM main.score_events GROUP BY origin"
             )
         }
+        self.data_version = version
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
@@ -625,6 +636,8 @@ def _merge_into(
             _("{out}: is busy (another merge?): {error}").format(out=target.path, error=exc)
         ) from exc
     try:
+        # Under the write lock: what another merge into OUT committed meanwhile is known.
+        target.refresh_chains()
         # The fingerprints come after the snapshot in the round row: reading them walks its
         # 7 MB of overflow pages. The verified ones serve: every chain is bound to them by
         # its genesis hash, and the chains are checked to be unchanged below.
@@ -688,6 +701,13 @@ def _merge_into(
                     added, known = chain.length - length_here, length_here
                 else:
                     added, known = 0, chain.length
+            if added and not _inserted_as_verified(conn, chain, known, target.fingerprints):
+                refuse(
+                    _(
+                        "the events read for merging are not the ones verified (the file changed "
+                        "or reads differently): nothing of this file was merged"
+                    )
+                )
             if added:
                 touched.add(chain.assessor)
             report.chains.append(
@@ -742,6 +762,41 @@ def _merge_into(
         raise
     finally:
         conn.execute("DETACH DATABASE src")
+
+
+def _inserted_as_verified(
+    conn: sqlite3.Connection, chain: ChainSummary, known: int, fingerprints: tuple[str, str]
+) -> bool:
+    """Whether the events just inserted into OUT for `chain` (those after seq `known`) form
+    exactly the chain that was verified: each follows the previous one, hashes to its own
+    hash, and the last is the verified head. The hash binds every field, so rows that read
+    differently from the file than when it was verified (a file swapped on the stick, a view
+    returning other values) cannot pass; checked before COMMIT."""
+    from panel_tui.chain import fields_json, genesis_hash
+
+    if known == 0:
+        prev = genesis_hash(chain.origin, chain.assessor, *fingerprints)
+    else:
+        row = conn.execute(
+            "SELECT hash FROM main.score_events WHERE origin = ? AND seq = ?",
+            (chain.origin, known),
+        ).fetchone()
+        if row is None:
+            return False
+        prev = row[0]
+    seq = known
+    sha256 = hashlib.sha256
+    for row in conn.execute(
+        f"SELECT {_EVENT_COLUMNS} FROM main.score_events WHERE origin = ? AND seq > ? ORDER BY seq",
+        (chain.origin, known),
+    ):
+        seq += 1
+        if row[1] != seq or row[2] != chain.assessor or row[10] != prev:
+            return False
+        if sha256((prev + "\n" + fields_json(*row[:10])).encode("utf-8")).hexdigest() != row[11]:
+            return False
+        prev = row[11]
+    return seq == chain.length and prev == chain.head
 
 
 def _fingerprint_message(

@@ -213,3 +213,59 @@ def test_tally_states_the_verification_and_the_receipt_heads(tmp_path: Path) -> 
     assert "every audit chain" in text and head[:16] in text
     refused = run_cli("tally", db, "--head", "0" * 16)
     assert refused.exit_code == 1 and "not in any audit chain" in refused.output
+
+
+def test_a_file_swapped_after_its_verification_is_not_merged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inputs are verified ahead (worker processes); a file replaced on the stick after its
+    verification, with the same chain heads but other values, used to be merged as forged."""
+    import shutil
+    import time
+
+    monkeypatch.setenv("PANEL_TUI_MERGE_WORKERS", "2")
+    inputs = [
+        make_db(tmp_path / f"{a}.db", a, scores=8, seed=i)
+        for i, a in enumerate(("a1", "a2", "a3", "a4"))
+    ]
+    forged = tmp_path / "forged.db"
+    shutil.copyfile(inputs[2], forged)
+    conn = sqlite3.connect(forged, isolation_level=None)
+    changed = conn.execute(
+        "UPDATE score_events SET value = 1 WHERE kind = 'score' AND value != 1"
+    ).rowcount
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    assert changed > 0
+
+    def swap(report: object) -> None:
+        if Path(getattr(report, "path", "")) == inputs[0]:
+            time.sleep(1.0)  # the workers have verified the originals by now
+            shutil.copyfile(forged, inputs[2])
+
+    out = tmp_path / "hasil.db"
+    result = merge(out, inputs, progress=swap)  # type: ignore[arg-type]
+    statuses = [r.status for r in result.inputs]
+    assert statuses[2] == "refused", statuses
+    with Store.open(out, readonly=True) as store:
+        assert not [e for e in store.events() if e.assessor == "a3"]
+    assert verify_database(out).ok
+
+
+def test_two_merges_into_one_out_at_once_do_not_crash(tmp_path: Path) -> None:
+    """A second merge commits into OUT while the first is between inputs: the first must see
+    it under the write lock, not insert the same chain again (an IntegrityError before)."""
+    a1, a2 = (
+        make_db(tmp_path / f"{a}.db", a, scores=5, seed=i) for i, a in enumerate(("a1", "a2"))
+    )
+    out = tmp_path / "hasil.db"
+    assert merge(out, [a1]).ok
+
+    def other_merge(report: object) -> None:
+        if Path(getattr(report, "path", "")) == a1:
+            assert merge(out, [a2]).ok
+
+    result = merge(out, [a1, a2], progress=other_merge)  # type: ignore[arg-type]
+    assert result.ok, [(r.status, r.problems) for r in result.inputs]
+    assert [r.status for r in result.inputs] == ["unchanged", "unchanged"]
+    assert verify_database(out).ok
