@@ -130,6 +130,8 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
     report.chains = chains
     report.fingerprints = (round_fp, rubric_fp)
     _verify_owner(store, chains, report)
+    _verify_ledger(store, chains, report)
+    _verify_agreement(store, chains, report)
     if expect_heads:
         known = {c.head for c in chains}
         hashes = {row[0] for row in conn.execute("SELECT hash FROM score_events")}
@@ -184,6 +186,119 @@ def _verify_owner(store: Store, chains: list[ChainSummary], report: VerifyReport
                     "the database says it belongs to assessor {assessor_id}, but its audit chain is of {items}: edited outside panel-tui"
                 ).format(assessor_id=store.assessor_id, items=", ".join(others))
             )
+
+
+def _verify_ledger(store: Store, chains: list[ChainSummary], report: VerifyReport) -> None:
+    """The imports ledger and the chains say the same: every chain of a merged file was taken
+    in by merge (a ledger row) and ends exactly where the ledger's last row for it says, every
+    ledger row's head is in its chain, and no row names a chain the file does not hold. An
+    assessor's database has no ledger rows. (A chain cut short, a ledger row deleted, or a chain
+    pasted in with SQL would otherwise verify, and the record would contradict itself.)"""
+    rows = store.conn.execute(
+        "SELECT origin, assessor, chain_length, chain_head FROM imports ORDER BY id"
+    ).fetchall()
+    if store.kind != "merged":
+        if rows:
+            report.problems.append(
+                _(
+                    "an assessor database holds {count} row(s) of a merge ledger: edited outside panel-tui"
+                ).format(count=len(rows))
+            )
+        return
+    by_origin = {c.origin: c for c in chains}
+    recorded: dict[str, tuple[int, str]] = {}
+    for origin, assessor, length, head in rows:
+        chain = by_origin.get(origin)
+        if chain is None:
+            report.problems.append(
+                _(
+                    "the imports ledger records chain {origin} (assessor {assessor}, {length} events), but the file holds none of it: events deleted outside panel-tui"
+                ).format(origin=str(origin)[:12], assessor=assessor, length=length)
+            )
+            continue
+        if assessor != chain.assessor:
+            report.problems.append(
+                _(
+                    "the imports ledger gives chain {origin} to assessor {assessor}, but its events are of {other}: edited outside panel-tui"
+                ).format(origin=origin[:12], assessor=assessor, other=chain.assessor)
+            )
+        found = store.conn.execute(
+            "SELECT hash FROM score_events WHERE origin = ? AND seq = ?", (origin, length)
+        ).fetchone()
+        if found is None or found[0] != head:
+            report.problems.append(
+                _(
+                    "chain {origin} (assessor {assessor}) does not hold the head the imports ledger records for event {seq}: events cut off or rewritten outside panel-tui"
+                ).format(origin=origin[:12], assessor=chain.assessor, seq=length)
+            )
+        if recorded.get(origin, (0, ""))[0] <= length:
+            recorded[origin] = (length, head)
+    for chain in chains:
+        if chain.origin not in recorded:
+            report.problems.append(
+                _(
+                    "chain {origin} (assessor {assessor}) has no row in the imports ledger: added to the file outside merge"
+                ).format(origin=chain.origin[:12], assessor=chain.assessor)
+            )
+        elif recorded[chain.origin][0] != chain.length:
+            report.problems.append(
+                _(
+                    "chain {origin} (assessor {assessor}) holds {length} events, but the imports ledger records {recorded}: events cut off or added outside merge"
+                ).format(
+                    origin=chain.origin[:12],
+                    assessor=chain.assessor,
+                    length=chain.length,
+                    recorded=recorded[chain.origin][0],
+                )
+            )
+
+
+def _verify_agreement(store: Store, chains: list[ChainSummary], report: VerifyReport) -> None:
+    """Two chains of one assessor must agree on every cell and recusal they both hold, as
+    merge requires (projection.py): otherwise readers of the file would pick different
+    values. Read only for the assessors with more than one chain."""
+    from panel_tui import formatting
+    from panel_tui.projection import disagreements, fold
+
+    counts: dict[str, int] = {}
+    for chain in chains:
+        counts[chain.assessor] = counts.get(chain.assessor, 0) + 1
+    several = sorted(a for a, n in counts.items() if n > 1)
+    if not several:
+        return
+    marks = ", ".join("?" for _a in several)
+    rows = store.conn.execute(
+        "SELECT origin, assessor, kind, nominee, criterion, value FROM score_events"
+        f" WHERE assessor IN ({marks}) AND kind IN ('score', 'recuse', 'unrecuse')"
+        " ORDER BY origin, seq",
+        several,
+    )
+
+    def shown(value: float | bool | None, recusal: bool) -> str:
+        if recusal:
+            return _("recused") if value else _("not recused")
+        if value is None or isinstance(value, bool):
+            return _("cleared")
+        return formatting.number(value, 2)
+
+    found = disagreements(fold(rows))
+    for item in found[:20]:
+        recusal = item.criterion is None
+        report.problems.append(
+            _(
+                "two audit chains of assessor {assessor} disagree on {nominee} / {what}: {value} in chain {origin}, {other} in chain {other_origin}: a chain added outside merge"
+            ).format(
+                assessor=item.assessor,
+                nominee=item.nominee,
+                what=_("recusal") if recusal else item.criterion,
+                value=shown(item.value, recusal),
+                origin=item.origin[:12],
+                other=shown(item.other_value, recusal),
+                other_origin=item.other_origin[:12],
+            )
+        )
+    if len(found) > 20:
+        report.problems.append(_("… and {count} more").format(count=len(found) - 20))
 
 
 # The tables holding the round: their rows must be exactly what panel-tui writes for the
@@ -645,6 +760,8 @@ def verify_like_template(path: Path, data: bytes | bytearray) -> VerifyReport | 
         )
         report.fingerprints = (template.round_fp, template.rubric_fp)
         _verify_owner(store, report.chains, report)
+        _verify_ledger(store, report.chains, report)
+        _verify_agreement(store, report.chains, report)
         return None if report.problems else report
     except (sqlite3.Error, PanelError, ValueError, KeyError, TypeError, AttributeError):
         return None
