@@ -137,3 +137,29 @@ async def test_a_tab_in_a_note_does_not_leave_the_grid(
         assert "Perda No. 5 ha" in row  # the note column ends it in …
         assert not any(c in line for line in lines for c in "\t\r\n")
         assert {cell_len(line) for line in lines} == {table.size.width}
+
+
+async def test_digits_in_the_full_screen_claims_view_do_not_score(demo_app: ScoringApp) -> None:
+    """Issue 15: the criterion a digit would score is out of sight, so digits are off there."""
+    from panel_tui.store import Store
+
+    async with demo_app.run_test(size=(160, 45)) as pilot:
+        await open_nominee(pilot, "lotim")
+        screen = demo_app.screen
+        criterion = screen.criterion  # type: ignore[attr-defined]
+        await pilot.press("z")
+        await pilot.pause()
+        table = screen.query_one(ClaimsTable)
+        assert screen.maximized is table
+        assert table.border_title is not None
+        assert criterion.title in str(table.border_title)
+        assert "do not score" in str(table.border_subtitle)
+        await pilot.press("j", "j", "3")
+        await pilot.pause(1.5)
+        assert screen.maximized is table  # still reading the claims
+        await pilot.press("z")
+        await pilot.pause()
+        assert screen.maximized is None
+        assert table.border_title is None
+    with Store.open(Path(demo_app.session.store.path)) as store:  # type: ignore[union-attr]
+        assert store.sheet("lotim").scores == {}

@@ -783,13 +783,30 @@ class ScoringScreen(Screen[None]):
 
     def action_zoom(self) -> None:
         """Give the whole screen to the claims (z again, or Escape, brings the rubric back)."""
+        claims = self.query_one(ClaimsTable)
         if self.maximized is not None:
             self.minimize()
+            claims.remove_class("-zoomed")
+            claims.border_title = claims.border_subtitle = None
             self.rubric_table.focus()
+            self.refresh_bindings()
             return
-        claims = self.query_one(ClaimsTable)
         if self.maximize(claims, container=False):
+            # The scoring keys are off while the criterion they would score is out of sight.
+            criterion = self.criterion
+            title = self.nominee.name
+            if criterion is not None:
+                title = f"{title} · {criterion.title}"
+            claims.border_title = Content(title)
+            claims.border_subtitle = Content(
+                _("Reading only: keys here do not score. z or Escape: back to the rubric")
+            )
+            claims.add_class("-zoomed")
             claims.focus()
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.maximized is None or action in ("zoom", "back")
 
     def action_back(self) -> None:
         if self.maximized is not None:
