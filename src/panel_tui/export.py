@@ -200,7 +200,13 @@ def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
     def format_score(value: float) -> str:  # weights as the reader writes them: 0,5 / 0.5
         return formatting.number(value, 4)
 
-    console = Console(file=file, highlight=False, soft_wrap=False)
+    class _PipeConsole(Console):
+        # Rich exits 1 on a closed stdout; leave that to the CLI, which ends quietly with 0.
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    console = _PipeConsole(file=file, highlight=False, soft_wrap=False)
     round_ = result.round
     console.print(Text(f"{round_.title} ({round_.id})", style="bold"))
     if result.assessor:
