@@ -1,7 +1,8 @@
 """Writing a tally for other tools: JSON, CSV, XLSX, and the terminal table.
 
 Text cells that a spreadsheet would take for a formula (starting with = + - @, a tab or a
-carriage return) get a leading apostrophe; numbers stay numbers. Files are written under a
+carriage return) get a leading apostrophe in CSV, and are stored as text with the quote-prefix
+style in XLSX; numbers stay numbers. Files are written under a
 temporary name and renamed, so a failed export leaves nothing half-written.
 """
 
@@ -150,6 +151,22 @@ def render_csv(result: TallyResult) -> str:
 # --- XLSX -------------------------------------------------------------------------------
 
 
+def xlsx_cell(sheet: Any, value: Any) -> Any:
+    """A write-only cell: formula-looking text stored as text with Excel's quote prefix.
+
+    The prefix is a cell style, not a character: the cell reads back as the original text
+    (`+62 811 555`, not `'+62 811 555`), and stays text when someone edits it in Excel.
+    """
+    if not (isinstance(value, str) and value.startswith(FORMULA_START)):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl takes a leading "=" for a formula
+    cell.quotePrefix = True
+    return cell
+
+
 def write_xlsx(result: TallyResult, out: Path) -> None:
     from panel_tui.report import round_details
 
@@ -160,17 +177,17 @@ def write_xlsx(result: TallyResult, out: Path) -> None:
         sheet = book.create_sheet(_("Results"))
         sheet.append(result_header(result))
         for row in result_rows(result):
-            sheet.append([neutralise(v) for v in row])
+            sheet.append([xlsx_cell(sheet, v) for v in row])
         scores = book.create_sheet(_("Scores"))
         scores.append(SCORE_HEADER)
         for row in score_rows(result):
-            scores.append([neutralise(v) for v in row])
+            scores.append([xlsx_cell(scores, v) for v in row])
         method = book.create_sheet(_("Method"))
         for label, value in round_details(result):
-            method.append([neutralise(label), neutralise(value)])
+            method.append([xlsx_cell(method, label), xlsx_cell(method, value)])
         method.append([])
         for rule in result.rules():
-            method.append([neutralise(rule)])
+            method.append([xlsx_cell(method, rule)])
         book.save(tmp)
 
     write_atomic(out, write)
