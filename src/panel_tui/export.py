@@ -131,20 +131,27 @@ SCORE_HEADER = ["category", "nominee", "name", "assessor", "criterion", "score",
 # --- CSV --------------------------------------------------------------------------------
 
 
-def _csv_cell(value: Any) -> Any:
+def _csv_cell(value: Any, decimal_comma: bool = False) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and decimal_comma:
+        return repr(value).replace(".", ",")
     return neutralise(value)
 
 
 def render_csv(result: TallyResult) -> str:
+    """The results as CSV in the reader's convention: Excel id-ID splits on `;` and reads
+    `86,25` as a number; en-US wants `,` and `86.25`."""
+    from panel_tui.i18n import language
+
+    indonesian = language() == "id"
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=";" if indonesian else ",", lineterminator="\r\n")
     writer.writerow(result_header(result))
     for row in result_rows(result):
-        writer.writerow([_csv_cell(v) for v in row])
+        writer.writerow([_csv_cell(v, decimal_comma=indonesian) for v in row])
     return buffer.getvalue()
 
 

@@ -150,3 +150,18 @@ def test_xlsx_formula_guard_keeps_the_text(tmp_path: Path) -> None:
     assert [c.value for c in cells] == ["+62 811 555", "=1+1", "Bank", 86.25]
     assert [c.data_type for c in cells] == ["s", "s", "s", "n"]
     assert [bool(c.quotePrefix) for c in cells] == [True, True, False, False]
+
+
+def test_csv_in_indonesian_convention(panel_file: Path) -> None:
+    from panel_tui.i18n import language, set_language
+
+    before = language()
+    set_language("id")
+    try:
+        text = render_csv(tally_database(panel_file))
+    finally:
+        set_language(before)
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    klu = next(r for r in rows if r["nominee"] == "klu")
+    assert (klu["total"], klu["innovation"], klu["advances"]) == ("70,0", "3,3333", "true")
+    assert next(r for r in rows if r["nominee"] == "bima")["name"] == "'" + EVIL
