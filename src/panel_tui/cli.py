@@ -98,6 +98,13 @@ class PanelGroup(click.Group):
             ctx.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            # The reader (`| head`) has what it wanted: end quietly, as a complete run
+            # would, and keep the interpreter's last flush from raising again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+            ctx.exit(0)
         except KeyboardInterrupt:
             click.echo("panel-tui: " + _("interrupted"), err=True)
             ctx.exit(130)

@@ -144,8 +144,23 @@ def tally(
         sys.exit(run_secretariat(db_path))
     from panel_tui.tally import tally_database
 
+    if out is not None and out.suffix.lower() == ".pdf":
+        raise click.UsageError(
+            _(
+                "PDF is not written directly: write the minutes with --out {html}, "
+                "open it in a browser and print it to PDF (A4)"
+            ).format(html=out.with_suffix(".html"))
+        )
+    if fmt is None and out is not None:
+        if out.suffix.lower() not in SUFFIX_FORMATS:
+            raise click.UsageError(
+                _('unknown file suffix "{suffix}" for --out; use one of {known}').format(
+                    suffix=out.suffix, known=", ".join(sorted(SUFFIX_FORMATS))
+                )
+            )
+        fmt = SUFFIX_FORMATS[out.suffix.lower()]
     if fmt is None:
-        fmt = SUFFIX_FORMATS.get(out.suffix.lower(), "table") if out else "table"
+        fmt = "table"
     if fmt == "xlsx" and out is None:
         raise click.UsageError(_("--format xlsx needs --out FILE.xlsx"))
     # JSON shows ranks, totals and means only: computed from per-cell counts in SQL.

@@ -1,7 +1,8 @@
 """Writing a tally for other tools: JSON, CSV, XLSX, and the terminal table.
 
 Text cells that a spreadsheet would take for a formula (starting with = + - @, a tab or a
-carriage return) get a leading apostrophe; numbers stay numbers. Files are written under a
+carriage return) get a leading apostrophe in CSV, and are stored as text with the quote-prefix
+style in XLSX; numbers stay numbers. Files are written under a
 temporary name and renamed, so a failed export leaves nothing half-written.
 """
 
@@ -130,24 +131,47 @@ SCORE_HEADER = ["category", "nominee", "name", "assessor", "criterion", "score",
 # --- CSV --------------------------------------------------------------------------------
 
 
-def _csv_cell(value: Any) -> Any:
+def _csv_cell(value: Any, decimal_comma: bool = False) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and decimal_comma:
+        return repr(value).replace(".", ",")
     return neutralise(value)
 
 
 def render_csv(result: TallyResult) -> str:
+    """The results as CSV in the reader's convention: Excel id-ID splits on `;` and reads
+    `86,25` as a number; en-US wants `,` and `86.25`."""
+    from panel_tui.i18n import language
+
+    indonesian = language() == "id"
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=";" if indonesian else ",", lineterminator="\r\n")
     writer.writerow(result_header(result))
     for row in result_rows(result):
-        writer.writerow([_csv_cell(v) for v in row])
+        writer.writerow([_csv_cell(v, decimal_comma=indonesian) for v in row])
     return buffer.getvalue()
 
 
 # --- XLSX -------------------------------------------------------------------------------
+
+
+def xlsx_cell(sheet: Any, value: Any) -> Any:
+    """A write-only cell: formula-looking text stored as text with Excel's quote prefix.
+
+    The prefix is a cell style, not a character: the cell reads back as the original text
+    (`+62 811 555`, not `'+62 811 555`), and stays text when someone edits it in Excel.
+    """
+    if not (isinstance(value, str) and value.startswith(FORMULA_START)):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl takes a leading "=" for a formula
+    cell.quotePrefix = True
+    return cell
 
 
 def write_xlsx(result: TallyResult, out: Path) -> None:
@@ -160,17 +184,17 @@ def write_xlsx(result: TallyResult, out: Path) -> None:
         sheet = book.create_sheet(_("Results"))
         sheet.append(result_header(result))
         for row in result_rows(result):
-            sheet.append([neutralise(v) for v in row])
+            sheet.append([xlsx_cell(sheet, v) for v in row])
         scores = book.create_sheet(_("Scores"))
         scores.append(SCORE_HEADER)
         for row in score_rows(result):
-            scores.append([neutralise(v) for v in row])
+            scores.append([xlsx_cell(scores, v) for v in row])
         method = book.create_sheet(_("Method"))
         for label, value in round_details(result):
-            method.append([neutralise(label), neutralise(value)])
+            method.append([xlsx_cell(method, label), xlsx_cell(method, value)])
         method.append([])
         for rule in result.rules():
-            method.append([neutralise(rule)])
+            method.append([xlsx_cell(method, rule)])
         book.save(tmp)
 
     write_atomic(out, write)
@@ -200,7 +224,13 @@ def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
     def format_score(value: float) -> str:  # weights as the reader writes them: 0,5 / 0.5
         return formatting.number(value, 4)
 
-    console = Console(file=file, highlight=False, soft_wrap=False)
+    class _PipeConsole(Console):
+        # Rich exits 1 on a closed stdout; leave that to the CLI, which ends quietly with 0.
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    console = _PipeConsole(file=file, highlight=False, soft_wrap=False)
     round_ = result.round
     console.print(Text(f"{round_.title} ({round_.id})", style="bold"))
     if result.assessor:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -92,3 +95,40 @@ def test_verify_says_how_many_events_came_after_the_receipt_head(
     # The hand-over copy itself ends at the head.
     code, out = run("verify", tmp_path / "a1-usb.db", "--head", head.group(1))
     assert code == 0 and "after receipt head" not in out
+
+
+def _run_into_closed_pipe(*args: object) -> subprocess.CompletedProcess[bytes]:
+    """Run the real CLI with stdout a pipe whose reader has gone (as `| head` does)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "panel_tui", *[str(a) for a in args]],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+
+
+def test_closed_stdout_ends_quietly(make_db: MakeDb) -> None:
+    db = make_db("a1", {("lotim", "regulation"): 4})
+    for args in (("tally", db), ("verify", db)):
+        done = _run_into_closed_pipe(*args)
+        assert done.returncode == 0, done.stderr
+        assert b"unexpected error" not in done.stderr
+        assert b"Traceback" not in done.stderr
+
+
+def test_pdf_and_unknown_suffix_are_usage_errors(tmp_path: Path, make_db: MakeDb) -> None:
+    db = make_db("a1", {("lotim", "regulation"): 4})
+    code, out = run("tally", db, "--out", tmp_path / "hasil.pdf")
+    assert code == 2 and "hasil.html" in out and "PDF" in out
+    assert not (tmp_path / "hasil.pdf").exists()
+    code, out = run("tally", db, "--out", tmp_path / "hasil.odt")
+    assert code == 2 and ".odt" in out
+    assert not (tmp_path / "hasil.odt").exists()
+    code, out = run("--lang", "id", "tally", db, "--out", tmp_path / "hasil.pdf")
+    assert code == 2 and "hasil.html" in out

@@ -77,8 +77,9 @@ def test_xlsx_reads_back(panel_file: Path, tmp_path: Path) -> None:
     )
     assert isinstance(lotim["total"], (int, float)) and lotim["advances"] is True
     bima = next(r for r in records if r["nominee"] == "bima")
-    assert bima["name"] == "'" + EVIL  # text, not a formula
-    assert book["Results"].cell(row=6, column=4).data_type == "s"
+    assert bima["name"] == EVIL  # the original text, no apostrophe stored inside it
+    name_cell = book["Results"].cell(row=6, column=4)
+    assert name_cell.value == EVIL and name_cell.data_type == "s" and name_cell.quotePrefix
     scores = list(book["Scores"].iter_rows(values_only=True))
     assert ("bu", "bank", "PT Bank NTB Syariah", "a1", "compliance", 10, "recused") in scores
     method = [row[0] for row in book["Method"].iter_rows(values_only=True)]
@@ -134,3 +135,33 @@ def test_cli_formats(panel_file: Path, tmp_path: Path) -> None:
         cli, ["tally", str(panel_file), "--out", str(tmp_path / "nope" / "x.json")]
     )
     assert missing_folder.exit_code == 1 and "Traceback" not in missing_folder.output
+
+
+def test_xlsx_formula_guard_keeps_the_text(tmp_path: Path) -> None:
+    from openpyxl import Workbook, load_workbook
+
+    from panel_tui.export import xlsx_cell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("x")
+    sheet.append([xlsx_cell(sheet, v) for v in ("+62 811 555", "=1+1", "Bank", 86.25)])
+    book.save(tmp_path / "x.xlsx")
+    cells = next(load_workbook(tmp_path / "x.xlsx")["x"].iter_rows())
+    assert [c.value for c in cells] == ["+62 811 555", "=1+1", "Bank", 86.25]
+    assert [c.data_type for c in cells] == ["s", "s", "s", "n"]
+    assert [bool(c.quotePrefix) for c in cells] == [True, True, False, False]
+
+
+def test_csv_in_indonesian_convention(panel_file: Path) -> None:
+    from panel_tui.i18n import language, set_language
+
+    before = language()
+    set_language("id")
+    try:
+        text = render_csv(tally_database(panel_file))
+    finally:
+        set_language(before)
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    klu = next(r for r in rows if r["nominee"] == "klu")
+    assert (klu["total"], klu["innovation"], klu["advances"]) == ("70,0", "3,3333", "true")
+    assert next(r for r in rows if r["nominee"] == "bima")["name"] == "'" + EVIL
