@@ -51,13 +51,14 @@ def verification_statement(result: TallyResult) -> str:
     that does not verify)."""
     if not result.verified_at:
         return ""
+    at = result.verified_at.replace("T", " ")[:19]  # 2026-12-02 14:52:32, in UTC
     if result.verified_heads:
         return _(
             "the whole file (SQLite integrity, round snapshot, every audit chain) at {at} UTC, holding the receipt heads {heads}"
-        ).format(at=result.verified_at, heads=", ".join(result.verified_heads))
+        ).format(at=at, heads=", ".join(result.verified_heads))
     return _(
         "the whole file (SQLite integrity, round snapshot, every audit chain) at {at} UTC; no receipt heads given"
-    ).format(at=result.verified_at)
+    ).format(at=at)
 
 
 def _num(value: float | None, places: int | None = None) -> str:
