@@ -229,6 +229,15 @@ class _RoundToml:
         except RecursionError:
             self.error(None, None, _("not valid TOML: arrays or tables nested too deeply"))
             return None
+        except ValueError:
+            # Python refuses to convert an integer of more than 4,300 digits (a guard against
+            # slow conversions); no figure of a round is anywhere near that long.
+            long_number = re.compile(r"\d{4300,}")
+            line = next((i for i, ln in enumerate(self.lines, 1) if long_number.search(ln)), None)
+            self.error(
+                line, None, _("not valid TOML: a number with thousands of digits, too long to read")
+            )
+            return None
         for field_, value in _strings(doc):
             control = CONTROL_CHARS.search(value)
             if control:

@@ -211,7 +211,14 @@ def tally_database(
         result.verified_at = verified_at
         result.verified_heads = tuple(heads)
         return result
-    except (ValueError, TypeError, KeyError, ArithmeticError, sqlite3.DatabaseError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        ArithmeticError,
+        RecursionError,
+        sqlite3.DatabaseError,
+    ) as exc:
         raise PanelError(
             _(
                 "{path}: holds data panel-tui did not write (edited or damaged: {error}); "

@@ -85,7 +85,15 @@ def verify_database(path: Path | str, expect_heads: tuple[str, ...] = ()) -> Ver
         _verify_open(store, report, expect_heads)
     except sqlite3.DatabaseError as exc:
         report.problems.append(_("the database is damaged: {error}").format(error=exc))
-    except (PanelError, ValueError, KeyError, TypeError, AttributeError, AssertionError) as exc:
+    except (
+        PanelError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        AssertionError,
+        RecursionError,
+    ) as exc:
         # A snapshot or table edited into nonsense: a finding, not a crash.
         report.problems.append(_("the database content is inconsistent: {error}").format(error=exc))
     finally:
@@ -112,7 +120,7 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
     snapshot, round_fp, rubric_fp = round_row[0]
     try:
         round_, snapshot_round_fp, snapshot_rubric_fp = _parsed_round(snapshot)
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         report.problems.append(_("the round snapshot is unreadable: {error}").format(error=exc))
         return
     if snapshot_round_fp != round_fp:

@@ -269,3 +269,39 @@ def test_two_merges_into_one_out_at_once_do_not_crash(tmp_path: Path) -> None:
     assert result.ok, [(r.status, r.problems) for r in result.inputs]
     assert [r.status for r in result.inputs] == ["unchanged", "unchanged"]
     assert verify_database(out).ok
+
+
+def test_a_round_toml_integer_of_thousands_of_digits_is_an_error_with_its_line(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from .conftest import demo_round_dir
+
+    folder = tmp_path / "round"
+    shutil.copytree(demo_round_dir(), folder)
+    toml = folder / "round.toml"
+    lines = toml.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.startswith("year"))
+    lines[number] = "year = " + "9" * 5000
+    toml.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("check", folder, "--json")
+    assert result.exit_code == 1, result.output
+    assert f'"line": {number + 1}' in result.output and "thousands of digits" in result.output
+    assert "unexpected" not in result.output
+
+
+def test_a_snapshot_nested_thousands_deep_is_a_refusal(tmp_path: Path) -> None:
+    """A round snapshot of 5,000 nested lists (its fingerprint recomputed or not) used to end
+    in "unexpected error" (RecursionError)."""
+    db = make_db(tmp_path / "a1.db", "a1", scores=2)
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("UPDATE round SET snapshot = ?", ("[" * 5000 + "]" * 5000,))
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    report = verify_database(db)
+    assert not report.ok and any("snapshot" in p for p in report.problems)
+    for command in ("verify", "tally"):
+        result = run_cli(command, db)
+        assert result.exit_code == 1, result.output
+        assert "unexpected" not in result.output and "Traceback" not in result.output
