@@ -9,8 +9,10 @@ fsync'd, then renamed into place, so the target is either the old file or the co
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
 import sqlite3
 import uuid
 from dataclasses import dataclass, field
@@ -83,6 +85,7 @@ def handover(source: Path | str, target: Path | str, replace: bool = False) -> R
                 )
         if not target.parent.is_dir():
             raise PanelError(_("{folder}: no such folder").format(folder=target.parent))
+        _remove_leftovers(target)
         tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
         try:
             try:
@@ -124,6 +127,21 @@ def handover(source: Path | str, target: Path | str, replace: bool = False) -> R
         chains=[ChainHead(c.origin, c.assessor, c.length, c.head) for c in report.chains],
         events=report.events,
     )
+
+
+def _remove_leftovers(target: Path) -> None:
+    """The hidden temporary copies an interrupted hand-over to `target` left behind (a killed
+    process or a pulled stick cannot clean up after itself): up to a whole database each, on
+    a stick that is often small."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.[0-9a-f]{{8}}\.tmp(-journal|-wal|-shm)?")
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if pattern.fullmatch(entry.name) and entry.is_file():
+            with contextlib.suppress(OSError):
+                entry.unlink()
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -305,3 +305,19 @@ def test_a_snapshot_nested_thousands_deep_is_a_refusal(tmp_path: Path) -> None:
         result = run_cli(command, db)
         assert result.exit_code == 1, result.output
         assert "unexpected" not in result.output and "Traceback" not in result.output
+
+
+def test_handover_removes_what_an_interrupted_handover_left_on_the_stick(tmp_path: Path) -> None:
+    from panel_tui.handover import handover
+
+    db = make_db(tmp_path / "a1.db", "a1", scores=3)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    stale = [usb / ".a1.db.0badc0de.tmp", usb / ".a1.db.0badc0de.tmp-journal"]
+    for leftover in stale:
+        leftover.write_bytes(b"\0" * 1_000_000)
+    kept = usb / "notes.txt"
+    kept.write_text("the secretariat's own file")
+    receipt = handover(db, usb)
+    assert sorted(p.name for p in usb.iterdir()) == ["a1.db", "notes.txt"]
+    assert receipt.path == usb / "a1.db" and verify_database(receipt.path).ok
