@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from json.encoder import encode_basestring as _encode_string  # what ensure_ascii=False uses
-from typing import cast
+from typing import Any, cast
 
 from panel_tui.snapshot import canonical_json
 
@@ -162,6 +162,12 @@ def _reference_json(*fields: object) -> str:
 
 def event_hash(event: Event) -> str:
     payload = event.prev_hash + "\n" + event_json(event)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def row_hash(row: Sequence[Any]) -> str:
+    """event_hash of an event given as a row of Event.COLUMNS (prev_hash at 10), as read."""
+    payload = row[10] + "\n" + fields_json(*row[:10])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

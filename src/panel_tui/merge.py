@@ -772,7 +772,7 @@ def _inserted_as_verified(
     hash, and the last is the verified head. The hash binds every field, so rows that read
     differently from the file than when it was verified (a file swapped on the stick, a view
     returning other values) cannot pass; checked before COMMIT."""
-    from panel_tui.chain import fields_json, genesis_hash
+    from panel_tui.chain import genesis_hash, row_hash
 
     if known == 0:
         prev = genesis_hash(chain.origin, chain.assessor, *fingerprints)
@@ -785,7 +785,6 @@ def _inserted_as_verified(
             return False
         prev = row[0]
     seq = known
-    sha256 = hashlib.sha256
     for row in conn.execute(
         f"SELECT {_EVENT_COLUMNS} FROM main.score_events WHERE origin = ? AND seq > ? ORDER BY seq",
         (chain.origin, known),
@@ -793,7 +792,7 @@ def _inserted_as_verified(
         seq += 1
         if row[1] != seq or row[2] != chain.assessor or row[10] != prev:
             return False
-        if sha256((prev + "\n" + fields_json(*row[:10])).encode("utf-8")).hexdigest() != row[11]:
+        if row_hash(row) != row[11]:
             return False
         prev = row[11]
     return seq == chain.length and prev == chain.head

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from panel_tui.chain import EVENT_KINDS, Event, fields_json, genesis_hash
+from panel_tui.chain import EVENT_KINDS, Event, genesis_hash, row_hash
 from panel_tui.i18n import _
 from panel_tui.model import Round
 from panel_tui.problems import PanelError
@@ -132,7 +132,6 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
             _("the rubric does not match its fingerprint: edited outside panel-tui")
         )
     reference = _reference(snapshot, round_)
-    _verify_schema(conn, reference, report)
     _verify_tables(conn, reference, report)
     chains = _verify_chains(store, round_, round_fp, rubric_fp, report)
     report.chains = chains
@@ -647,9 +646,7 @@ def _make_template(data: bytes) -> _Template | None:
         reference = _reference(snapshot, round_)
         if conn.execute("PRAGMA user_version").fetchone()[0] != reference.user_version:
             return None
-        report = VerifyReport(Path())
-        _verify_schema(conn, reference, report)
-        if report.problems or _tables_as_written(conn, reference) != set(ROUND_TABLES):
+        if _tables_as_written(conn, reference) != set(ROUND_TABLES):
             return None
         trees = _round_trees(conn)
         used = frozenset(
@@ -762,7 +759,6 @@ def verify_like_template(path: Path, data: bytes | bytearray) -> VerifyReport | 
         if conn.execute("PRAGMA user_version").fetchone()[0] != template.reference.user_version:
             return None
         report = VerifyReport(path)
-        _verify_schema(conn, template.reference, report)
         report.chains = _verify_chains(
             store, template.round, template.round_fp, template.rubric_fp, report
         )
@@ -788,33 +784,6 @@ def _no_journal(path: Path) -> bool:
         except OSError:
             return False
     return True
-
-
-def _verify_schema(conn: sqlite3.Connection, reference: _Reference, report: VerifyReport) -> None:
-    """Views and triggers decide what other tools read and what a write does: no changes."""
-    if conn.execute("PRAGMA user_version").fetchone()[0] != reference.user_version:
-        return  # an older schema, opened read-only: compared after its migration
-    have, want = _schema(conn), reference.schema
-    for key, sql in sorted(want.items()):
-        if key not in have:
-            report.problems.append(
-                _("the {kind} {name} is missing: edited outside panel-tui").format(
-                    kind=key[0], name=key[1]
-                )
-            )
-        elif have[key] != sql:
-            report.problems.append(
-                _("the {kind} {name} was redefined outside panel-tui").format(
-                    kind=key[0], name=key[1]
-                )
-            )
-    for kind, name in sorted(set(have) - set(want)):
-        if kind in ("trigger", "view"):
-            report.problems.append(
-                _("an unknown {kind} {name} was added outside panel-tui").format(
-                    kind=kind, name=name
-                )
-            )
 
 
 def _verify_tables(conn: sqlite3.Connection, reference: _Reference, report: VerifyReport) -> None:
@@ -906,8 +875,7 @@ def _verify_chains(
     on_scale: dict[int, dict[object, bool]] = {id(r): {} for r in rubrics.values()}
     broken: set[str] = set()
     kinds = frozenset(EVENT_KINDS)
-    sha256 = hashlib.sha256
-    json_of = fields_json
+    hash_of = row_hash
 
     def problem(row: tuple[Any, ...], message: str) -> None:
         origin = row[0]
@@ -949,8 +917,7 @@ def _verify_chains(
                     row,
                     _("does not follow the previous event: events deleted, inserted or reordered"),
                 )
-            payload = row[10] + "\n" + json_of(*row[:10])
-            if sha256(payload.encode("utf-8")).hexdigest() != row[11]:
+            if hash_of(row) != row[11]:
                 problem(row, _("its content does not match its hash: edited outside panel-tui"))
             if assessor not in assessors:
                 problem(
