@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from panel_tui import projection
 from panel_tui.i18n import _
 from panel_tui.problems import PanelError
 
@@ -844,57 +845,39 @@ def _conflicts(
         conn.execute("SELECT origin, MIN(file) FROM main.imports GROUP BY origin").fetchall()
     )
     marks = ", ".join("?" for _a in multi)
-    rows = conn.execute(
-        f"""
-        WITH latest AS (
-            SELECT origin, assessor, nominee, criterion, value,
-                   ROW_NUMBER() OVER (PARTITION BY origin, assessor, nominee, criterion
-                                      ORDER BY seq DESC) AS newest
-            FROM main.score_events WHERE kind = 'score' AND assessor IN ({marks})
-        ), recs AS (
-            SELECT origin, assessor, nominee, kind,
-                   ROW_NUMBER() OVER (PARTITION BY origin, assessor, nominee
-                                      ORDER BY seq DESC) AS newest
-            FROM main.score_events WHERE kind IN ('recuse', 'unrecuse')
-                 AND assessor IN ({marks})
-        ), touched AS (
-            -- a chain that scored a nominee, or recused from it, has a recusal state for it
-            SELECT DISTINCT origin, assessor, nominee FROM main.score_events
-            WHERE kind IN ('score', 'recuse', 'unrecuse') AND assessor IN ({marks})
-        ), cur AS (
-            SELECT origin, assessor, nominee, criterion, 'score' AS what, value
-            FROM latest WHERE newest = 1
-            UNION ALL
-            SELECT t.origin, t.assessor, t.nominee, NULL, 'recusal',
-                   COALESCE(r.kind = 'recuse', 0)
-            FROM touched t LEFT JOIN recs r
-              ON r.origin = t.origin AND r.assessor = t.assessor AND r.nominee = t.nominee
-             AND r.newest = 1
+    chains = projection.fold(
+        conn.execute(
+            "SELECT origin, assessor, kind, nominee, criterion, value FROM main.score_events"
+            f" WHERE assessor IN ({marks}) AND kind IN ('score', 'recuse', 'unrecuse')"
+            " ORDER BY origin, seq",
+            multi,
         )
-        SELECT a.assessor, a.nominee, a.criterion, a.what, a.origin, a.value, b.origin, b.value
-        FROM cur a JOIN cur b
-          ON a.assessor = b.assessor AND a.nominee = b.nominee AND a.what = b.what
-         AND a.criterion IS b.criterion AND a.origin != b.origin
-        WHERE a.value IS NOT b.value
-        ORDER BY a.assessor, a.nominee, a.criterion, a.origin, b.origin
-        """,
-        [*multi, *multi, *multi],
-    ).fetchall()
+    )
     conflicts = []
-    seen: set[tuple[object, ...]] = set()
-    for assessor, nominee, criterion, what, origin, value, other_origin, other_value in rows:
-        # Report each disagreeing pair once, from the input's side.
-        if origin not in input_origins:
+    for found in projection.disagreements(chains):
+        # Reported from the input's side.
+        if found.origin in input_origins:
+            origin, value, other_origin, other_value = (
+                found.origin,
+                found.value,
+                found.other_origin,
+                found.other_value,
+            )
+        elif found.other_origin in input_origins:
+            origin, value, other_origin, other_value = (
+                found.other_origin,
+                found.other_value,
+                found.origin,
+                found.value,
+            )
+        else:
             continue
-        pair = (nominee, criterion, what, frozenset((origin, other_origin)))
-        if pair in seen:
-            continue
-        seen.add(pair)
+        what = "score" if found.criterion is not None else "recusal"
         conflicts.append(
             Conflict(
-                assessor=assessor,
-                nominee=nominee,
-                criterion=criterion,
+                assessor=found.assessor,
+                nominee=found.nominee,
+                criterion=found.criterion,
                 value=_format_value(what, value),
                 other_value=_format_value(what, other_value),
                 origin=origin,

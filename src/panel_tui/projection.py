@@ -1,28 +1,91 @@
-"""The current state each audit chain gives, and where two chains of one assessor disagree.
+"""The one rule for what a file's events mean now: current cells, notes, recusals, final
+sheets, and where two chains of one assessor disagree.
 
-A chain's events, folded in order: the latest score event of a cell is its current value
-(None: cleared), and a nominee the chain scored or recused from has a recusal state (the
-latest recuse/unrecuse, or not recused). Two chains of one assessor (one database copied to
-two laptops) may both stand in a merged file only while they agree on every cell and every
-recusal they both hold: `merge` refuses an input that would break that, and `verify` refuses
-a file that breaks it, so every reader of a verified file gets the same current values from
-any of the chains.
+Every reader of a database (the scoring app's sheets and agenda, import-scores, tally in both
+its paths, merge's conflict check, verify, the SQL views in db/) gives the answer this module
+defines; `tests/reliability/test_projection.py` builds random event logs and holds each of
+them to it.
 
-Pure: rows in, values out; no SQLite here.
+Within one audit chain the events are read in order (`seq`), and the latest event of a kind
+wins:
+
+- a cell's current score is its latest score event's value (None: cleared);
+- a criterion's note, and the overall comment (criterion None), is the latest note or comment
+  event's text ("" or None: cleared);
+- a nominee is recused while the latest recuse/unrecuse event is a recusal (its reason kept);
+  a chain that scored a nominee without recusing has the state "not recused";
+- a sheet is final while the latest finalise/reopen event is a finalise.
+
+Across the chains of one assessor (one database copied to two laptops, both merged), taken in
+origin order:
+
+- a cell's score is that of the first chain whose current value is a score, so a chain that
+  never touched the cell does not clear it; a note likewise (the first non-empty one);
+- the assessor is recused from a nominee if any chain's state is recused (the reason: the
+  smallest of those chains' reasons, as SQL's MIN); a sheet is final if any chain's is.
+
+Two chains that both hold a cell or a recusal state must agree on it: `merge` refuses an input
+that would break that and `verify` refuses a file that breaks it (`disagreements`). On a file
+that verifies, the cross-chain rule therefore only fills in what one chain lacks, and every
+reading of it is the same.
+
+The fast readers (store, tally) let SQLite find the latest event per chain and cell with
+`LATEST_PER_CHAIN` and pick across chains with `first_per_cell`; everything else folds rows of
+`COLUMNS` with `fold`. Pure: rows in, values out; no SQLite here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+
+# The columns `fold` takes, in this order, from rows in (origin, seq) order.
+COLUMNS = ("origin", "assessor", "kind", "nominee", "criterion", "value", "note", "reason")
+SELECT_EVENTS = f"SELECT {', '.join(COLUMNS)} FROM score_events"
+
+# The latest score event per chain and cell, for SQLite: the bare columns of a MAX() aggregate
+# come from the row holding the maximum (documented SQLite behaviour). Rows are (assessor,
+# nominee, criterion, origin, value, seq); `{where}` narrows the events (" AND assessor = ?").
+LATEST_PER_CHAIN = (
+    "SELECT assessor, nominee, criterion, origin, value, MAX(seq) FROM score_events"
+    " WHERE kind = 'score'{where} GROUP BY origin, assessor, nominee, criterion"
+)
+# The same, for a file in which no assessor has two chains: the cell alone groups.
+LATEST_ONE_CHAIN_EACH = (
+    "SELECT assessor, nominee, criterion, origin, value, MAX(seq) FROM score_events"
+    " WHERE kind = 'score'{where} GROUP BY assessor, nominee, criterion"
+)
+# The latest recuse/unrecuse per chain and nominee: rows (assessor, nominee, kind, seq).
+LATEST_RECUSAL_PER_CHAIN = (
+    "SELECT assessor, nominee, kind, MAX(seq) FROM score_events"
+    " WHERE kind IN ('recuse', 'unrecuse'){where} GROUP BY origin, assessor, nominee"
+)
+
+
+@dataclass
+class Sheet:
+    """One assessor's current sheet for one nominee."""
+
+    nominee: str
+    scores: dict[str, float] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    comment: str = ""
+    recused: bool = False
+    recusal_reason: str = ""
+    final: bool = False
 
 
 @dataclass
 class ChainState:
+    """What one chain's events say now. Keys are nominees, or (nominee, criterion)."""
+
     origin: str
     assessor: str
     scores: dict[tuple[str, str], float | None] = field(default_factory=dict)
+    notes: dict[tuple[str, str | None], str] = field(default_factory=dict)
     recused: dict[str, bool] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    final: dict[str, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -38,20 +101,106 @@ class ChainDisagreement:
     other_value: float | bool | None
 
 
-def fold(rows: Iterable[tuple[str, str, str, str, str | None, float | None]]) -> list[ChainState]:
-    """Chains from (origin, assessor, kind, nominee, criterion, value) rows in (origin, seq)
-    order."""
+def fold(rows: Iterable[tuple[object, ...]]) -> list[ChainState]:
+    """Each chain's state from rows of `COLUMNS` (the first six suffice for scores and
+    recusals) in (origin, seq) order, in origin order."""
     chains: dict[str, ChainState] = {}
-    for origin, assessor, kind, nominee, criterion, value in rows:
+    for row in rows:
+        origin, assessor, kind, nominee = (str(v) for v in row[:4])
+        criterion = row[4] if row[4] is None else str(row[4])
         state = chains.get(origin)
         if state is None:
             state = chains[origin] = ChainState(origin, assessor)
         if kind == "score":
-            state.scores[(nominee, criterion or "")] = value
+            value = row[5]
+            state.scores[(nominee, criterion or "")] = (
+                None if value is None else float(value)  # type: ignore[arg-type]
+            )
             state.recused.setdefault(nominee, False)
+        elif kind in ("note", "comment"):  # keyed as the notes view keys them: by criterion
+            text = row[6] if len(row) > 6 else None
+            state.notes[(nominee, criterion)] = str(text or "")
         elif kind in ("recuse", "unrecuse"):
-            state.recused[nominee] = kind == "recuse"
-    return list(chains.values())
+            recused = kind == "recuse"
+            state.recused[nominee] = recused
+            reason = row[7] if len(row) > 7 else None
+            state.reasons[nominee] = str(reason or "") if recused else ""
+        elif kind in ("finalise", "reopen"):
+            state.final[nominee] = kind == "finalise"
+    return sorted(chains.values(), key=lambda c: c.origin)
+
+
+def sheets(chains: Iterable[ChainState]) -> dict[str, dict[str, Sheet]]:
+    """assessor -> nominee -> current sheet, by the cross-chain rule above. A nominee has a
+    sheet when anything on it is current (a score, a note, a recusal, final)."""
+    result: dict[str, dict[str, Sheet]] = {}
+
+    def sheet(assessor: str, nominee: str) -> Sheet:
+        of = result.setdefault(assessor, {})
+        if nominee not in of:
+            of[nominee] = Sheet(nominee)
+        return of[nominee]
+
+    for chain in sorted(chains, key=lambda c: c.origin):
+        for (nominee, criterion), value in chain.scores.items():
+            if value is not None:
+                held = sheet(chain.assessor, nominee)
+                held.scores.setdefault(criterion, value)
+        for (nominee, note_criterion), text in chain.notes.items():
+            if not text:
+                continue
+            held = sheet(chain.assessor, nominee)
+            if note_criterion is None:
+                held.comment = held.comment or text
+            else:
+                held.notes.setdefault(note_criterion, text)
+        for nominee, recused in chain.recused.items():
+            if recused:
+                held = sheet(chain.assessor, nominee)
+                reason = chain.reasons.get(nominee, "")
+                if reason and (not held.recusal_reason or reason < held.recusal_reason):
+                    held.recusal_reason = reason  # SQL's MIN, which passes over NULLs
+                held.recused = True
+        for nominee, final in chain.final.items():
+            if final:
+                sheet(chain.assessor, nominee).final = True
+    return result
+
+
+def first_per_cell(
+    rows: Iterable[tuple[str, str, str, str, float | None, object]],
+) -> Iterator[tuple[str, str, str, float]]:
+    """(assessor, nominee, criterion, value) per cell from `LATEST_PER_CHAIN` rows: the value
+    of the first chain, in origin order, whose latest event of the cell holds a score."""
+    picked: dict[tuple[str, str, str], tuple[str, float]] = {}
+    for assessor, nominee, criterion, origin, value, _seq in rows:
+        if value is None:
+            continue
+        cell = (assessor, nominee, criterion)
+        held = picked.get(cell)
+        if held is None or origin < held[0]:
+            picked[cell] = (origin, value)
+    for (assessor, nominee, criterion), (_origin, value) in picked.items():
+        yield assessor, nominee, criterion, value
+
+
+def recused_pairs(rows: Iterable[tuple[str, str, str, object]]) -> list[tuple[str, str]]:
+    """(assessor, nominee) recusals from `LATEST_RECUSAL_PER_CHAIN` rows: recused where any
+    chain's latest recusal event is a recusal; sorted."""
+    return sorted({(a, n) for a, n, kind, _seq in rows if kind == "recuse"})
+
+
+def counted(
+    all_sheets: dict[str, dict[str, Sheet]], panel: Iterable[str]
+) -> Iterator[tuple[str, str, str, float]]:
+    """The scores that count: (assessor, nominee, criterion, value) of the panel's assessors,
+    less those recused from the nominee (the `counted_scores` view)."""
+    for assessor in panel:
+        for nominee, held in all_sheets.get(assessor, {}).items():
+            if held.recused:
+                continue
+            for criterion, value in held.scores.items():
+                yield assessor, nominee, criterion, value
 
 
 def disagreements(chains: Iterable[ChainState]) -> list[ChainDisagreement]:

@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from panel_tui import projection
 from panel_tui.i18n import _
 from panel_tui.model import Assessor, Category, Nominee, Round, Rubric
 from panel_tui.scoring import weighted_total
@@ -305,38 +306,14 @@ def chain_heads(conn: sqlite3.Connection, own: str | None) -> list[tuple[str, st
 def current_scores(
     conn: sqlite3.Connection, only: str | None = None, one_chain_each: bool = False
 ) -> tuple[list[tuple[str, str, str, float]], list[tuple[str, str]]]:
-    """The `scores` and `recusals` views' rows, computed in one grouped pass each.
-
-    Same meaning as the views (the latest event per chain and cell; across chains of one
-    assessor, which merge keeps in agreement, the lowest origin), without their window sorts.
+    """Every current score (assessor, nominee, criterion, value) and the recusals, by
+    projection.py's rule, in one grouped pass each (the views' window sorts took twice as long).
     `one_chain_each`: no assessor has two chains in the file, so the cell alone groups.
     """
     where, params = _where(only)
     conn.execute("PRAGMA temp_store = MEMORY")  # the grouping sorts in memory
-    if one_chain_each:
-        scores = conn.execute(
-            "SELECT assessor, nominee, criterion, value FROM ("
-            " SELECT assessor, nominee, criterion, value, MAX(seq) FROM score_events"
-            f" WHERE kind = 'score'{where} GROUP BY assessor, nominee, criterion"
-            ") WHERE value IS NOT NULL",
-            params,
-        ).fetchall()
-        return scores, _recusals(conn, where, params)
-    # The latest score event per chain and cell (SQLite takes the bare columns of MAX(seq)'s row).
-    latest = conn.execute(
-        "SELECT assessor, nominee, criterion, origin, value, MAX(seq) FROM score_events"
-        f" WHERE kind = 'score'{where} GROUP BY origin, assessor, nominee, criterion",
-        params,
-    ).fetchall()
-    picked: dict[tuple[str, str, str], tuple[str, float]] = {}
-    for assessor, nominee, criterion, origin, value, _seq in latest:
-        if value is None:
-            continue
-        cell = (assessor, nominee, criterion)
-        held_pick = picked.get(cell)
-        if held_pick is None or origin < held_pick[0]:
-            picked[cell] = (origin, value)
-    scores = [(a, n, c, v) for (a, n, c), (_o, v) in picked.items()]
+    latest = projection.LATEST_ONE_CHAIN_EACH if one_chain_each else projection.LATEST_PER_CHAIN
+    scores = list(projection.first_per_cell(conn.execute(latest.format(where=where), params)))
     return scores, _recusals(conn, where, params)
 
 
@@ -350,7 +327,7 @@ def _cell_counts(
     """nominee -> criterion -> {value: how many} over the current scores of the assessors who
     count (the panel, less those recused from the nominee), and the recusals (as
     `_recusals`): grouped in SQL, so no row per score reaches Python. Needs one chain per
-    assessor in the file.
+    assessor in the file, where projection.py's rule is "the latest event of each cell".
 
     Every score event is counted in one grouped scan, then the events that are not current
     any more (a cell scored again or cleared) are taken out. The cells with more than one
@@ -431,16 +408,8 @@ def _cell_counts(
 def _recusals(
     conn: sqlite3.Connection, where: str, params: tuple[str, ...] | tuple[()]
 ) -> list[tuple[str, str]]:
-    return sorted(
-        {
-            (assessor, nominee)
-            for assessor, nominee, kind, _seq in conn.execute(
-                "SELECT assessor, nominee, kind, MAX(seq) FROM score_events"
-                f" WHERE kind IN ('recuse', 'unrecuse'){where} GROUP BY origin, assessor, nominee",
-                params,
-            )
-            if kind == "recuse"
-        }
+    return projection.recused_pairs(
+        conn.execute(projection.LATEST_RECUSAL_PER_CHAIN.format(where=where), params)
     )
 
 
