@@ -53,7 +53,7 @@ def migration_files() -> list[Path]:
     return sorted(schema_dir().glob("[0-9][0-9][0-9]_*.sql"))
 
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def now_utc() -> str:
