@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 # The columns `fold` takes, in this order, from rows in (origin, seq) order.
 COLUMNS = ("origin", "assessor", "kind", "nominee", "criterion", "value", "note", "reason")
@@ -84,7 +85,7 @@ class ChainState:
     scores: dict[tuple[str, str], float | None] = field(default_factory=dict)
     notes: dict[tuple[str, str | None], str] = field(default_factory=dict)
     recused: dict[str, bool] = field(default_factory=dict)
-    reasons: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, str | None] = field(default_factory=dict)
     final: dict[str, bool] = field(default_factory=dict)
 
 
@@ -101,31 +102,30 @@ class ChainDisagreement:
     other_value: float | bool | None
 
 
-def fold(rows: Iterable[tuple[object, ...]]) -> list[ChainState]:
-    """Each chain's state from rows of `COLUMNS` (the first six suffice for scores and
-    recusals) in (origin, seq) order, in origin order."""
+def fold(rows: Iterable[tuple[Any, ...]]) -> list[ChainState]:
+    """Each chain's state from rows of `COLUMNS` in (origin, seq) order, in origin order."""
     chains: dict[str, ChainState] = {}
-    for row in rows:
-        origin, assessor, kind, nominee = (str(v) for v in row[:4])
-        criterion = row[4] if row[4] is None else str(row[4])
-        state = chains.get(origin)
-        if state is None:
-            state = chains[origin] = ChainState(origin, assessor)
+    state: ChainState | None = None
+    # On the agenda's path (every event of an assessor): one tuple unpacking per row, and
+    # the chain looked up only when the origin changes.
+    for origin, assessor, kind, nominee, criterion, value, note, reason in rows:
+        if state is None or state.origin != origin:
+            state = chains.get(origin)
+            if state is None:
+                state = chains[origin] = ChainState(origin, assessor)
         if kind == "score":
-            value = row[5]
-            state.scores[(nominee, criterion or "")] = (
-                None if value is None else float(value)  # type: ignore[arg-type]
-            )
-            state.recused.setdefault(nominee, False)
-        elif kind in ("note", "comment"):  # keyed as the notes view keys them: by criterion
-            text = row[6] if len(row) > 6 else None
-            state.notes[(nominee, criterion)] = str(text or "")
-        elif kind in ("recuse", "unrecuse"):
-            recused = kind == "recuse"
-            state.recused[nominee] = recused
-            reason = row[7] if len(row) > 7 else None
-            state.reasons[nominee] = str(reason or "") if recused else ""
-        elif kind in ("finalise", "reopen"):
+            state.scores[(nominee, criterion or "")] = None if value is None else float(value)
+            if nominee not in state.recused:
+                state.recused[nominee] = False
+        elif kind == "note" or kind == "comment":  # keyed as the notes view keys them
+            state.notes[(nominee, criterion)] = note or ""
+        elif kind == "recuse":
+            state.recused[nominee] = True
+            state.reasons[nominee] = reason
+        elif kind == "unrecuse":
+            state.recused[nominee] = False
+            state.reasons[nominee] = None
+        elif kind == "finalise" or kind == "reopen":
             state.final[nominee] = kind == "finalise"
     return sorted(chains.values(), key=lambda c: c.origin)
 
@@ -134,6 +134,7 @@ def sheets(chains: Iterable[ChainState]) -> dict[str, dict[str, Sheet]]:
     """assessor -> nominee -> current sheet, by the cross-chain rule above. A nominee has a
     sheet when anything on it is current (a score, a note, a recusal, final)."""
     result: dict[str, dict[str, Sheet]] = {}
+    reasons: dict[tuple[str, str], str] = {}
 
     def sheet(assessor: str, nominee: str) -> Sheet:
         of = result.setdefault(assessor, {})
@@ -156,14 +157,16 @@ def sheets(chains: Iterable[ChainState]) -> dict[str, dict[str, Sheet]]:
                 held.notes.setdefault(note_criterion, text)
         for nominee, recused in chain.recused.items():
             if recused:
-                held = sheet(chain.assessor, nominee)
-                reason = chain.reasons.get(nominee, "")
-                if reason and (not held.recusal_reason or reason < held.recusal_reason):
-                    held.recusal_reason = reason  # SQL's MIN, which passes over NULLs
-                held.recused = True
+                sheet(chain.assessor, nominee).recused = True
+                reason = chain.reasons.get(nominee)
+                held_reason = reasons.get((chain.assessor, nominee))
+                if reason is not None and (held_reason is None or reason < held_reason):
+                    reasons[chain.assessor, nominee] = reason  # SQL's MIN passes over NULLs
         for nominee, final in chain.final.items():
             if final:
                 sheet(chain.assessor, nominee).final = True
+    for (assessor, nominee), reason in reasons.items():
+        result[assessor][nominee].recusal_reason = reason
     return result
 
 

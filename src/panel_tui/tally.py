@@ -379,6 +379,8 @@ def _cell_counts(
             del cell[value]
         if not cell:
             del counts[nominee][criterion]
+            if not counts[nominee]:
+                del counts[nominee]
 
     for assessor, nominee, kind, criterion in groups:
         if kind != "score" or assessor not in members:

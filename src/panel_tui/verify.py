@@ -275,7 +275,7 @@ def _verify_agreement(store: Store, chains: list[ChainSummary], report: VerifyRe
         return
     marks = ", ".join("?" for _a in several)
     rows = store.conn.execute(
-        "SELECT origin, assessor, kind, nominee, criterion, value FROM score_events"
+        "SELECT origin, assessor, kind, nominee, criterion, value, note, reason FROM score_events"
         f" WHERE assessor IN ({marks}) AND kind IN ('score', 'recuse', 'unrecuse')"
         " ORDER BY origin, seq",
         several,
