@@ -847,8 +847,7 @@ def _conflicts(
     marks = ", ".join("?" for _a in multi)
     chains = projection.fold(
         conn.execute(
-            "SELECT origin, assessor, kind, nominee, criterion, value, note, reason"
-            " FROM main.score_events"
+            f"SELECT {', '.join(projection.COLUMNS)} FROM main.score_events"
             f" WHERE assessor IN ({marks}) AND kind IN ('score', 'recuse', 'unrecuse')"
             " ORDER BY origin, seq",
             multi,
