@@ -5,6 +5,7 @@ conflict by that name, and numbers as the reader writes them."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -277,3 +278,32 @@ def test_the_demo_round_against_itself_has_no_differences() -> None:
     round_ = load_round_or_raise(demo_round_dir())[0]
     assert round_differences(round_, round_) == []
     assert rubric_differences(round_, round_) == []
+
+
+def test_verify_names_what_was_edited_in_the_snapshot(tmp_path: Path, make_db: MakeDb) -> None:
+    """The round tables are written with the snapshot: left alone, they show what changed."""
+    db = make_db("a1", {("lotim", "regulation"): 4})
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(
+            "UPDATE round SET snapshot = json_set(snapshot, '$.rubrics[0].criteria[0].weight', 45,"
+            " '$.nominees[1].category', 'bu')"
+        )
+    conn.close()
+    output = run_cli("verify", db)
+    assert output.exit_code == 1
+    assert (
+        "the rubric does not match its fingerprint: edited outside panel-tui (round tables → "
+        "snapshot: rubric pemda, criterion regulation: weight 40 → 45)"
+    ) in output.output
+    assert (
+        "the round snapshot does not match its fingerprint: edited outside panel-tui (round "
+        "tables → snapshot: nominee klu: category pemkab → bu)"
+    ) in output.output
+    # the tables edited alike: nothing left to compare with, the plain message
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE criteria SET weight = 45 WHERE rubric = 'pemda' AND id = 'regulation'")
+    conn.close()
+    output = run_cli("verify", db)
+    assert "the rubric does not match its fingerprint: edited outside panel-tui\n" in output.output
