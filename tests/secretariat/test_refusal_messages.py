@@ -4,7 +4,6 @@ conflict by that name, and numbers as the reader writes them."""
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 from panel_tui.loader import load_round_or_raise
 from panel_tui.merge import merge
 from panel_tui.problems import PanelError
-from panel_tui.round_diff import round_differences, rubric_differences
+from panel_tui.round_diff import bounded, round_differences, rubric_differences
 from panel_tui.setup import init_assessor_db
 from panel_tui.store import Store
 from reliability.conftest import copy_db, demo_round_dir, run_cli
@@ -271,7 +270,19 @@ def test_criteria_in_another_order_and_long_lists_are_bounded(tmp_path: Path) ->
         "coverage, innovation, regulation"
     ]
     assert round_differences(old, new) == ["nominees added: n0, n1, n2, n3, n4 and 3 more"]
-    assert re.fullmatch(r"[^;]+", round_differences(old, new)[0])
+    many = [f"difference {i}" for i in range(12)]
+    assert bounded(many) == "; ".join(many[:10]) + "; and 2 more"
+    assert bounded(many[:10]) == "; ".join(many[:10])
+
+
+def test_differences_are_written_in_the_readers_language(tmp_path: Path) -> None:
+    from panel_tui.i18n import set_language
+
+    old = load_round_or_raise(write_round(tmp_path / "old"))[0]
+    new = load_round_or_raise(changed_round(tmp_path, "new", ("weight = 40", "weight = 40.5")))[0]
+    assert rubric_differences(old, new) == ["rubric pemda, criterion regulation: weight 40 → 40.5"]
+    set_language("id")  # the autouse fixture sets English again for the next test
+    assert rubric_differences(old, new) == ["rubrik pemda, kriteria regulation: bobot 40 → 40,5"]
 
 
 def test_the_demo_round_against_itself_has_no_differences() -> None:
