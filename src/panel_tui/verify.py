@@ -142,13 +142,9 @@ def _verify_open(
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         report.problems.append(_("the round snapshot is unreadable: {error}").format(error=exc))
         return
-    if snapshot_round_fp != round_fp:
-        report.problems.append(
-            _("the round snapshot does not match its fingerprint: edited outside panel-tui")
-        )
-    if snapshot_rubric_fp != rubric_fp:
-        report.problems.append(
-            _("the rubric does not match its fingerprint: edited outside panel-tui")
+    if snapshot_round_fp != round_fp or snapshot_rubric_fp != rubric_fp:
+        _fingerprint_problems(
+            conn, round_, snapshot_round_fp != round_fp, snapshot_rubric_fp != rubric_fp, report
         )
     reference = _reference(snapshot, round_)
     _verify_tables(conn, reference, report)
@@ -178,6 +174,75 @@ def _verify_open(
                 )
             else:
                 report.after_heads.extend(_events_after(conn, chains, expected, wanted))
+
+
+def _fingerprint_problems(
+    conn: sqlite3.Connection,
+    round_: Round,
+    round_edited: bool,
+    rubric_edited: bool,
+    report: VerifyReport,
+) -> None:
+    """A snapshot edited after its fingerprints were taken. The round tables are written
+    from the snapshot with it: when they were left alone, what differs between them and the
+    snapshot is what was edited, and is named."""
+    from panel_tui.round_diff import bounded, round_differences, rubric_differences
+
+    tables = _tables_round(conn)
+    if round_edited:
+        changes = round_differences(tables, round_) if tables is not None else []
+        report.problems.append(
+            _(
+                "the round snapshot does not match its fingerprint: edited outside panel-tui (round tables → snapshot: {changes})"
+            ).format(changes=bounded(changes))
+            if changes
+            else _("the round snapshot does not match its fingerprint: edited outside panel-tui")
+        )
+    if rubric_edited:
+        changes = rubric_differences(tables, round_) if tables is not None else []
+        report.problems.append(
+            _(
+                "the rubric does not match its fingerprint: edited outside panel-tui (round tables → snapshot: {changes})"
+            ).format(changes=bounded(changes))
+            if changes
+            else _("the rubric does not match its fingerprint: edited outside panel-tui")
+        )
+
+
+def _tables_round(conn: sqlite3.Connection) -> Round | None:
+    """The fingerprinted parts of the round as its tables hold them (None: unreadable)."""
+    from panel_tui.model import Assessor, Category, Criterion, Nominee, Rubric
+
+    try:
+        row = conn.execute("SELECT id, year, stage, advance FROM round").fetchone()
+        criteria: dict[str, list[Criterion]] = {}
+        for rubric, criterion, weight in conn.execute(
+            "SELECT rubric, id, weight FROM criteria ORDER BY rubric, position"
+        ):
+            criteria.setdefault(rubric, []).append(Criterion(criterion, "", float(weight)))
+        return Round(
+            id=row[0],
+            title="",
+            province="",
+            year=row[1],
+            stage=row[2],
+            advance=row[3],
+            assessors=tuple(
+                Assessor(a, "", "") for (a,) in conn.execute("SELECT id FROM assessors")
+            ),
+            categories=tuple(
+                Category(c, "", r) for c, r in conn.execute("SELECT id, rubric FROM categories")
+            ),
+            rubrics=tuple(
+                Rubric(r, float(low), float(high), float(step), tuple(criteria.get(r, ())))
+                for r, low, high, step in conn.execute("SELECT id, min, max, step FROM rubrics")
+            ),
+            nominees=tuple(
+                Nominee(n, "", c) for n, c in conn.execute("SELECT id, category FROM nominees")
+            ),
+        )
+    except (sqlite3.Error, TypeError, ValueError):
+        return None
 
 
 def _events_after(
