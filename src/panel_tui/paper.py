@@ -1,0 +1,392 @@
+"""The paper path's rules: what a typed-in score sheet says, whether two typings of it agree,
+and what recording it would change in an assessor's sheets.
+
+A typed sheet has the columns of contracts.md (`assessor,nominee,criterion,score[,note]`).
+A row whose score is `R` records a recusal from its nominee, the reason in `note`; its
+criterion may be empty or any criterion (the typist writes the R on whichever line the panel
+member ticked). A row whose score and note are both empty is a box left blank on paper: it
+records nothing.
+
+Pure: rows and sheets in, rows, problems and plans out; no SQLite, no files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from panel_tui.i18n import _, ngettext
+from panel_tui.model import Round, format_score
+from panel_tui.numbers import NumberError, parse_number
+from panel_tui.problems import Problem
+from panel_tui.projection import Sheet
+
+if TYPE_CHECKING:
+    from panel_tui.tables import Row, Table
+
+COLUMNS = ("assessor", "nominee", "criterion", "score", "note")
+RECUSAL_MARK = "R"
+# From this many rows with the same message, the message is given once with the row count:
+# a sheet typed for the wrong assessor is one mistake, not forty-one.
+REPEATED = 3
+
+
+@dataclass(frozen=True)
+class PaperRow:
+    """One checked line of a typed sheet: a score, or (value None) a recusal."""
+
+    line: int | str
+    nominee: str
+    criterion: str
+    value: float | None
+    note: str
+
+    @property
+    def recusal(self) -> bool:
+        return self.value is None
+
+
+@dataclass(frozen=True)
+class Change:
+    """A recorded score the sheet would replace."""
+
+    line: int | str
+    nominee: str
+    criterion: str
+    old: float
+    new: float
+
+
+@dataclass
+class Plan:
+    """What recording a sheet would write, against the sheets as they are now."""
+
+    scores: list[PaperRow] = field(default_factory=list)  # cells with no score yet
+    changes: list[Change] = field(default_factory=list)  # cells whose score would change
+    notes: list[PaperRow] = field(default_factory=list)  # notes that differ from the sheet's
+    recusals: list[PaperRow] = field(default_factory=list)
+    # Final sheets the writing touches, each with the first line that writes on it.
+    reopen: dict[str, int | str] = field(default_factory=dict)
+    unchanged: int = 0  # rows already recorded exactly as typed
+
+    @property
+    def writes(self) -> int:
+        return len(self.scores) + len(self.changes) + len(self.notes) + len(self.recusals)
+
+    @property
+    def needs_reason(self) -> bool:
+        """Replacing a recorded score, or writing on a final sheet, is a correction."""
+        return bool(self.changes or self.reopen)
+
+
+def _key(row: Row) -> tuple[str, str]:
+    return row.text("nominee"), row.text("criterion")
+
+
+def is_blank(row: Row) -> bool:
+    return not row.text("score") and not row.text("note")
+
+
+def _where(table: Table, row: Row, column: str) -> int | str:
+    cell = row.cells.get(column)
+    return cell.where if cell is not None and isinstance(cell.where, str) else row.line
+
+
+def check_rows(
+    table: Table,
+    round_: Round,
+    assessor_id: str | None,
+    sheets: Mapping[str, Sheet],
+    problems: list[Problem],
+) -> list[PaperRow]:
+    """Every non-blank row checked against the round and the assessor's sheets.
+
+    Problems go to `problems`; the rows returned are the ones without a problem.
+    """
+    checked: list[PaperRow] = []
+    seen: dict[tuple[str, str], int | str] = {}
+    recused_at: dict[str, int | str] = {}
+    scored_at: dict[str, int | str] = {}
+    for row in table.rows:
+        if is_blank(row):
+            continue
+
+        def error(column: str, message: str, row: Row = row) -> None:
+            problems.append(Problem(table.file, _where(table, row, column), column, message))
+
+        before = len(problems)
+        assessor = row.text("assessor")
+        if assessor != assessor_id:
+            error(
+                "assessor",
+                _("{assessor!r} is not this database's assessor ({assessor_id})").format(
+                    assessor=assessor, assessor_id=assessor_id
+                ),
+            )
+        nominee_id, criterion = _key(row)
+        nominee = round_.nominee(nominee_id)
+        if nominee is None:
+            error("nominee", _("unknown nominee {nominee_id!r}").format(nominee_id=nominee_id))
+            continue
+        rubric = round_.rubric_for(nominee)
+        recusal = row.text("score").upper() == RECUSAL_MARK
+        if (criterion or not recusal) and rubric.criterion(criterion) is None:
+            error(
+                "criterion",
+                _(
+                    "{criterion!r} is not a criterion of {nominee_id} (rubric {rubric}: {items})"
+                ).format(
+                    criterion=criterion,
+                    nominee_id=nominee_id,
+                    rubric=rubric.id,
+                    items=", ".join(c.id for c in rubric.criteria),
+                ),
+            )
+        value: float | None = None
+        if recusal:
+            if not row.text("note"):
+                error("note", _("a recusal (R) needs its reason in the note column"))
+        else:
+            cell = row.cell("score")
+            if cell.raw is not None and isinstance(cell.raw, float):
+                value = cell.raw
+            else:
+                try:
+                    value = parse_number(cell.text, round_.number_format)
+                except NumberError as exc:
+                    error("score", str(exc))
+            if value is not None and not rubric.allows(value):
+                error(
+                    "score",
+                    _("{problem} (rubric {rubric})").format(
+                        problem=rubric.scale_problem(value), rubric=rubric.id
+                    ),
+                )
+            held = sheets.get(nominee_id)
+            if held is not None and held.recused:
+                error(
+                    "nominee",
+                    _("the assessor is recused from {nominee_id}").format(nominee_id=nominee_id),
+                )
+        if (nominee_id, criterion) in seen:
+            error(
+                "criterion",
+                _("{nominee_id}/{criterion} appears twice (first at {seen})").format(
+                    nominee_id=nominee_id, criterion=criterion, seen=seen[nominee_id, criterion]
+                ),
+            )
+        seen.setdefault((nominee_id, criterion), row.line)
+        both = scored_at if recusal else recused_at
+        if nominee_id in both:
+            error(
+                "score",
+                _(
+                    "the sheet both recuses from and scores {nominee_id} (see line {line}):"
+                    " a recused assessor gives no scores"
+                ).format(nominee_id=nominee_id, line=both[nominee_id]),
+            )
+        (recused_at if recusal else scored_at).setdefault(nominee_id, row.line)
+        if len(problems) == before and (recusal or value is not None):
+            checked.append(PaperRow(row.line, nominee_id, criterion, value, row.text("note")))
+    return checked
+
+
+def plan(rows: Sequence[PaperRow], sheets: Mapping[str, Sheet]) -> Plan:
+    """What recording `rows` would write, cell by cell, against the current `sheets`."""
+    result = Plan()
+    recused: set[str] = set()
+    for row in rows:
+        held = sheets.get(row.nominee) or Sheet(row.nominee)
+        wrote = False
+        if row.recusal:
+            if row.nominee in recused or held.recused:
+                result.unchanged += 1
+                continue
+            recused.add(row.nominee)
+            result.recusals.append(row)
+            wrote = True
+        else:
+            assert row.value is not None
+            old = held.scores.get(row.criterion)
+            if old is None:
+                result.scores.append(row)
+                wrote = True
+            elif old != row.value:
+                result.changes.append(Change(row.line, row.nominee, row.criterion, old, row.value))
+                wrote = True
+            # An empty note on paper leaves the recorded note alone: the typist cannot
+            # clear what the paper does not show.
+            if row.note and row.note != held.notes.get(row.criterion, ""):
+                result.notes.append(row)
+                wrote = True
+            if not wrote:
+                result.unchanged += 1
+        if wrote and held.final:
+            result.reopen.setdefault(row.nominee, row.line)
+    return result
+
+
+def change_problems(file: str, found: Plan) -> list[Problem]:
+    """Each correction the sheet makes, for a refusal that asks for a reason."""
+    items = [
+        Problem(
+            file,
+            change.line,
+            "score",
+            _("{nominee}/{criterion}: {old} → {new}").format(
+                nominee=change.nominee,
+                criterion=change.criterion,
+                old=format_score(change.old),
+                new=format_score(change.new),
+            ),
+        )
+        for change in found.changes
+    ]
+    items += [
+        Problem(
+            file,
+            line,
+            "nominee",
+            _("the sheet of {nominee} is final: recording reopens it").format(nominee=nominee),
+        )
+        for nominee, line in found.reopen.items()
+    ]
+    return items
+
+
+# --- blind double entry -------------------------------------------------------------------
+
+
+def _same_score(first: str, second: str, round_: Round) -> bool:
+    if first.upper() == second.upper():
+        return True
+    try:
+        return parse_number(first, round_.number_format) == parse_number(
+            second, round_.number_format
+        )
+    except NumberError:
+        return False
+
+
+def _score_text(row: Row) -> str:
+    cell = row.cell("score")
+    if isinstance(cell.raw, float):
+        return format_score(cell.raw)
+    return cell.text.strip()
+
+
+def compare_typings(first: Table, second: Table, round_: Round) -> list[Problem]:
+    """Every cell on which two typings of one paper sheet differ, and every row in one only.
+
+    Rows are matched by nominee and criterion, so the two typists may type in any order; a
+    score is the same when it is the same number however written (`4` and `4,0`), any other
+    cell when its text is the same apart from surrounding spaces.
+    """
+    problems: list[Problem] = []
+
+    def keyed(table: Table) -> dict[tuple[str, str], Row]:
+        found: dict[tuple[str, str], Row] = {}
+        for row in table.rows:
+            # A duplicate is reported when the sheet is checked; compare the first.
+            found.setdefault(_key(row), row)
+        return found
+
+    ones, twos = keyed(first), keyed(second)
+    for key, one in ones.items():
+        two = twos.get(key)
+        label = "/".join(part or "–" for part in key)
+        if two is None:
+            if not is_blank(one):
+                problems.append(
+                    Problem(
+                        first.file,
+                        one.line,
+                        "nominee",
+                        _("{cell} is in {here} but missing from {other}").format(
+                            cell=label, here=first.file, other=second.file
+                        ),
+                    )
+                )
+            continue
+        for column in ("assessor", "score", "note"):
+            a, b = (
+                (_score_text(one), _score_text(two))
+                if column == "score"
+                else (one.text(column), two.text(column))
+            )
+            same = _same_score(a, b, round_) if column == "score" else a == b
+            if not same:
+                problems.append(
+                    Problem(
+                        first.file,
+                        _where(first, one, column),
+                        column,
+                        _("{cell}: {first!r} here, {second!r} in {other}:{line}").format(
+                            cell=label,
+                            first=a,
+                            second=b,
+                            other=second.file,
+                            line=_where(second, two, column),
+                        ),
+                    )
+                )
+    for key, two in twos.items():
+        if key not in ones and not is_blank(two):
+            problems.append(
+                Problem(
+                    second.file,
+                    two.line,
+                    "nominee",
+                    _("{cell} is in {here} but missing from {other}").format(
+                        cell="/".join(part or "–" for part in key),
+                        here=second.file,
+                        other=first.file,
+                    ),
+                )
+            )
+    return problems
+
+
+# --- reporting ----------------------------------------------------------------------------
+
+
+def _line_list(lines: list[int | str]) -> str:
+    numbers = [n for n in lines if isinstance(n, int)]
+    if len(numbers) == len(lines) and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{numbers[0]}–{numbers[-1]}"
+    shown = ", ".join(str(n) for n in lines[:5])
+    return shown + (", …" if len(lines) > 5 else "")
+
+
+def group_repeated(problems: list[Problem]) -> list[Problem]:
+    """The same message on many rows of one file and column, given once with the count."""
+    groups: dict[tuple[str, str | None, str], list[Problem]] = {}
+    for problem in problems:
+        groups.setdefault((problem.file, problem.field, problem.message), []).append(problem)
+    result: list[Problem] = []
+    done: set[tuple[str, str | None, str]] = set()
+    for problem in problems:
+        key = (problem.file, problem.field, problem.message)
+        group = groups[key]
+        if len(group) < REPEATED:
+            result.append(problem)
+        elif key not in done:
+            done.add(key)
+            lines = [p.line for p in group if p.line is not None]
+            result.append(
+                Problem(
+                    problem.file,
+                    problem.line,
+                    problem.field,
+                    problem.message
+                    + " "
+                    + ngettext(
+                        "(the same on {count} row: {lines})",
+                        "(the same on {count} rows: {lines})",
+                        len(group),
+                    ).format(count=len(group), lines=_line_list(lines)),
+                    problem.severity,
+                )
+            )
+    return result
