@@ -285,7 +285,7 @@ def import_scores_command(
     reason: str,
 ) -> None:
     """Record a typed-in paper score sheet (CSV/XLSX), all or nothing."""
-    from panel_tui.model import format_score
+    from panel_tui.paper import describe_change
     from panel_tui.score_import import import_paper
 
     if confirm is None and (entered_by or confirmed_by):
@@ -320,12 +320,7 @@ def import_scores_command(
     for change in plan.changes:
         click.echo(
             "  "
-            + _("changed {nominee}/{criterion}: {old} → {new}").format(
-                nominee=change.nominee,
-                criterion=change.criterion,
-                old=format_score(change.old),
-                new=format_score(change.new),
-            )
+            + _("changed {change}").format(change=describe_change(change, result.number_format))
         )
     for row in plan.recusals:
         click.echo("  " + _("recorded a recusal from {nominee}").format(nominee=row.nominee))

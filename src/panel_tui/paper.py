@@ -227,20 +227,25 @@ def plan(rows: Sequence[PaperRow], sheets: Mapping[str, Sheet]) -> Plan:
     return result
 
 
-def change_problems(file: str, found: Plan) -> list[Problem]:
+def written(value: float, number_format: str) -> str:
+    """A score as the sheet's typist writes it: 4,5 in a round of decimal commas."""
+    text = format_score(value)
+    return text.replace(".", ",") if number_format == "id" else text
+
+
+def describe_change(change: Change, number_format: str) -> str:
+    return _("{nominee}/{criterion}: {old} → {new}").format(
+        nominee=change.nominee,
+        criterion=change.criterion,
+        old=written(change.old, number_format),
+        new=written(change.new, number_format),
+    )
+
+
+def change_problems(file: str, found: Plan, number_format: str) -> list[Problem]:
     """Each correction the sheet makes, for a refusal that asks for a reason."""
     items = [
-        Problem(
-            file,
-            change.line,
-            "score",
-            _("{nominee}/{criterion}: {old} → {new}").format(
-                nominee=change.nominee,
-                criterion=change.criterion,
-                old=format_score(change.old),
-                new=format_score(change.new),
-            ),
-        )
+        Problem(file, change.line, "score", describe_change(change, number_format))
         for change in found.changes
     ]
     items += [

@@ -33,6 +33,7 @@ class Typist:
 class ImportResult:
     plan: paper.Plan
     blank: int  # rows left empty on the sheet
+    number_format: str = "en"  # how the round writes numbers, for the messages
 
     @property
     def count(self) -> int:
@@ -142,10 +143,10 @@ def import_paper(
                     "{name} corrects recorded scores or a final sheet: say why with --reason"
                     " (kept in the audit trail); nothing was recorded:"
                 ).format(name=table.file),
-                paper.change_problems(table.file, planned),
+                paper.change_problems(table.file, planned, round_.number_format),
             )
         blank = sum(1 for row in table.rows if paper.is_blank(row))
         if planned.writes == 0:
-            return ImportResult(planned, blank)
+            return ImportResult(planned, blank, round_.number_format)
         done = store.record_paper_sheet(rows, reason, _source(first, second))
-        return ImportResult(done, blank)
+        return ImportResult(done, blank, round_.number_format)
