@@ -19,9 +19,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from panel_tui import __version__, paper, projection
+from panel_tui import __version__, projection
 from panel_tui.chain import EVENT_KINDS, Event, genesis_hash, new_event
 from panel_tui.i18n import _
 from panel_tui.model import Claim, Round, defer_claims
@@ -35,6 +35,9 @@ from panel_tui.snapshot import (
     round_to_dict,
     rubric_fingerprint,
 )
+
+if TYPE_CHECKING:
+    from panel_tui import paper
 
 APPLICATION_ID = 0x50415249  # 'PARI'
 BUSY_TIMEOUT_MS = 10_000
@@ -722,6 +725,8 @@ class Store:
         audit trail shows the correction rather than a silent change. `source` (the sheet and
         who typed it) is every score event's reason, after `reason` when there is one.
         """
+        from panel_tui import paper  # the paper path only: not on the scoring app's start
+
         assessor = self._require_assessor()
         with transaction(self.conn, immediate=True):
             # Planned under the write lock: the app may have scored, recused or finalised
