@@ -13,6 +13,7 @@ from pathlib import Path
 
 from panel_tui import paper
 from panel_tui.i18n import _
+from panel_tui.model import Round
 from panel_tui.problems import PanelError, Problem
 from panel_tui.store import Store
 from panel_tui.tables import Table, read_table
@@ -150,3 +151,14 @@ def import_paper(
             return ImportResult(planned, blank, round_.number_format)
         done = store.record_paper_sheet(rows, reason, _source(first, second))
         return ImportResult(done, blank, round_.number_format)
+
+
+def compare_sheets(first: Path, second: Path, round_: Round) -> list[Problem]:
+    """Where two typings of one paper sheet differ (empty: they agree); nothing is recorded.
+
+    For the secretariat screen, which compares before anyone records with `import-scores`.
+    """
+    one, two = _read(first), _read(second)
+    if one.file == two.file:
+        one.file, two.file = str(first), str(second)
+    return paper.group_repeated(paper.compare_typings(one, two, round_))

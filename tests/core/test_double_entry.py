@@ -134,10 +134,8 @@ def test_who_typed_is_required_and_must_be_two_people(db: Path, tmp_path: Path) 
     missing = run_cli("import-scores", db, first, "--confirm", second, "--entered-by", "Ani")
     assert missing.exit_code == 1
     assert "needs --entered-by and --confirmed-by" in missing.output
-    same = run_cli(
-        "import-scores", db, first, "--confirm", second, "--entered-by", "Ani",
-        "--confirmed-by", " ani ",
-    )  # fmt: skip
+    one_person = ("--entered-by", "Ani", "--confirmed-by", " ani ")
+    same = run_cli("import-scores", db, first, "--confirm", second, *one_person)
     assert same.exit_code == 1
     assert "must be by someone else" in same.output
     copy = tmp_path / "copy.csv"

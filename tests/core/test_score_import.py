@@ -324,3 +324,24 @@ def test_import_scores_api_raises_panel_error(db: Path, tmp_path: Path) -> None:
     sheet.write_text(HEADER + "a1,lotim,regulation,4,\n")
     assert import_scores(db, sheet) == 1
     assert import_scores(db, sheet) == 0  # already recorded
+
+
+def test_recording_replans_under_the_write_lock(db: Path) -> None:
+    """The app may recuse or finalise between the import's check and its write."""
+    from panel_tui.paper import PaperRow
+
+    rows_ = [PaperRow(2, "lotim", "regulation", 4.0, "")]
+    with Store.open(db) as store:
+        store.finalise("lotim")
+        with pytest.raises(PanelError, match="changed meanwhile"):
+            store.record_paper_sheet(rows_)
+        store.reopen("lotim", "back to scoring")
+        store.recuse("lotim", "conflict found")
+        with pytest.raises(PanelError, match="recused meanwhile"):
+            store.record_paper_sheet(rows_)
+        assert store.sheet("lotim").scores == {}
+        store.withdraw_recusal("lotim")
+        found = store.record_paper_sheet(rows_)
+        assert [r.criterion for r in found.scores] == ["regulation"]
+        assert store.record_paper_sheet(rows_).writes == 0
+    assert event_count(db) == 5

@@ -21,8 +21,8 @@ def run(*args: object) -> tuple[int, str]:
 
 def test_the_paper_path_in_indonesian(make_round: RoundFactory, tmp_path: Path) -> None:
     folder = make_round("id")
-    code, out = run("sheets", folder, "--out", tmp_path / "lembar.html", "--template",
-                    tmp_path / "templat.csv")  # fmt: skip
+    out_file, template = tmp_path / "lembar.html", tmp_path / "templat.csv"
+    code, out = run("sheets", folder, "--out", out_file, "--template", template)
     assert code == 0, out
     assert "6 lembar ditulis ke" in out and "baris untuk diketik ditulis ke" in out
     page = (tmp_path / "lembar.html").read_text(encoding="utf-8")
