@@ -263,21 +263,23 @@ def change_problems(file: str, found: Plan, number_format: str) -> list[Problem]
 # --- blind double entry -------------------------------------------------------------------
 
 
-def _same_score(first: str, second: str, round_: Round) -> bool:
-    if first.upper() == second.upper():
-        return True
-    try:
-        return parse_number(first, round_.number_format) == parse_number(
-            second, round_.number_format
-        )
-    except NumberError:
-        return False
-
-
-def _score_text(row: Row) -> str:
+def _score_of(row: Row, round_: Round) -> float | str:
+    """The score cell as a number when it is one (an XLSX number, or text in the round's
+    number format), else its text in capitals (`R`, or a typo to be shown)."""
     cell = row.cell("score")
     if isinstance(cell.raw, float):
-        return format_score(cell.raw)
+        return cell.raw
+    try:
+        return parse_number(cell.text, round_.number_format)
+    except NumberError:
+        return cell.text.strip().upper()
+
+
+def _score_text(row: Row, round_: Round) -> str:
+    """The score cell as the typist wrote it (an XLSX number in the round's format)."""
+    cell = row.cell("score")
+    if isinstance(cell.raw, float):
+        return written(cell.raw, round_.number_format)
     return cell.text.strip()
 
 
@@ -316,11 +318,11 @@ def compare_typings(first: Table, second: Table, round_: Round) -> list[Problem]
             continue
         for column in ("assessor", "score", "note"):
             a, b = (
-                (_score_text(one), _score_text(two))
+                (_score_text(one, round_), _score_text(two, round_))
                 if column == "score"
                 else (one.text(column), two.text(column))
             )
-            same = _same_score(a, b, round_) if column == "score" else a == b
+            same = _score_of(one, round_) == _score_of(two, round_) if column == "score" else a == b
             if not same:
                 problems.append(
                     Problem(

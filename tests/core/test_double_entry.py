@@ -7,7 +7,7 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-from core_helpers import run_cli, write_xlsx
+from core_helpers import DbFactory, run_cli, write_xlsx
 
 HEADER = "assessor,nominee,criterion,score,note\n"
 TYPISTS = ("--entered-by", "Ani", "--confirmed-by", "Budi")
@@ -156,3 +156,21 @@ def test_a_second_typing_of_a_recorded_sheet_records_nothing(db: Path, tmp_path:
     assert again.exit_code == 0
     assert "0 changes, 2 already recorded" in again.output
     assert len(events(db)) == 2
+
+
+def test_an_xlsx_number_agrees_with_the_same_score_typed_the_indonesian_way(
+    make_db: DbFactory, tmp_path: Path
+) -> None:
+    db = make_db("id")
+    first = write_xlsx(
+        tmp_path / "ani.xlsx",
+        [["assessor", "nominee", "criterion", "score"], ["a1", "bank", "compliance", 4.5]],
+    )
+    second = tmp_path / "budi.csv"
+    second.write_text("assessor;nominee;criterion;score\na1;bank;compliance;4,5\n")
+    result = run_cli("import-scores", db, first, "--confirm", second, *TYPISTS)
+    assert result.exit_code == 0, result.output
+    second.write_text("assessor;nominee;criterion;score\na1;bank;compliance;4\n")
+    result = run_cli("import-scores", db, first, "--confirm", second, *TYPISTS)
+    assert result.exit_code == 1
+    assert "ani.xlsx!D2 (score): bank/compliance: '4,5' here, '4' in budi.csv:2" in result.output
