@@ -723,7 +723,8 @@ class Store:
         records it once. Replacing a recorded score, or writing on a final sheet, needs
         `reason`: a final sheet is reopened with it, written, and finalised again, so the
         audit trail shows the correction rather than a silent change. `source` (the sheet and
-        who typed it) is every score event's reason, after `reason` when there is one.
+        who typed it) is every score event's reason, after `reason` when there is one, and
+        every note event's.
         """
         from panel_tui import paper  # the paper path only: not on the scoring app's start
 
@@ -768,7 +769,7 @@ class Store:
                 )
             for row in found.notes:
                 self._append_in_transaction(
-                    assessor, "note", row.nominee, row.criterion, None, row.note, ""
+                    assessor, "note", row.nominee, row.criterion, None, row.note, source
                 )
             for nominee in found.reopen:
                 self._append_in_transaction(assessor, "finalise", nominee, None, None, None, "")

@@ -62,6 +62,7 @@ def test_agreeing_typings_in_any_order_are_recorded_with_who_typed_them(
         f"budi.csv sha256 {hashlib.sha256(second.read_bytes()).hexdigest()} typed by Budi",
     ):
         assert part in provenance
+    assert recorded[3][5] == provenance  # the note's event says where it came from too
     assert recorded[0][5] == "my brother is the regent"
     assert run_cli("verify", db).exit_code == 0
 
