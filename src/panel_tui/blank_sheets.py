@@ -1,6 +1,7 @@
 """Blank paper score sheets to print, and the CSV template the filled sheets are typed into.
 
-One A4 page per assessor and nominee, in agenda order. Every box on the page carries the line
+One A4 page per assessor and nominee, in agenda order; or (compact) one sheet per assessor
+with every nominee, a grid per category. Every box on the page carries the line
 of the template that holds it, so the typist follows the paper line by line and the typed
 template imports back with `import-scores` unchanged in shape. All user text is escaped.
 """
@@ -30,12 +31,21 @@ class Box:
     criterion: Criterion
 
 
-def boxes(round_: Round, assessors: list[Assessor]) -> list[Box]:
+def nominee_order(round_: Round, compact: bool) -> list[Nominee]:
+    """The agenda; for the compact sheet grouped by category (one grid per rubric)."""
+    agenda = round_.agenda()
+    if not compact:
+        return agenda
+    rank = {c.id: i for i, c in enumerate(round_.categories)}
+    return sorted(agenda, key=lambda n: rank.get(n.category, len(rank)))
+
+
+def boxes(round_: Round, assessors: list[Assessor], compact: bool = False) -> list[Box]:
     """Every box to score, in the order of the template (line 1 is its header)."""
     found: list[Box] = []
     line = 1
     for assessor in assessors:
-        for nominee in round_.agenda():
+        for nominee in nominee_order(round_, compact):
             for criterion in round_.rubric_for(nominee).criteria:
                 line += 1
                 found.append(Box(line, assessor, nominee, criterion))
@@ -90,6 +100,12 @@ td.note { width: 55mm; }
         vertical-align: middle; margin-right: 2mm; }
 .rule { border-bottom: 1px solid #000; height: 6mm; }
 .signature .rule { height: 9mm; }
+.compact h3 { font-size: 10pt; margin: 3mm 0 1mm; break-after: avoid; }
+ul.key { margin: 0 0 1.5mm; padding-left: 4mm; font-size: 7.5pt; break-after: avoid; }
+td.cell { position: relative; text-align: center; padding: 2.5mm 1mm 1mm; }
+td.cell .ln { position: absolute; top: 0.3mm; left: 0.8mm; font-size: 6pt; color: #444; }
+td.cell .box { height: 8mm; }
+td.recuse { width: 45mm; }
 """
 
 
@@ -184,17 +200,98 @@ def _page(round_: Round, assessor: Assessor, nominee: Nominee, items: list[Box])
     )
 
 
-def render_sheets(round_: Round, assessors: list[Assessor]) -> str:
-    """The HTML of every blank sheet, one page per assessor and nominee."""
-    items = boxes(round_, assessors)
+def _criterion_key(round_: Round, rubric: Rubric) -> str:
+    """Once per grid: what each column is, as the per-nominee sheet says it on every line."""
+    total_weight = rubric.total_weight or 1.0
+    items = []
+    for c in rubric.criteria:
+        weight = formatting.percent(100 * c.weight / total_weight, 1)
+        items.append(
+            f'<li><span class="criterion">{h(c.title)}</span> <span class="ids">{h(c.id)}</span>'
+            f" · {h(_('weight'))} {h(weight)}"
+            + (f" · {h(c.guidance)}" if c.guidance else "")
+            + _levels(c)
+            + "</li>"
+        )
+    return f'<ul class="key">{"".join(items)}</ul>'
+
+
+def _compact_page(round_: Round, assessor: Assessor, items: list[Box]) -> str:
+    """Every nominee on one sheet: a grid per category, a box per criterion, no notes."""
+    lines: dict[tuple[str, str], int] = {(b.nominee.id, b.criterion.id): b.line for b in items}
+    nominees = nominee_order(round_, True)
+    parts = [
+        '<section class="sheet compact">',
+        "<header>",
+        f"<h1>{h(round_.title)} · {h(_('paper score sheet'))}</h1>",
+        f'<h2>{h(assessor.name)} <span class="ids">{h(assessor.id)}</span></h2>',
+        "</header>",
+        '<p class="how">'
+        + h(
+            _(
+                "One row per nominee, one box per criterion; the small number in a box is its"
+                " line in the typing template. To recuse, tick R and write the reason; it is"
+                " typed as R on the nominee's first line. Notes go on the per-nominee sheets."
+            )
+        )
+        + "</p>",
+    ]
+    for category in round_.categories:
+        group = [n for n in nominees if n.category == category.id]
+        if not group:
+            continue
+        rubric = round_.rubric_for(group[0])
+        width = _box_width(rubric)
+        parts += [
+            f"<h3>{h(category.title)} · {h(rubric.describe_scale())}</h3>",
+            _criterion_key(round_, rubric),
+            "<table>",
+            "<tr>"
+            + f"<th>{h(_('nominee'))}</th>"
+            + "".join(f'<th class="ids">{h(c.id)}</th>' for c in rubric.criteria)
+            + f"<th>R · {h(_('reason'))}</th>"
+            + "</tr>",
+        ]
+        for nominee in group:
+            cells = "".join(
+                '<td class="cell">'
+                f'<span class="ln">{lines[nominee.id, c.id]}</span>'
+                f'<span class="box" style="width: {width}"></span></td>'
+                for c in rubric.criteria
+            )
+            parts.append(
+                f'<tr><td>{h(nominee.name)} <span class="ids">{h(nominee.id)}</span></td>'
+                f'{cells}<td class="recuse"><span class="tick"></span></td></tr>'
+            )
+        parts.append("</table>")
+    parts += [
+        '<div class="bottom"><div></div><div class="signature">'
+        f"<div>{h(_('name'))}<br><b>{h(assessor.name)}</b></div>"
+        f'<div>{h(_("signature"))}<div class="rule"></div></div>'
+        f'<div>{h(_("date"))}<div class="rule"></div></div>'
+        "</div></div>",
+        "</section>",
+    ]
+    return "\n".join(parts)
+
+
+def render_sheets(round_: Round, assessors: list[Assessor], compact: bool = False) -> str:
+    """The HTML of every blank sheet: a page per assessor and nominee, or (`compact`) one
+    sheet per assessor with every nominee."""
+    items = boxes(round_, assessors, compact)
     by_page: dict[tuple[str, str], list[Box]] = {}
     for box in items:
         by_page.setdefault((box.assessor.id, box.nominee.id), []).append(box)
-    pages = [
-        _page(round_, assessor, nominee, by_page.get((assessor.id, nominee.id), []))
-        for assessor in assessors
-        for nominee in round_.agenda()
-    ]
+    if compact:
+        pages = [
+            _compact_page(round_, a, [b for b in items if b.assessor.id == a.id]) for a in assessors
+        ]
+    else:
+        pages = [
+            _page(round_, assessor, nominee, by_page.get((assessor.id, nominee.id), []))
+            for assessor in assessors
+            for nominee in round_.agenda()
+        ]
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -230,8 +327,9 @@ def write_sheets(
     out: Path,
     template: Path | None,
     round_language: bool = False,
+    compact: bool = False,
 ) -> tuple[int, int]:
-    """Write the sheets (and the template); (pages, template rows).
+    """Write the sheets (and the template); (sheets, template rows).
 
     With `round_language`, a round whose numbers are written the Indonesian way is printed
     in Indonesian whatever the secretariat's own language.
@@ -243,9 +341,9 @@ def write_sheets(
     if round_language and round_.number_format == "id":
         set_language("id")
     assessors = choose_assessors(round_, wanted)
-    items = boxes(round_, assessors)
-    write_text(out, render_sheets(round_, assessors))
+    items = boxes(round_, assessors, compact)
+    write_text(out, render_sheets(round_, assessors, compact))
     if template is not None:
         # With a BOM, so that Excel opens the UTF-8 names rightly.
         write_text(template, render_template(round_, items), encoding="utf-8-sig")
-    return len(assessors) * len(round_.nominees), len(items)
+    return len(assessors) * (1 if compact else len(round_.nominees)), len(items)

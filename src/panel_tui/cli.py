@@ -355,6 +355,11 @@ def import_scores_command(
     type=click.Path(dir_okay=False, path_type=Path),
     help=N_("Also write a CSV to type the filled sheets into, one row per box, in sheet order."),
 )
+@click.option(
+    "--compact",
+    is_flag=True,
+    help=N_("One sheet per assessor with every nominee (no notes), not a page per nominee."),
+)
 @click.pass_context
 def sheets(
     ctx: click.Context,
@@ -362,6 +367,7 @@ def sheets(
     assessors: tuple[str, ...],
     out: Path,
     template: Path | None,
+    compact: bool,
 ) -> None:
     """Print blank paper score sheets for a round (HTML, A4)."""
     from panel_tui.blank_sheets import write_sheets
@@ -369,7 +375,7 @@ def sheets(
     # The panel reads the sheets: without a language asked for, a round written for
     # Indonesian readers (decimal commas) is printed in Indonesian.
     asked = ctx.find_root().params.get("lang") or os.environ.get("PANEL_TUI_LANG")
-    pages, rows = write_sheets(round_dir, list(assessors), out, template, not asked)
+    pages, rows = write_sheets(round_dir, list(assessors), out, template, not asked, compact)
     click.echo(_("wrote {pages} sheet(s) to {out}").format(pages=pages, out=out))
     if template is not None:
         click.echo(_("wrote {rows} row(s) to type into {out}").format(rows=rows, out=template))

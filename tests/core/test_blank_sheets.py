@@ -132,3 +132,34 @@ def test_refusals(make_round: RoundFactory, tmp_path: Path) -> None:
     assert nowhere.exit_code == 1
     assert "no such folder" in nowhere.output
     assert not (tmp_path / "s.html").exists()
+
+
+def test_the_compact_sheet_has_every_nominee_of_an_assessor_and_the_template_follows_it(
+    make_round: RoundFactory, tmp_path: Path
+) -> None:
+    # klu (pemkab) comes after bank (bu) on the agenda: the grid groups it with lotim
+    nominees = SMALL_NOMINEES.replace("klu,Pemkab Lombok Utara,pemkab,Bupati,09:30,2", "")
+    nominees += f'klu,"{HOSTILE}",pemkab,Bupati,2025-07-15 11:00,2\n'
+    folder = make_round(nominees=nominees)
+    out = tmp_path / "compact.html"
+    template = tmp_path / "template.csv"
+    result = run_cli("sheets", folder, "--compact", "--out", out, "--template", template)
+    assert result.exit_code == 0, result.output
+    assert "wrote 2 sheet(s)" in result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.count('<section class="sheet compact">') == 2
+    assert "PT &lt;b&gt;Maju&lt;/b&gt; &amp; [Persero] =1+1" in page
+    first = page.split('<section class="sheet compact">')[1]
+    assert [int(n) for n in re.findall(r'<span class="ln">(\d+)</span>', first)] == list(
+        range(2, 8)
+    )
+    records = list(csv.reader(io.StringIO(template.read_text(encoding="utf-8-sig"))))
+    assert [r[1:3] for r in records[1:7]] == [
+        ["lotim", "regulation"],
+        ["lotim", "coverage"],
+        ["klu", "regulation"],
+        ["klu", "coverage"],
+        ["bank", "compliance"],
+        ["bank", "innovation"],
+    ]
+    assert [r[0] for r in records[1:]] == ["a1"] * 6 + ["a2"] * 6
