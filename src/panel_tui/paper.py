@@ -36,7 +36,7 @@ REPEATED = 3
 class PaperRow:
     """One checked line of a typed sheet: a score, or (value None) a recusal."""
 
-    line: int | str
+    line: int | str  # where its score is: the CSV line or the XLSX cell
     nominee: str
     criterion: str
     value: float | None
@@ -51,7 +51,7 @@ class PaperRow:
 class Change:
     """A recorded score the sheet would replace."""
 
-    line: int | str
+    line: int | str  # where its score is: the CSV line or the XLSX cell
     nominee: str
     criterion: str
     old: float
@@ -188,7 +188,8 @@ def check_rows(
             )
         (recused_at if recusal else scored_at).setdefault(nominee_id, row.line)
         if len(problems) == before and (recusal or value is not None):
-            checked.append(PaperRow(row.line, nominee_id, criterion, value, row.text("note")))
+            where = _where(table, row, "score")  # an XLSX cell, else the CSV line
+            checked.append(PaperRow(where, nominee_id, criterion, value, row.text("note")))
     return checked
 
 

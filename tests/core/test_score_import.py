@@ -345,3 +345,15 @@ def test_recording_replans_under_the_write_lock(db: Path) -> None:
         assert [r.criterion for r in found.scores] == ["regulation"]
         assert store.record_paper_sheet(rows_).writes == 0
     assert event_count(db) == 5
+
+
+def test_an_xlsx_correction_names_the_cell(db: Path, tmp_path: Path) -> None:
+    with Store.open(db) as store:
+        store.record_score("bank", "compliance", 4.5)
+    sheet = write_xlsx(
+        tmp_path / "paper.xlsx",
+        [["assessor", "nominee", "criterion", "score"], ["a1", "bank", "compliance", 3]],
+    )
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 1
+    assert "paper.xlsx!D2 (score): bank/compliance: 4.5 → 3" in result.output
