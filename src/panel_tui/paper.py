@@ -293,14 +293,27 @@ def compare_typings(first: Table, second: Table, round_: Round) -> list[Problem]
     """
     problems: list[Problem] = []
 
-    def keyed(table: Table) -> dict[tuple[str, str], Row]:
+    def keyed(table: Table, report: bool) -> dict[tuple[str, str], Row]:
         found: dict[tuple[str, str], Row] = {}
         for row in table.rows:
-            # A duplicate is reported when the sheet is checked; compare the first.
-            found.setdefault(_key(row), row)
+            key = _key(row)
+            if key in found and report and not is_blank(row):
+                problems.append(
+                    Problem(
+                        table.file,
+                        _where(table, row, "criterion"),
+                        "criterion",
+                        _("{nominee_id}/{criterion} appears twice (first at {seen})").format(
+                            nominee_id=key[0], criterion=key[1], seen=found[key].line
+                        ),
+                    )
+                )
+            found.setdefault(key, row)
         return found
 
-    ones, twos = keyed(first), keyed(second)
+    # The first typing's own duplicates are reported when it is checked (`check_rows`);
+    # the second is only compared, so its duplicates are reported here.
+    ones, twos = keyed(first, False), keyed(second, True)
     for key, one in ones.items():
         two = twos.get(key)
         label = "/".join(part or "–" for part in key)

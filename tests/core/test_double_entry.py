@@ -175,3 +175,12 @@ def test_an_xlsx_number_agrees_with_the_same_score_typed_the_indonesian_way(
     result = run_cli("import-scores", db, first, "--confirm", second, *TYPISTS)
     assert result.exit_code == 1
     assert "ani.xlsx!D2 (score): bank/compliance: '4,5' here, '4' in budi.csv:2" in result.output
+
+
+def test_a_row_typed_twice_in_the_second_typing_is_refused(db: Path, tmp_path: Path) -> None:
+    first = write(tmp_path / "ani.csv", "a1,lotim,regulation,4,\n")
+    second = write(tmp_path / "budi.csv", "a1,lotim,regulation,4,\na1,lotim,regulation,2,\n")
+    result = run_cli("import-scores", db, first, "--confirm", second, *TYPISTS)
+    assert result.exit_code == 1
+    assert "budi.csv:3 (criterion): lotim/regulation appears twice (first at 2)" in result.output
+    assert events(db) == []
