@@ -373,11 +373,18 @@ def compare_typings(first: Table, second: Table, round_: Round) -> list[Problem]
 
 
 def _line_list(lines: list[int | str]) -> str:
-    numbers = [n for n in lines if isinstance(n, int)]
-    if len(numbers) == len(lines) and numbers == list(range(numbers[0], numbers[-1] + 1)):
-        return f"{numbers[0]}–{numbers[-1]}"
-    shown = ", ".join(str(n) for n in lines[:5])
-    return shown + (", …" if len(lines) > 5 else "")
+    """`2–8, 20–25, 31` for CSV lines (runs joined), the first few cells for XLSX."""
+    if not all(isinstance(n, int) for n in lines):
+        shown = ", ".join(str(n) for n in lines[:5])
+        return shown + (", …" if len(lines) > 5 else "")
+    runs: list[list[int]] = []
+    for n in sorted(int(n) for n in lines):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    parts = [f"{a}–{b}" if b > a else str(a) for a, b in runs]
+    return ", ".join(parts[:6]) + (", …" if len(parts) > 6 else "")
 
 
 def group_repeated(problems: list[Problem]) -> list[Problem]:

@@ -357,3 +357,13 @@ def test_an_xlsx_correction_names_the_cell(db: Path, tmp_path: Path) -> None:
     result = run_cli("import-scores", db, sheet)
     assert result.exit_code == 1
     assert "paper.xlsx!D2 (score): bank/compliance: 4.5 → 3" in result.output
+
+
+def test_a_repeated_mistake_names_its_lines_as_runs(db: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "paper.csv"
+    cells = [("lotim", "regulation"), ("lotim", "coverage"), ("klu", "regulation")]
+    body = "".join(f"a2,{n},{c},3,\n" for n, c in cells)
+    sheet.write_text(HEADER + body + "a1,klu,coverage,,\n" + "a2,bank,compliance,3,\n")
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 1
+    assert "(a1) (the same on 4 rows: 2–4, 6)" in result.output
