@@ -84,3 +84,14 @@ async def test_a_missing_or_unreadable_file_is_a_clear_message(
         screen = await _compare(pilot, ani, bad)
         verdict = str(screen.query_one("#double-entry-verdict", Static).render())
         assert "bad.txt: expected a .csv or .xlsx score sheet" in verdict
+
+
+async def test_the_command_palette_offers_it(panel_file: Path) -> None:
+    app = SecretariatApp(panel_file)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _settle(pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        commands["Blind double entry"].callback()
+        await pilot.pause()
+        assert isinstance(app.screen, DoubleEntryScreen)
+        assert app.screen.query_one("#first-typing", Input).has_focus
