@@ -84,7 +84,9 @@ def test_import_scores_while_the_app_writes(tmp_path: Path) -> None:
         imported = 0
     with Store.open(db, readonly=True) as store:
         events = list(store.events())
-    paper = [e for e in events if (e.reason or "").endswith("imported score sheet")]
+    paper = [
+        e for e in events if e.kind == "score" and (e.reason or "").endswith("imported score sheet")
+    ]
     assert len(paper) == imported
     check_after_crash(db, acks)
 
