@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from panel_tui.fairness import CENTRES, METHODS, Calibration, Sheets, calibrate
 from panel_tui.i18n import _
 from panel_tui.model import Assessor, Category, Nominee, Round, Rubric
 from panel_tui.scoring import weighted_total
@@ -84,6 +85,8 @@ class CategoryResult:
     category: Category
     rubric: Rubric
     results: list[NomineeResult]
+    # zscore: the category's calibration (its `reason` says why the method is unavailable)
+    calibration: Calibration | None = None
 
 
 @dataclass
@@ -108,7 +111,7 @@ class TallyResult:
         return self.round.advance
 
     def rules(self) -> list[str]:
-        return method_rules(self.round, self.assessor)
+        return method_rules(self.round, self.assessor, self.method)
 
     def incomplete(self) -> list[tuple[CategoryResult, NomineeResult]]:
         return [(c, r) for c in self.categories for r in c.results if not r.complete]
@@ -140,11 +143,44 @@ class TallyResult:
         }
 
 
-def method_rules(round_: Round, assessor: str | None = None) -> list[str]:
+def centre_rules(method: str) -> list[str]:
+    """How `method` finds m_c, the centre of the counted assessors' scores on criterion c."""
+    if method == "median":
+        return [
+            _(
+                "m_c = the median of the counted assessors' scores on criterion c (the mean of "
+                "the two middle scores when their number is even)."
+            )
+        ]
+    if method == "trimmed":
+        return [
+            _(
+                "m_c = the mean of the counted assessors' scores on criterion c after setting "
+                "aside one highest and one lowest score, when there are 3 or more; otherwise "
+                "the mean. With 3 or 4 scores this is the median."
+            )
+        ]
+    if method == "zscore":
+        return [
+            _(
+                "m_c = the mean of the counted assessors' calibrated scores on criterion c: "
+                "each score s of assessor a becomes μ + σ·(s − μ_a)/σ_a."
+            ),
+            _(
+                "μ_a, σ_a = the mean and population standard deviation of a's scores on every "
+                "criterion of the calibration set (the category's complete nominees no panel "
+                "member is recused from); μ, σ = the same over the whole panel; σ_a = 0 gives "
+                "μ; fewer than 3 calibration nominees: the method is refused for the category."
+            ),
+        ]
+    return [_("m_c = the mean of the counted assessors' scores on criterion c.")]
+
+
+def method_rules(round_: Round, assessor: str | None = None, method: str = METHOD) -> list[str]:
     """The rules printed with every result."""
     rules = [
         _("Only the panel's assessors who are not recused from a nominee count for it."),
-        _("m_c = the mean of the counted assessors' scores on criterion c."),
+        *centre_rules(method),
         _(
             "total = 100 × Σ w_c·(m_c − min)/(max − min) / Σ w_c over the nominee's rubric, "
             "reported to 2 decimals (halves rounded up)."
@@ -186,7 +222,7 @@ def _load_round(snapshot: str) -> Round:
 
 
 def tally_database(
-    path: Path | str, details: bool = True, heads: tuple[str, ...] = ()
+    path: Path | str, details: bool = True, heads: tuple[str, ...] = (), method: str = METHOD
 ) -> TallyResult:
     """Verify `path` as `panel-tui verify` does, then tally it; a file that does not verify
     is refused (PanelError listing verify's problems), so no reader can print a normal-looking
@@ -207,7 +243,7 @@ def tally_database(
             [Problem(path.name, None, None, problem) for problem in report.problems],
         )
     try:
-        result = _tally_database(path, details)
+        result = _tally_database(path, details, method)
         result.verified_at = verified_at
         result.verified_heads = tuple(heads)
         return result
@@ -227,7 +263,7 @@ def tally_database(
         ) from exc
 
 
-def _tally_database(path: Path, details: bool) -> TallyResult:
+def _tally_database(path: Path, details: bool, method: str = METHOD) -> TallyResult:
     """Open `path` read-only and tally it.
 
     `details=False`: only what `to_json` shows (ranks, totals, means, counts, complete,
@@ -256,7 +292,7 @@ def _tally_database(path: Path, details: bool) -> TallyResult:
         assessors_of_chains = [c[1] for c in chains]
         one_chain_each = len(assessors_of_chains) == len(set(assessors_of_chains))
         scores: list[tuple[str, str, str, float]]
-        if not details and one_chain_each:
+        if not details and one_chain_each and method != "zscore":
             scores = []
             summary, recusals = _cell_counts(conn, round_, only)
         else:
@@ -270,9 +306,9 @@ def _tally_database(path: Path, details: bool) -> TallyResult:
             )
         ]
         if summary is not None:
-            result = tally_summary(round_, summary, recusals, only)
+            result = tally_summary(round_, summary, recusals, only, method)
         else:
-            result = tally(round_, scores, recusals, only)
+            result = tally(round_, scores, recusals, only, method)
         result.path = path
         result.kind = store.kind
         result.chains = chains
@@ -475,8 +511,17 @@ def tally(
     scores: list[tuple[str, str, str, float]],
     recusals: list[tuple[str, str]],
     only: str | None = None,
+    method: str = METHOD,
+    strict: bool = True,
 ) -> TallyResult:
-    """Rank every category from current scores (assessor, nominee, criterion, value)."""
+    """Rank every category from current scores (assessor, nominee, criterion, value), with
+    `method`'s centre per criterion (shared/fairness.md).
+
+    zscore in a category without enough calibration nominees: refused (PanelError) when
+    `strict`; otherwise that category is ranked on the raw scores and its `calibration` says
+    why the method is unavailable (the sensitivity table shows it as n/a)."""
+    check_method(method, only)
+    centre = CENTRES[method]
     panel, panel_ids, recused_by = _panel(round_, recusals, only)
     members = set(panel_ids)
     by_nominee: dict[str, dict[str, dict[str, float]]] = {}
@@ -486,8 +531,17 @@ def tally(
 
     categories: list[CategoryResult] = []
     disagreements: list[Disagreement] = []
+    refused: list[str] = []
     for category, rubric, criteria, tie_order in _categories(round_):
         rows: list[tuple[tuple[Any, ...], NomineeResult]] = []
+        calibration = None
+        if method == "zscore":
+            calibration = _calibration(
+                round_, category, criteria, panel_ids, recused_by, by_nominee
+            )
+            if not calibration.available:
+                refused.append(f"{category.id}: {calibration.reason}")
+        adjust = calibration.adjust if calibration and calibration.available else None
         for nominee in round_.nominees:
             if nominee.category != category.id:
                 continue
@@ -500,7 +554,13 @@ def tally(
             for criterion in criteria:
                 given = {a: sheet[criterion] for a, sheet in counted_sheets if criterion in sheet}
                 values = list(given.values())
-                raw_means[criterion] = math.fsum(values) / len(values) if values else None
+                if method == METHOD:
+                    raw_means[criterion] = math.fsum(values) / len(values) if values else None
+                elif adjust is not None:
+                    calibrated = [adjust(a, v) for a, v in given.items()]
+                    raw_means[criterion] = centre(calibrated) if calibrated else None
+                else:
+                    raw_means[criterion] = centre(values) if values else None
                 if len(values) >= 2:
                     spread = max(values) - min(values)
                     if spread > 0:  # only real disagreements are kept
@@ -533,10 +593,24 @@ def tally(
                     sheet_scores,
                 )
             )
-        categories.append(CategoryResult(category, rubric, _ranked(rows, round_.advance)))
+        categories.append(
+            CategoryResult(category, rubric, _ranked(rows, round_.advance), calibration)
+        )
+    if refused and strict:
+        from panel_tui.problems import PanelError
+
+        raise PanelError(
+            _("the zscore method is not available in every category:")
+            + "\n  "
+            + "\n  ".join(refused)
+        )
 
     position = {n.id: i for i, n in enumerate(round_.nominees)}
-    disagreements.sort(key=lambda d: (-d.spread, position[d.nominee.id], d.criterion))
+    # Spread relative to the scale: 4 points on 0–10 is less disagreement than 3 on 1–5.
+    span = {cat.category.id: (cat.rubric.max - cat.rubric.min) or 1 for cat in categories}
+    disagreements.sort(
+        key=lambda d: (-d.spread / span[d.category.id], position[d.nominee.id], d.criterion)
+    )
     return TallyResult(
         round=round_,
         path=Path(),
@@ -545,6 +619,56 @@ def tally(
         panel=panel,
         categories=categories,
         disagreements=disagreements,
+        method=method,
+    )
+
+
+def check_method(method: str, only: str | None) -> None:
+    """Refuse an unknown method, and any but mean on one assessor's own database."""
+    from panel_tui.problems import PanelError
+
+    if method not in METHODS:
+        raise PanelError(
+            _('unknown method "{method}"; use one of {known}').format(
+                method=method, known=", ".join(METHODS)
+            )
+        )
+    if only is not None and method != METHOD:
+        raise PanelError(
+            _(
+                "assessor {assessor}'s own database: only the mean applies (the other methods "
+                "compare assessors; tally the merged file for them)"
+            ).format(assessor=only)
+        )
+
+
+def _calibration(
+    round_: Round,
+    category: Category,
+    criteria: list[str],
+    panel_ids: list[str],
+    recused_by: dict[str, set[str]],
+    by_nominee: dict[str, dict[str, dict[str, float]]],
+) -> Calibration:
+    """The zscore calibration of `category` from the counted assessors' sheets."""
+    sheets = []
+    for nominee in round_.nominees:
+        if nominee.category != category.id:
+            continue
+        own = by_nominee.get(nominee.id, {})
+        counted = tuple(a for a in panel_ids if a not in recused_by.get(nominee.id, set()))
+        complete = bool(counted) and all(c in own.get(a, {}) for a in counted for c in criteria)
+        sheets.append(
+            Sheets(nominee.id, counted, {a: own[a] for a in counted if a in own}, complete)
+        )
+    return calibrate(
+        panel_ids,
+        sheets,
+        criteria,
+        _(
+            "fewer than 3 complete nominees that no panel member is recused from, so "
+            "assessors cannot be calibrated"
+        ),
     )
 
 
@@ -618,9 +742,16 @@ def tally_summary(
     counts: dict[str, dict[str, dict[float, int]]],
     recusals: list[tuple[str, str]],
     only: str | None = None,
+    method: str = METHOD,
 ) -> TallyResult:
     """`tally` from per-cell counts (`_cell_counts`): the same ranks, totals, means and
-    completeness; without the scores, what is missing, and the disagreements."""
+    completeness; without the scores, what is missing, and the disagreements.
+
+    zscore needs each assessor's scores, which counts do not keep: use `tally` for it."""
+    check_method(method, only)
+    if method == "zscore":
+        raise ValueError("zscore needs per-assessor scores: tally(), not tally_summary()")
+    centre = CENTRES[method]
     panel, panel_ids, recused_by = _panel(round_, recusals, only)
     fsum = math.fsum
     categories: list[CategoryResult] = []
@@ -641,7 +772,10 @@ def tally_summary(
                     complete = False
                     continue
                 values = [v for value, n in cell.items() for v in (value,) * n]
-                raw_means[criterion] = fsum(values) / len(values)
+                if method == METHOD:
+                    raw_means[criterion] = fsum(values) / len(values)
+                else:
+                    raw_means[criterion] = centre(values)
                 if len(values) != len(counted):
                     complete = False
             rows.append(
@@ -658,4 +792,5 @@ def tally_summary(
         panel=panel,
         categories=categories,
         disagreements=[],
+        method=method,
     )
