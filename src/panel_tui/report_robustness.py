@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from panel_tui import formatting
-from panel_tui.i18n import N_, _
 from panel_tui.fairness import OUTLIER_SHARE
+from panel_tui.i18n import N_, _
 from panel_tui.robustness import FEW_NOMINEES, method_label, sentences
 from panel_tui.tally import TallyResult
 
