@@ -245,7 +245,7 @@ def html_sections(result: TallyResult) -> list[str]:
                 out += [f"<li>{h(calibration)}</li>"] if calibration else []
                 out.append("</ul>")
             if title:
-                out.append(f"<h4>{h(title)}</h4>")
+                out.append(f"<p><strong>{h(title)}</strong></p>")
             if not rows:
                 out.append(f"<p>{h(_('None.'))}</p>")
                 continue

@@ -346,3 +346,85 @@ def test_the_manifest_reproduces(panel: Path) -> None:
     zscore = explained(panel, "--method", "zscore")["manifest"]
     assert zscore["method"]["name"] == "zscore"
     assert zscore["result_sha256"] != manifest["result_sha256"]
+
+
+async def test_the_robustness_tab_and_the_method_switch(panel: Path) -> None:
+    from textual.widgets import DataTable, Static, TabbedContent
+
+    from panel_tui.tui.secretariat import SecretariatApp
+
+    app = SecretariatApp(panel)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("4")
+        await pilot.pause()
+        assert app.query_one(TabbedContent).active == "robustness"
+        table = app.query_one(".robustness-table", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        # the same numbers as the JSON and the record
+        assert rows[1] == [
+            "klu",
+            "● 2 (75.00)",
+            "● 2 (75.00)",
+            "● 2 (75.00)",
+            "4 (55.68)",
+            "4 (43.75)",
+            "⚠",
+        ]
+        assert rows[0][0] == "lotim" and rows[0][-1] == ""
+        said = [str(s.render()) for s in app.query(".sentence").results(Static)]
+        assert said[1] == (
+            "Under mean, the last nominee in (klu) leads the first left out (mataram) by 8.33 points."
+        )
+        assert "without a1, mataram would advance instead of klu" in said[2]
+        for method in ("trimmed", "median", "zscore"):
+            await pilot.press("m")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.result is not None and app.result.method == method
+        assert "method zscore" in str(app.query_one("#summary", Static).render())
+        ranking = app.query_one(".ranking-table", DataTable)
+        assert [str(ranking.get_row_at(i)[1]) for i in range(ranking.row_count)] == [
+            "lotim",
+            "mataram",
+            "loteng",
+            "klu",
+            "bima",
+        ]
+        await pilot.press("m")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.result is not None and app.result.method == "mean"
+
+
+def test_the_same_numbers_in_md_and_html(panel: Path) -> None:
+    from panel_tui.report import render_html, render_markdown
+
+    result = tally_database(panel)
+    text = render_markdown(result)
+    assert "| klu | ● 2 (75.00) | ● 2 (75.00) | ● 2 (75.00) | 4 (55.68) | 4 (43.75) | ⚠ |" in text
+    assert "Who advances depends on the method: it changes under trimmed, median" in text
+    assert "by 8.33 points" in text
+    assert "Kendall's W on the calibration nominees: 0.926 (3 assessors, 4 nominees)" in text
+    assert "Caution: fewer than 10 nominees (5)" in text
+    assert "| a1 | \\-2.125 |" in text
+    from panel_tui.manifest import result_sha256
+
+    assert f"| result SHA-256 | {result_sha256(result)} |" in text
+    page = render_html(result)
+    assert '<td>klu</td><td class="n">● 2 (75.00)</td>' in page
+    assert "without a1, mataram would advance instead of klu" in page
+    assert result_sha256(result) in page
+    # user text is escaped in the record: the nominee names carry [b] markup-like text
+    assert "Kabupaten klu [b]x[/b]" in page
+
+
+def test_an_assessor_database_has_no_robustness(tmp_path: Path) -> None:
+    build_panel(tmp_path)
+    from panel_tui.report import render_markdown
+
+    text = render_markdown(tally_database(tmp_path / "a1.db"))
+    assert "An assessor's own database: the methods compare assessors" in text
+    code, out = run("tally", tmp_path / "a1.db", "--format", "json", "--explain")
+    assert code == 1 and "--explain compares the panel's assessors" in out
