@@ -129,20 +129,25 @@ def borda(totals: Mapping[str, Mapping[str, float]]) -> dict[str, float | None]:
     `totals`: complete nominee -> counted assessor -> that assessor's sheet total. An
     assessor who counts for only one nominee compares nothing and is left out; a nominee left
     with nobody gets None."""
-    seen_by: dict[str, list[str]] = {}
-    for nominee, sheet in totals.items():
-        for assessor in sheet:
-            seen_by.setdefault(assessor, []).append(nominee)
+    from bisect import bisect_left, bisect_right
+
+    given: dict[str, list[float]] = {}
+    for sheet in totals.values():
+        for assessor, total in sheet.items():
+            given.setdefault(assessor, []).append(total)
+    for series in given.values():
+        series.sort()
     shares: dict[str, float | None] = {}
     for nominee, sheet in totals.items():
         parts: list[Fraction] = []
         for assessor, own in sheet.items():
-            others = [totals[m][assessor] for m in seen_by[assessor] if m != nominee]
+            ordered = given[assessor]
+            others = len(ordered) - 1
             if not others:
                 continue
-            below = sum(1 for t in others if t < own)
-            level = sum(1 for t in others if t == own)
-            parts.append(Fraction(2 * below + level, 2 * len(others)))
+            below = bisect_left(ordered, own)
+            level = bisect_right(ordered, own) - below - 1  # not counting n itself
+            parts.append(Fraction(2 * below + level, 2 * others))
         shares[nominee] = float(100 * sum(parts, Fraction(0)) / len(parts)) if parts else None
     return shares
 
@@ -161,28 +166,32 @@ class Statistic:
         return {"value": round(self.value, 6), **self.counts}
 
 
+def _integers(values: Iterable[Sequence[float]]) -> list[list[int]]:
+    """Every value times one common power of two, as integers: exact (a float is a dyadic
+    fraction), and integer sums are far faster than Fraction's."""
+    ratios = [[v.as_integer_ratio() for v in unit] for unit in values]
+    scale = max((q for unit in ratios for _p, q in unit), default=1)
+    return [[p * (scale // q) for p, q in unit] for unit in ratios]
+
+
 def alpha_interval_exact(units: Iterable[Sequence[float]]) -> Fraction | None:
     """Krippendorff's α with the interval metric, in closed form; None when undefined (no
-    unit with two values, or no variance among the pairable values)."""
-    pairable = [[Fraction(v) for v in unit] for unit in units if len(unit) >= 2]
+    unit with two values, or no variance among the pairable values). Exact: the ratio does
+    not change when every value is scaled, so the values are taken as integers."""
+    pairable = _integers(unit for unit in units if len(unit) >= 2)
     if not pairable:
         return None
     n = sum(len(unit) for unit in pairable)
-    squares = sum((v * v for unit in pairable for v in unit), Fraction(0))
-    total = sum((v for unit in pairable for v in unit), Fraction(0))
+    squares = sum(v * v for unit in pairable for v in unit)
+    total = sum(v for unit in pairable for v in unit)
     expected = n * squares - total * total
     if expected == 0:
         return None
-    observed = sum(
-        (
-            Fraction(
-                len(unit) * sum(v * v for v in unit) - sum(unit, Fraction(0)) ** 2,
-                len(unit) - 1,
-            )
-            for unit in pairable
-        ),
-        Fraction(0),
-    )
+    by_size: dict[int, int] = {}  # m_u -> Σ (m_u·Σv² − (Σv)²) over units of that size
+    for unit in pairable:
+        m = len(unit)
+        by_size[m] = by_size.get(m, 0) + m * sum(v * v for v in unit) - sum(unit) ** 2
+    observed = sum((Fraction(part, m - 1) for m, part in by_size.items()), Fraction(0))
     return 1 - (n - 1) * observed / expected
 
 
@@ -200,20 +209,19 @@ def alpha_interval(units: Sequence[Sequence[float]], reasons: Mapping[str, str])
     return Statistic(float(value), counts)
 
 
-def average_ranks(values: Sequence[float]) -> tuple[list[Fraction], list[int]]:
-    """Rank 1 = the highest value; tied values share the mean of their ranks. Also the sizes
-    of the tied groups (for the tie correction)."""
+def doubled_ranks(values: Sequence[float]) -> tuple[list[int], list[int]]:
+    """Twice the rank of each value (rank 1 = the highest; tied values share the mean of
+    their ranks, so twice it is an integer), and the sizes of the tied groups."""
     order = sorted(range(len(values)), key=lambda i: -values[i])
-    ranks = [Fraction(0)] * len(values)
+    ranks = [0] * len(values)
     groups: list[int] = []
     start = 0
     while start < len(order):
         end = start
         while end + 1 < len(order) and values[order[end + 1]] == values[order[start]]:
             end += 1
-        shared = Fraction(start + 1 + end + 1, 2)
         for i in order[start : end + 1]:
-            ranks[i] = shared
+            ranks[i] = start + end + 2
         groups.append(end - start + 1)
         start = end + 1
     return ranks, groups
@@ -222,26 +230,27 @@ def average_ranks(values: Sequence[float]) -> tuple[list[Fraction], list[int]]:
 def kendall_w_exact(raters: Sequence[Sequence[float]]) -> Fraction | None:
     """Kendall's W with the tie correction; each rater's values are ranked (so ranks given
     as values rank as themselves). None when undefined (fewer than 2 raters or 3 objects, or
-    every rater ties everything)."""
+    every rater ties everything). Exact, on doubled ranks:
+    12·S = 12·Σ(R_j − m(n+1)/2)² = 3·Σ(2R_j − m(n+1))²."""
     m = len(raters)
     if m < 2:
         return None
     n = len(raters[0])
     if n < 3:
         return None
-    sums = [Fraction(0)] * n
+    sums = [0] * n
     ties = 0
     for values in raters:
-        ranks, groups = average_ranks(values)
+        ranks, groups = doubled_ranks(values)
         for j, rank in enumerate(ranks):
             sums[j] += rank
         ties += sum(t**3 - t for t in groups)
-    centre = Fraction(m * (n + 1), 2)
-    s = sum(((r - centre) ** 2 for r in sums), Fraction(0))
+    centre = m * (n + 1)
+    twelve_s = 3 * sum((r - centre) ** 2 for r in sums)
     denominator = m * m * (n**3 - n) - m * ties
     if denominator == 0:
         return None
-    return 12 * s / denominator
+    return Fraction(twelve_s, denominator)
 
 
 def kendall_w(
@@ -318,8 +327,22 @@ def outliers(cell: Mapping[str, float], span: float) -> list[tuple[str, float, f
     found: list[tuple[str, float, float]] = []
     if len(cell) < 3:
         return found
+    ordered = sorted(cell.values())
+    position = {v: i for i, v in enumerate(ordered)}  # any copy of a value: the others alike
     for assessor, value in cell.items():
-        others = median([v for a, v in cell.items() if a != assessor])
+        others = median_without(ordered, position[value])
         if abs(value - others) >= OUTLIER_SHARE * span - 1e-9:
             found.append((assessor, value, others))
     return found
+
+
+def median_without(ordered: Sequence[float], index: int) -> float:
+    """The median of sorted `ordered` without its element at `index`."""
+    k = len(ordered) - 1
+
+    def at(j: int) -> float:
+        return ordered[j] if j < index else ordered[j + 1]
+
+    if k % 2:
+        return at(k // 2)
+    return math.fsum((at(k // 2 - 1), at(k // 2))) / 2

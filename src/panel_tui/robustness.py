@@ -72,10 +72,12 @@ def sheet_totals(cat: CategoryResult) -> dict[str, dict[str, float]]:
     return totals
 
 
-def _borda_ranking(cat: CategoryResult, advance: int | None) -> Ranking:
+def _borda_ranking(
+    cat: CategoryResult, advance: int | None, totals: dict[str, dict[str, float]]
+) -> Ranking:
     """The Borda share ranked as a total: incomplete (and unshared) nominees last, ties share a
     rank, advances = rank ≤ advance among the complete."""
-    shares = borda(sheet_totals(cat))
+    shares = borda(totals)
     rows = []
     for position, r in enumerate(cat.results):
         share = shares.get(r.nominee.id)
@@ -148,9 +150,13 @@ def _reasons() -> dict[str, str]:
     }
 
 
-def _agreement(cat: CategoryResult, panel: list[str], calibration_set: list[str]) -> dict[str, Any]:
+def _agreement(
+    cat: CategoryResult,
+    panel: list[str],
+    calibration_set: list[str],
+    totals: dict[str, dict[str, float]],
+) -> dict[str, Any]:
     reasons = _reasons()
-    totals = sheet_totals(cat)
     alpha_totals = alpha_interval([list(t.values()) for t in totals.values()], reasons)
     by_criterion: dict[str, Statistic] = {}
     for criterion in cat.rubric.criteria:
@@ -172,7 +178,7 @@ def _agreement(cat: CategoryResult, panel: list[str], calibration_set: list[str]
 
 
 def _assessors_and_outliers(
-    cat: CategoryResult, panel: list[str]
+    cat: CategoryResult, panel: list[str], totals: dict[str, dict[str, float]]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     cells = []
     found = []
@@ -195,7 +201,7 @@ def _assessors_and_outliers(
                         "median_others": others,
                     }
                 )
-    figures = leniency(panel, cells, sheet_totals(cat).values())
+    figures = leniency(panel, cells, totals.values())
     return {a: f.to_json() for a, f in figures.items()}, found
 
 
@@ -206,7 +212,7 @@ def _without(result: TallyResult, assessor: str) -> TallyResult:
         assessors=tuple(a for a in result.round.assessors if a.id != assessor),
         _index={},
     )
-    return tally(round_, scores, recusals, None, result.method, strict=False)
+    return tally(round_, scores, recusals, None, result.method, strict=False, details=False)
 
 
 def explain(result: TallyResult) -> dict[str, dict[str, Any]]:
@@ -218,7 +224,9 @@ def explain(result: TallyResult) -> dict[str, dict[str, Any]]:
     rerun: dict[str, TallyResult] = {result.method: result}
     for method in METHODS:
         if method not in rerun:
-            rerun[method] = tally(result.round, scores, recusals, None, method, strict=False)
+            rerun[method] = tally(
+                result.round, scores, recusals, None, method, strict=False, details=False
+            )
     leave_one_out: dict[str, TallyResult] = {}
     if len(panel) <= LEAVE_ONE_OUT_LIMIT:
         leave_one_out = {a: _without(result, a) for a in panel}
@@ -236,7 +244,8 @@ def explain(result: TallyResult) -> dict[str, dict[str, Any]]:
                 unavailable[method] = calibration.reason or ""
             else:
                 rankings[method] = _ranking(one)
-        rankings["rank"] = _borda_ranking(cat, advance)
+        totals = sheet_totals(cat)
+        rankings["rank"] = _borda_ranking(cat, advance, totals)
         chosen = rankings[result.method]
         assert chosen is not None
         available = {m: r for m, r in rankings.items() if r is not None}
@@ -283,7 +292,7 @@ def explain(result: TallyResult) -> dict[str, dict[str, Any]]:
             note = _("leave-one-out skipped: more than {limit} assessors ({count})").format(
                 limit=LEAVE_ONE_OUT_LIMIT, count=len(panel)
             )
-        assessors, found = _assessors_and_outliers(cat, panel)
+        assessors, found = _assessors_and_outliers(cat, panel, totals)
         calibration_set = (
             list(calibration.nominees) if calibration is not None and calibration.available else []
         )
@@ -302,7 +311,7 @@ def explain(result: TallyResult) -> dict[str, dict[str, Any]]:
                 "leave_one_out": changes,
                 "leave_one_out_note": note,
             },
-            "agreement": _agreement(cat, panel, calibration_set),
+            "agreement": _agreement(cat, panel, calibration_set, totals),
             "assessors": assessors,
             "outliers": found,
             "zscore_calibration": _calibration_json(calibration),

@@ -513,13 +513,16 @@ def tally(
     only: str | None = None,
     method: str = METHOD,
     strict: bool = True,
+    details: bool = True,
 ) -> TallyResult:
     """Rank every category from current scores (assessor, nominee, criterion, value), with
     `method`'s centre per criterion (shared/fairness.md).
 
     zscore in a category without enough calibration nominees: refused (PanelError) when
     `strict`; otherwise that category is ranked on the raw scores and its `calibration` says
-    why the method is unavailable (the sensitivity table shows it as n/a)."""
+    why the method is unavailable (the sensitivity table shows it as n/a).
+    `details=False`: no disagreements and no copy of each assessor's scores (the sensitivity
+    tallies need only ranks and totals)."""
     check_method(method, only)
     centre = CENTRES[method]
     panel, panel_ids, recused_by = _panel(round_, recusals, only)
@@ -561,7 +564,7 @@ def tally(
                     raw_means[criterion] = centre(calibrated) if calibrated else None
                 else:
                     raw_means[criterion] = centre(values) if values else None
-                if len(values) >= 2:
+                if details and len(values) >= 2:
                     spread = max(values) - min(values)
                     if spread > 0:  # only real disagreements are kept
                         disagreements.append(
@@ -579,7 +582,7 @@ def tally(
                 if lacking:
                     missing[assessor] = lacking
             complete = bool(counted) and not missing
-            sheet_scores = {a: dict(sheets[a]) for a in panel_ids if a in sheets}
+            sheet_scores = {a: dict(sheets[a]) for a in panel_ids if a in sheets} if details else {}
             rows.append(
                 _nominee_row(
                     nominee,
