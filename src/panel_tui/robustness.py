@@ -382,13 +382,20 @@ def sentences(explanation: dict[str, Any], method: str, advance: int | None) -> 
                     _("without {assessor} zscore is unavailable").format(assessor=assessor)
                 )
                 continue
-            parts.append(
-                _("without {assessor}, {in_} would advance instead of {out}").format(
-                    assessor=assessor,
-                    in_=_names(change["in"]) or "–",
-                    out=_names(change["out"]) or "–",
+            came_in, went_out = _names(change["in"]), _names(change["out"])
+            if not went_out:  # a tie at the cut lets more in
+                part = _("without {assessor}, {in_} would advance as well").format(
+                    assessor=assessor, in_=came_in
                 )
-            )
+            elif not came_in:
+                part = _("without {assessor}, {out} would not advance").format(
+                    assessor=assessor, out=went_out
+                )
+            else:
+                part = _("without {assessor}, {in_} would advance instead of {out}").format(
+                    assessor=assessor, in_=came_in, out=went_out
+                )
+            parts.append(part)
         out.append(
             _("One assessor's absence changes who advances: {changes}.").format(
                 changes="; ".join(parts)

@@ -428,3 +428,18 @@ def test_an_assessor_database_has_no_robustness(tmp_path: Path) -> None:
     assert "An assessor's own database: the methods compare assessors" in text
     code, out = run("tally", tmp_path / "a1.db", "--format", "json", "--explain")
     assert code == 1 and "--explain compares the panel's assessors" in out
+
+
+def test_the_robustness_section_in_indonesian(panel: Path) -> None:
+    from panel_tui.i18n import set_language
+    from panel_tui.report import render_markdown
+
+    set_language("id")
+    text = render_markdown(tally_database(panel, method="zscore"))
+    assert "## Ketangguhan" in text and "## Manifes" in text
+    assert "| klu | ● 2 (75,00) | ● 2 (75,00) | ● 2 (75,00) | 4 (55,68) | 4 (43,75) | ⚠ |" in text
+    assert "Dengan zscore, nomine terakhir yang lolos (mataram) unggul 12,62 poin" in text
+    # without a2, a1 and a3 calibrate to the same z-scores: loteng, mataram and klu all sit
+    # at μ and tie for rank 2, so klu and loteng come in beside mataram
+    assert "tanpa a2, klu, loteng juga akan lolos." in text
+    assert "m\\_c = rata-rata nilai terkalibrasi" in text
