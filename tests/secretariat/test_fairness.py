@@ -70,6 +70,7 @@ weight = 30
 
 # One score per assessor and nominee, given on every criterion, so a sheet total is
 # 25·(s − 1) and a nominee's total is 25·(m − 1). a1 is harsh, and recused from klu.
+# None = recused, 0 = not scored.
 SHEETS: dict[str, dict[str, int | None]] = {
     "lotim": {"a1": 3, "a2": 5, "a3": 5},
     "klu": {"a1": None, "a2": 4, "a3": 4},
@@ -96,6 +97,8 @@ def build_panel(tmp_path: Path, sheets: dict[str, dict[str, int | None]] = SHEET
             for nominee, row in sheets.items():
                 if row[assessor] is None:
                     store.recuse(nominee, "former employee")
+                    continue
+                if row[assessor] == 0:  # not scored (yet): the nominee is incomplete
                     continue
                 for criterion in CRITERIA:
                     store.record_score(nominee, criterion, row[assessor])
@@ -443,3 +446,38 @@ def test_the_robustness_section_in_indonesian(panel: Path) -> None:
     # at μ and tie for rank 2, so klu and loteng come in beside mataram
     assert "tanpa a2, klu, loteng juga akan lolos." in text
     assert "m\\_c = rata-rata nilai terkalibrasi" in text
+
+
+def test_all_scores_equal(tmp_path: Path) -> None:
+    """σ = 0: zscore equals the mean; α and W have nothing to measure; every σ_a = 0."""
+    sheets: dict[str, dict[str, int | None]] = {
+        n: {"a1": 3, "a2": 3, "a3": 3} for n in ("lotim", "klu", "loteng")
+    }
+    path = build_panel(tmp_path, sheets)
+    assert totals(path, "zscore") == totals(path, "mean")
+    cat = explained(path)["categories"][0]
+    assert cat["agreement"]["alpha_interval_totals"]["value"] is None
+    assert "every value is the same" in cat["agreement"]["alpha_interval_totals"]["reason"]
+    assert cat["agreement"]["kendall_w"]["value"] is None
+    assert cat["zscore_calibration"]["zero_variance"] == ["a1", "a2", "a3"]
+    assert cat["sensitivity"]["advancing_changes_under"] == []
+
+
+def test_an_assessor_without_spread_and_an_incomplete_nominee(tmp_path: Path) -> None:
+    """a1 gives 3 to everyone (σ_a1 = 0: every a1 score becomes μ); bima lacks a3's score and
+    is last under every method, outside K and outside Borda."""
+    sheets: dict[str, dict[str, int | None]] = {
+        "lotim": {"a1": 3, "a2": 5, "a3": 5},
+        "klu": {"a1": 3, "a2": 4, "a3": 3},
+        "loteng": {"a1": 3, "a2": 2, "a3": 2},
+        "bima": {"a1": 3, "a2": 5, "a3": 0},
+    }
+    folder = build_panel(tmp_path, sheets)
+    cat = explained(folder)["categories"][0]
+    assert cat["zscore_calibration"]["zero_variance"] == ["a1"]
+    assert cat["zscore_calibration"]["nominees"] == ["lotim", "klu", "loteng"]
+    for row in cat["sensitivity"]["nominees"]:
+        if row["nominee"] == "bima":
+            assert all(m is None or m["rank"] == 4 for m in row["methods"].values())
+            assert row["methods"]["rank"]["total"] is None
+    assert cat["agreement"]["alpha_interval_totals"]["units"] == 3
