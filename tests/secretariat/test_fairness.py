@@ -481,3 +481,21 @@ def test_an_assessor_without_spread_and_an_incomplete_nominee(tmp_path: Path) ->
             assert all(m is None or m["rank"] == 4 for m in row["methods"].values())
             assert row["methods"]["rank"]["total"] is None
     assert cat["agreement"]["alpha_interval_totals"]["units"] == 3
+
+
+def test_the_rules_name_the_method_in_every_format(panel: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    code, out = run("tally", panel, "--method", "median")
+    assert code == 0 and "Method: median" in out and "m_c = the median" in " ".join(out.split())
+    assert run("tally", panel, "--method", "zscore", "--out", tmp_path / "r.xlsx")[0] == 0
+    sheet = load_workbook(tmp_path / "r.xlsx", read_only=True)["Method"]
+    rules = [row[0] for row in sheet.iter_rows(values_only=True) if row and row[0]]
+    assert any(
+        str(r).startswith("m_c = the mean of the counted assessors' calibrated") for r in rules
+    )
+    code, out = run("tally", panel, "--method", "trimmed", "--format", "json")
+    data = json.loads(out)
+    assert data["method"] == "trimmed" and data["categories"][0]["results"][1]["total"] == 75.0
+    code, out = run("tally", panel, "--method", "trimmed", "--format", "html")
+    assert "setting aside one highest and one lowest score" in out
