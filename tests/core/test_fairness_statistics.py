@@ -17,6 +17,7 @@ from panel_tui.fairness import (
     kendall_w_exact,
     mean,
     median,
+    outliers,
     trimmed,
 )
 from panel_tui.model import Round
@@ -242,3 +243,37 @@ def test_every_method_from_cell_counts_is_the_full_tally(
                     else None
                 )
                 assert shown == expected
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["n1", "n2", "n3", "n4", "n5"]),
+        st.dictionaries(st.sampled_from(["a", "b", "c"]), scores, min_size=1),
+        min_size=1,
+    )
+)
+def test_borda_is_its_definition(totals: dict[str, dict[str, float]]) -> None:
+    """b_{a,n} = (#{m : t_{a,m} < t_{a,n}} + ½·#{m ≠ n : t_{a,m} = t_{a,n}}) / (|S_a| − 1)."""
+    expected: dict[str, float | None] = {}
+    for n, sheet in totals.items():
+        parts = []
+        for a, own in sheet.items():
+            others = [totals[m][a] for m in totals if m != n and a in totals[m]]
+            if others:
+                lower = sum(1 for t in others if t < own)
+                level = sum(1 for t in others if t == own)
+                parts.append(Fraction(2 * lower + level, 2 * len(others)))
+        expected[n] = float(100 * sum(parts, Fraction(0)) / len(parts)) if parts else None
+    assert borda(totals) == expected
+
+
+@given(st.dictionaries(st.sampled_from("abcdefg"), scores, min_size=0, max_size=7))
+def test_outliers_are_their_definition(cell: dict[str, float]) -> None:
+    span = 10.0
+    expected = []
+    if len(cell) >= 3:
+        for a, s in cell.items():
+            others = median([v for b, v in cell.items() if b != a])
+            if abs(s - others) >= 0.4 * span - 1e-9:
+                expected.append((a, s, others))
+    assert outliers(cell, span) == expected
