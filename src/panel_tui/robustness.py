@@ -9,7 +9,6 @@ record prints under the method table.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,7 +25,7 @@ from panel_tui.fairness import (
 )
 from panel_tui.i18n import _
 from panel_tui.scoring import weighted_total
-from panel_tui.tally import CategoryResult, TallyResult, round_half_up, tally
+from panel_tui.tally import CategoryResult, TallyResult, round_half_up, tally_again
 
 # Above this many assessors the leave-one-out tallies (one per assessor) are not run.
 LEAVE_ONE_OUT_LIMIT = 15
@@ -34,20 +33,6 @@ LEAVE_ONE_OUT_LIMIT = 15
 FEW_NOMINEES = 10
 
 Ranking = dict[str, dict[str, Any]]  # nominee -> {"rank", "total", "advances"}
-
-
-def _scores_of(
-    result: TallyResult,
-) -> tuple[list[tuple[str, str, str, float]], list[tuple[str, str]]]:
-    """The scores and recusals a detailed result was tallied from."""
-    scores = []
-    recusals = []
-    for cat in result.categories:
-        for r in cat.results:
-            for assessor, sheet in r.scores.items():
-                scores += [(assessor, r.nominee.id, c, v) for c, v in sheet.items()]
-            recusals += [(assessor, r.nominee.id) for assessor in r.recused]
-    return scores, recusals
 
 
 def _ranking(cat: CategoryResult) -> Ranking:
@@ -205,40 +190,27 @@ def _assessors_and_outliers(
     return {a: f.to_json() for a, f in figures.items()}, found
 
 
-def _without(result: TallyResult, assessor: str) -> TallyResult:
-    scores, recusals = _scores_of(result)
-    round_ = dataclasses.replace(
-        result.round,
-        assessors=tuple(a for a in result.round.assessors if a.id != assessor),
-        _index={},
-    )
-    return tally(round_, scores, recusals, None, result.method, strict=False, details=False)
-
-
 def explain(result: TallyResult) -> dict[str, dict[str, Any]]:
     """Per category id: sensitivity, agreement, assessors, outliers, zscore_calibration.
 
     `result` must be a detailed tally (every assessor's scores) of a merged file."""
-    scores, recusals = _scores_of(result)
     panel = [a.id for a in result.panel]
-    rerun: dict[str, TallyResult] = {result.method: result}
+    rerun: dict[str, list[CategoryResult]] = {result.method: result.categories}
     for method in METHODS:
         if method not in rerun:
-            rerun[method] = tally(
-                result.round, scores, recusals, None, method, strict=False, details=False
-            )
-    leave_one_out: dict[str, TallyResult] = {}
+            rerun[method] = tally_again(result, method)
+    leave_one_out: dict[str, list[CategoryResult]] = {}
     if len(panel) <= LEAVE_ONE_OUT_LIMIT:
-        leave_one_out = {a: _without(result, a) for a in panel}
+        leave_one_out = {a: tally_again(result, result.method, without=a) for a in panel}
     advance = result.round.advance
     out: dict[str, dict[str, Any]] = {}
     for index, cat in enumerate(result.categories):
-        zscore_cat = rerun["zscore"].categories[index]
+        zscore_cat = rerun["zscore"][index]
         calibration = zscore_cat.calibration
         rankings: dict[str, Ranking | None] = {}
         unavailable: dict[str, str] = {}
         for method in METHODS:
-            one = rerun[method].categories[index]
+            one = rerun[method][index]
             if method == "zscore" and calibration is not None and not calibration.available:
                 rankings[method] = None
                 unavailable[method] = calibration.reason or ""
@@ -270,7 +242,7 @@ def explain(result: TallyResult) -> dict[str, dict[str, Any]]:
         if leave_one_out:
             changes = {}
             for assessor, without in leave_one_out.items():
-                other = without.categories[index]
+                other = without[index]
                 if (
                     result.method == "zscore"
                     and other.calibration is not None

@@ -513,16 +513,13 @@ def tally(
     only: str | None = None,
     method: str = METHOD,
     strict: bool = True,
-    details: bool = True,
 ) -> TallyResult:
     """Rank every category from current scores (assessor, nominee, criterion, value), with
     `method`'s centre per criterion (shared/fairness.md).
 
     zscore in a category without enough calibration nominees: refused (PanelError) when
     `strict`; otherwise that category is ranked on the raw scores and its `calibration` says
-    why the method is unavailable (the sensitivity table shows it as n/a).
-    `details=False`: no disagreements and no copy of each assessor's scores (the sensitivity
-    tallies need only ranks and totals)."""
+    why the method is unavailable (the sensitivity table shows it as n/a)."""
     check_method(method, only)
     centre = CENTRES[method]
     panel, panel_ids, recused_by = _panel(round_, recusals, only)
@@ -564,7 +561,7 @@ def tally(
                     raw_means[criterion] = centre(calibrated) if calibrated else None
                 else:
                     raw_means[criterion] = centre(values) if values else None
-                if details and len(values) >= 2:
+                if len(values) >= 2:
                     spread = max(values) - min(values)
                     if spread > 0:  # only real disagreements are kept
                         disagreements.append(
@@ -582,7 +579,7 @@ def tally(
                 if lacking:
                     missing[assessor] = lacking
             complete = bool(counted) and not missing
-            sheet_scores = {a: dict(sheets[a]) for a in panel_ids if a in sheets} if details else {}
+            sheet_scores = {a: dict(sheets[a]) for a in panel_ids if a in sheets}
             rows.append(
                 _nominee_row(
                     nominee,
@@ -664,15 +661,93 @@ def _calibration(
         sheets.append(
             Sheets(nominee.id, counted, {a: own[a] for a in counted if a in own}, complete)
         )
-    return calibrate(
-        panel_ids,
-        sheets,
-        criteria,
-        _(
-            "fewer than 3 complete nominees that no panel member is recused from, so "
-            "assessors cannot be calibrated"
-        ),
+    return calibrate(panel_ids, sheets, criteria, _too_few_to_calibrate())
+
+
+def _too_few_to_calibrate() -> str:
+    return _(
+        "fewer than 3 complete nominees that no panel member is recused from, so "
+        "assessors cannot be calibrated"
     )
+
+
+def tally_again(
+    result: TallyResult, method: str, without: str | None = None
+) -> list[CategoryResult]:
+    """The categories of a detailed `result` ranked again under `method`, optionally without
+    one assessor (who then neither counts nor calibrates): the same rules as `tally`, from
+    the scores `result` already holds grouped by nominee, so the sensitivity tallies do not
+    group every score again. A category where zscore is unavailable is ranked on the raw
+    scores, its `calibration` saying why (as `tally(..., strict=False)`)."""
+    check_method(method, result.assessor)
+    centre = CENTRES[method]
+    panel_ids = [a.id for a in result.panel if a.id != without]
+    position = {n.id: i for i, n in enumerate(result.round.nominees)}
+    categories = []
+    for cat in result.categories:
+        rubric = cat.rubric
+        criteria = [c.id for c in rubric.criteria]
+        tie_order = [c.id for c in sorted(rubric.criteria, key=lambda c: -c.weight)]
+        in_round_order = sorted(cat.results, key=lambda r: position[r.nominee.id])
+        counted_of = {r.nominee.id: [a for a in r.counted if a != without] for r in in_round_order}
+        complete_of = {
+            r.nominee.id: bool(counted_of[r.nominee.id])
+            and all(c in r.scores.get(a, {}) for a in counted_of[r.nominee.id] for c in criteria)
+            for r in in_round_order
+        }
+        calibration = None
+        adjust = None
+        if method == "zscore":
+            calibration = calibrate(
+                panel_ids,
+                [
+                    Sheets(
+                        r.nominee.id,
+                        tuple(counted_of[r.nominee.id]),
+                        {a: r.scores[a] for a in counted_of[r.nominee.id] if a in r.scores},
+                        complete_of[r.nominee.id],
+                    )
+                    for r in in_round_order
+                ],
+                criteria,
+                _too_few_to_calibrate(),
+            )
+            adjust = calibration.adjust if calibration.available else None
+        rows = []
+        for r in in_round_order:
+            counted = counted_of[r.nominee.id]
+            raw_means: dict[str, float | None] = {}
+            for criterion in criteria:
+                given = [
+                    (a, r.scores[a][criterion]) for a in counted if criterion in r.scores.get(a, {})
+                ]
+                if not given:
+                    raw_means[criterion] = None
+                elif method == METHOD:
+                    values = [v for _a, v in given]
+                    raw_means[criterion] = math.fsum(values) / len(values)
+                elif adjust is not None:
+                    raw_means[criterion] = centre([adjust(a, v) for a, v in given])
+                else:
+                    raw_means[criterion] = centre([v for _a, v in given])
+            recused = [a for a in r.recused if a != without]
+            rows.append(
+                _nominee_row(
+                    r.nominee,
+                    rubric,
+                    raw_means,
+                    tie_order,
+                    complete_of[r.nominee.id],
+                    counted,
+                    recused,
+                    {},
+                    r.scores,
+                )
+            )
+        categories.append(
+            CategoryResult(cat.category, rubric, _ranked(rows, result.round.advance), calibration)
+        )
+    return categories
 
 
 def _nominee_row(

@@ -215,7 +215,7 @@ def test_every_method_from_cell_counts_is_the_full_tally(
 ) -> None:
     """The JSON path (per-cell counts) and the detailed path agree under every method that
     counts can give; the mean of both is the contract's mean, value for value."""
-    from panel_tui.tally import MEAN_DECIMALS, round_half_up, tally, tally_summary
+    from panel_tui.tally import MEAN_DECIMALS, round_half_up, tally, tally_again, tally_summary
 
     scores, recusals = drawn
     recused = set(recusals)
@@ -225,9 +225,19 @@ def test_every_method_from_cell_counts_is_the_full_tally(
             continue
         cell = counts.setdefault(nominee, {}).setdefault(criterion, {})
         cell[value] = cell.get(value, 0) + 1
-    for method in ("mean", "median", "trimmed"):
-        full = tally(DEMO, scores, recusals, method=method).to_json()
-        assert tally_summary(DEMO, counts, recusals, method=method).to_json() == full
+    detailed = tally(DEMO, scores, recusals)
+    for method in ("mean", "median", "trimmed", "zscore"):
+        again = tally(DEMO, scores, recusals, method=method, strict=False)
+        full = again.to_json()
+        if method != "zscore":
+            assert tally_summary(DEMO, counts, recusals, method=method).to_json() == full
+        # the sensitivity tallies, from the grouped scores of a detailed result
+        regrouped = tally_again(detailed, method)
+        detailed.categories, kept = regrouped, detailed.categories
+        detailed.method = method
+        assert detailed.to_json() == full
+        assert [c.calibration for c in regrouped] == [c.calibration for c in again.categories]
+        detailed.categories, detailed.method = kept, "mean"
     full = tally(DEMO, scores, recusals)
     for cat in full.categories:
         for r in cat.results:
