@@ -140,16 +140,14 @@ def _agreement(
     panel: list[str],
     calibration_set: list[str],
     totals: dict[str, dict[str, float]],
+    cells: Cells,
 ) -> dict[str, Any]:
     reasons = _reasons()
     alpha_totals = alpha_interval([list(t.values()) for t in totals.values()], reasons)
     by_criterion: dict[str, Statistic] = {}
     for criterion in cat.rubric.criteria:
-        cells = [
-            [r.scores[a][criterion.id] for a in r.counted if criterion.id in r.scores.get(a, {})]
-            for r in cat.results
-        ]
-        by_criterion[criterion.id] = alpha_interval(cells, reasons)
+        units = [list(cell.values()) for _n, c, cell in cells if c == criterion.id]
+        by_criterion[criterion.id] = alpha_interval(units, reasons)
     raters = [[totals[n][a] for n in calibration_set] for a in panel] if calibration_set else []
     left_out = [r.nominee.id for r in cat.results if r.nominee.id not in calibration_set]
     w = kendall_w(raters, left_out, reasons)
@@ -162,31 +160,37 @@ def _agreement(
     }
 
 
-def _assessors_and_outliers(
-    cat: CategoryResult, panel: list[str], totals: dict[str, dict[str, float]]
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+Cells = list[tuple[str, str, dict[str, float]]]  # (nominee, criterion, {assessor: score})
+
+
+def cells_of(cat: CategoryResult) -> Cells:
+    """Every cell X_{n,c} of the category: the counted assessors' scores."""
     cells = []
+    for r in cat.results:
+        sheets = [(a, r.scores[a]) for a in r.counted if a in r.scores]
+        for criterion in cat.rubric.criteria:
+            c = criterion.id
+            cells.append((r.nominee.id, c, {a: sheet[c] for a, sheet in sheets if c in sheet}))
+    return cells
+
+
+def _assessors_and_outliers(
+    cat: CategoryResult, panel: list[str], totals: dict[str, dict[str, float]], cells: Cells
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     found = []
     span = cat.rubric.max - cat.rubric.min
-    for r in cat.results:
-        for criterion in cat.rubric.criteria:
-            cell = {
-                a: r.scores[a][criterion.id]
-                for a in r.counted
-                if criterion.id in r.scores.get(a, {})
-            }
-            cells.append(cell)
-            for assessor, score, others in outliers(cell, span):
-                found.append(
-                    {
-                        "nominee": r.nominee.id,
-                        "criterion": criterion.id,
-                        "assessor": assessor,
-                        "score": score,
-                        "median_others": others,
-                    }
-                )
-    figures = leniency(panel, cells, totals.values())
+    for nominee, criterion, cell in cells:
+        for assessor, score, others in outliers(cell, span):
+            found.append(
+                {
+                    "nominee": nominee,
+                    "criterion": criterion,
+                    "assessor": assessor,
+                    "score": score,
+                    "median_others": others,
+                }
+            )
+    figures = leniency(panel, (cell for _n, _c, cell in cells), totals.values())
     return {a: f.to_json() for a, f in figures.items()}, found
 
 
@@ -264,7 +268,8 @@ def explain(result: TallyResult) -> dict[str, dict[str, Any]]:
             note = _("leave-one-out skipped: more than {limit} assessors ({count})").format(
                 limit=LEAVE_ONE_OUT_LIMIT, count=len(panel)
             )
-        assessors, found = _assessors_and_outliers(cat, panel, totals)
+        cells = cells_of(cat)
+        assessors, found = _assessors_and_outliers(cat, panel, totals, cells)
         calibration_set = (
             list(calibration.nominees) if calibration is not None and calibration.available else []
         )
@@ -283,7 +288,7 @@ def explain(result: TallyResult) -> dict[str, dict[str, Any]]:
                 "leave_one_out": changes,
                 "leave_one_out_note": note,
             },
-            "agreement": _agreement(cat, panel, calibration_set, totals),
+            "agreement": _agreement(cat, panel, calibration_set, totals, cells),
             "assessors": assessors,
             "outliers": found,
             "zscore_calibration": _calibration_json(calibration),

@@ -690,9 +690,19 @@ def tally_again(
         tie_order = [c.id for c in sorted(rubric.criteria, key=lambda c: -c.weight)]
         in_round_order = sorted(cat.results, key=lambda r: position[r.nominee.id])
         counted_of = {r.nominee.id: [a for a in r.counted if a != without] for r in in_round_order}
+        # Leaving an assessor out cannot make a complete nominee lack a score; it can complete
+        # one whose only missing scores were theirs.
         complete_of = {
             r.nominee.id: bool(counted_of[r.nominee.id])
-            and all(c in r.scores.get(a, {}) for a in counted_of[r.nominee.id] for c in criteria)
+            and (
+                r.complete
+                or (
+                    without is not None
+                    and all(
+                        c in r.scores.get(a, {}) for a in counted_of[r.nominee.id] for c in criteria
+                    )
+                )
+            )
             for r in in_round_order
         }
         calibration = None
