@@ -499,3 +499,18 @@ def test_the_rules_name_the_method_in_every_format(panel: Path, tmp_path: Path) 
     assert data["method"] == "trimmed" and data["categories"][0]["results"][1]["total"] == 75.0
     code, out = run("tally", panel, "--method", "trimmed", "--format", "html")
     assert "setting aside one highest and one lowest score" in out
+
+
+def test_the_disagreements_say_how_many_more(panel: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from panel_tui import report
+
+    result = tally_database(panel)
+    # 12 cells disagree: lotim, loteng, mataram and bima on each of 3 criteria; all on 1-5,
+    # so the order is by spread: mataram's 2-5 (3 points) first
+    spread = [d for d in result.disagreements if d.spread > 0]
+    assert len(spread) == 12 and spread[0].nominee.id == "mataram" and spread[0].spread == 3
+    monkeypatch.setattr(report, "DISAGREEMENTS_SHOWN", 5)
+    assert "7 more not shown." in report.render_markdown(result)
+    assert "<p>7 more not shown.</p>" in report.render_html(result)
+    monkeypatch.setattr(report, "DISAGREEMENTS_SHOWN", 15)
+    assert "more not shown" not in report.render_markdown(result)
