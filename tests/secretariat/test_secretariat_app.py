@@ -90,3 +90,14 @@ def test_snapshot_completion(snap_compare: Any, relative_panel: Path) -> None:
     assert snap_compare(
         SecretariatApp(relative_panel), terminal_size=(160, 45), run_before=completion
     )
+
+
+def test_snapshot_robustness(snap_compare: Any, relative_panel: Path) -> None:
+    async def robustness(pilot: Pilot[Any]) -> None:
+        await _loaded(pilot)
+        await pilot.press("4")
+        await pilot.pause()
+
+    assert snap_compare(
+        SecretariatApp(relative_panel), terminal_size=(160, 45), run_before=robustness
+    )
