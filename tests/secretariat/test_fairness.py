@@ -514,3 +514,10 @@ def test_the_disagreements_say_how_many_more(panel: Path, monkeypatch: pytest.Mo
     assert "<p>7 more not shown.</p>" in report.render_html(result)
     monkeypatch.setattr(report, "DISAGREEMENTS_SHOWN", 15)
     assert "more not shown" not in report.render_markdown(result)
+
+
+def test_the_command_offers_exactly_the_methods() -> None:
+    from panel_tui.cli_secretariat import TALLY_METHODS
+    from panel_tui.fairness import METHODS
+
+    assert TALLY_METHODS == METHODS
