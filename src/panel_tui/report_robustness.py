@@ -60,7 +60,7 @@ def _agreement_lines(agreement: dict[str, Any]) -> list[str]:
             )
         )
         + (
-            " "
+            ". "
             + _("Left out (a recusal, or incomplete): {nominees}.").format(
                 nominees=", ".join(w["left_out"])
             )
@@ -227,6 +227,14 @@ def markdown_sections(result: TallyResult) -> list[str]:
     return out
 
 
+# The right-aligned (numeric) columns of the method table, leniency and outliers.
+NUMERIC_COLUMNS = (
+    lambda n: set(range(1, n - 1)),
+    lambda n: set(range(1, n)),
+    lambda n: {3, 4},
+)
+
+
 def html_sections(result: TallyResult) -> list[str]:
     from panel_tui.report import _html_table, h
 
@@ -236,10 +244,12 @@ def html_sections(result: TallyResult) -> list[str]:
         out.append(f"<p>{h(_(OWN_DATABASE))}</p>")
     for cat in result.categories if explanations else []:
         figures = explanations[cat.category.id]  # type: ignore[index]
+        # The heading, the method table and its sentences on one page.
+        out.append('<div style="break-inside: avoid">')
         out.append(f"<h3>{h(cat.category.title)} ({h(cat.category.id)})</h3>")
         for index, (title, header, rows) in enumerate(_tables(result, figures, cat.category.id)):
             if index == 1:
-                out.append("<ul>")
+                out.append("</div><ul>")
                 out += [f"<li>{h(line)}</li>" for line in _agreement_lines(figures["agreement"])]
                 calibration = _calibration_line(figures["zscore_calibration"])
                 out += [f"<li>{h(calibration)}</li>"] if calibration else []
@@ -252,10 +262,10 @@ def html_sections(result: TallyResult) -> list[str]:
             out += _html_table(
                 [h(x) for x in header],
                 [[h(x) for x in row] for row in rows],
-                numeric=set(range(1, len(header) - (1 if index == 0 else 0))),
+                numeric=NUMERIC_COLUMNS[index](len(header)),
             )
             if index == 0:
-                out.append('<p class="sentences">')
+                out.append("<p>")
                 out.append(
                     "<br>".join(
                         h(s) for s in sentences(figures, result.method, result.round.advance)
