@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from panel_tui import projection
+from panel_tui.fairness import CENTRES, METHODS, Calibration, Sheets, calibrate
 from panel_tui.i18n import _
 from panel_tui.model import Assessor, Category, Nominee, Round, Rubric
 from panel_tui.scoring import weighted_total
@@ -86,6 +87,8 @@ class CategoryResult:
     category: Category
     rubric: Rubric
     results: list[NomineeResult]
+    # zscore: the category's calibration (its `reason` says why the method is unavailable)
+    calibration: Calibration | None = None
 
 
 @dataclass
@@ -110,7 +113,7 @@ class TallyResult:
         return self.round.advance
 
     def rules(self) -> list[str]:
-        return method_rules(self.round, self.assessor)
+        return method_rules(self.round, self.assessor, self.method)
 
     def incomplete(self) -> list[tuple[CategoryResult, NomineeResult]]:
         return [(c, r) for c in self.categories for r in c.results if not r.complete]
@@ -142,11 +145,44 @@ class TallyResult:
         }
 
 
-def method_rules(round_: Round, assessor: str | None = None) -> list[str]:
+def centre_rules(method: str) -> list[str]:
+    """How `method` finds m_c, the centre of the counted assessors' scores on criterion c."""
+    if method == "median":
+        return [
+            _(
+                "m_c = the median of the counted assessors' scores on criterion c (the mean of "
+                "the two middle scores when their number is even)."
+            )
+        ]
+    if method == "trimmed":
+        return [
+            _(
+                "m_c = the mean of the counted assessors' scores on criterion c after setting "
+                "aside one highest and one lowest score, when there are 3 or more; otherwise "
+                "the mean. With 3 or 4 scores this is the median."
+            )
+        ]
+    if method == "zscore":
+        return [
+            _(
+                "m_c = the mean of the counted assessors' calibrated scores on criterion c: "
+                "each score s of assessor a becomes μ + σ·(s − μ_a)/σ_a."
+            ),
+            _(
+                "μ_a, σ_a = the mean and population standard deviation of a's scores on every "
+                "criterion of the calibration set (the category's complete nominees no panel "
+                "member is recused from); μ, σ = the same over the whole panel; σ_a = 0 gives "
+                "μ; fewer than 3 calibration nominees: the method is refused for the category."
+            ),
+        ]
+    return [_("m_c = the mean of the counted assessors' scores on criterion c.")]
+
+
+def method_rules(round_: Round, assessor: str | None = None, method: str = METHOD) -> list[str]:
     """The rules printed with every result."""
     rules = [
         _("Only the panel's assessors who are not recused from a nominee count for it."),
-        _("m_c = the mean of the counted assessors' scores on criterion c."),
+        *centre_rules(method),
         _(
             "total = 100 × Σ w_c·(m_c − min)/(max − min) / Σ w_c over the nominee's rubric, "
             "reported to 2 decimals (halves rounded up)."
@@ -180,7 +216,7 @@ def method_rules(round_: Round, assessor: str | None = None) -> list[str]:
 
 
 def tally_database(
-    path: Path | str, details: bool = True, heads: tuple[str, ...] = ()
+    path: Path | str, details: bool = True, heads: tuple[str, ...] = (), method: str = METHOD
 ) -> TallyResult:
     """Verify `path` as `panel-tui verify` does, then tally it; a file that does not verify
     is refused (PanelError listing verify's problems), so no reader can print a normal-looking
@@ -204,7 +240,7 @@ def tally_database(
             [Problem(path.name, None, None, problem) for problem in report.problems],
         )
     try:
-        result = tally_verified(report, details)
+        result = tally_verified(report, details, method)
     except (ValueError, TypeError, KeyError, ArithmeticError, RecursionError) as exc:
         raise PanelError(
             _(
@@ -217,12 +253,13 @@ def tally_database(
     return result
 
 
-def tally_verified(report: VerifyReport, details: bool = True) -> TallyResult:
+def tally_verified(report: VerifyReport, details: bool = True, method: str = METHOD) -> TallyResult:
     """The tally of a file from `verify_database(path, project=True)`'s report of it.
 
     `details=False`: only what `to_json` shows (ranks, totals, means, counts, complete,
     advances), from per-cell value counts; every assessor's scores, what an incomplete
-    nominee lacks and the disagreements are left empty."""
+    nominee lacks and the disagreements are left empty. zscore needs every assessor's scores,
+    so it always takes the detailed path."""
     round_, current, fingerprints = report.round, report.current, report.fingerprints
     if round_ is None or current is None or fingerprints is None:
         raise ValueError("the report holds no verified events")
@@ -231,21 +268,21 @@ def tally_verified(report: VerifyReport, details: bool = True) -> TallyResult:
     if only is not None:
         sheets = {only: sheets.get(only, {})}
     recusals = sorted((a, n) for a, of in sheets.items() for n, held in of.items() if held.recused)
-    if details:
+    if details or method == "zscore":
         scores = [
             (assessor, nominee, criterion, value)
             for assessor, of in sheets.items()
             for nominee, held in of.items()
             for criterion, value in held.scores.items()
         ]
-        result = tally(round_, scores, recusals, only)
+        result = tally(round_, scores, recusals, only, method)
     else:
         panel = [a.id for a in round_.assessors if only is None or a.id == only]
         counts: dict[str, dict[str, dict[float, int]]] = {}
         for _assessor, nominee, criterion, value in projection.counted(sheets, panel):
             cell = counts.setdefault(nominee, {}).setdefault(criterion, {})
             cell[value] = cell.get(value, 0) + 1
-        result = tally_summary(round_, counts, recusals, only)
+        result = tally_summary(round_, counts, recusals, only, method)
     result.path = report.path
     result.kind = report.kind
     result.chains = [(c.origin, c.assessor, c.length, c.head) for c in report.chains]
@@ -295,8 +332,17 @@ def tally(
     scores: list[tuple[str, str, str, float]],
     recusals: list[tuple[str, str]],
     only: str | None = None,
+    method: str = METHOD,
+    strict: bool = True,
 ) -> TallyResult:
-    """Rank every category from current scores (assessor, nominee, criterion, value)."""
+    """Rank every category from current scores (assessor, nominee, criterion, value), with
+    `method`'s centre per criterion (shared/fairness.md).
+
+    zscore in a category without enough calibration nominees: refused (PanelError) when
+    `strict`; otherwise that category is ranked on the raw scores and its `calibration` says
+    why the method is unavailable (the sensitivity table shows it as n/a)."""
+    check_method(method, only)
+    centre = CENTRES[method]
     panel, panel_ids, recused_by = _panel(round_, recusals, only)
     members = set(panel_ids)
     by_nominee: dict[str, dict[str, dict[str, float]]] = {}
@@ -306,8 +352,17 @@ def tally(
 
     categories: list[CategoryResult] = []
     disagreements: list[Disagreement] = []
+    refused: list[str] = []
     for category, rubric, criteria, tie_order in _categories(round_):
         rows: list[tuple[tuple[Any, ...], NomineeResult]] = []
+        calibration = None
+        if method == "zscore":
+            calibration = _calibration(
+                round_, category, criteria, panel_ids, recused_by, by_nominee
+            )
+            if not calibration.available:
+                refused.append(f"{category.id}: {calibration.reason}")
+        adjust = calibration.adjust if calibration and calibration.available else None
         for nominee in round_.nominees:
             if nominee.category != category.id:
                 continue
@@ -320,7 +375,13 @@ def tally(
             for criterion in criteria:
                 given = {a: sheet[criterion] for a, sheet in counted_sheets if criterion in sheet}
                 values = list(given.values())
-                raw_means[criterion] = math.fsum(values) / len(values) if values else None
+                if method == METHOD:
+                    raw_means[criterion] = math.fsum(values) / len(values) if values else None
+                elif adjust is not None:
+                    calibrated = [adjust(a, v) for a, v in given.items()]
+                    raw_means[criterion] = centre(calibrated) if calibrated else None
+                else:
+                    raw_means[criterion] = centre(values) if values else None
                 if len(values) >= 2:
                     spread = max(values) - min(values)
                     if spread > 0:  # only real disagreements are kept
@@ -353,10 +414,24 @@ def tally(
                     sheet_scores,
                 )
             )
-        categories.append(CategoryResult(category, rubric, _ranked(rows, round_.advance)))
+        categories.append(
+            CategoryResult(category, rubric, _ranked(rows, round_.advance), calibration)
+        )
+    if refused and strict:
+        from panel_tui.problems import PanelError
+
+        raise PanelError(
+            _("the zscore method is not available in every category:")
+            + "\n  "
+            + "\n  ".join(refused)
+        )
 
     position = {n.id: i for i, n in enumerate(round_.nominees)}
-    disagreements.sort(key=lambda d: (-d.spread, position[d.nominee.id], d.criterion))
+    # Spread relative to the scale: 4 points on 0–10 is less disagreement than 3 on 1–5.
+    span = {cat.category.id: (cat.rubric.max - cat.rubric.min) or 1 for cat in categories}
+    disagreements.sort(
+        key=lambda d: (-d.spread / span[d.category.id], position[d.nominee.id], d.criterion)
+    )
     return TallyResult(
         round=round_,
         path=Path(),
@@ -365,7 +440,145 @@ def tally(
         panel=panel,
         categories=categories,
         disagreements=disagreements,
+        method=method,
     )
+
+
+def check_method(method: str, only: str | None) -> None:
+    """Refuse an unknown method, and any but mean on one assessor's own database."""
+    from panel_tui.problems import PanelError
+
+    if method not in METHODS:
+        raise PanelError(
+            _('unknown method "{method}"; use one of {known}').format(
+                method=method, known=", ".join(METHODS)
+            )
+        )
+    if only is not None and method != METHOD:
+        raise PanelError(
+            _(
+                "assessor {assessor}'s own database: only the mean applies (the other methods "
+                "compare assessors; tally the merged file for them)"
+            ).format(assessor=only)
+        )
+
+
+def _calibration(
+    round_: Round,
+    category: Category,
+    criteria: list[str],
+    panel_ids: list[str],
+    recused_by: dict[str, set[str]],
+    by_nominee: dict[str, dict[str, dict[str, float]]],
+) -> Calibration:
+    """The zscore calibration of `category` from the counted assessors' sheets."""
+    sheets = []
+    for nominee in round_.nominees:
+        if nominee.category != category.id:
+            continue
+        own = by_nominee.get(nominee.id, {})
+        counted = tuple(a for a in panel_ids if a not in recused_by.get(nominee.id, set()))
+        complete = bool(counted) and all(c in own.get(a, {}) for a in counted for c in criteria)
+        sheets.append(
+            Sheets(nominee.id, counted, {a: own[a] for a in counted if a in own}, complete)
+        )
+    return calibrate(panel_ids, sheets, criteria, _too_few_to_calibrate())
+
+
+def _too_few_to_calibrate() -> str:
+    return _(
+        "fewer than 3 complete nominees that no panel member is recused from, so "
+        "assessors cannot be calibrated"
+    )
+
+
+def tally_again(
+    result: TallyResult, method: str, without: str | None = None
+) -> list[CategoryResult]:
+    """The categories of a detailed `result` ranked again under `method`, optionally without
+    one assessor (who then neither counts nor calibrates): the same rules as `tally`, from
+    the scores `result` already holds grouped by nominee, so the sensitivity tallies do not
+    group every score again. A category where zscore is unavailable is ranked on the raw
+    scores, its `calibration` saying why (as `tally(..., strict=False)`)."""
+    check_method(method, result.assessor)
+    centre = CENTRES[method]
+    panel_ids = [a.id for a in result.panel if a.id != without]
+    position = {n.id: i for i, n in enumerate(result.round.nominees)}
+    categories = []
+    for cat in result.categories:
+        rubric = cat.rubric
+        criteria = [c.id for c in rubric.criteria]
+        tie_order = [c.id for c in sorted(rubric.criteria, key=lambda c: -c.weight)]
+        in_round_order = sorted(cat.results, key=lambda r: position[r.nominee.id])
+        counted_of = {r.nominee.id: [a for a in r.counted if a != without] for r in in_round_order}
+        # Leaving an assessor out cannot make a complete nominee lack a score; it can complete
+        # one whose only missing scores were theirs.
+        complete_of = {
+            r.nominee.id: bool(counted_of[r.nominee.id])
+            and (
+                r.complete
+                or (
+                    without is not None
+                    and all(
+                        c in r.scores.get(a, {}) for a in counted_of[r.nominee.id] for c in criteria
+                    )
+                )
+            )
+            for r in in_round_order
+        }
+        calibration = None
+        adjust = None
+        if method == "zscore":
+            calibration = calibrate(
+                panel_ids,
+                [
+                    Sheets(
+                        r.nominee.id,
+                        tuple(counted_of[r.nominee.id]),
+                        {a: r.scores[a] for a in counted_of[r.nominee.id] if a in r.scores},
+                        complete_of[r.nominee.id],
+                    )
+                    for r in in_round_order
+                ],
+                criteria,
+                _too_few_to_calibrate(),
+            )
+            adjust = calibration.adjust if calibration.available else None
+        rows = []
+        for r in in_round_order:
+            counted = counted_of[r.nominee.id]
+            raw_means: dict[str, float | None] = {}
+            for criterion in criteria:
+                given = [
+                    (a, r.scores[a][criterion]) for a in counted if criterion in r.scores.get(a, {})
+                ]
+                if not given:
+                    raw_means[criterion] = None
+                elif method == METHOD:
+                    values = [v for _a, v in given]
+                    raw_means[criterion] = math.fsum(values) / len(values)
+                elif adjust is not None:
+                    raw_means[criterion] = centre([adjust(a, v) for a, v in given])
+                else:
+                    raw_means[criterion] = centre([v for _a, v in given])
+            recused = [a for a in r.recused if a != without]
+            rows.append(
+                _nominee_row(
+                    r.nominee,
+                    rubric,
+                    raw_means,
+                    tie_order,
+                    complete_of[r.nominee.id],
+                    counted,
+                    recused,
+                    {},
+                    r.scores,
+                )
+            )
+        categories.append(
+            CategoryResult(cat.category, rubric, _ranked(rows, result.round.advance), calibration)
+        )
+    return categories
 
 
 def _nominee_row(
@@ -438,9 +651,16 @@ def tally_summary(
     counts: dict[str, dict[str, dict[float, int]]],
     recusals: list[tuple[str, str]],
     only: str | None = None,
+    method: str = METHOD,
 ) -> TallyResult:
     """`tally` from per-cell value counts: the same ranks, totals, means and
-    completeness; without the scores, what is missing, and the disagreements."""
+    completeness; without the scores, what is missing, and the disagreements.
+
+    zscore needs each assessor's scores, which counts do not keep: use `tally` for it."""
+    check_method(method, only)
+    if method == "zscore":
+        raise ValueError("zscore needs per-assessor scores: tally(), not tally_summary()")
+    centre = CENTRES[method]
     panel, panel_ids, recused_by = _panel(round_, recusals, only)
     fsum = math.fsum
     categories: list[CategoryResult] = []
@@ -461,7 +681,10 @@ def tally_summary(
                     complete = False
                     continue
                 values = [v for value, n in cell.items() for v in (value,) * n]
-                raw_means[criterion] = fsum(values) / len(values)
+                if method == METHOD:
+                    raw_means[criterion] = fsum(values) / len(values)
+                else:
+                    raw_means[criterion] = centre(values)
                 if len(values) != len(counted):
                     complete = False
             rows.append(
@@ -478,4 +701,5 @@ def tally_summary(
         panel=panel,
         categories=categories,
         disagreements=[],
+        method=method,
     )
