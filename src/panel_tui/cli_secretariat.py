@@ -10,6 +10,9 @@ import click
 from panel_tui.cli import cli, existing_path
 from panel_tui.i18n import N_, _
 
+# Conflicting cells listed per refused input of merge.
+CONFLICTS_SHOWN = 20
+
 TALLY_FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
 SUFFIX_FORMATS = {
     ".json": "json",
@@ -67,8 +70,14 @@ def merge(out: Path, inputs: tuple[Path, ...], heads: tuple[str, ...]) -> None:
             click.echo(_("{path}: refused").format(path=report.path))
             for problem in report.problems:
                 click.echo(f"  {problem}")
-            for conflict in report.conflicts:
+            # the first cells say what to settle; thousands of lines would hide it
+            for conflict in report.conflicts[:CONFLICTS_SHOWN]:
                 click.echo(f"  - {conflict.describe()}")
+            if len(report.conflicts) > CONFLICTS_SHOWN:
+                click.echo(
+                    "  "
+                    + _("… and {count} more").format(count=len(report.conflicts) - CONFLICTS_SHOWN)
+                )
             return
         if not report.chains:
             click.echo(

@@ -29,9 +29,8 @@ that would break that and `verify` refuses a file that breaks it (`disagreements
 that verifies, the cross-chain rule therefore only fills in what one chain lacks, and every
 reading of it is the same.
 
-The fast readers (store, tally) let SQLite find the latest event per chain and cell with
-`LATEST_PER_CHAIN` and pick across chains with `first_per_cell`; everything else folds rows of
-`COLUMNS` with `fold`. Pure: rows in, values out; no SQLite here.
+Every reader folds event rows with `fold`; the tally folds them during verify's one read of
+the file. Pure: rows in, values out; no SQLite here.
 """
 
 from __future__ import annotations
@@ -40,27 +39,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-# The columns `fold` takes, in this order, from rows in (origin, seq) order.
-COLUMNS = ("origin", "assessor", "kind", "nominee", "criterion", "value", "note", "reason")
-SELECT_EVENTS = f"SELECT {', '.join(COLUMNS)} FROM score_events"
+from panel_tui.chain import Event
 
-# The latest score event per chain and cell, for SQLite: the bare columns of a MAX() aggregate
-# come from the row holding the maximum (documented SQLite behaviour). Rows are (assessor,
-# nominee, criterion, origin, value, seq); `{where}` narrows the events (" AND assessor = ?").
-LATEST_PER_CHAIN = (
-    "SELECT assessor, nominee, criterion, origin, value, MAX(seq) FROM score_events"
-    " WHERE kind = 'score'{where} GROUP BY origin, assessor, nominee, criterion"
-)
-# The same, for a file in which no assessor has two chains: the cell alone groups.
-LATEST_ONE_CHAIN_EACH = (
-    "SELECT assessor, nominee, criterion, origin, value, MAX(seq) FROM score_events"
-    " WHERE kind = 'score'{where} GROUP BY assessor, nominee, criterion"
-)
-# The latest recuse/unrecuse per chain and nominee: rows (assessor, nominee, kind, seq).
-LATEST_RECUSAL_PER_CHAIN = (
-    "SELECT assessor, nominee, kind, MAX(seq) FROM score_events"
-    " WHERE kind IN ('recuse', 'unrecuse'){where} GROUP BY origin, assessor, nominee"
-)
+# `fold` takes whole event rows, in the audit chain's column order, so verify's own read of
+# every event (which checks their hashes) is also the tally's.
+COLUMNS = Event.COLUMNS
+SELECT_EVENTS = f"SELECT {', '.join(COLUMNS)} FROM score_events"
 
 
 @dataclass
@@ -103,12 +87,12 @@ class ChainDisagreement:
 
 
 def fold(rows: Iterable[tuple[Any, ...]]) -> list[ChainState]:
-    """Each chain's state from rows of `COLUMNS` in (origin, seq) order, in origin order."""
+    """Each chain's state from event rows (`COLUMNS`) in (origin, seq) order, in origin order."""
     chains: dict[str, ChainState] = {}
     state: ChainState | None = None
     # On the agenda's path (every event of an assessor): one tuple unpacking per row, and
     # the chain looked up only when the origin changes.
-    for origin, assessor, kind, nominee, criterion, value, note, reason in rows:
+    for origin, _seq, assessor, kind, nominee, criterion, value, note, reason, _at, _p, _h in rows:
         if state is None or state.origin != origin:
             state = chains.get(origin)
             if state is None:
@@ -168,29 +152,6 @@ def sheets(chains: Iterable[ChainState]) -> dict[str, dict[str, Sheet]]:
     for (assessor, nominee), reason in reasons.items():
         result[assessor][nominee].recusal_reason = reason
     return result
-
-
-def first_per_cell(
-    rows: Iterable[tuple[str, str, str, str, float | None, object]],
-) -> Iterator[tuple[str, str, str, float]]:
-    """(assessor, nominee, criterion, value) per cell from `LATEST_PER_CHAIN` rows: the value
-    of the first chain, in origin order, whose latest event of the cell holds a score."""
-    picked: dict[tuple[str, str, str], tuple[str, float]] = {}
-    for assessor, nominee, criterion, origin, value, _seq in rows:
-        if value is None:
-            continue
-        cell = (assessor, nominee, criterion)
-        held = picked.get(cell)
-        if held is None or origin < held[0]:
-            picked[cell] = (origin, value)
-    for (assessor, nominee, criterion), (_origin, value) in picked.items():
-        yield assessor, nominee, criterion, value
-
-
-def recused_pairs(rows: Iterable[tuple[str, str, str, object]]) -> list[tuple[str, str]]:
-    """(assessor, nominee) recusals from `LATEST_RECUSAL_PER_CHAIN` rows: recused where any
-    chain's latest recusal event is a recusal; sorted."""
-    return sorted({(a, n) for a, n, kind, _seq in rows if kind == "recuse"})
 
 
 def counted(

@@ -16,19 +16,20 @@ never the panel's result); on a merged file the whole panel counts.
 
 from __future__ import annotations
 
-import json
 import math
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from panel_tui import projection
 from panel_tui.i18n import _
 from panel_tui.model import Assessor, Category, Nominee, Round, Rubric
 from panel_tui.scoring import weighted_total
+
+if TYPE_CHECKING:
+    from panel_tui.verify import VerifyReport
 
 METHOD = "mean"
 MEAN_DECIMALS = 4
@@ -178,20 +179,15 @@ def method_rules(round_: Round, assessor: str | None = None) -> list[str]:
     return rules
 
 
-def _load_round(snapshot: str) -> Round:
-    from panel_tui.snapshot import round_from_dict
-
-    data = json.loads(snapshot)
-    data["claims"] = []  # not needed here; the largest part of a big round
-    return round_from_dict(data)
-
-
 def tally_database(
     path: Path | str, details: bool = True, heads: tuple[str, ...] = ()
 ) -> TallyResult:
     """Verify `path` as `panel-tui verify` does, then tally it; a file that does not verify
     is refused (PanelError listing verify's problems), so no reader can print a normal-looking
     result of an edited file. `heads`: receipt heads the file must hold (as `verify --head`).
+
+    The tally is computed from the events verify read and checked (one read of the file, one
+    snapshot of it): nothing is read after the check that the check did not see.
     """
     from panel_tui.problems import PanelError, Problem
     from panel_tui.store import now_utc
@@ -199,7 +195,7 @@ def tally_database(
 
     path = Path(path)
     verified_at = now_utc()
-    report = verify_database(path, heads)
+    report = verify_database(path, heads, project=True)
     if not report.ok:
         raise PanelError(
             _(
@@ -208,211 +204,64 @@ def tally_database(
             [Problem(path.name, None, None, problem) for problem in report.problems],
         )
     try:
-        result = _tally_database(path, details)
-        result.verified_at = verified_at
-        result.verified_heads = tuple(heads)
-        return result
-    except (
-        ValueError,
-        TypeError,
-        KeyError,
-        ArithmeticError,
-        RecursionError,
-        sqlite3.DatabaseError,
-    ) as exc:
+        result = tally_verified(report, details)
+    except (ValueError, TypeError, KeyError, ArithmeticError, RecursionError) as exc:
         raise PanelError(
             _(
                 "{path}: holds data panel-tui did not write (edited or damaged: {error}); "
                 "run `panel-tui verify {path}`"
             ).format(path=path, error=type(exc).__name__)
         ) from exc
+    result.verified_at = verified_at
+    result.verified_heads = tuple(heads)
+    return result
 
 
-def _tally_database(path: Path, details: bool) -> TallyResult:
-    """Open `path` read-only and tally it.
+def tally_verified(report: VerifyReport, details: bool = True) -> TallyResult:
+    """The tally of a file from `verify_database(path, project=True)`'s report of it.
 
     `details=False`: only what `to_json` shows (ranks, totals, means, counts, complete,
-    advances), from per-cell aggregates computed in SQL; every assessor's scores, what an
-    incomplete nominee lacks and the disagreements are left empty."""
-    from panel_tui.store import Store
-
-    with Store.open(path, readonly=True) as store:
-        conn = store.conn
-        try:  # the claims (most of a large snapshot) are left out by SQLite, in C
-            row = conn.execute(
-                "SELECT json_remove(snapshot, '$.claims'), round_fingerprint, rubric_fingerprint"
-                " FROM round"
-            ).fetchone()
-        except sqlite3.OperationalError:  # malformed JSON, or an SQLite without JSON
-            row = conn.execute(
-                "SELECT snapshot, round_fingerprint, rubric_fingerprint FROM round"
-            ).fetchone()
-        if row is None:
-            from panel_tui.problems import PanelError
-
-            raise PanelError(_("{path}: the database holds no round").format(path=path))
-        round_ = _load_round(row[0])
-        only = store.assessor_id if store.kind == "assessor" else None
-        chains = chain_heads(conn, store.origin)
-        assessors_of_chains = [c[1] for c in chains]
-        one_chain_each = len(assessors_of_chains) == len(set(assessors_of_chains))
-        scores: list[tuple[str, str, str, float]]
-        if not details and one_chain_each:
-            scores = []
-            summary, recusals = _cell_counts(conn, round_, only)
-        else:
-            summary = None
-            scores, recusals = current_scores(conn, only, one_chain_each)
-        imports = [
-            dict(zip(("file", "assessor", "events", "length", "head", "at"), r, strict=True))
-            for r in conn.execute(
-                "SELECT file, assessor, events_added, chain_length, chain_head, imported_at"
-                " FROM imports ORDER BY id"
-            )
+    advances), from per-cell value counts; every assessor's scores, what an incomplete
+    nominee lacks and the disagreements are left empty."""
+    round_, current, fingerprints = report.round, report.current, report.fingerprints
+    if round_ is None or current is None or fingerprints is None:
+        raise ValueError("the report holds no verified events")
+    only = report.assessor if report.kind == "assessor" else None
+    sheets = projection.sheets(current)
+    if only is not None:
+        sheets = {only: sheets.get(only, {})}
+    recusals = sorted((a, n) for a, of in sheets.items() for n, held in of.items() if held.recused)
+    if details:
+        scores = [
+            (assessor, nominee, criterion, value)
+            for assessor, of in sheets.items()
+            for nominee, held in of.items()
+            for criterion, value in held.scores.items()
         ]
-        if summary is not None:
-            result = tally_summary(round_, summary, recusals, only)
-        else:
-            result = tally(round_, scores, recusals, only)
-        result.path = path
-        result.kind = store.kind
-        result.chains = chains
-        result.imports = imports
-        result.fingerprints = (row[1], row[2])
-        return result
-
-
-def chain_heads(conn: sqlite3.Connection, own: str | None) -> list[tuple[str, str, int, str]]:
-    """(origin, assessor, length, head) per chain, by index look-ups instead of a scan.
-
-    The origins are the file's own (an assessor's) and those in the merge ledger: merge
-    writes a ledger row for every chain it brings in.
-    """
-    origins = {row[0] for row in conn.execute("SELECT DISTINCT origin FROM imports")}
-    if own:
-        origins.add(own)
-    heads = []
-    for origin in sorted(origins):
-        row = conn.execute(
-            "SELECT assessor, seq, hash FROM score_events WHERE origin = ?"
-            " ORDER BY seq DESC LIMIT 1",
-            (origin,),
-        ).fetchone()
-        if row is not None:
-            heads.append((origin, row[0], row[1], row[2]))
-    return heads
-
-
-def current_scores(
-    conn: sqlite3.Connection, only: str | None = None, one_chain_each: bool = False
-) -> tuple[list[tuple[str, str, str, float]], list[tuple[str, str]]]:
-    """Every current score (assessor, nominee, criterion, value) and the recusals, by
-    projection.py's rule, in one grouped pass each (the views' window sorts took twice as long).
-    `one_chain_each`: no assessor has two chains in the file, so the cell alone groups.
-    """
-    where, params = _where(only)
-    conn.execute("PRAGMA temp_store = MEMORY")  # the grouping sorts in memory
-    latest = projection.LATEST_ONE_CHAIN_EACH if one_chain_each else projection.LATEST_PER_CHAIN
-    scores = list(projection.first_per_cell(conn.execute(latest.format(where=where), params)))
-    return scores, _recusals(conn, where, params)
-
-
-def _where(only: str | None) -> tuple[str, tuple[str, ...] | tuple[()]]:
-    return (" AND assessor = ?", (only,)) if only else ("", ())
-
-
-def _cell_counts(
-    conn: sqlite3.Connection, round_: Round, only: str | None
-) -> tuple[dict[str, dict[str, dict[float, int]]], list[tuple[str, str]]]:
-    """nominee -> criterion -> {value: how many} over the current scores of the assessors who
-    count (the panel, less those recused from the nominee), and the recusals (as
-    `_recusals`): grouped in SQL, so no row per score reaches Python. Needs one chain per
-    assessor in the file, where projection.py's rule is "the latest event of each cell".
-
-    Every score event is counted in one grouped scan, then the events that are not current
-    any more (a cell scored again or cleared) are taken out. The cells with more than one
-    event, and the recusals, are found in the `score_events_by_cell` index alone. (Picking
-    the latest event of each cell first took two sorts of every event, and the recusals a
-    scan of their own: twice the time.)
-    """
-    where, params = _where(only)
-    panel = [a.id for a in round_.assessors if only is None or a.id == only]
-    # Grouped in the index's own order, without a WHERE (a filter on kind makes SQLite sort
-    # every entry again): the kind is checked here.
-    groups = conn.execute(
-        "SELECT assessor, nominee, kind, criterion FROM score_events"
-        " GROUP BY assessor, nominee, kind, criterion"
-        " HAVING COUNT(*) > 1 OR kind IN ('recuse', 'unrecuse')"
-    ).fetchall()
-    recused_pairs: set[tuple[str, str]] = set()
-    for assessor, nominee in sorted(
-        {(a, n) for a, n, kind, _c in groups if kind in ("recuse", "unrecuse")}
-    ):
-        if only is not None and assessor != only:
-            continue
-        for (kind,) in conn.execute(
-            "SELECT kind FROM (SELECT kind, MAX(seq) FROM score_events WHERE assessor = ?"
-            " AND nominee = ? AND kind IN ('recuse', 'unrecuse') GROUP BY origin)",
-            (assessor, nominee),
-        ):
-            if kind == "recuse":
-                recused_pairs.add((assessor, nominee))
-    recusals = sorted(recused_pairs)
-    counts: dict[str, dict[str, dict[float, int]]] = {}
-    if not panel:
-        return counts, recusals
-    members = set(panel)
-    marks = ", ".join("?" for _a in panel)
-    conn.execute("PRAGMA temp_store = MEMORY")
-    for nominee, criterion, value, count in conn.execute(
-        "SELECT nominee, criterion, value, COUNT(*) FROM score_events"
-        f" WHERE kind = 'score' AND value IS NOT NULL AND assessor IN ({marks}){where}"
-        " GROUP BY nominee, criterion, value",
-        (*panel, *params),
-    ):
-        counts.setdefault(nominee, {}).setdefault(criterion, {})[value] = count
-
-    def take_out(nominee: str, criterion: str, value: float) -> None:
-        cell = counts[nominee][criterion]
-        cell[value] -= 1
-        if not cell[value]:
-            del cell[value]
-        if not cell:
-            del counts[nominee][criterion]
-            if not counts[nominee]:
-                del counts[nominee]
-
-    for assessor, nominee, kind, criterion in groups:
-        if kind != "score" or assessor not in members:
-            continue
-        events = conn.execute(
-            "SELECT value FROM score_events WHERE assessor = ? AND nominee = ? AND kind = 'score'"
-            " AND criterion IS ? ORDER BY seq",
-            (assessor, nominee, criterion),
-        ).fetchall()
-        for (value,) in events[:-1]:  # all but the latest, which is current
-            if value is not None:
-                take_out(nominee, criterion, value)
-    # The current scores of recused assessors do not count: taken out again.
-    for assessor, nominee in recusals:
-        if assessor not in members:
-            continue
-        for criterion, value, _seq in conn.execute(
-            "SELECT criterion, value, MAX(seq) FROM score_events"
-            " WHERE assessor = ? AND nominee = ? AND kind = 'score' GROUP BY criterion",
-            (assessor, nominee),
-        ):
-            if value is not None:
-                take_out(nominee, criterion, value)
-    return counts, recusals
-
-
-def _recusals(
-    conn: sqlite3.Connection, where: str, params: tuple[str, ...] | tuple[()]
-) -> list[tuple[str, str]]:
-    return projection.recused_pairs(
-        conn.execute(projection.LATEST_RECUSAL_PER_CHAIN.format(where=where), params)
-    )
+        result = tally(round_, scores, recusals, only)
+    else:
+        panel = [a.id for a in round_.assessors if only is None or a.id == only]
+        counts: dict[str, dict[str, dict[float, int]]] = {}
+        for _assessor, nominee, criterion, value in projection.counted(sheets, panel):
+            cell = counts.setdefault(nominee, {}).setdefault(criterion, {})
+            cell[value] = cell.get(value, 0) + 1
+        result = tally_summary(round_, counts, recusals, only)
+    result.path = report.path
+    result.kind = report.kind
+    result.chains = [(c.origin, c.assessor, c.length, c.head) for c in report.chains]
+    result.imports = [
+        {
+            "file": file,
+            "assessor": assessor,
+            "events": added,
+            "length": length,
+            "head": head,
+            "at": at,
+        }
+        for _origin, assessor, length, head, file, added, at in report.imports
+    ]
+    result.fingerprints = fingerprints
+    return result
 
 
 def _panel(
@@ -590,7 +439,7 @@ def tally_summary(
     recusals: list[tuple[str, str]],
     only: str | None = None,
 ) -> TallyResult:
-    """`tally` from per-cell counts (`_cell_counts`): the same ranks, totals, means and
+    """`tally` from per-cell value counts: the same ranks, totals, means and
     completeness; without the scores, what is missing, and the disagreements."""
     panel, panel_ids, recused_by = _panel(round_, recusals, only)
     fsum = math.fsum
