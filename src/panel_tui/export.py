@@ -88,6 +88,23 @@ def result_header(result: TallyResult) -> list[str]:
     ]
 
 
+def result_labels(result: TallyResult) -> list[str]:
+    """`result_header` in the reader's words: under English exactly the ids (what tools read),
+    under Indonesian kategori, peringkat, …; criterion columns keep their ids (unique in the
+    round, where titles may repeat across rubrics)."""
+    words = [
+        _("category"),
+        _("rank"),
+        _("nominee"),
+        _("name"),
+        _("total"),
+        _("complete"),
+        _("assessors"),
+        _("advances"),
+    ]
+    return [*words, *criterion_columns(result), _("lacks")]
+
+
 def result_rows(result: TallyResult) -> Iterator[list[Any]]:
     columns = criterion_columns(result)
     for cat in result.categories:
@@ -149,7 +166,7 @@ def render_csv(result: TallyResult) -> str:
     indonesian = language() == "id"
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if indonesian else ",", lineterminator="\r\n")
-    writer.writerow(result_header(result))
+    writer.writerow(result_labels(result))
     for row in result_rows(result):
         writer.writerow([_csv_cell(v, decimal_comma=indonesian) for v in row])
     return buffer.getvalue()

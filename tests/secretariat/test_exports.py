@@ -169,10 +169,29 @@ def test_csv_in_indonesian_convention(panel_file: Path) -> None:
         text = render_csv(tally_database(panel_file))
     finally:
         set_language(before)
+    header = text.splitlines()[0].split(";")
+    assert header[:8] == [
+        "kategori",
+        "peringkat",
+        "nominasi",
+        "nama",
+        "total",
+        "lengkap",
+        "penilai",
+        "lolos",
+    ]
+    assert header[8:] == ["regulation", "coverage", "innovation", "compliance", "csr", "kekurangan"]
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
-    klu = next(r for r in rows if r["nominee"] == "klu")
-    assert (klu["total"], klu["innovation"], klu["advances"]) == ("70,0", "3,3333", "true")
-    assert next(r for r in rows if r["nominee"] == "bima")["name"] == "'" + EVIL
+    klu = next(r for r in rows if r["nominasi"] == "klu")
+    assert (klu["total"], klu["innovation"], klu["lolos"]) == ("70,0", "3,3333", "true")
+    assert next(r for r in rows if r["nominasi"] == "bima")["nama"] == "'" + EVIL
+
+
+def test_csv_header_in_english_is_the_ids(panel_file: Path) -> None:
+    from panel_tui.export import result_header
+
+    result = tally_database(panel_file)
+    assert render_csv(result).splitlines()[0] == ",".join(result_header(result))
 
 
 def test_xlsx_is_ready_to_send(panel_file: Path, tmp_path: Path) -> None:
