@@ -206,7 +206,9 @@ class _Sheets:
         self.book = book
         self.names: set[str] = set()
         self.names_in_order: list[str] = []
-        self.scores_title = ""
+        # Sheets created with their header only, and the rows written into their XML after
+        # the book is saved (`_fill_rows`): the large ones.
+        self.filled: dict[str, Iterable[list[Any]]] = {}
         self.font = Font(bold=True)
         self.fill = PatternFill("solid", fgColor="DDDDDD")
         self.border = Border(bottom=Side(style="thin"))
@@ -284,10 +286,12 @@ def write_xlsx(result: TallyResult, out: Path) -> None:
             _category_sheet(result, cat, sheets)
         _scores_sheet(result, sheets)
         _recusals_sheet(result, sheets)
+        _notes_sheet(result, sheets)
+        _sheets_sheet(result, sheets)
         _criteria_sheet(result, sheets)
         _method_sheet(result, sheets)
         book.save(tmp)
-        _fill_scores(tmp, sheets.scores_title, score_rows(result))
+        _fill_rows(tmp, sheets.filled)
 
     write_atomic(out, write)
 
@@ -306,7 +310,7 @@ def _xml_text(value: str) -> str:
     return escape(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
-def _score_rows_xml(rows: Iterable[list[Any]], quote_style: str | None) -> Iterator[str]:
+def _rows_xml(rows: Iterable[list[Any]], quote_style: str | None) -> Iterator[str]:
     texts: dict[str, str] = {}  # ids and names repeat on every row: escaped once each
     for number, row in enumerate(rows, start=2):
         cells = []
@@ -334,8 +338,8 @@ def _score_rows_xml(rows: Iterable[list[Any]], quote_style: str | None) -> Itera
         yield f'<row r="{number}">{"".join(cells)}</row>'
 
 
-def _fill_scores(path: Path, title: str, rows: Iterable[list[Any]]) -> None:
-    """Put the score rows into the saved book's sheet `title` (holding only its header)."""
+def _fill_rows(path: Path, filled: dict[str, Iterable[list[Any]]]) -> None:
+    """Put the rows into the saved book's sheets (each holding only its header row)."""
     import re
     import zipfile
 
@@ -343,35 +347,36 @@ def _fill_scores(path: Path, title: str, rows: Iterable[list[Any]]) -> None:
         workbook = source.read("xl/workbook.xml").decode("utf-8")
         rels = source.read("xl/_rels/workbook.xml.rels").decode("utf-8")
         styles = source.read("xl/styles.xml").decode("utf-8")
-        sheet_id = re.search(
-            rf'<sheet name="{re.escape(_xml_text(title))}"[^>]*r:id="(\w+)"', workbook
-        )
-        assert sheet_id is not None
-        target = re.search(rf'Target="/?([^"]+)" Id="{sheet_id.group(1)}"', rels)
-        assert target is not None
-        member = target.group(1)
-        xfs = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, flags=re.S)
+        members: dict[str, Iterable[list[Any]]] = {}
+        for title, rows in filled.items():
+            sheet_id = re.search(
+                rf'<sheet name="{re.escape(_xml_text(title))}"[^>]*r:id="(\w+)"', workbook
+            )
+            assert sheet_id is not None
+            target = re.search(rf'Target="/?([^"]+)" Id="{sheet_id.group(1)}"', rels)
+            assert target is not None
+            members[target.group(1)] = rows
+        # Every name and nominee id is on the Results sheet too, where a formula-looking
+        # one made openpyxl add the quote-prefix style: that style is reused here.
         quote_style = None
+        xfs = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, flags=re.S)
         if xfs:
             for index, xf in enumerate(re.findall(r"<xf\b[^>]*?(?:/>|>.*?</xf>)", xfs.group(1))):
                 if 'quotePrefix="1"' in xf:
                     quote_style = str(index)
                     break
-        sheet = source.read(member).decode("utf-8")
-        # Every name and nominee id is on the Results sheet too, where a formula-looking
-        # one made openpyxl add the quote-prefix style: that style is reused here.
-        head, tail = sheet.split("</sheetData>", 1)
         partial = path.with_name(path.name + ".part")
         try:
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as copy:
                 for info in source.infolist():
-                    if info.filename != member:
+                    if info.filename not in members:
                         copy.writestr(info, source.read(info.filename))
                         continue
+                    head, tail = source.read(info.filename).decode("utf-8").split("</sheetData>", 1)
                     with copy.open(info.filename, "w", force_zip64=True) as handle:
                         handle.write(head.encode("utf-8"))
                         batch: list[str] = []
-                        for line in _score_rows_xml(rows, quote_style):
+                        for line in _rows_xml(members[info.filename], quote_style):
                             batch.append(line)
                             if len(batch) >= 2000:
                                 handle.write("".join(batch).encode("utf-8"))
@@ -479,22 +484,116 @@ def _scores_sheet(result: TallyResult, sheets: _Sheets) -> None:
     # Only the styled header here: the rows (150,000 for a national panel) are written
     # straight into this sheet's XML after the book is saved (`_fill_scores`).
     sheets.create(_("Scores"), SCORE_HEADER, widths)
-    sheets.scores_title = sheets.names_in_order[-1]
+    sheets.filled[sheets.names_in_order[-1]] = score_rows(result)
 
 
 def _recusals_sheet(result: TallyResult, sheets: _Sheets) -> None:
     names = {a.id: a.name for a in result.round.assessors}
+
+    def reason(assessor: str, nominee: str) -> str:
+        held = result.sheets.get(assessor, {}).get(nominee)
+        return held.recusal_reason if held is not None else ""
+
     rows = [
-        [cat.category.id, r.nominee.id, r.nominee.name, a, names.get(a, "")]
+        [
+            cat.category.id,
+            r.nominee.id,
+            r.nominee.name,
+            a,
+            names.get(a, ""),
+            reason(a, r.nominee.id),
+        ]
         for cat in result.categories
         for r in cat.results
         for a in r.recused
     ]
-    header = [_("category"), _("nominee"), _("name"), _("assessor"), _("assessor's name")]
+    header = [
+        _("category"),
+        _("nominee"),
+        _("name"),
+        _("assessor"),
+        _("assessor's name"),
+        _("reason"),
+    ]
     widths = [_width(c) for c in zip(*rows, strict=True)] if rows else [0] * len(header)
     sheet = sheets.create(_("Recusals"), header, widths)
     for row in rows:
         sheet.append([xlsx_cell(sheet, v) for v in row])
+
+
+def _notes_sheet(result: TallyResult, sheets: _Sheets) -> None:
+    """Every assessor's overall comment (criterion empty) and criterion notes, as written."""
+    rows: list[list[Any]] = []
+    for cat in result.categories:
+        for r in cat.results:
+            for assessor in result.panel:
+                held = result.sheets.get(assessor.id, {}).get(r.nominee.id)
+                if held is None:
+                    continue
+                if held.comment:
+                    rows.append(
+                        [
+                            cat.category.id,
+                            r.nominee.id,
+                            r.nominee.name,
+                            assessor.id,
+                            "",
+                            held.comment,
+                        ]
+                    )
+                for criterion, text in held.notes.items():
+                    if text:
+                        rows.append(
+                            [
+                                cat.category.id,
+                                r.nominee.id,
+                                r.nominee.name,
+                                assessor.id,
+                                criterion,
+                                text,
+                            ]
+                        )
+    header = [_("category"), _("nominee"), _("name"), _("assessor"), _("criterion"), _("note")]
+    widths = [_width(c) for c in zip(*rows, strict=True)] if rows else [0] * len(header)
+    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
+    sheet = sheets.create(_("Notes"), header, widths)
+    for row in rows:
+        sheet.append([xlsx_cell(sheet, v) for v in row])
+
+
+def _sheets_sheet(result: TallyResult, sheets: _Sheets) -> None:
+    """Each assessor's sheet of each nominee: criteria scored, finalised, recused."""
+    rows: list[list[Any]] = []
+    for cat in result.categories:
+        criteria = len(cat.rubric.criteria)
+        for r in cat.results:
+            for assessor in result.panel:
+                held = result.sheets.get(assessor.id, {}).get(r.nominee.id)
+                scored = len(r.scores.get(assessor.id, {}))
+                rows.append(
+                    [
+                        cat.category.id,
+                        r.nominee.id,
+                        assessor.id,
+                        scored,
+                        criteria,
+                        bool(held is not None and held.final),
+                        assessor.id in r.recused,
+                    ]
+                )
+    header = [
+        _("category"),
+        _("nominee"),
+        _("assessor"),
+        _("scored"),
+        _("criteria"),
+        _("final"),
+        _("recused"),
+    ]
+    widths = [_width(c) for c in zip(*rows, strict=True)] if rows else [0] * len(header)
+    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
+    sheets.create(_("Sheets"), header, widths)
+    sheets.filled[sheets.names_in_order[-1]] = rows  # one row per sheet: written as XML
 
 
 def _criteria_sheet(result: TallyResult, sheets: _Sheets) -> None:

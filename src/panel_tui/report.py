@@ -219,7 +219,45 @@ def tie_breaks(cat: CategoryResult) -> list[str]:
     return notes
 
 
-def _ranking(cat: CategoryResult) -> list[Block]:
+def recusal_text(result: TallyResult, r: NomineeResult, assessor: str) -> str:
+    held = result.sheets.get(assessor, {}).get(r.nominee.id)
+    reason = held.recusal_reason if held is not None else ""
+    who = f"{r.nominee.name} ({r.nominee.id})"
+    if reason:
+        return _("{assessor} recused from {nominee} (not counted): {reason}").format(
+            assessor=assessor, nominee=who, reason=reason
+        )
+    return _("{assessor} recused from {nominee} (not counted)").format(
+        assessor=assessor, nominee=who
+    )
+
+
+def notes_of(result: TallyResult, r: NomineeResult) -> list[str]:
+    """Every assessor's overall comment and criterion notes on a nominee, as they wrote them."""
+    out = []
+    for assessor in result.panel:
+        held = result.sheets.get(assessor.id, {}).get(r.nominee.id)
+        if held is None:
+            continue
+        if held.comment:
+            out.append(
+                _("{assessor}, overall: {text}").format(assessor=assessor.id, text=held.comment)
+            )
+        for criterion, text in held.notes.items():
+            if text:
+                out.append(f"{assessor.id}, {criterion}: {text}")
+    return out
+
+
+def final_cell(result: TallyResult, r: NomineeResult, assessor: str) -> str:
+    """Whether the assessor finalised their sheet of the nominee: ✓ final, – open, R."""
+    if assessor in r.recused:
+        return "R"
+    held = result.sheets.get(assessor, {}).get(r.nominee.id)
+    return "✓" if held is not None and held.final else "–"
+
+
+def _ranking(cat: CategoryResult, result: TallyResult) -> list[Block]:
     criteria = cat.rubric.criteria
     header = ["#", _("nominee"), _("name"), _("total")]
     header += [f"{c.id} ({_score(c.weight)})" for c in criteria]
@@ -246,13 +284,7 @@ def _ranking(cat: CategoryResult) -> list[Block]:
     notes = tie_breaks(cat)
     if notes:
         blocks += [Para(_("Tie-breaks:"), css="note"), Items(notes)]
-    recusals = [
-        _("{assessor} recused from {nominee} (not counted)").format(
-            assessor=a, nominee=f"{x.nominee.name} ({x.nominee.id})"
-        )
-        for x in cat.results
-        for a in x.recused
-    ]
+    recusals = [recusal_text(result, x, a) for x in cat.results for a in x.recused]
     if recusals:
         blocks += [Para(_("Recusals:"), css="note"), Items(recusals)]
     return [Group("category", blocks)]
@@ -402,7 +434,7 @@ def minutes(result: TallyResult, generated_at: str = "") -> tuple[str, list[Bloc
     blocks += [Heading(2, _("Method")), Items(result.rules())]
     ranking: list[Block] = [Heading(2, _("Ranking"))]
     for cat in result.categories:
-        ranking += _ranking(cat)
+        ranking += _ranking(cat, result)
     blocks.append(Group("section", ranking))
     blocks.append(Heading(2, _("Incomplete nominees")))
     incomplete = result.incomplete()
@@ -464,7 +496,13 @@ def minutes(result: TallyResult, generated_at: str = "") -> tuple[str, list[Bloc
     blocks.append(Group("keep signing", _signatures(result)))
     annex: list[Block] = [
         Heading(2, _("Scores by assessor")),
-        Para(_("Annex to the minutes.") + " " + _("R = recused (not counted), · = not scored.")),
+        Para(
+            _("Annex to the minutes.")
+            + " "
+            + _("R = recused (not counted), · = not scored.")
+            + " "
+            + _("Sheet final: ✓ finalised by the assessor, – still open.")
+        ),
     ]
     for cat in result.categories:
         matrices: list[Block] = [Heading(3, f"{cat.category.title} ({cat.category.id})")]
@@ -480,10 +518,23 @@ def minutes(result: TallyResult, generated_at: str = "") -> tuple[str, list[Bloc
                             _num(x.means[c.id]),
                         ]
                         for c in cat.rubric.criteria
+                    ]
+                    + [
+                        [
+                            _("sheet final"),
+                            *(final_cell(result, x, a.id) for a in result.panel),
+                            "",
+                        ]
                     ],
                     numeric=set(range(1, len(result.panel) + 2)),
                 ),
             ]
+            recusals = [recusal_text(result, x, a) for a in x.recused]
+            notes = notes_of(result, x)
+            if recusals:
+                matrix += [Items(recusals)]
+            if notes:
+                matrix += [Para(_("Notes and comments:"), css="note"), Items(notes)]
             matrices.append(Group("keep", matrix))
         annex.append(Group("category", matrices))
     blocks.append(Group("section", annex))

@@ -70,6 +70,8 @@ def test_xlsx_reads_back(panel_file: Path, tmp_path: Path) -> None:
         "bu",
         "Scores",
         "Recusals",
+        "Notes",
+        "Sheets",
         "Criteria",
         "Method",
     ]
@@ -200,7 +202,7 @@ def test_xlsx_is_ready_to_send(panel_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "hasil.xlsx"
     assert CliRunner().invoke(cli, ["tally", str(panel_file), "--out", str(out)]).exit_code == 0
     book = load_workbook(out)
-    for name in ("Results", "pemkab", "Scores", "Recusals", "Criteria"):
+    for name in ("Results", "pemkab", "Scores", "Recusals", "Notes", "Sheets", "Criteria"):
         sheet = book[name]
         assert all(cell.font.bold for cell in sheet[1]), name  # a styled header row
         assert sheet.freeze_panes in ("A2", "D2"), name  # frozen below the header
@@ -221,7 +223,22 @@ def test_xlsx_is_ready_to_send(panel_file: Path, tmp_path: Path) -> None:
     assert bima[2].value == EVIL and bima[2].quotePrefix  # guarded, text as written
     assert bima[-1].value == "a3: innovation"
     recusals = [tuple(c.value for c in row) for row in book["Recusals"].iter_rows()]
-    assert recusals[1:] == [("bu", "bank", "PT Bank NTB Syariah", "a1", "Sekda [b]Uji[/b]")]
+    assert recusals[1:] == [
+        ("bu", "bank", "PT Bank NTB Syariah", "a1", "Sekda [b]Uji[/b]", "former employee")
+    ]
+    finals = list(book["Sheets"].iter_rows(values_only=True))
+    assert finals[0] == (
+        "category",
+        "nominee",
+        "assessor",
+        "scored",
+        "criteria",
+        "final",
+        "recused",
+    )
+    assert ("bu", "bank", "a1", 2, 2, False, True) in finals
+    assert ("pemkab", "bima", "a3", 2, 3, False, False) in finals
+    assert len(finals) == 1 + 7 * 3
     criteria = list(book["Criteria"].iter_rows(values_only=True))
     assert ("pemda", "pemkab", "regulation", "Regulasi", 40, 0.4, 1, 5, 1) in criteria
     method = [row for row in book["Method"].iter_rows(values_only=True)]

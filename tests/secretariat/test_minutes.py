@@ -260,3 +260,107 @@ def test_bad_timezone_is_an_error_naming_line_and_field(round_dir: Path) -> None
         in result.output
     )
     assert "Traceback" not in result.output
+
+
+# --- notes, comments, recusal reasons and finalisation ------------------------------------
+
+NOTE = "=cmd|' /C calc'!A0 <b>[red]bold[/red]</b>"
+
+
+@pytest.fixture
+def noted_panel(panel_in: PanelIn, tmp_path: Path) -> Path:
+    """The panel, with a2's note and comment on klu and a3's sheet of lotim finalised."""
+    out = panel_in()
+    a2, a3 = tmp_path / "a2.db", tmp_path / "a3.db"
+    with Store.open(a2) as store:
+        store.record_note("klu", "innovation", NOTE)
+        store.record_note("klu", None, "Strong regent; ask for the Perda text")
+    with Store.open(a3) as store:
+        store.finalise("lotim")
+    assert merge(out, [a2, a3]).ok
+    return out
+
+
+def test_minutes_hold_notes_reasons_and_final_sheets(noted_panel: Path) -> None:
+    result = tally_database(noted_panel)
+    page = render_html(result, GENERATED)
+    annex = page[page.index("<h2>Scores by assessor</h2>") :]
+    assert "a2, overall: Strong regent; ask for the Perda text" in annex
+    assert (
+        "a2, innovation: =cmd|&#x27; /C calc&#x27;!A0 &lt;b&gt;[red]bold[/red]&lt;/b&gt;" in annex
+    )
+    assert "a1 recused from PT Bank NTB Syariah (bank) (not counted): former employee" in annex
+    lotim = annex[annex.index("(lotim)</h4>") : annex.index("(klu)</h4>")]
+    assert (
+        '<tr><td>sheet final</td><td class="n">–</td><td class="n">–</td><td class="n">✓</td>'
+        in lotim
+    )
+    text = render_markdown(result, GENERATED)
+    assert "| sheet final | – | – | ✓ |  |" in text
+    assert "a2, innovation: =cmd\\|' /C calc'!A0 &lt;b&gt;\\[red\\]bold\\[/red\\]&lt;/b&gt;" in text
+
+
+def test_xlsx_notes_sheet(noted_panel: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from panel_tui.export import write_xlsx
+
+    out = tmp_path / "hasil.xlsx"
+    write_xlsx(tally_database(noted_panel), out)
+    book = load_workbook(out)
+    notes = list(book["Notes"].iter_rows())
+    assert [c.value for c in notes[0]] == [
+        "category",
+        "nominee",
+        "name",
+        "assessor",
+        "criterion",
+        "note",
+    ]
+    values = [[c.value for c in row] for row in notes[1:]]
+    assert [*values] == [
+        [
+            "pemkab",
+            "klu",
+            "Pemerintah Kabupaten Lombok Utara",
+            "a2",
+            None,
+            "Strong regent; ask for the Perda text",
+        ],
+        ["pemkab", "klu", "Pemerintah Kabupaten Lombok Utara", "a2", "innovation", NOTE],
+    ]
+    note_cell = notes[2][5]
+    assert note_cell.data_type == "s" and note_cell.quotePrefix  # text, never a formula
+    finals = list(book["Sheets"].iter_rows(values_only=True))
+    assert ("pemkab", "lotim", "a3", 3, 3, True, False) in finals
+    assert ("pemkab", "lotim", "a1", 3, 3, False, False) in finals
+
+
+async def test_nominee_screen_shows_notes_and_final_sheets(noted_panel: Path) -> None:
+    from textual.widgets import DataTable, Static
+
+    from panel_tui.tui.nominee_result_screen import NomineeResultScreen
+    from panel_tui.tui.secretariat import SecretariatApp
+
+    app = SecretariatApp(noted_panel)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")  # lotim
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, NomineeResultScreen)
+        matrix = screen.query_one("#nominee-matrix", DataTable)
+        assert [str(c) for c in matrix.get_row_at(matrix.row_count - 1)] == [
+            "sheet final",
+            "",
+            "–",
+            "–",
+            "✓",
+            "",
+        ]
+        await pilot.press("escape", "down", "enter")  # klu
+        await pilot.pause()
+        details = str(app.screen.query_one("#nominee-details", Static).render())
+        assert "a2, overall: Strong regent; ask for the Perda text" in details
+        assert f"a2, innovation: {NOTE}" in details  # as written, not read as markup

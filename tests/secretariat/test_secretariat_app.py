@@ -134,6 +134,7 @@ async def test_enter_opens_a_nominees_matrix(relative_panel: Path) -> None:
             ["Regulasi (regulation)", "40", "4", "4", "4", "4"],
             ["Cakupan (coverage)", "30", "4", "4", "4", "4"],
             ["Inovasi (innovation)", "30", "3", "3", "4", "3.3333"],
+            ["sheet final", "", "–", "–", "–", ""],
         ]
         summary = str(screen.query_one("#nominee-summary", Static).render())
         assert "rank 2, total 70.00, advances; 3 assessor(s) counted; scale 1–5" in summary
@@ -158,7 +159,9 @@ async def test_enter_opens_a_nominees_matrix(relative_panel: Path) -> None:
             "7",
         ]
         details = str(screen.query_one("#nominee-details", Static).render())
-        assert "a1 (Sekda [b]Uji[/b]) is recused: not counted" in details
+        assert (
+            "a1 recused from PT Bank NTB Syariah (bank) (not counted): former employee" in details
+        )
         await pilot.press("escape")
         await pilot.pause()
         assert app.query_one(TabbedContent).active == "completion"

@@ -70,17 +70,21 @@ class NomineeResultScreen(Screen[None]):
         yield TranslatedFooter()
 
     def _details(self) -> str:
+        from panel_tui.report import notes_of, recusal_text
+
         r = self.nominee
-        names = {a.id: a.name for a in self.result.round.assessors}
-        lines = [_("R = recused (not counted), · = not scored.")]
-        for assessor in r.recused:
-            lines.append(
-                _("{assessor} ({name}) is recused: not counted").format(
-                    assessor=assessor, name=names.get(assessor, "")
-                )
-            )
+        lines = [
+            _("R = recused (not counted), · = not scored.")
+            + " "
+            + _("Sheet final: ✓ finalised by the assessor, – still open.")
+        ]
+        lines += [recusal_text(self.result, r, a) for a in r.recused]
         if not r.complete:
             lines.append(_("incomplete: {lacks}").format(lacks="; ".join(r.lacks())))
+        notes = notes_of(self.result, r)
+        if notes:
+            lines.append(_("Notes and comments:"))
+            lines += [f"  {note}" for note in notes]
         return "\n".join(lines)
 
     def on_mount(self) -> None:
@@ -107,6 +111,15 @@ class NomineeResultScreen(Screen[None]):
                 Text("–" if mean is None else _score(mean), justify="right", style="bold"),
                 key=criterion.id,
             )
+        from panel_tui.report import final_cell
+
+        table.add_row(
+            Text(_("sheet final")),
+            Text(""),
+            *(Text(final_cell(self.result, r, a.id), justify="right") for a in self.result.panel),
+            Text(""),
+            key="final",
+        )
         table.focus()
 
     def action_close(self) -> None:
