@@ -934,13 +934,10 @@ def _snapshot_round(conn: sqlite3.Connection, schema: str) -> Round | None:
         return None
 
 
-def _format_value(kind: str, value: float | None) -> str:
-    """A value of a cell as the reader writes it: 3,5 in Indonesian, 3.5 in English."""
+def _format_value(kind: str, value: float | bool | None) -> str:
     from panel_tui import formatting
 
-    if kind == "recusal":
-        return _("recused") if value else _("not recused")
-    return _("cleared") if value is None else formatting.number(value, 4)
+    return formatting.cell_value(value, recusal=kind == "recusal")
 
 
 def _conflicts(

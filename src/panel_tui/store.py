@@ -14,12 +14,12 @@ import re
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from panel_tui import __version__, projection
 from panel_tui.chain import EVENT_KINDS, Event, genesis_hash, new_event
@@ -35,6 +35,9 @@ from panel_tui.snapshot import (
     round_to_dict,
     rubric_fingerprint,
 )
+
+if TYPE_CHECKING:
+    from panel_tui import paper
 
 APPLICATION_ID = 0x50415249  # 'PARI'
 BUSY_TIMEOUT_MS = 10_000
@@ -707,6 +710,70 @@ class Store:
                         assessor, "note", nominee, criterion, None, note, ""
                     )
         return len(rows)
+
+    def record_paper_sheet(
+        self,
+        rows: Sequence[paper.PaperRow],
+        reason: str = "",
+        source: str = "imported score sheet",
+    ) -> paper.Plan:
+        """Record a checked paper sheet in one transaction: only what it changes.
+
+        Cells already holding the typed value write nothing, so importing a sheet twice
+        records it once. Replacing a recorded score, or writing on a final sheet, needs
+        `reason`: a final sheet is reopened with it, written, and finalised again, so the
+        audit trail shows the correction rather than a silent change. `source` (the sheet and
+        who typed it) is every score event's reason, after `reason` when there is one, and
+        every note event's.
+        """
+        from panel_tui import paper  # the paper path only: not on the scoring app's start
+
+        assessor = self._require_assessor()
+        with transaction(self.conn, immediate=True):
+            # Planned under the write lock: the app may have scored, recused or finalised
+            # since the caller looked.
+            held = self.sheets()
+            found = paper.plan(rows, held)
+            if found.needs_reason and not reason.strip():
+                raise PanelError(
+                    _(
+                        "the sheets changed meanwhile: this sheet now corrects recorded scores"
+                        " or a final sheet and needs a reason; nothing was recorded"
+                    )
+                )
+            scored = [row.nominee for row in found.scores]
+            scored += [change.nominee for change in found.changes]
+            for nominee in scored:
+                if nominee in held and held[nominee].recused:
+                    raise PanelError(
+                        _("{nominee} was recused meanwhile; nothing was recorded").format(
+                            nominee=nominee
+                        )
+                    )
+            why = f"{reason.strip()}; {source}" if reason.strip() else source
+            for nominee in found.reopen:
+                self._append_in_transaction(
+                    assessor, "reopen", nominee, None, None, None, reason.strip()
+                )
+            for row in found.recusals:
+                self._append_in_transaction(
+                    assessor, "recuse", row.nominee, None, None, None, row.note
+                )
+            for change in found.changes:
+                self._append_in_transaction(
+                    assessor, "score", change.nominee, change.criterion, change.new, None, why
+                )
+            for row in found.scores:
+                self._append_in_transaction(
+                    assessor, "score", row.nominee, row.criterion, row.value, None, why
+                )
+            for row in found.notes:
+                self._append_in_transaction(
+                    assessor, "note", row.nominee, row.criterion, None, row.note, source
+                )
+            for nominee in found.reopen:
+                self._append_in_transaction(assessor, "finalise", nominee, None, None, None, "")
+        return found
 
     # --- reading -------------------------------------------------------------------------
 

@@ -373,13 +373,6 @@ def _verify_agreement(store: Store, chains: list[ChainSummary], report: VerifyRe
             )
         )
 
-    def shown(value: float | bool | None, recusal: bool) -> str:
-        if recusal:
-            return _("recused") if value else _("not recused")
-        if value is None or isinstance(value, bool):
-            return _("cleared")
-        return formatting.number(value, 2)
-
     found = disagreements(folded)
     for item in found[:20]:
         recusal = item.criterion is None
@@ -390,9 +383,9 @@ def _verify_agreement(store: Store, chains: list[ChainSummary], report: VerifyRe
                 assessor=item.assessor,
                 nominee=item.nominee,
                 what=_("recusal") if recusal else item.criterion,
-                value=shown(item.value, recusal),
+                value=formatting.cell_value(item.value, recusal),
                 origin=item.origin[:12],
-                other=shown(item.other_value, recusal),
+                other=formatting.cell_value(item.other_value, recusal),
                 other_origin=item.other_origin[:12],
             )
         )

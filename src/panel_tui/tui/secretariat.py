@@ -122,6 +122,8 @@ class SecretariatApp(App[int]):
             id="secretariat.language",
             tooltip=N_("Switch between Bahasa Indonesia and English"),
         ),
+        # In the command palette and the keys panel, not the footer (already full at 80 columns).
+        Binding("d", "double_entry", N_("double entry"), show=False, id="secretariat.double_entry"),
     ]
 
     def __init__(self, path: Path) -> None:
@@ -184,6 +186,20 @@ class SecretariatApp(App[int]):
             ),
             self.action_switch_language,
         )
+        yield SystemCommand(
+            _("Blind double entry"),
+            _("Compare two typings of one paper score sheet (d)"),
+            self.action_double_entry,
+        )
+
+    def action_double_entry(self) -> None:
+        """Compare two typings of a paper sheet (the round gives the number format)."""
+        from panel_tui.tui.double_entry_screen import DoubleEntryScreen
+
+        if self.result is None:
+            self.notify(_("The file is not loaded: nothing to compare against."), severity="error")
+            return
+        self.push_screen(DoubleEntryScreen(self.result.round))
 
     def action_show_help_panel(self) -> None:
         from panel_tui.tui.keys_panel import show_help_panel
