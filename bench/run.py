@@ -47,6 +47,7 @@ class Sizes:
     switches: int
     repeats: int
     merge_repeats: int
+    export: Spec  # the XLSX export: nominees × criteria × assessors score rows
 
 
 FULL = Sizes(
@@ -60,6 +61,7 @@ FULL = Sizes(
     xlsx=Spec(nominees=5000, criteria=10, claims=10, assessors=15),
     merge_round=Spec(nominees=500, criteria=10, claims=60, assessors=40),
     merge_files=(10, 40),
+    export=Spec(nominees=500, criteria=10, claims=0, assessors=30),
     cold_runs=7,
     score_samples=300,
     switches=40,
@@ -77,6 +79,7 @@ QUICK = Sizes(
     xlsx=Spec(nominees=200, criteria=10, claims=10, assessors=5),
     merge_round=Spec(nominees=40, criteria=10, claims=10, assessors=6),
     merge_files=(2, 6),
+    export=Spec(nominees=40, criteria=10, claims=0, assessors=5),
     cold_runs=2,
     score_samples=30,
     switches=8,
@@ -590,6 +593,62 @@ def scenario_merge(data: Data, sizes: Sizes) -> list[Result]:
     return results
 
 
+# --- the XLSX export ---------------------------------------------------------------------
+
+
+def scenario_export(data: Data, sizes: Sizes) -> list[Result]:
+    """`write_xlsx` of a whole panel (every assessor scored everything), from a tally made in
+    memory: the file is what is measured, not reading a database."""
+    from generate import sheet_rows
+
+    from panel_tui.export import SCORE_HEADER, result_header, result_rows, score_rows, write_xlsx
+    from panel_tui.loader import load_round
+    from panel_tui.tally import tally
+
+    spec = sizes.export
+    round_ = load_round(data.round(spec)).round
+    if round_ is None:
+        raise RuntimeError("generated package refused")
+    scores = [
+        (assessor.id, nominee, criterion, value)
+        for index, assessor in enumerate(round_.assessors)
+        for nominee, criterion, value, _note in sheet_rows(spec, index, round_)
+    ]
+    result = tally(round_, scores, [])
+    work = data.scratch("export")
+
+    def baseline() -> None:  # the floor: the same rows as plain values, write-only, no style
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        for title, header, rows in (
+            ("Results", result_header(result), result_rows(result)),
+            ("Scores", SCORE_HEADER, score_rows(result)),
+        ):
+            sheet = book.create_sheet(title)
+            sheet.append(header)
+            for row in rows:
+                sheet.append(row)
+        book.save(work / "baseline.xlsx")
+
+    baseline()  # imports and caches warmed, for both
+    project = [timed(lambda: write_xlsx(result, work / "tally.xlsx"))]
+    floor = [timed(baseline)]
+    return [
+        Result(
+            "export (XLSX)",
+            f"{_n(spec.nominees)} nominees × {spec.criteria} criteria × {spec.assessors} "
+            f"assessors = {_n(len(scores))} scores",
+            median(project),
+            median(floor),
+            "s",
+            max_ratio=2,
+            note="`write_xlsx` (every sheet, styled); baseline: openpyxl write-only of the "
+            "Results and Scores rows as plain values",
+        )
+    ]
+
+
 # --- the runner ---------------------------------------------------------------------------
 
 SCENARIOS: dict[str, Callable[[Data, Sizes], list[Result]]] = {
@@ -598,6 +657,7 @@ SCENARIOS: dict[str, Callable[[Data, Sizes], list[Result]]] = {
     "score": scenario_score,
     "check": scenario_check,
     "merge": scenario_merge,
+    "export": scenario_export,
 }
 
 

@@ -303,6 +303,7 @@ class _RoundToml:
             "number_format",
             "advance",
             "presentation_minutes",
+            "timezone",
         }
         for key in info:
             if key not in known:
@@ -367,6 +368,7 @@ class _RoundToml:
         minutes = self._positive_int(
             info, "presentation_minutes", where, "round.presentation_minutes"
         )
+        timezone = self._timezone(info, where)
         return Round(
             id=round_id,
             title=title,
@@ -378,7 +380,25 @@ class _RoundToml:
             number_format=number_format,
             advance=advance,
             presentation_minutes=minutes,
+            timezone=timezone,
         )
+
+    def _timezone(self, info: dict[str, Any], where: tuple[str, int]) -> str:
+        from panel_tui.local_time import known_zone
+
+        value = info.get("timezone")
+        if value is None:
+            return ""
+        if not isinstance(value, str) or not known_zone(value):
+            self.error(
+                self.locate(*where, "timezone"),
+                "round.timezone",
+                _('{value!r}: expected an IANA time zone such as "Asia/Makassar"').format(
+                    value=value
+                ),
+            )
+            return ""
+        return value
 
     def _positive_int(
         self, table: dict[str, Any], key: str, where: tuple[str, int], name: str

@@ -264,6 +264,7 @@ class Round:
     number_format: NumberFormat = "en"
     advance: int | None = None
     presentation_minutes: int | None = None
+    timezone: str = ""  # IANA name declared in round.toml; "" = the province's zone
     assessors: tuple[Assessor, ...] = ()
     categories: tuple[Category, ...] = ()
     rubrics: tuple[Rubric, ...] = ()

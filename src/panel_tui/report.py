@@ -1,8 +1,12 @@
-"""The printable record of a tally: Markdown and HTML for the minutes.
+"""The minutes the panel signs (Berita Acara Penilaian): Markdown and HTML.
 
-Round details, the panel and the chains taken in, the method, the ranking per category,
-incomplete nominees and what they lack, the largest disagreements, and every assessor's scores.
-All user text is escaped (HTML entities; Markdown punctuation backslashed).
+One list of blocks (headings, paragraphs, tables, lists, kept-together groups) is built once
+and written by two renderers, so the Markdown and the HTML record always hold the same
+content: the round, the panel and the chains taken in, the criteria with titles, weights and
+scales, the method, the ranking per category with its tie-breaks explained, incomplete
+nominees, the largest disagreements, the verification statement, the signature block, and as
+an annex every assessor's scores. Times are the venue's (local_time). All user text is
+escaped by the renderer (HTML entities; Markdown punctuation backslashed).
 """
 
 from __future__ import annotations
@@ -10,12 +14,14 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from panel_tui import formatting
 from panel_tui.i18n import _, language
-from panel_tui.tally import CategoryResult, Disagreement, TallyResult
+from panel_tui.local_time import LocalZone, offset_text, parse_utc, zone_of
+from panel_tui.model import Rubric
+from panel_tui.tally import CategoryResult, Disagreement, NomineeResult, TallyResult
 
 DISAGREEMENTS_SHOWN = 15
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
@@ -31,6 +37,7 @@ def round_details(result: TallyResult) -> list[tuple[str, str]]:
         (_("stage"), formatting.stage_label(r.stage)),
         (_("venue"), r.venue),
         (_("dates"), formatting.date_range(r.dates)),
+        (_("time zone"), zone_statement(zone_of(r))),
         (_("advance"), "" if r.advance is None else str(r.advance)),
         (_("file"), str(result.path)),
         (
@@ -46,19 +53,46 @@ def round_details(result: TallyResult) -> list[tuple[str, str]]:
     return [(k, v) for k, v in details if v]
 
 
+def zone_statement(zone: LocalZone) -> str:
+    """Which clock the record's times are on, and why."""
+    if not zone.known:
+        return _("UTC: the round declares no time zone and its province's zone is not known")
+    now = zone.local(datetime.now().astimezone())
+    if zone.source == "declared":
+        return _("{label} ({name}, {offset}), as the round declares").format(
+            label=zone.label, name=zone.name, offset=offset_text(now)
+        )
+    return _("{label} ({name}, {offset}), the province's zone").format(
+        label=zone.label, name=zone.name, offset=offset_text(now)
+    )
+
+
 def verification_statement(result: TallyResult) -> str:
     """What the file was verified against before it was tallied (a tally never ranks a file
     that does not verify)."""
     if not result.verified_at:
         return ""
-    at = result.verified_at.replace("T", " ")[:19]  # 2026-12-02 14:52:32, in UTC
+    at = _when(result.verified_at, zone_of(result.round), seconds=True)
     if result.verified_heads:
         return _(
-            "the whole file (SQLite integrity, round snapshot, every audit chain) at {at} UTC, holding the receipt heads {heads}"
+            "the whole file (SQLite integrity, round snapshot, every audit chain) at {at}, holding the receipt heads {heads}"
         ).format(at=at, heads=", ".join(result.verified_heads))
     return _(
-        "the whole file (SQLite integrity, round snapshot, every audit chain) at {at} UTC; no receipt heads given"
+        "the whole file (SQLite integrity, round snapshot, every audit chain) at {at}; no receipt heads given"
     ).format(at=at)
+
+
+def _when(stamp: str, zone: LocalZone, seconds: bool = False) -> str:
+    """2026-11-22T05:29:39.372Z as the reader writes it, on the venue's clock:
+    22 November 2026 13.29 WITA."""
+    moment = parse_utc(stamp)
+    if moment is None:
+        return stamp
+    local = zone.local(moment)
+    clock = formatting.clock_time(local)
+    if seconds:
+        clock += f"{'.' if language() == 'id' else ':'}{local.second:02d}"
+    return f"{formatting.long_date(local)} {clock} {zone.label}"
 
 
 def _num(value: float | None, places: int | None = None) -> str:
@@ -69,28 +103,18 @@ def _num(value: float | None, places: int | None = None) -> str:
     return _score(value)
 
 
-def _when(stamp: str) -> str:
-    """2026-11-22T05:29:39.372Z as the reader writes it: 22 November 2026 05.29 UTC."""
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return stamp
-    zone = " UTC" if moment.utcoffset() == timedelta(0) else ""
-    return f"{formatting.long_date(moment)} {formatting.clock_time(moment)}{zone}"
-
-
 def _score(value: float | None) -> str:
     """A score or mean as the reader writes it: 4, 3,5 / 3.5, 3,3333 / 3.3333."""
     return "" if value is None else formatting.number(value, 4)
 
 
-def _status(r: Any) -> str:
+def _status(r: NomineeResult) -> str:
     if r.advances:
         return _("advances")
     return _("complete") if r.complete else _("incomplete")
 
 
-def _cell(r: Any, assessor: str, criterion: str) -> str:
+def _cell(r: NomineeResult, assessor: str, criterion: str) -> str:
     if assessor in r.recused:
         return "R"
     value = r.scores.get(assessor, {}).get(criterion)
@@ -107,16 +131,425 @@ def _more_disagreements(result: TallyResult) -> str:
     return _("{more} more not shown.").format(more=more) if more > 0 else ""
 
 
-def robustness_markdown(result: TallyResult) -> list[str]:
-    from panel_tui.report_robustness import markdown_sections
+def _scale(rubric: Rubric) -> str:
+    text = f"{_score(rubric.min)}–{_score(rubric.max)}"
+    if rubric.step != 1:
+        text += " " + _("(step {step})").format(step=_score(rubric.step))
+    return text
 
-    return markdown_sections(result)
+
+def _chains_of(result: TallyResult, assessor: str) -> str:
+    chains = [c for c in result.chains if c[1] == assessor]
+    if not chains:
+        return _("no scores in this file")
+    return "; ".join(f"{length}, {head[:16]}" for _o, _a, length, head in chains)
 
 
-def robustness_html(result: TallyResult) -> list[str]:
-    from panel_tui.report_robustness import html_sections
+# --- the content, once -------------------------------------------------------------------
 
-    return html_sections(result)
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass
+class Para:
+    text: str
+    css: str = ""
+
+
+@dataclass
+class Items:
+    items: list[str]
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+    numeric: set[int] = field(default_factory=set)
+    classes: list[str] | None = None
+    css: str = ""
+
+
+@dataclass
+class Group:
+    """Blocks printed together: `css` "category" starts a new page, "keep" is not split."""
+
+    css: str
+    blocks: list[Block]
+
+
+Block = Heading | Para | Items | Table | Group
+
+
+def tie_breaks(cat: CategoryResult) -> list[str]:
+    """Why nominees with equal totals are placed as they are (contracts.md section 3)."""
+    order = sorted(cat.rubric.criteria, key=lambda c: -c.weight)
+    notes = []
+    for above, below in zip(cat.results, cat.results[1:], strict=False):
+        if above.total is None or above.total != below.total or above.complete != below.complete:
+            continue
+        if above.rank == below.rank:
+            notes.append(
+                _(
+                    "{a} and {b} share rank {rank}: equal on the total ({total}) and on every "
+                    "criterion mean."
+                ).format(
+                    a=above.nominee.name,
+                    b=below.nominee.name,
+                    rank=above.rank,
+                    total=_num(above.total, 2),
+                )
+            )
+            continue
+        decider = next(
+            (c for c in order if above.means.get(c.id) != below.means.get(c.id)), order[0]
+        )
+        notes.append(
+            _(
+                "{a} placed before {b} on an equal total of {total}: decided by {criterion} "
+                "(weight {weight}), mean {mean_a} against {mean_b}."
+            ).format(
+                a=above.nominee.name,
+                b=below.nominee.name,
+                total=_num(above.total, 2),
+                criterion=f"{decider.title} ({decider.id})",
+                weight=_score(decider.weight),
+                mean_a=_num(above.means.get(decider.id)),
+                mean_b=_num(below.means.get(decider.id)),
+            )
+        )
+    return notes
+
+
+def recusal_text(result: TallyResult, r: NomineeResult, assessor: str) -> str:
+    held = result.sheets.get(assessor, {}).get(r.nominee.id)
+    reason = held.recusal_reason if held is not None else ""
+    who = f"{r.nominee.name} ({r.nominee.id})"
+    if reason:
+        return _("{assessor} recused from {nominee} (not counted): {reason}").format(
+            assessor=assessor, nominee=who, reason=reason
+        )
+    return _("{assessor} recused from {nominee} (not counted)").format(
+        assessor=assessor, nominee=who
+    )
+
+
+def notes_of(result: TallyResult, r: NomineeResult) -> list[str]:
+    """Every assessor's overall comment and criterion notes on a nominee, as they wrote them."""
+    out = []
+    for assessor in result.panel:
+        held = result.sheets.get(assessor.id, {}).get(r.nominee.id)
+        if held is None:
+            continue
+        if held.comment:
+            out.append(
+                _("{assessor}, overall: {text}").format(assessor=assessor.id, text=held.comment)
+            )
+        for criterion, text in held.notes.items():
+            if text:
+                out.append(f"{assessor.id}, {criterion}: {text}")
+    return out
+
+
+def final_cell(result: TallyResult, r: NomineeResult, assessor: str) -> str:
+    """Whether the assessor finalised their sheet of the nominee: ✓ final, – open, R."""
+    if assessor in r.recused:
+        return "R"
+    held = result.sheets.get(assessor, {}).get(r.nominee.id)
+    return "✓" if held is not None and held.final else "–"
+
+
+def _ranking(cat: CategoryResult, result: TallyResult) -> list[Block]:
+    criteria = cat.rubric.criteria
+    header = ["#", _("nominee"), _("name"), _("total")]
+    header += [f"{c.id} ({_score(c.weight)})" for c in criteria]
+    header += [_("assessors"), _("status")]
+    rows = [
+        [str(x.rank), x.nominee.id, x.nominee.name, _num(x.total, 2)]
+        + [_num(x.means[c.id]) for c in criteria]
+        + [str(len(x.counted)), _status(x)]
+        for x in cat.results
+    ]
+    classes = [
+        "advances" if x.advances else ("" if x.complete else "incomplete") for x in cat.results
+    ]
+    blocks: list[Block] = [
+        Heading(3, f"{cat.category.title} ({cat.category.id})"),
+        Table(
+            header,
+            rows,
+            numeric={0, 3, *range(4, 4 + len(criteria) + 1)},
+            classes=classes,
+            css="ranking",
+        ),
+    ]
+    notes = tie_breaks(cat)
+    if notes:
+        blocks += [Para(_("Tie-breaks:"), css="note"), Items(notes)]
+    recusals = [recusal_text(result, x, a) for x in cat.results for a in x.recused]
+    if recusals:
+        blocks += [Para(_("Recusals:"), css="note"), Items(recusals)]
+    return [Group("category", blocks)]
+
+
+def _criteria(result: TallyResult) -> list[Block]:
+    blocks: list[Block] = []
+    used: dict[str, list[str]] = {}
+    for cat in result.categories:
+        used.setdefault(cat.rubric.id, []).append(cat.category.title)
+    for cat in result.categories:
+        rubric = cat.rubric
+        if rubric.id not in used:
+            continue
+        titles = used.pop(rubric.id)
+        total = rubric.total_weight
+        blocks.append(
+            Group(
+                "keep",
+                [
+                    Para(
+                        _("Rubric {rubric} (scale {scale}), for: {categories}").format(
+                            rubric=rubric.id, scale=_scale(rubric), categories="; ".join(titles)
+                        ),
+                        css="caption",
+                    ),
+                    Table(
+                        [_("criterion"), _("title"), _("weight"), _("share")],
+                        [
+                            [
+                                c.id,
+                                c.title,
+                                _score(c.weight),
+                                formatting.percent(100 * c.weight / total, 2) if total else "",
+                            ]
+                            for c in rubric.criteria
+                        ],
+                        numeric={2, 3},
+                    ),
+                ],
+            )
+        )
+    return blocks
+
+
+def _signatures(result: TallyResult) -> list[Block]:
+    r = result.round
+    place = r.venue or "…………………………"
+    return [
+        Heading(2, _("Signatures")),
+        Para(
+            _(
+                "The panel members below have read these minutes and agree with the results "
+                "they record."
+            )
+        ),
+        Para(_("Place: {place}").format(place=place), css="place"),
+        Para(_("Date: {date}").format(date="……………………………"), css="place"),
+        Table(
+            ["#", _("name"), _("role"), _("signature"), _("date")],
+            [
+                [
+                    str(i),
+                    f"{a.name} ({a.id})",
+                    formatting.affiliation_label(a.affiliation),
+                    "",
+                    "",
+                ]
+                for i, a in enumerate(r.assessors, 1)
+            ],
+            numeric={0},
+            css="signatures",
+        ),
+        Table(
+            [_("chair of the panel"), _("signature"), _("date")],
+            [["", "", ""]],
+            css="signatures chair",
+        ),
+    ]
+
+
+def minutes(result: TallyResult, generated_at: str = "") -> tuple[str, list[Block]]:
+    """The title and the blocks of the minutes."""
+    r = result.round
+    zone = zone_of(r)
+    blocks: list[Block] = [
+        Para(r.title, css="subtitle"),
+        Para(
+            _("Results of the interview panel, method “{method}”.").format(method=result.method)
+            + (
+                " " + _("Generated {when} by panel-tui.").format(when=_when(generated_at, zone))
+                if generated_at
+                else ""
+            )
+        ),
+        Para(
+            _(
+                "The panel named below interviewed and assessed the nominees of this round. "
+                "The results were tallied from the panel's file after it was verified; every "
+                "figure can be checked by hand from the criteria, weights, scales and scores "
+                "printed here."
+            )
+        ),
+        Heading(2, _("Round")),
+        Table([_("item"), _("value")], [[k, v] for k, v in round_details(result)]),
+        Heading(2, _("Panel")),
+        Table(
+            [_("assessor"), _("name"), _("affiliation"), _("audit chains (events, head)")],
+            [
+                [
+                    a.id,
+                    a.name,
+                    formatting.affiliation_label(a.affiliation),
+                    _chains_of(result, a.id),
+                ]
+                for a in result.panel
+            ],
+        ),
+    ]
+    if result.imports:
+        blocks += [
+            Heading(3, _("Files merged")),
+            Table(
+                [
+                    _("when"),
+                    _("assessor"),
+                    _("file"),
+                    _("events added"),
+                    _("chain length"),
+                    _("head"),
+                ],
+                [
+                    [
+                        _when(str(i["at"]), zone),
+                        str(i["assessor"]),
+                        str(i["file"]),
+                        str(i["events"]),
+                        str(i["length"]),
+                        str(i["head"])[:16],
+                    ]
+                    for i in result.imports
+                ],
+                numeric={3, 4},
+            ),
+        ]
+    blocks += [Heading(2, _("Criteria")), *_criteria(result)]
+    blocks += [Heading(2, _("Method")), Items(result.rules())]
+    ranking: list[Block] = [Heading(2, _("Ranking"))]
+    for cat in result.categories:
+        ranking += _ranking(cat, result)
+    blocks.append(Group("section", ranking))
+    blocks.append(Heading(2, _("Incomplete nominees")))
+    incomplete = result.incomplete()
+    if not incomplete:
+        blocks.append(
+            Para(_("None: every counted assessor scored every criterion of every nominee."))
+        )
+    else:
+        blocks.append(
+            Items(
+                [
+                    f"{x.nominee.name} ({x.nominee.id}, {cat.category.id}): {'; '.join(x.lacks())}"
+                    for cat, x in incomplete
+                ]
+            )
+        )
+    blocks.append(Heading(2, _("Largest disagreements")))
+    shown = _disagreements(result)
+    if not shown:
+        blocks.append(Para(_("None: the counted assessors agree on every criterion.")))
+    else:
+        blocks.append(
+            Table(
+                [_("spread"), _("nominee"), _("criterion"), _("mean"), _("scores")],
+                [
+                    [
+                        _score(d.spread),
+                        f"{d.nominee.name} ({d.nominee.id})",
+                        d.criterion,
+                        _num(d.mean),
+                        ", ".join(f"{a} {_score(v)}" for a, v in d.scores.items()),
+                    ]
+                    for d in shown
+                ],
+                numeric={0, 3},
+            )
+        )
+        if _more_disagreements(result):
+            blocks.append(Para(_more_disagreements(result)))
+    from panel_tui.report_robustness import sections
+
+    blocks += sections(result)
+    verification: list[Block] = [Heading(2, _("Verification"))]
+    statement = verification_statement(result)
+    verification.append(
+        Para(_("Verified: {statement}.").format(statement=statement))
+        if statement
+        else Para(_("This record was not made from a verified tally."))
+    )
+    if result.verified_heads:
+        verification += [
+            Para(_("Receipt heads the file holds:")),
+            Items(list(result.verified_heads)),
+        ]
+    verification.append(
+        Para(
+            _("Round fingerprint {round}; rubric fingerprint {rubric}.").format(
+                round=result.fingerprints[0] or "–", rubric=result.fingerprints[1] or "–"
+            ),
+            css="mono",
+        )
+    )
+    blocks.append(Group("keep", verification))
+    blocks.append(Group("keep signing", _signatures(result)))
+    annex: list[Block] = [
+        Heading(2, _("Scores by assessor")),
+        Para(
+            _("Annex to the minutes.")
+            + " "
+            + _("R = recused (not counted), · = not scored.")
+            + " "
+            + _("Sheet final: ✓ finalised by the assessor, – still open.")
+        ),
+    ]
+    for cat in result.categories:
+        matrices: list[Block] = [Heading(3, f"{cat.category.title} ({cat.category.id})")]
+        for x in cat.results:
+            matrix: list[Block] = [
+                Heading(4, f"{x.rank}. {x.nominee.name} ({x.nominee.id})"),
+                Table(
+                    [_("criterion"), *(a.id for a in result.panel), _("mean")],
+                    [
+                        [
+                            c.id,
+                            *(_cell(x, a.id, c.id) for a in result.panel),
+                            _num(x.means[c.id]),
+                        ]
+                        for c in cat.rubric.criteria
+                    ]
+                    + [
+                        [
+                            _("sheet final"),
+                            *(final_cell(result, x, a.id) for a in result.panel),
+                            "",
+                        ]
+                    ],
+                    numeric=set(range(1, len(result.panel) + 2)),
+                ),
+            ]
+            recusals = [recusal_text(result, x, a) for a in x.recused]
+            notes = notes_of(result, x)
+            if recusals:
+                matrix += [Items(recusals)]
+            if notes:
+                matrix += [Para(_("Notes and comments:"), css="note"), Items(notes)]
+            matrices.append(Group("keep", matrix))
+        annex.append(Group("category", matrices))
+    blocks.append(Group("section", annex))
+    return _("Minutes of the panel assessment"), blocks
 
 
 # --- Markdown ---------------------------------------------------------------------------
@@ -132,133 +565,75 @@ def md(text: str) -> str:
     return text
 
 
-def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return [*lines, ""]
+def _md_blocks(blocks: list[Block]) -> Iterator[str]:
+    for block in blocks:
+        if isinstance(block, Heading):
+            yield from ("#" * block.level + " " + md(block.text), "")
+        elif isinstance(block, Para):
+            text = md(block.text)
+            yield from (f"**{text}**" if block.css in ("subtitle", "caption") else text, "")
+        elif isinstance(block, Items):
+            yield from (f"- {md(item)}" for item in block.items)
+            yield ""
+        elif isinstance(block, Table):
+            yield "| " + " | ".join(md(c) for c in block.header) + " |"
+            yield "|" + "---|" * len(block.header)
+            for row in block.rows:
+                yield "| " + " | ".join(md(c) for c in row) + " |"
+            yield ""
+        else:
+            yield from _md_blocks(block.blocks)
 
 
 def render_markdown(result: TallyResult, generated_at: str = "") -> str:
-    r = result.round
-    out: list[str] = [f"# {md(r.title)}", ""]
-    out.append(_("Results of the interview panel, method “{method}”.").format(method=result.method))
-    if generated_at:
-        out.append(_("Generated {when} by panel-tui.").format(when=_when(generated_at)))
-    out.append("")
-    out.append(f"## {_('Round')}")
-    out.append("")
-    out += _md_table([_("item"), _("value")], [[md(k), md(v)] for k, v in round_details(result)])
-    out += [f"## {_('Panel')}", ""]
-    out += _md_table(
-        [_("assessor"), _("name"), _("affiliation"), _("audit chains (events, head)")],
-        [
-            [
-                md(a.id),
-                md(a.name),
-                md(formatting.affiliation_label(a.affiliation)),
-                md(_chains_of(result, a.id)),
-            ]
-            for a in result.panel
-        ],
-    )
-    if result.imports:
-        out += [f"### {_('Files merged')}", ""]
-        out += _md_table(
-            [_("when"), _("assessor"), _("file"), _("events added"), _("chain length"), _("head")],
-            [
-                [
-                    md(i["at"]),
-                    md(i["assessor"]),
-                    md(i["file"]),
-                    str(i["events"]),
-                    str(i["length"]),
-                    md(i["head"][:16]),
-                ]
-                for i in result.imports
-            ],
-        )
-    out += [f"## {_('Method')}", ""]
-    out += [f"- {md(rule)}" for rule in result.rules()]
-    out.append("")
-    out += [f"## {_('Ranking')}", ""]
-    for cat in result.categories:
-        out += [f"### {md(cat.category.title)} ({md(cat.category.id)})", ""]
-        criteria = cat.rubric.criteria
-        header = ["#", _("nominee"), _("name"), _("total")]
-        header += [f"{md(c.id)} ({_score(c.weight)})" for c in criteria]
-        header += [_("assessors"), _("status")]
-        rows = [
-            [str(x.rank), md(x.nominee.id), md(x.nominee.name), _num(x.total, 2)]
-            + [_num(x.means[c.id]) for c in criteria]
-            + [str(len(x.counted)), _status(x)]
-            for x in cat.results
-        ]
-        out += _md_table(header, rows)
-    incomplete = result.incomplete()
-    out += [f"## {_('Incomplete nominees')}", ""]
-    if not incomplete:
-        out += [_("None: every counted assessor scored every criterion of every nominee."), ""]
-    for cat, x in incomplete:
-        lacks = "; ".join(md(item) for item in x.lacks())
-        out.append(f"- {md(x.nominee.name)} ({md(x.nominee.id)}, {md(cat.category.id)}): {lacks}")
-    out.append("")
-    out += [f"## {_('Largest disagreements')}", ""]
-    shown = _disagreements(result)
-    if not shown:
-        out += [_("None: the counted assessors agree on every criterion."), ""]
-    else:
-        out += _md_table(
-            [_("spread"), _("nominee"), _("criterion"), _("mean"), _("scores")],
-            [
-                [
-                    _score(d.spread),
-                    f"{md(d.nominee.name)} ({md(d.nominee.id)})",
-                    md(d.criterion),
-                    _num(d.mean),
-                    md(", ".join(f"{a} {_score(v)}" for a, v in d.scores.items())),
-                ]
-                for d in shown
-            ],
-        )
-        if _more_disagreements(result):
-            out += [_more_disagreements(result), ""]
-    out += robustness_markdown(result)
-    out += [f"## {_('Scores by assessor')}", ""]
-    out.append(_("R = recused (not counted), · = not scored."))
-    out.append("")
-    for cat in result.categories:
-        out += [f"### {md(cat.category.title)} ({md(cat.category.id)})", ""]
-        for x in cat.results:
-            out += [f"#### {x.rank}. {md(x.nominee.name)} ({md(x.nominee.id)})", ""]
-            out += _md_table(
-                [_("criterion"), *(md(a.id) for a in result.panel), _("mean")],
-                [
-                    [md(c.id), *(_cell(x, a.id, c.id) for a in result.panel), _num(x.means[c.id])]
-                    for c in cat.rubric.criteria
-                ],
-            )
-    return "\n".join(out)
-
-
-def _chains_of(result: TallyResult, assessor: str) -> str:
-    chains = [c for c in result.chains if c[1] == assessor]
-    if not chains:
-        return _("no scores in this file")
-    return "; ".join(f"{length}, {head[:16]}" for _o, _a, length, head in chains)
+    title, blocks = minutes(result, generated_at)
+    return "\n".join([f"# {md(title)}", "", *_md_blocks(blocks)])
 
 
 # --- HTML -------------------------------------------------------------------------------
 
+# Print first: A4, page numbers in the bottom margin, headings kept with what follows, rows
+# never split, table headers repeated on every page, and nothing told by colour alone.
 _CSS = """
-body { font-family: system-ui, sans-serif; margin: 2em; color: #111; }
-h1 { font-size: 1.6em; } h2 { margin-top: 1.6em; border-bottom: 1px solid #999; }
-table { border-collapse: collapse; margin: 0.5em 0 1em; }
-th, td { border: 1px solid #bbb; padding: 0.2em 0.5em; text-align: left; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+@page { size: A4; margin: 16mm 14mm 18mm;
+  @bottom-right { content: counter(page) " / " counter(pages); font: 9pt system-ui, sans-serif; } }
+body { font-family: system-ui, sans-serif; font-size: 10pt; margin: 2em; color: #000; }
+h1 { font-size: 1.7em; margin: 0 0 0.2em; text-transform: uppercase; letter-spacing: 0.03em; }
+p.subtitle { font-size: 1.25em; font-weight: bold; margin-top: 0; }
+h2 { font-size: 1.3em; margin-top: 1.4em; border-bottom: 1.5px solid #000; }
+h3 { font-size: 1.1em; margin: 1em 0 0.3em; } h4 { font-size: 1em; margin: 0.8em 0 0.2em; }
+h1, h2, h3, h4, p.caption, p.note { break-after: avoid; page-break-after: avoid; }
+table { border-collapse: collapse; margin: 0.4em 0 0.9em; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+th, td { border: 1px solid #777; padding: 0.2em 0.45em; text-align: left; vertical-align: top; }
+th { background: #eee; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { white-space: nowrap; }
+table.ranking { width: 100%; }
+table.ranking td:nth-child(3) { min-width: 12em; }
+table.ranking th.n { width: 1%; }
+table.ranking td:last-child { white-space: nowrap; }
+td { overflow-wrap: break-word; }
 tr.advances td { font-weight: bold; }
-tr.incomplete td { color: #8a5a00; }
-code { font-size: 0.9em; }
-@media print { body { margin: 0; } h2 { break-after: avoid; } table { break-inside: avoid; } }
+tr.advances td:last-child::before { content: "★ "; }
+tr.incomplete td { font-style: italic; }
+p.note { margin: 0.3em 0 0.1em; font-weight: bold; }
+p.caption { margin: 0.6em 0 0; font-weight: bold; }
+p.mono, code { font-family: ui-monospace, monospace; font-size: 0.85em; overflow-wrap: anywhere; }
+div.keep { break-inside: avoid; page-break-inside: avoid; }
+table.signatures { width: 100%; }
+table.signatures td { height: 2.6em; vertical-align: middle; }
+table.signatures th:nth-child(4), table.signatures td:nth-child(4) { width: 28%; }
+table.signatures th:nth-child(5), table.signatures td:nth-child(5) { width: 14%; }
+table.chair td { width: 33%; }
+p.place { margin: 0.6em 0; }
+@media print {
+  body { margin: 0; }
+  div.section, div.category { break-before: page; page-break-before: always; }
+  div.section > div.category:first-of-type { break-before: avoid; page-break-before: avoid; }
+  div.signing { break-before: page; page-break-before: always; }
+}
 """
 
 
@@ -266,157 +641,52 @@ def h(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _html_table(
-    header: list[str],
-    rows: list[list[str]],
-    numeric: set[int] | None = None,
-    row_classes: list[str] | None = None,
-) -> Iterator[str]:
-    numeric = numeric or set()
-    yield "<table>"
-    yield "<tr>" + "".join(f"<th>{cell}</th>" for cell in header) + "</tr>"
-    for index, row in enumerate(rows):
-        cls = f' class="{row_classes[index]}"' if row_classes and row_classes[index] else ""
+def _html_table(table: Table) -> Iterator[str]:
+    cls = f' class="{table.css}"' if table.css else ""
+    yield f"<table{cls}>"
+    yield (
+        "<thead><tr>"
+        + "".join(
+            f'<th class="n">{h(c)}</th>' if i in table.numeric else f"<th>{h(c)}</th>"
+            for i, c in enumerate(table.header)
+        )
+        + "</tr></thead><tbody>"
+    )
+    for index, row in enumerate(table.rows):
+        row_cls = table.classes[index] if table.classes else ""
         cells = "".join(
-            f'<td class="n">{cell}</td>' if i in numeric else f"<td>{cell}</td>"
+            f'<td class="n">{h(cell)}</td>' if i in table.numeric else f"<td>{h(cell)}</td>"
             for i, cell in enumerate(row)
         )
-        yield f"<tr{cls}>{cells}</tr>"
-    yield "</table>"
+        yield f'<tr class="{row_cls}">{cells}</tr>' if row_cls else f"<tr>{cells}</tr>"
+    yield "</tbody></table>"
+
+
+def _html_blocks(blocks: list[Block]) -> Iterator[str]:
+    for block in blocks:
+        if isinstance(block, Heading):
+            yield f"<h{block.level}>{h(block.text)}</h{block.level}>"
+        elif isinstance(block, Para):
+            cls = f' class="{block.css}"' if block.css else ""
+            yield f"<p{cls}>{h(block.text)}</p>"
+        elif isinstance(block, Items):
+            yield "<ul>" + "".join(f"<li>{h(item)}</li>" for item in block.items) + "</ul>"
+        elif isinstance(block, Table):
+            yield from _html_table(block)
+        else:
+            yield f'<div class="{block.css}">'
+            yield from _html_blocks(block.blocks)
+            yield "</div>"
 
 
 def render_html(result: TallyResult, generated_at: str = "") -> str:
-    r = result.round
-    out: list[str] = [
+    title, blocks = minutes(result, generated_at)
+    out = [
         "<!DOCTYPE html>",
         f'<html lang="{language()}"><head><meta charset="utf-8">',
-        f"<title>{h(r.title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{h(r.title)}</h1>",
-        "<p>"
-        + h(_("Results of the interview panel, method “{method}”.").format(method=result.method))
-        + (
-            " " + h(_("Generated {when} by panel-tui.").format(when=_when(generated_at)))
-            if generated_at
-            else ""
-        )
-        + "</p>",
-        f"<h2>{h(_('Round'))}</h2>",
+        f"<title>{h(title)}: {h(result.round.title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{h(title)}</h1>",
+        *_html_blocks(blocks),
+        "</body></html>",
     ]
-    out += _html_table(
-        [h(_("item")), h(_("value"))], [[h(k), h(v)] for k, v in round_details(result)]
-    )
-    out.append(f"<h2>{h(_('Panel'))}</h2>")
-    out += _html_table(
-        [h(_("assessor")), h(_("name")), h(_("affiliation")), h(_("audit chains (events, head)"))],
-        [
-            [
-                h(a.id),
-                h(a.name),
-                h(formatting.affiliation_label(a.affiliation)),
-                h(_chains_of(result, a.id)),
-            ]
-            for a in result.panel
-        ],
-    )
-    if result.imports:
-        out.append(f"<h3>{h(_('Files merged'))}</h3>")
-        out += _html_table(
-            [
-                h(_("when")),
-                h(_("assessor")),
-                h(_("file")),
-                h(_("events added")),
-                h(_("chain length")),
-                h(_("head")),
-            ],
-            [
-                [
-                    h(i["at"]),
-                    h(i["assessor"]),
-                    h(i["file"]),
-                    str(i["events"]),
-                    str(i["length"]),
-                    f"<code>{h(i['head'][:16])}</code>",
-                ]
-                for i in result.imports
-            ],
-            numeric={3, 4},
-        )
-    out.append(f"<h2>{h(_('Method'))}</h2><ul>")
-    out += [f"<li>{h(rule)}</li>" for rule in result.rules()]
-    out.append("</ul>")
-    out.append(f"<h2>{h(_('Ranking'))}</h2>")
-    for cat in result.categories:
-        out += list(_html_ranking(cat))
-    out.append(f"<h2>{h(_('Incomplete nominees'))}</h2>")
-    incomplete = result.incomplete()
-    if not incomplete:
-        out.append(
-            f"<p>{h(_('None: every counted assessor scored every criterion of every nominee.'))}</p>"
-        )
-    else:
-        out.append("<ul>")
-        for cat, x in incomplete:
-            out.append(
-                f"<li>{h(x.nominee.name)} ({h(x.nominee.id)}, {h(cat.category.id)}): "
-                f"{h('; '.join(x.lacks()))}</li>"
-            )
-        out.append("</ul>")
-    out.append(f"<h2>{h(_('Largest disagreements'))}</h2>")
-    shown = _disagreements(result)
-    if not shown:
-        out.append(f"<p>{h(_('None: the counted assessors agree on every criterion.'))}</p>")
-    else:
-        out += _html_table(
-            [h(_("spread")), h(_("nominee")), h(_("criterion")), h(_("mean")), h(_("scores"))],
-            [
-                [
-                    _score(d.spread),
-                    f"{h(d.nominee.name)} ({h(d.nominee.id)})",
-                    h(d.criterion),
-                    _num(d.mean),
-                    h(", ".join(f"{a} {_score(v)}" for a, v in d.scores.items())),
-                ]
-                for d in shown
-            ],
-            numeric={0, 3},
-        )
-        if _more_disagreements(result):
-            out.append(f"<p>{h(_more_disagreements(result))}</p>")
-    out += robustness_html(result)
-    out.append(f"<h2>{h(_('Scores by assessor'))}</h2>")
-    out.append(f"<p>{h(_('R = recused (not counted), · = not scored.'))}</p>")
-    for cat in result.categories:
-        out.append(f"<h3>{h(cat.category.title)} ({h(cat.category.id)})</h3>")
-        for x in cat.results:
-            out.append(f"<h4>{x.rank}. {h(x.nominee.name)} ({h(x.nominee.id)})</h4>")
-            out += _html_table(
-                [h(_("criterion")), *(h(a.id) for a in result.panel), h(_("mean"))],
-                [
-                    [h(c.id), *(_cell(x, a.id, c.id) for a in result.panel), _num(x.means[c.id])]
-                    for c in cat.rubric.criteria
-                ],
-                numeric=set(range(1, len(result.panel) + 2)),
-            )
-    out.append("</body></html>")
     return "\n".join(out) + "\n"
-
-
-def _html_ranking(cat: CategoryResult) -> Iterator[str]:
-    yield f"<h3>{h(cat.category.title)} ({h(cat.category.id)})</h3>"
-    criteria = cat.rubric.criteria
-    header = ["#", h(_("nominee")), h(_("name")), h(_("total"))]
-    header += [f"{h(c.id)} ({_score(c.weight)})" for c in criteria]
-    header += [h(_("assessors")), h(_("status"))]
-    rows = [
-        [str(x.rank), h(x.nominee.id), h(x.nominee.name), _num(x.total, 2)]
-        + [_num(x.means[c.id]) for c in criteria]
-        + [str(len(x.counted)), h(_status(x))]
-        for x in cat.results
-    ]
-    classes = [
-        "advances" if x.advances else ("" if x.complete else "incomplete") for x in cat.results
-    ]
-    yield from _html_table(
-        header, rows, numeric={0, 3, *range(4, 4 + len(criteria) + 1)}, row_classes=classes
-    )

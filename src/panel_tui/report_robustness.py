@@ -2,19 +2,22 @@
 table (● advances, ⚠ not stable) and its three sentences, the agreement figures with their
 caution, leniency per assessor, outliers, the zscore calibration; then the manifest.
 
-Kept apart from report.py's layout; report.py calls `markdown_sections` / `html_sections`.
+Kept apart from report.py's layout: report.py's minutes take these blocks (`sections`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from panel_tui import formatting
 from panel_tui.fairness import OUTLIER_SHARE
 from panel_tui.i18n import N_, _
 from panel_tui.robustness import FEW_NOMINEES, method_label, sentences
 from panel_tui.tally import TallyResult
+
+if TYPE_CHECKING:
+    from panel_tui.report import Block
 
 
 def _fixed(value: float | None, places: int = 2) -> str:
@@ -196,37 +199,6 @@ MANIFEST_NOTE = N_(
 )
 
 
-def markdown_sections(result: TallyResult) -> list[str]:
-    from panel_tui.report import _md_table, md
-
-    explanations, manifest = _figures(result)
-    out = [f"## {_('Robustness')}", ""]
-    if explanations is None:
-        out += [md(_(OWN_DATABASE)), ""]
-    for cat in result.categories if explanations else []:
-        figures = explanations[cat.category.id]  # type: ignore[index]
-        out += [f"### {md(cat.category.title)} ({md(cat.category.id)})", ""]
-        for index, (title, header, rows) in enumerate(_tables(result, figures, cat.category.id)):
-            if index == 1:
-                out += [f"- {md(line)}" for line in _agreement_lines(figures["agreement"])]
-                calibration = _calibration_line(figures["zscore_calibration"])
-                out += [f"- {md(calibration)}"] if calibration else []
-                out.append("")
-            if title:
-                out += [f"**{md(title)}**", ""]
-            if not rows:
-                out += [_("None."), ""]
-                continue
-            out += _md_table([md(x) for x in header], [[md(x) for x in row] for row in rows])
-            if index == 0:
-                out += [md(s) for s in sentences(figures, result.method, result.round.advance)]
-                out.append("")
-    out += [f"## {_('Manifest')}", ""]
-    out += _md_table([_("item"), _("value")], [[md(k), md(v)] for k, v in _manifest_rows(manifest)])
-    out += [md(_(MANIFEST_NOTE).format(method=result.method)), ""]
-    return out
-
-
 # The right-aligned (numeric) columns of the method table, leniency and outliers.
 NUMERIC_COLUMNS = (
     lambda n: set(range(1, n - 1)),
@@ -235,47 +207,38 @@ NUMERIC_COLUMNS = (
 )
 
 
-def html_sections(result: TallyResult) -> list[str]:
-    from panel_tui.report import _html_table, h
+def sections(result: TallyResult) -> list[Block]:
+    """The record's Robustness and Manifest sections, as the minutes' blocks (report.py
+    renders them in Markdown and HTML like the rest)."""
+    from panel_tui.report import Group, Heading, Items, Para, Table
 
     explanations, manifest = _figures(result)
-    out = [f"<h2>{h(_('Robustness'))}</h2>"]
+    out: list[Block] = [Heading(2, _("Robustness"))]
     if explanations is None:
-        out.append(f"<p>{h(_(OWN_DATABASE))}</p>")
+        out.append(Para(_(OWN_DATABASE)))
     for cat in result.categories if explanations else []:
         figures = explanations[cat.category.id]  # type: ignore[index]
         # The heading, the method table and its sentences on one page.
-        out.append('<div style="break-inside: avoid">')
-        out.append(f"<h3>{h(cat.category.title)} ({h(cat.category.id)})</h3>")
+        first: list[Block] = [Heading(3, f"{cat.category.title} ({cat.category.id})")]
+        rest: list[Block] = []
         for index, (title, header, rows) in enumerate(_tables(result, figures, cat.category.id)):
+            into = first if index == 0 else rest
             if index == 1:
-                out.append("</div><ul>")
-                out += [f"<li>{h(line)}</li>" for line in _agreement_lines(figures["agreement"])]
+                lines = _agreement_lines(figures["agreement"])
                 calibration = _calibration_line(figures["zscore_calibration"])
-                out += [f"<li>{h(calibration)}</li>"] if calibration else []
-                out.append("</ul>")
+                rest.append(Items([*lines, calibration] if calibration else lines))
             if title:
-                out.append(f"<p><strong>{h(title)}</strong></p>")
+                into.append(Para(title, css="caption"))
             if not rows:
-                out.append(f"<p>{h(_('None.'))}</p>")
+                into.append(Para(_("None.")))
                 continue
-            out += _html_table(
-                [h(x) for x in header],
-                [[h(x) for x in row] for row in rows],
-                numeric=NUMERIC_COLUMNS[index](len(header)),
-            )
+            into.append(Table(header, rows, numeric=NUMERIC_COLUMNS[index](len(header))))
             if index == 0:
-                out.append("<p>")
-                out.append(
-                    "<br>".join(
-                        h(s) for s in sentences(figures, result.method, result.round.advance)
-                    )
-                )
-                out.append("</p>")
-    out.append(f"<h2>{h(_('Manifest'))}</h2>")
-    out += _html_table(
-        [h(_("item")), h(_("value"))],
-        [[h(k), f"<code>{h(v)}</code>"] for k, v in _manifest_rows(manifest)],
-    )
-    out.append(f"<p>{h(_(MANIFEST_NOTE).format(method=result.method))}</p>")
+                into += [
+                    Para(line) for line in sentences(figures, result.method, result.round.advance)
+                ]
+        out += [Group("keep", first), *rest]
+    out.append(Heading(2, _("Manifest")))
+    out.append(Table([_("item"), _("value")], [[k, v] for k, v in _manifest_rows(manifest)]))
+    out.append(Para(_(MANIFEST_NOTE).format(method=result.method)))
     return out

@@ -36,6 +36,13 @@ def _num(value: float | None) -> int | float | None:
 
 
 def round_to_dict(round_: Round) -> dict[str, Any]:
+    data = _round_dict(round_)
+    if round_.timezone:  # only when declared: older snapshots stay byte for byte the same
+        data["timezone"] = round_.timezone
+    return data
+
+
+def _round_dict(round_: Round) -> dict[str, Any]:
     return {
         "id": round_.id,
         "title": round_.title,
@@ -116,6 +123,7 @@ def round_from_dict(data: dict[str, Any]) -> Round:
         number_format=data.get("number_format", "en"),
         advance=data.get("advance"),
         presentation_minutes=data.get("presentation_minutes"),
+        timezone=data.get("timezone", ""),
         assessors=tuple(Assessor(a["id"], a["name"], a["affiliation"]) for a in data["assessors"]),
         categories=tuple(Category(c["id"], c["title"], c["rubric"]) for c in data["categories"]),
         rubrics=tuple(

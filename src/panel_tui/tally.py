@@ -107,6 +107,9 @@ class TallyResult:
     # When the file was verified before this tally (UTC), and the receipt heads it was held to.
     verified_at: str = ""
     verified_heads: tuple[str, ...] = ()
+    # assessor -> nominee -> current sheet (notes, comment, recusal reason, final), as
+    # projection.py reads them; what the minutes and the screen show beside the scores.
+    sheets: dict[str, dict[str, projection.Sheet]] = field(default_factory=dict)
 
     @property
     def advance(self) -> int | None:
@@ -298,6 +301,7 @@ def tally_verified(report: VerifyReport, details: bool = True, method: str = MET
         for _origin, assessor, length, head, file, added, at in report.imports
     ]
     result.fingerprints = fingerprints
+    result.sheets = sheets
     return result
 
 

@@ -64,7 +64,17 @@ def test_xlsx_reads_back(panel_file: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["tally", str(panel_file), "--out", str(out)])
     assert result.exit_code == 0, result.output
     book = load_workbook(out)
-    assert book.sheetnames == ["Results", "Scores", "Method"]
+    assert book.sheetnames == [
+        "Results",
+        "pemkab",
+        "bu",
+        "Scores",
+        "Recusals",
+        "Notes",
+        "Sheets",
+        "Criteria",
+        "Method",
+    ]
     rows = list(book["Results"].iter_rows(values_only=True))
     header = rows[0]
     records = [dict(zip(header, row, strict=True)) for row in rows[1:]]
@@ -161,7 +171,80 @@ def test_csv_in_indonesian_convention(panel_file: Path) -> None:
         text = render_csv(tally_database(panel_file))
     finally:
         set_language(before)
+    header = text.splitlines()[0].split(";")
+    assert header[:8] == [
+        "kategori",
+        "peringkat",
+        "nominasi",
+        "nama",
+        "total",
+        "lengkap",
+        "penilai",
+        "lolos",
+    ]
+    assert header[8:] == ["regulation", "coverage", "innovation", "compliance", "csr", "kekurangan"]
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
-    klu = next(r for r in rows if r["nominee"] == "klu")
-    assert (klu["total"], klu["innovation"], klu["advances"]) == ("70,0", "3,3333", "true")
-    assert next(r for r in rows if r["nominee"] == "bima")["name"] == "'" + EVIL
+    klu = next(r for r in rows if r["nominasi"] == "klu")
+    assert (klu["total"], klu["innovation"], klu["lolos"]) == ("70,0", "3,3333", "true")
+    assert next(r for r in rows if r["nominasi"] == "bima")["nama"] == "'" + EVIL
+
+
+def test_csv_header_in_english_is_the_ids(panel_file: Path) -> None:
+    from panel_tui.export import result_header
+
+    result = tally_database(panel_file)
+    assert render_csv(result).splitlines()[0] == ",".join(result_header(result))
+
+
+def test_xlsx_is_ready_to_send(panel_file: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "hasil.xlsx"
+    assert CliRunner().invoke(cli, ["tally", str(panel_file), "--out", str(out)]).exit_code == 0
+    book = load_workbook(out)
+    for name in ("Results", "pemkab", "Scores", "Recusals", "Notes", "Sheets", "Criteria"):
+        sheet = book[name]
+        assert all(cell.font.bold for cell in sheet[1]), name  # a styled header row
+        assert sheet.freeze_panes in ("A2", "D2"), name  # frozen below the header
+        assert sheet.column_dimensions["A"].width >= 6, name
+    # The category sheet: criterion titles, weights and the scale in the header; numbers
+    # formatted to be read (totals to 2 decimals, means up to 4).
+    pemkab = list(book["pemkab"].iter_rows())
+    header = [c.value for c in pemkab[0]]
+    assert header[:4] == ["#", "nominee", "name", "total"]
+    assert header[4] == "Regulasi (regulation, weight 40, scale 1–5)"
+    assert header[-3:] == ["assessors", "status", "lacks"]
+    klu = pemkab[2]
+    assert [c.value for c in klu[:4]] == [2, "klu", "Pemerintah Kabupaten Lombok Utara", 70]
+    assert klu[3].number_format == "0.00" and klu[6].number_format == "0.0###"
+    assert klu[6].value == 3.3333 and klu[8].value == "advances"
+    assert book["pemkab"].freeze_panes == "D2"  # rank, id and name stay in view
+    bima = next(row for row in pemkab if row[1].value == "bima")
+    assert bima[2].value == EVIL and bima[2].quotePrefix  # guarded, text as written
+    assert bima[-1].value == "a3: innovation"
+    recusals = [tuple(c.value for c in row) for row in book["Recusals"].iter_rows()]
+    assert recusals[1:] == [
+        ("bu", "bank", "PT Bank NTB Syariah", "a1", "Sekda [b]Uji[/b]", "former employee")
+    ]
+    finals = list(book["Sheets"].iter_rows(values_only=True))
+    assert finals[0] == (
+        "category",
+        "nominee",
+        "assessor",
+        "scored",
+        "criteria",
+        "final",
+        "recused",
+    )
+    assert ("bu", "bank", "a1", 2, 2, False, True) in finals
+    assert ("pemkab", "bima", "a3", 2, 3, False, False) in finals
+    assert len(finals) == 1 + 7 * 3
+    criteria = list(book["Criteria"].iter_rows(values_only=True))
+    assert ("pemda", "pemkab", "regulation", "Regulasi", 40, 0.4, 1, 5, 1) in criteria
+    method = [row for row in book["Method"].iter_rows(values_only=True)]
+    firsts = [row[0] for row in method]
+    assert "Panel" in firsts and "Files merged" in firsts
+    result = tally_database(panel_file)
+    heads = {row[4] for row in method if len(row) > 4}
+    assert {head for _o, _a, _n, head in result.chains} <= heads  # every chain head
+    assert any(isinstance(v, str) and v.startswith("the whole file") for _k, v, *_r in method)

@@ -101,3 +101,181 @@ def test_snapshot_robustness(snap_compare: Any, relative_panel: Path) -> None:
     assert snap_compare(
         SecretariatApp(relative_panel), terminal_size=(160, 45), run_before=robustness
     )
+
+
+# --- reaching every cell, a nominee's matrix, progress, a new merge ------------------------
+
+
+def _ranking_tables(app: SecretariatApp) -> list[DataTable[Any]]:
+    return list(app.query(".ranking-table").results(DataTable))
+
+
+async def test_wide_tables_scroll_by_keyboard(relative_panel: Path) -> None:
+    app = SecretariatApp(relative_panel)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _loaded(pilot)
+        pemkab = _ranking_tables(app)[0]
+        assert app.focused is pemkab  # the keys act on the table at once
+        assert pemkab.max_scroll_x > 0  # the name column is off screen at 80 columns
+        await pilot.press("right", "right", "right")
+        await pilot.pause()
+        assert pemkab.scroll_x > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert pemkab.scroll_x == pemkab.max_scroll_x
+        await pilot.press("home")
+        await pilot.pause()
+        assert pemkab.scroll_x == 0
+        await pilot.press("tab")  # the next category's table
+        await pilot.pause()
+        assert app.focused is _ranking_tables(app)[1]
+
+
+async def test_enter_opens_a_nominees_matrix(relative_panel: Path) -> None:
+    from panel_tui.tui.nominee_result_screen import NomineeResultScreen
+
+    app = SecretariatApp(relative_panel)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _loaded(pilot)
+        await pilot.press("down", "enter")  # klu
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, NomineeResultScreen)
+        matrix = screen.query_one("#nominee-matrix", DataTable)
+        rows = [[str(c) for c in matrix.get_row_at(i)] for i in range(matrix.row_count)]
+        assert rows == [
+            ["Regulasi (regulation)", "40", "4", "4", "4", "4"],
+            ["Cakupan (coverage)", "30", "4", "4", "4", "4"],
+            ["Inovasi (innovation)", "30", "3", "3", "4", "3.3333"],
+            ["sheet final", "", "–", "–", "–", ""],
+        ]
+        summary = str(screen.query_one("#nominee-summary", Static).render())
+        assert "rank 2, total 70.00, advances; 3 assessor(s) counted; scale 1–5" in summary
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, NomineeResultScreen)
+        # From the completion matrix: bank, where a1 is recused.
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "down", "down", "down", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, NomineeResultScreen)
+        assert screen.nominee.nominee.id == "bank"
+        matrix = screen.query_one("#nominee-matrix", DataTable)
+        assert [str(c) for c in matrix.get_row_at(0)] == [
+            "Kepatuhan (compliance)",
+            "50",
+            "R",
+            "6",
+            "8",
+            "7",
+        ]
+        details = str(screen.query_one("#nominee-details", Static).render())
+        assert (
+            "a1 recused from PT Bank NTB Syariah (bank) (not counted): former employee" in details
+        )
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.query_one(TabbedContent).active == "completion"
+
+
+async def test_incomplete_nominee_shows_what_it_lacks(relative_panel: Path) -> None:
+    from panel_tui.tui.nominee_result_screen import NomineeResultScreen
+
+    app = SecretariatApp(relative_panel)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _loaded(pilot)
+        await pilot.press("down", "down", "down", "down", "enter")  # bima
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, NomineeResultScreen)
+        matrix = screen.query_one("#nominee-matrix", DataTable)
+        assert [str(c) for c in matrix.get_row_at(2)][2:] == ["5", "5", "·", "5"]
+        assert "incomplete: a3: innovation" in str(
+            screen.query_one("#nominee-details", Static).render()
+        )
+
+
+async def test_progress_per_assessor(relative_panel: Path) -> None:
+    app = SecretariatApp(relative_panel)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _loaded(pilot)
+        await pilot.press("5")
+        await pilot.pause()
+        assert app.query_one(TabbedContent).active == "progress"
+        table = app.query_one("#progress-table", DataTable)
+        assert app.focused is table
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        # a1: everything but bank (recused); a3: all but bima's innovation.
+        assert rows == [
+            ["a1", "17", "17", "100", "6/6", "1", "Sekda [b]Uji[/b]"],
+            ["a2", "19", "19", "100", "7/7", "0", "BPJS Uji"],
+            ["a3", "18", "19", "94.7", "6/7", "0", "Akademisi Uji"],
+        ]
+
+
+async def test_language_switch_keeps_the_tab(relative_panel: Path) -> None:
+    from panel_tui.i18n import language, set_language
+
+    before = language()
+    app = SecretariatApp(relative_panel)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await _loaded(pilot)
+            await pilot.press("3")
+            await pilot.pause()
+            await pilot.press("ctrl+l")
+            await _loaded(pilot)
+            assert language() != before
+            assert app.query_one(TabbedContent).active == "disagreements"
+            assert app.focused is app.query_one("#disagreement-table", DataTable)
+    finally:
+        set_language(before)
+
+
+async def test_a_new_merge_is_shown_without_a_key(
+    relative_panel: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from panel_tui.merge import merge
+    from panel_tui.store import Store
+    from panel_tui.tui import secretariat
+
+    monkeypatch.setattr(secretariat, "WATCH_SECONDS", 0.1)
+    app = SecretariatApp(relative_panel)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _loaded(pilot)
+        summary = app.query_one("#summary", Static)
+        assert "6 of 7 nominees complete" in str(summary.render())
+        a3 = Path("a3.db")  # beside the merged file (the working directory)
+        with Store.open(a3) as store:
+            store.record_score("bima", "innovation", 4)
+        assert merge(relative_panel, [a3]).ok
+        for _ in range(50):
+            await asyncio.sleep(0.1)  # a tally in flight may be replaced by the next one
+            await pilot.pause()
+            if "7 of 7 nominees complete" in str(summary.render()):
+                break
+        assert "7 of 7 nominees complete" in str(summary.render())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_nominee(snap_compare: Any, relative_panel: Path, size: tuple[int, int]) -> None:
+    async def nominee(pilot: Pilot[Any]) -> None:
+        await _loaded(pilot)
+        await pilot.press("down", "down", "down", "down", "enter")  # bima: incomplete
+        await pilot.pause()
+
+    assert snap_compare(SecretariatApp(relative_panel), terminal_size=size, run_before=nominee)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_progress(snap_compare: Any, relative_panel: Path, size: tuple[int, int]) -> None:
+    async def progress(pilot: Pilot[Any]) -> None:
+        await _loaded(pilot)
+        await pilot.press("5")
+        await pilot.pause()
+
+    assert snap_compare(SecretariatApp(relative_panel), terminal_size=size, run_before=progress)

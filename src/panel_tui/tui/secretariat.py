@@ -2,17 +2,20 @@
 panel disagrees most, over a merged (or an assessor's) database.
 
 `panel-tui tally DB --tui` runs it as a small app of its own. The tally runs in a thread
-worker (it reads the whole file); `r` reads the file again after another merge.
+worker (it reads the whole file); `r` reads the file again, and so does a change of the file
+(another merge into it), noticed by a cheap look at its size and time every few seconds.
+Enter on a nominee opens its score matrix; left/right scroll a table wider than the screen.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -22,6 +25,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from panel_tui import formatting
 from panel_tui.i18n import N_, _, set_language
+from panel_tui.panel_progress import panel_progress
 from panel_tui.problems import PanelError
 from panel_tui.tally import NomineeResult, TallyResult
 from panel_tui.tui.footer import TranslatedFooter
@@ -29,6 +33,20 @@ from panel_tui.tui.language import COMMAND_TITLE, LANGUAGE_NAMES, other_language
 from panel_tui.tui.robustness_view import RobustnessView
 
 DISAGREEMENTS_SHOWN = 100
+WATCH_SECONDS = 2.0  # how often the file is looked at for a new merge
+
+
+def file_signature(path: Path) -> tuple[tuple[int, int], ...]:
+    """Size and modification time of the database and its WAL: a merge changes one."""
+    out = []
+    for name in (path, path.with_name(path.name + "-wal")):
+        try:
+            stat = os.stat(name)
+        except OSError:
+            out.append((0, 0))
+        else:
+            out.append((stat.st_size, stat.st_mtime_ns))
+    return tuple(out)
 
 
 def _total(value: float | None) -> Text:
@@ -49,7 +67,9 @@ def _status(result: NomineeResult) -> Text:
         return Text(_("advances"), style="bold green")
     if result.complete:
         return Text(_("complete"))
-    return Text(_("incomplete: {lacks}").format(lacks="; ".join(result.lacks())), style="yellow")
+    # What is lacking is in the completion tab and the nominee's view: here the column
+    # stays narrow, so the names beside it fit.
+    return Text(_("incomplete"), style="yellow")
 
 
 def completion_cell(result: NomineeResult, assessor: str, criteria: int) -> Text:
@@ -76,12 +96,26 @@ class SecretariatApp(App[int]):
     CSS_PATH = "secretariat.tcss"
     TITLE = "panel-tui"
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("1", "show_tab('ranking')", N_("ranking"), id="secretariat.ranking"),
-        Binding("2", "show_tab('completion')", N_("completion"), id="secretariat.completion"),
+        # The tab labels carry their keys (1 Ranking …): the footer keeps room for the rest.
+        Binding("1", "show_tab('ranking')", N_("ranking"), show=False, id="secretariat.ranking"),
         Binding(
-            "3", "show_tab('disagreements')", N_("disagreements"), id="secretariat.disagreements"
+            "2",
+            "show_tab('completion')",
+            N_("completion"),
+            show=False,
+            id="secretariat.completion",
         ),
-        Binding("4", "show_tab('robustness')", N_("robustness"), id="secretariat.robustness"),
+        Binding(
+            "3",
+            "show_tab('disagreements')",
+            N_("disagreements"),
+            show=False,
+            id="secretariat.disagreements",
+        ),
+        Binding(
+            "4", "show_tab('robustness')", N_("robustness"), show=False, id="secretariat.robustness"
+        ),
+        Binding("5", "show_tab('progress')", N_("progress"), show=False, id="secretariat.progress"),
         Binding("m", "next_method", N_("method"), id="secretariat.method"),
         Binding("r", "reload", N_("reload"), id="secretariat.reload"),
         Binding("q", "quit", N_("quit"), id="secretariat.quit"),
@@ -103,21 +137,27 @@ class SecretariatApp(App[int]):
         self.method = method
         self.result: TallyResult | None = None
         self.explanation: dict[str, dict[str, Any]] | None = None
+        self._signature = file_signature(path)
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("Secretariat"), style="bold"), id="round-title")
         yield Static(_("reading {path} …").format(path=self.path), id="summary", markup=False)
         with TabbedContent(initial="ranking"):
-            with TabPane(_("Ranking"), id="ranking"):
+            with TabPane(f"1 {_('Ranking')}", id="ranking"):
+                yield Static(
+                    _("enter: a nominee's scores  ←/→: scroll  tab: next category"),
+                    classes="legend",
+                    markup=False,
+                )
                 yield VerticalScroll(id="ranking-list")
-            with TabPane(_("Completion"), id="completion"):
+            with TabPane(f"2 {_('Completion')}", id="completion"):
                 yield Static(
                     _("✓ scored everything · nothing yet  k/N criteria scored  R recused"),
                     classes="legend",
                     markup=False,
                 )
                 yield DataTable(id="completion-table", cursor_type="row", zebra_stripes=True)
-            with TabPane(_("Disagreements"), id="disagreements"):
+            with TabPane(f"3 {_('Disagreements')}", id="disagreements"):
                 yield Static(
                     _("Criteria where the counted assessors' scores are furthest apart."),
                     classes="legend",
@@ -125,13 +165,27 @@ class SecretariatApp(App[int]):
                     id="disagreement-legend",
                 )
                 yield DataTable(id="disagreement-table", cursor_type="row", zebra_stripes=True)
-            with TabPane(_("Robustness"), id="robustness"):
+            with TabPane(f"4 {_('Robustness')}", id="robustness"):
                 yield RobustnessView(id="robustness-list")
+            with TabPane(f"5 {_('Progress')}", id="progress"):
+                yield Static(
+                    _("Per assessor: the cells scored of those expected (recusals left out)."),
+                    classes="legend",
+                    markup=False,
+                )
+                yield DataTable(id="progress-table", cursor_type="row", zebra_stripes=True)
         yield TranslatedFooter()
 
     def on_mount(self) -> None:
         self.sub_title = _("secretariat")
         self.load()
+        self.set_interval(WATCH_SECONDS, self._watch_file)
+
+    def _watch_file(self) -> None:
+        if any(w.group == "tally" and w.is_running for w in self.workers):
+            return
+        if file_signature(self.path) != self._signature:
+            self.load()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -164,14 +218,29 @@ class SecretariatApp(App[int]):
 
     async def action_switch_language(self) -> None:
         """Everything again in the other language: the words, and the figures' numbers."""
+        tab = self.query_one(TabbedContent).active
         set_language(other_language())
         self.sub_title = _("secretariat")
         await self.recompose()
+        self.query_one(TabbedContent).active = tab  # the reader stays where they were
         self.refresh_bindings()
         self.load()
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+
+    @on(TabbedContent.TabActivated)
+    def _focus_tab(self) -> None:
+        self._focus_table()
+
+    def _focus_table(self) -> None:
+        """The keys act on the active tab's (first) table: Enter, arrows, page keys."""
+        pane = self.query_one(TabbedContent).active_pane
+        if pane is None:
+            return
+        tables = list(pane.query(DataTable))
+        if tables and self.focused not in tables:
+            tables[0].focus(scroll_visible=False)
 
     def action_reload(self) -> None:
         self.load()
@@ -183,13 +252,14 @@ class SecretariatApp(App[int]):
         self.method = METHODS[(METHODS.index(self.method) + 1) % len(METHODS)]
         self.load()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, group="tally")
     def load(self) -> None:
         from panel_tui.tally import tally_database
 
         try:
             result = tally_database(self.path, method=self.method)
         except PanelError as exc:
+            self._signature = file_signature(self.path)
             self.call_from_thread(self._show_error, str(exc))
             return
         explanation = None
@@ -197,6 +267,8 @@ class SecretariatApp(App[int]):
             from panel_tui.robustness import explain
 
             explanation = explain(result)
+        # Taken after the read (which may touch the WAL itself), so only a later write counts.
+        self._signature = file_signature(self.path)
         self.call_from_thread(self._show, result, explanation)
 
     # --- showing ---------------------------------------------------------------------------
@@ -247,6 +319,8 @@ class SecretariatApp(App[int]):
         self._show_completion(result)
         self._show_disagreements(result)
         self.query_one("#robustness-list", RobustnessView).show(result, explanation)
+        self._show_progress(result)
+        self.call_after_refresh(self._focus_table)
 
     def _show_ranking(self, result: TallyResult) -> None:
         box = self.query_one("#ranking-list", VerticalScroll)
@@ -268,8 +342,8 @@ class SecretariatApp(App[int]):
             table.add_column("n", key="n")
             table.add_column(_("status"), key="status")
             table.add_column(_("name"), key="name")
-            table.add_rows(
-                [
+            for r in cat.results:
+                table.add_row(
                     Text(str(r.rank), justify="right"),
                     Text(r.nominee.id),
                     _total(r.total),
@@ -277,9 +351,8 @@ class SecretariatApp(App[int]):
                     Text(str(len(r.counted)), justify="right"),
                     _status(r),
                     Text(r.nominee.name),
-                ]
-                for r in cat.results
-            )
+                    key=r.nominee.id,
+                )
             widgets.append(table)
         box.mount_all(widgets)
 
@@ -293,15 +366,14 @@ class SecretariatApp(App[int]):
         table.add_column(_("lacks"))
         for cat in result.categories:
             criteria = len(cat.rubric.criteria)
-            table.add_rows(
-                [
+            for r in cat.results:
+                table.add_row(
                     Text(cat.category.id),
                     Text(r.nominee.id),
                     *(completion_cell(r, a.id, criteria) for a in result.panel),
                     Text("" if r.complete else "; ".join(r.lacks()), style="yellow"),
-                ]
-                for r in cat.results
-            )
+                    key=r.nominee.id,
+                )
 
     def _show_disagreements(self, result: TallyResult) -> None:
         table = self.query_one("#disagreement-table", DataTable)
@@ -322,16 +394,47 @@ class SecretariatApp(App[int]):
                 + (" " + _("{more} more not shown.").format(more=more) if more > 0 else "")
             )
         )
-        table.add_rows(
-            [
+        for index, d in enumerate(shown):
+            table.add_row(
                 _number(d.spread),
                 Text(d.nominee.id),
                 Text(d.criterion),
                 _number(d.mean),
                 *(Text(_score(d.scores.get(a.id)), justify="right") for a in result.panel),
-            ]
-            for d in shown
-        )
+                key=f"{index}:{d.nominee.id}",
+            )
+
+    def _show_progress(self, result: TallyResult) -> None:
+        table = self.query_one("#progress-table", DataTable)
+        table.clear(columns=True)
+        for label in (_("assessor"), _("scored"), _("expected"), "%", _("nominees done")):
+            table.add_column(label)
+        table.add_column(_("recused"))
+        table.add_column(_("name"))
+        for p in panel_progress(result):
+            style = "green" if p.scored == p.expected else ("bold red" if not p.scored else "")
+            table.add_row(
+                Text(p.assessor.id),
+                Text(str(p.scored), justify="right"),
+                Text(str(p.expected), justify="right"),
+                Text(formatting.number(p.percent, 1), justify="right", style=style),
+                Text(f"{p.nominees_done}/{p.nominees}", justify="right"),
+                Text(str(p.recused), justify="right"),
+                Text(p.assessor.name),
+                key=p.assessor.id,
+            )
+
+    # --- drill-down ------------------------------------------------------------------------
+
+    @on(DataTable.RowSelected, ".ranking-table, #completion-table, #disagreement-table")
+    def _open_nominee(self, event: DataTable.RowSelected) -> None:
+        from panel_tui.tui.nominee_result_screen import NomineeResultScreen, find_nominee
+
+        if self.result is None or event.row_key.value is None:
+            return
+        found = find_nominee(self.result, event.row_key.value.split(":", 1)[-1])
+        if found is not None:
+            self.push_screen(NomineeResultScreen(self.result, *found))
 
 
 def run_secretariat(path: Path, method: str = "mean") -> int:
