@@ -166,7 +166,7 @@ async def test_a_dialog_keeps_what_is_typed_across_a_switch(
         assert app.screen.query_one(Input).value == "data [BPS] belum jelas"
         await pilot.press("enter")
         await pilot.pause()
-        assert static_text(app, "#save-status") == "✓ Tersimpan: Regulasi"
+        assert static_text(app, "#save-status") == "✓ Catatan untuk Regulasi tersimpan"
 
 
 async def test_commands_in_the_palette_are_translated(

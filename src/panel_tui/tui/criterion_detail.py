@@ -29,6 +29,7 @@ class CriterionDetail(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="criterion-text")
         yield Static(id="criterion-levels")
+        yield Static(id="criterion-guidance")
         yield Static(id="criterion-note")
 
     def show(
@@ -36,9 +37,10 @@ class CriterionDetail(VerticalScroll):
     ) -> None:
         text = self.query_one("#criterion-text", Static)
         levels = self.query_one("#criterion-levels", Static)
+        guidance = self.query_one("#criterion-guidance", Static)
         note_widget = self.query_one("#criterion-note", Static)
         if criterion is None or rubric is None:
-            for widget in (text, levels, note_widget):
+            for widget in (text, levels, guidance, note_widget):
                 show(widget, "")
             return
         heading = Content.assemble(
@@ -51,9 +53,10 @@ class CriterionDetail(VerticalScroll):
                 "$text-muted",
             ),
         )
-        if criterion.guidance:
-            heading = Content("\n").join([heading, Content(criterion.guidance)])
         show(text, heading)
+        # The levels come before the guidance: they are what a score is given against, and
+        # at 80x24 the first lines are all there is room for.
+        show(guidance, Content(criterion.guidance) if criterion.guidance else "")
         # Levels as a grid, so a long descriptor wraps under itself, not under the score.
         accent = Style(color=theme_colours(self.app.theme_variables).get("accent"), bold=True)
         grid = Table.grid(padding=(0, 1))

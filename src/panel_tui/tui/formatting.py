@@ -41,7 +41,8 @@ def claim_coverage(claim: Claim) -> str:
     label = claim.denominator_label.strip()
     if share is not None:
         text = formatting.percent(share)
-    elif claim.percent is not None and label:
+    elif claim.percent is not None:
+        # A stated share is shown even when the nominee did not say of what.
         text = _("{percent} stated").format(percent=formatting.percent(claim.percent))
     else:
         return ""

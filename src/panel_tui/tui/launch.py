@@ -12,6 +12,7 @@ from panel_tui.tui.session import (
     PendingRound,
     Session,
     demo_round_dir,
+    look_for_others,
     open_database,
     open_round,
 )
@@ -22,7 +23,9 @@ def resolve(
 ) -> tuple[Session | None, PendingRound | None]:
     """The database to open, or the round whose assessor the app asks for; PanelError if neither."""
     if target is not None and target.is_file():
-        return open_database(target, assessor), None
+        session = open_database(target, assessor)
+        look_for_others(session)
+        return session, None
     folder = demo_round_dir() if target is None else target
     if not folder.is_dir():
         raise PanelError(
