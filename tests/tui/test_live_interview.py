@@ -384,3 +384,22 @@ async def test_confirmations_are_on_the_status_line_not_in_notices(make_app: Mak
             "first nominee" in static_text(app, "#save-status")
         )
         assert not app._notifications
+
+
+async def test_leaving_the_full_screen_view_fits_the_claims_to_their_pane_again(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_nominee(pilot, "lotim")
+        claims = app.screen.query_one(ClaimsTable)
+        before = [column.width for column in claims.columns]
+        await pilot.press("z")
+        await pilot.pause()
+        await pilot.pause()
+        assert [column.width for column in claims.columns] != before  # the whole width
+        await pilot.press("z")
+        await pilot.pause()
+        await pilot.pause()
+        assert [column.width for column in claims.columns] == before
+        assert sum(before) + 8 <= claims.size.width

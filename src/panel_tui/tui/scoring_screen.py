@@ -1025,6 +1025,7 @@ class ScoringScreen(Screen[None]):
             claims.border_title = claims.border_subtitle = None
             self.rubric_table.focus()
             self.refresh_bindings()
+            self.call_after_refresh(claims.fit_width)
             return
         if self.maximize(claims, container=False):
             # The scoring keys are off while the criterion they would score is out of sight.
@@ -1039,6 +1040,7 @@ class ScoringScreen(Screen[None]):
             claims.add_class("-zoomed")
             claims.focus()
             self.refresh_bindings()
+            self.call_after_refresh(claims.fit_width)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.maximized is not None:
