@@ -403,3 +403,61 @@ async def test_leaving_the_full_screen_view_fits_the_claims_to_their_pane_again(
         await pilot.pause()
         assert [column.width for column in claims.columns] == before
         assert sum(before) + 8 <= claims.size.width
+
+
+async def test_question_mark_shows_the_keys_with_the_digits_once(make_app: MakeApp) -> None:
+    from rich.text import Text
+
+    from panel_tui.tui.keys_panel import TranslatedBindingsTable
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_nominee(pilot, "lotim")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.pause()
+        table = app.screen.query_one(TranslatedBindingsTable)
+        rendered = table.render_bindings_table()
+        keys = [cell.plain for cell in rendered.columns[0]._cells if isinstance(cell, Text)]
+        assert "0-9" in keys
+        assert not [key for key in keys if key.isdigit()]  # not 0, 2, 3… without the 1
+        assert len(rendered.columns[1]._cells) == len(rendered.columns[0]._cells)
+
+
+async def test_a_half_point_on_a_whole_point_scale_says_so(
+    make_app: MakeApp, read_store: ReadStore
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_nominee(pilot, "lotim")
+        await pilot.press("plus")
+        await pilot.pause()
+        assert static_text(app, "#save-status") == (
+            "The scale 1–5 has whole points only: nothing saved"
+        )
+    with read_store() as store:
+        assert not list(store.events())
+
+
+async def test_the_overall_comment_is_on_the_scoring_screen(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_nominee(pilot, "lotim")
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"strong [b]leader", "enter")
+        await pilot.pause()
+        assert static_text(app, "#save-status") == "✓ Overall comment saved"
+        assert static_text(app, "#overall-comment") == "Overall comment: strong [b]leader"
+
+
+def test_score_on_round_toml_points_to_the_folder(round_dir: Path) -> None:
+    import pytest
+
+    from panel_tui.problems import PanelError
+
+    with pytest.raises(PanelError) as refused:
+        resolve(round_dir / "round.toml", None)
+    message = str(refused.value)
+    assert "not a database: give its folder" in message
+    assert f"panel-tui score {round_dir}" in message

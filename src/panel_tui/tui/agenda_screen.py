@@ -182,6 +182,14 @@ class AgendaScreen(Screen[None]):
     BINDINGS = [  # noqa: RUF012
         Binding("s", "summary", N_("summary"), id="agenda.summary"),
         Binding("q", "app.quit", N_("quit"), id="agenda.quit"),
+        Binding(
+            "question_mark",
+            "app.show_help_panel",
+            N_("keys"),
+            show=False,
+            id="agenda.keys",
+            tooltip=N_("Show every key of this screen"),
+        ),
     ]
 
     @property

@@ -31,14 +31,26 @@ class CriterionDetail(VerticalScroll):
         yield Static(id="criterion-levels")
         yield Static(id="criterion-guidance")
         yield Static(id="criterion-note")
+        yield Static(id="overall-comment")
 
     def show(
-        self, criterion: Criterion | None, rubric: Rubric | None, score: float | None, note: str
+        self,
+        criterion: Criterion | None,
+        rubric: Rubric | None,
+        score: float | None,
+        note: str,
+        comment: str = "",
     ) -> None:
         text = self.query_one("#criterion-text", Static)
         levels = self.query_one("#criterion-levels", Static)
         guidance = self.query_one("#criterion-guidance", Static)
         note_widget = self.query_one("#criterion-note", Static)
+        show(
+            self.query_one("#overall-comment", Static),
+            Content.assemble((_("Overall comment: "), "bold $secondary"), (comment, "italic"))
+            if comment
+            else "",
+        )
         if criterion is None or rubric is None:
             for widget in (text, levels, guidance, note_widget):
                 show(widget, "")

@@ -22,6 +22,13 @@ def resolve(
     target: Path | None, assessor: str | None
 ) -> tuple[Session | None, PendingRound | None]:
     """The database to open, or the round whose assessor the app asks for; PanelError if neither."""
+    if target is not None and target.is_file() and _in_round_folder(target):
+        raise PanelError(
+            _(
+                "{file} is a file of a round package, not a database: give its folder"
+                " (panel-tui score {folder})"
+            ).format(file=target, folder=target.parent)
+        )
     if target is not None and target.is_file():
         session = open_database(target, assessor)
         look_for_others(session)
@@ -38,6 +45,14 @@ def resolve(
     if assessor is not None:
         return open_round(folder, round_, assessor), None
     return None, PendingRound(folder, round_)
+
+
+ROUND_FILES = {"round.toml", "nominees.csv", "nominees.xlsx", "claims.csv", "claims.xlsx"}
+
+
+def _in_round_folder(path: Path) -> bool:
+    """round.toml, nominees.csv… beside a round.toml: the user meant the folder."""
+    return path.name.lower() in ROUND_FILES and (path.parent / "round.toml").is_file()
 
 
 class _Opening(threading.Thread):

@@ -156,6 +156,14 @@ class ScoringScreen(Screen[None]):
             "escape", "back", N_("agenda"), id="scoring.back", tooltip=N_("Back to the agenda")
         ),
         Binding(
+            "question_mark",
+            "app.show_help_panel",
+            N_("keys"),
+            show=False,
+            id="scoring.keys",
+            tooltip=N_("Show every key of this screen"),
+        ),
+        Binding(
             "tab,shift+tab",
             "switch_pane",
             N_("claims pane"),
@@ -343,7 +351,9 @@ class ScoringScreen(Screen[None]):
         criterion = self.criterion
         score = self.sheet.scores.get(criterion.id) if criterion else None
         note = self.sheet.notes.get(criterion.id, "") if criterion else ""
-        self.query_one(CriterionDetail).show(criterion, self.rubric, score, note)
+        self.query_one(CriterionDetail).show(
+            criterion, self.rubric, score, note, self.sheet.comment
+        )
 
     def _criterion_changed(self) -> None:
         criterion = self.criterion
@@ -444,12 +454,7 @@ class ScoringScreen(Screen[None]):
         if step.outcome == "invalid":
             self.pending_criterion = None
             self._refresh_sheet()
-            self._status(
-                _("{typed} is not a score on the scale {scale}: nothing saved").format(
-                    typed=step.rejected, scale=scale_text(self.rubric)
-                ),
-                "error",
-            )
+            self._status(self._not_on_scale(step.rejected), "error")
             return
         for index, value in enumerate(step.commits):
             criterion = self.criterion
@@ -493,6 +498,17 @@ class ScoringScreen(Screen[None]):
         else:
             self.pending_criterion = None
 
+    def _not_on_scale(self, typed: str) -> str:
+        rubric = self.rubric
+        if rubric.step == 1 and any(sign in typed for sign in "+.,"):
+            # "+ is not a score" says nothing to someone who meant a half point.
+            return _("The scale {scale} has whole points only: nothing saved").format(
+                scale=scale_text(rubric)
+            )
+        return _("{typed} is not a score on the scale {scale}: nothing saved").format(
+            typed=typed, scale=scale_text(rubric)
+        )
+
     def _timeout(self) -> None:
         self._pending_timer = None
         if self.entry is not None and self.entry.buffer:
@@ -508,12 +524,7 @@ class ScoringScreen(Screen[None]):
         self.pending_criterion = None
         if step.outcome == "invalid":
             self._refresh_sheet()
-            self._status(
-                _("{typed} is not a score on the scale {scale}: nothing saved").format(
-                    typed=step.rejected, scale=scale_text(self.rubric)
-                ),
-                "error",
-            )
+            self._status(self._not_on_scale(step.rejected), "error")
             return False
         criterion = self.rubric.criterion(target) if target else self.criterion
         if criterion is None or not step.commits:
