@@ -461,3 +461,26 @@ def test_score_on_round_toml_points_to_the_folder(round_dir: Path) -> None:
     message = str(refused.value)
     assert "not a database: give its folder" in message
     assert f"panel-tui score {round_dir}" in message
+
+
+async def test_at_80x24_the_marked_claims_are_scrolled_into_view(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    init_assessor_db(demo_dir, "a1", tmp_path / "demo.db")
+    first = ScoringApp(session=open_database(tmp_path / "demo.db"), now=lambda: 0.0)
+    async with first.run_test(size=(80, 24)) as pilot:
+        await open_nominee(pilot, "lotim")
+    # Started again, straight onto the scoring screen (the place is remembered).
+    app = ScoringApp(session=open_database(tmp_path / "demo.db"), now=lambda: 0.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen)
+        claims = app.screen.query_one(ClaimsTable)
+        for _step in range(5):  # every criterion of the rubric in turn
+            await pilot.press("down")
+            await pilot.pause()
+            if not claims.linked():
+                continue
+            shown = [claims.render_line(y).text for y in range(1, claims.size.height)]
+            assert any("▶" in line for line in shown), shown

@@ -167,6 +167,9 @@ class ClaimsTable(LineTable):
             self._lay_out()
             if first:
                 self._show_first_linked()
+            elif self._layouts:
+                # Rows wrapped anew have other heights: the old offset would show other claims.
+                self.scroll_to_row(self.cursor_row, top=True)
 
     def _column_widths(self, coverages: list[str]) -> tuple[int, int, int, int]:
         available = max(30, self._width - 2 - 8)  # scrollbar, padding of 4 columns
