@@ -484,3 +484,40 @@ async def test_at_80x24_the_marked_claims_are_scrolled_into_view(
                 continue
             shown = [claims.render_line(y).text for y in range(1, claims.size.height)]
             assert any("▶" in line for line in shown), shown
+
+
+async def test_the_language_chosen_in_the_app_is_used_at_the_next_start(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    from panel_tui.i18n import language, set_language
+    from panel_tui.tui.launch import use_remembered_language
+
+    set_language("en")
+    app = make_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+l")
+            await pilot.pause()
+            await pilot.pause()
+            assert language() == "id"
+        set_language("en")  # a new start: the locale says English
+        session = open_database(db_path)
+        use_remembered_language(session)
+        assert language() == "id"
+        session.close()
+    finally:
+        set_language("en")
+
+
+def test_a_language_given_on_the_command_line_wins(monkeypatch: object) -> None:
+    import pytest
+
+    from panel_tui.cli import _language_given
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    monkeypatch.delenv("PANEL_TUI_LANG", raising=False)
+    assert not _language_given(None)
+    assert _language_given("en")
+    monkeypatch.setenv("PANEL_TUI_LANG", "id")
+    assert _language_given(None)

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from panel_tui.i18n import N_, _
+from panel_tui.i18n import N_, _, language
 from panel_tui.model import Nominee
 from panel_tui.problems import PanelError
 from panel_tui.store import DatabaseBusy
@@ -25,6 +25,7 @@ from panel_tui.tui.commands import ScoringCommands
 from panel_tui.tui.language import switch_language
 from panel_tui.tui.session import (
     STATE_CRITERION,
+    STATE_LANGUAGE,
     STATE_NOMINEE,
     STATE_SCREEN,
     PendingRound,
@@ -278,6 +279,8 @@ class ScoringApp(App[int]):
 
     async def action_switch_language(self) -> None:
         await switch_language(self)
+        if self.session is not None:
+            self._set_state(STATE_LANGUAGE, language())
 
     def action_show_help_panel(self) -> None:
         from panel_tui.tui.keys_panel import show_help_panel

@@ -6,9 +6,10 @@ import sys
 import threading
 from pathlib import Path
 
-from panel_tui.i18n import _
+from panel_tui.i18n import LANGUAGES, _, set_language
 from panel_tui.problems import PanelError
 from panel_tui.tui.session import (
+    STATE_LANGUAGE,
     PendingRound,
     Session,
     demo_round_dir,
@@ -55,6 +56,13 @@ def _in_round_folder(path: Path) -> bool:
     return path.name.lower() in ROUND_FILES and (path.parent / "round.toml").is_file()
 
 
+def use_remembered_language(session: Session) -> None:
+    """The language last chosen with ctrl+l on this database, if any."""
+    remembered = session.store.get_state(STATE_LANGUAGE)
+    if remembered in LANGUAGES:
+        set_language(remembered)
+
+
 class _Opening(threading.Thread):
     """`resolve` on a thread, while the app's modules are imported on the main one.
 
@@ -82,8 +90,12 @@ class _Opening(threading.Thread):
         return self.result
 
 
-def run_scoring(target: Path | None, assessor: str | None) -> int:
-    """Run the scoring app; 0 when it closes normally, 1 when the target is refused."""
+def run_scoring(target: Path | None, assessor: str | None, language_given: bool = False) -> int:
+    """Run the scoring app; 0 when it closes normally, 1 when the target is refused.
+
+    Unless the language was given (--lang, PANEL_TUI_LANG), the one last chosen in the app
+    with this database is used again.
+    """
     opening = _Opening(target, assessor)
     opening.start()
     from panel_tui.tui.app import ScoringApp
@@ -94,6 +106,8 @@ def run_scoring(target: Path | None, assessor: str | None) -> int:
         print(f"panel-tui: {exc}", file=sys.stderr)
         return 1
 
+    if session is not None and not language_given:
+        use_remembered_language(session)
     app = ScoringApp(session=session, pending=pending)
     app.run()
     opened = session or app.session

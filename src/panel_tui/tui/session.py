@@ -19,6 +19,7 @@ from panel_tui.store import Sheet, Store, database_identity
 STATE_NOMINEE = "scoring.nominee"
 STATE_CRITERION = "scoring.criterion"
 STATE_SCREEN = "scoring.screen"
+STATE_LANGUAGE = "scoring.language"  # the last one chosen with ctrl+l, for the next start
 
 # A write waits this long for another writer, then the app says so and waits visibly: the
 # screen never freezes behind SQLite's busy handler.
