@@ -521,3 +521,26 @@ def test_a_language_given_on_the_command_line_wins(monkeypatch: object) -> None:
     assert _language_given("en")
     monkeypatch.setenv("PANEL_TUI_LANG", "id")
     assert _language_given(None)
+
+
+def _contrast_on_white(colour: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return 1.05 / (luminance + 0.05)
+
+
+async def test_the_marks_are_readable_on_the_light_theme(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "textual-light"
+        await open_nominee(pilot, "lotim")
+        claims = app.screen.query_one(ClaimsTable)
+        styles = claims.theme_styles()
+        for name in ("linked", "warning"):  # ▶ and ⚠
+            colour = styles[name].color
+            assert colour is not None and colour.triplet is not None
+            assert _contrast_on_white(colour.triplet.hex) >= 4.5, name

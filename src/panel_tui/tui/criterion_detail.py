@@ -70,7 +70,8 @@ class CriterionDetail(VerticalScroll):
         # at 80x24 the first lines are all there is room for.
         show(guidance, Content(criterion.guidance) if criterion.guidance else "")
         # Levels as a grid, so a long descriptor wraps under itself, not under the score.
-        accent = Style(color=theme_colours(self.app.theme_variables).get("accent"), bold=True)
+        colours = theme_colours(self.app.theme_variables, self.app.current_theme.dark)
+        accent = Style(color=colours.get("accent"), bold=True)
         grid = Table.grid(padding=(0, 1))
         grid.add_column(justify="right", no_wrap=True)
         grid.add_column(ratio=1)
