@@ -544,3 +544,28 @@ async def test_the_marks_are_readable_on_the_light_theme(make_app: MakeApp) -> N
             colour = styles[name].color
             assert colour is not None and colour.triplet is not None
             assert _contrast_on_white(colour.triplet.hex) >= 4.5, name
+
+
+async def test_a_recusal_waits_for_a_busy_database_too(
+    make_app: MakeApp, read_store: ReadStore, db_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_nominee(pilot, "lotim")
+        holder = sqlite3.connect(db_path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("r")
+            await pilot.pause()
+            await pilot.press(*"cousin", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, WaitForDatabase)
+            assert "Your recusal" in static_text(app, "#wait-explanation")
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await asyncio.sleep(0.8)
+        await pilot.pause()
+        assert "RECUSED" in static_text(app, "#nominee-name")
+    with read_store() as store:
+        assert store.sheet("lotim").recused

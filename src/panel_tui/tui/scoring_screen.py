@@ -875,21 +875,27 @@ class ScoringScreen(Screen[None]):
         )
 
     def _recusal(self, withdraw: bool, reason: str) -> None:
-        try:
+        nominee = self.nominee_id
+
+        def attempt() -> None:
             if withdraw:
-                self.store.withdraw_recusal(self.nominee_id)
+                self.store.withdraw_recusal(nominee)
             else:
-                self.store.recuse(self.nominee_id, reason)
-        except (PanelError, sqlite3.Error) as exc:
-            message = _("NOT saved: {error}").format(error=str(exc))
-            self._refused(message)
-            return
-        self._refresh_sheet()
-        self._show_hint()
-        if withdraw:
-            self._status("✓ " + _("Recusal withdrawn: you can score again."), "ok")
-        else:
-            self._status("✓ " + _("Saved: you are recused from this nominee."), "ok")
+                self.store.recuse(nominee, reason)
+
+        def failed(error: str) -> None:
+            self._refused(_("NOT saved: {error}").format(error=error))
+
+        def saved() -> None:
+            self._refresh_sheet()
+            self._show_hint()
+            if withdraw:
+                self._status("✓ " + _("Recusal withdrawn: you can score again."), "ok")
+            else:
+                self._status("✓ " + _("Saved: you are recused from this nominee."), "ok")
+
+        what = _("The withdrawal of your recusal") if withdraw else _("Your recusal")
+        self._write(what, attempt, saved, failed)
 
     def action_reopen(self) -> None:
         if not self.take_pending():
@@ -942,15 +948,20 @@ class ScoringScreen(Screen[None]):
             if not confirmed:
                 self._refresh_sheet()
                 return
-            try:
-                self.store.finalise(self.nominee_id)
-            except (PanelError, sqlite3.Error) as exc:
-                message = _("NOT finalised: {error}").format(error=str(exc))
-                self._refused(message)
-                return
-            self._refresh_sheet()
-            self._status(
-                "✓ " + _("Final: your sheet for this nominee is finalised; f reopens it."), "ok"
+            nominee = self.nominee_id
+
+            def failed(error: str) -> None:
+                self._refused(_("NOT finalised: {error}").format(error=error))
+
+            def saved() -> None:
+                self._refresh_sheet()
+                self._status(
+                    "✓ " + _("Final: your sheet for this nominee is finalised; f reopens it."),
+                    "ok",
+                )
+
+            self._write(
+                _("Finalising this sheet"), lambda: self.store.finalise(nominee), saved, failed
             )
 
         session = self.scoring_app.session
@@ -964,15 +975,23 @@ class ScoringScreen(Screen[None]):
         def done(reason: str | None) -> None:
             if not reason:
                 return
-            try:
-                self.store.reopen(self.nominee_id, reason)
-            except (PanelError, sqlite3.Error) as exc:
-                message = _("NOT reopened: {error}").format(error=str(exc))
-                self._refused(message)
-                return
-            self._refresh_sheet()
-            self._status(
-                "✓ " + _("Reopened: this sheet is no longer final; f finalises it again."), "ok"
+            nominee = self.nominee_id
+
+            def failed(error: str) -> None:
+                self._refused(_("NOT reopened: {error}").format(error=error))
+
+            def saved() -> None:
+                self._refresh_sheet()
+                self._status(
+                    "✓ " + _("Reopened: this sheet is no longer final; f finalises it again."),
+                    "ok",
+                )
+
+            self._write(
+                _("Reopening this sheet"),
+                lambda: self.store.reopen(nominee, reason),
+                saved,
+                failed,
             )
 
         self.app.push_screen(
