@@ -356,6 +356,10 @@ async def test_at_80x24_the_total_levels_and_claims_are_reachable(
         # Every level descriptor in sight, not behind a scrollbar no key reaches.
         assert levels.region.height == 3
         assert detail.region.contains_region(levels.region)
+        # First in the pane, before the guidance: the first lines are all there is room for.
+        guidance = app.screen.query_one("#criterion-guidance")
+        assert levels.region.y == detail.region.y + 1  # under the pane's top border
+        assert guidance.region.y > levels.region.y
         claims = app.screen.query_one(ClaimsTable)
         small = claims.size.height
         await pilot.press("tab")
@@ -569,3 +573,20 @@ async def test_a_recusal_waits_for_a_busy_database_too(
         assert "RECUSED" in static_text(app, "#nominee-name")
     with read_store() as store:
         assert store.sheet("lotim").recused
+
+
+async def test_in_the_full_screen_view_esc_says_where_it_goes(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_nominee(pilot, "lotim")
+        assert _footer_keys(app)["escape"] == "agenda"
+        await pilot.press("z")
+        await pilot.pause()
+        keys = _footer_keys(app)
+        assert keys["escape"] == "rubric"
+        assert "1" not in keys and "n" not in keys  # no scoring keys on show
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.maximized is None
+        assert isinstance(app.screen, ScoringScreen)
+        assert _footer_keys(app)["escape"] == "agenda"

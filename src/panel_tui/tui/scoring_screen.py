@@ -156,6 +156,13 @@ class ScoringScreen(Screen[None]):
             "escape", "back", N_("agenda"), id="scoring.back", tooltip=N_("Back to the agenda")
         ),
         Binding(
+            "escape",
+            "zoom",
+            N_("rubric"),
+            id="scoring.unzoom",
+            tooltip=N_("Back from the full-screen claims to the rubric"),
+        ),
+        Binding(
             "question_mark",
             "app.show_help_panel",
             N_("keys"),
@@ -1074,7 +1081,7 @@ class ScoringScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.maximized is not None:
-            return action in ("zoom", "back")
+            return action == "zoom"  # z, and Esc (which then says "rubric", not "agenda")
         if action == "finalise":
             return not self.sheet.final
         if action == "reopen":
