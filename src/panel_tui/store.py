@@ -893,8 +893,8 @@ class DatabaseBusy(PanelError):
     """Another connection holds the write lock: the change was not made; it may be tried again."""
 
 
-def database_identity(path: Path) -> tuple[str, str, str | None] | None:
-    """(round id, kind, assessor) of a panel-tui database, or None for any other file.
+def database_identity(path: Path) -> tuple[str, str, str | None, str | None] | None:
+    """(round id, kind, assessor, origin) of a panel-tui database, or None for any other file.
 
     Read only and without the checks of Store.open: cheap enough to look at every database
     in a folder for a second file of the same round and assessor.
@@ -908,14 +908,16 @@ def database_identity(path: Path) -> tuple[str, str, str | None] | None:
         return None
     try:
         round_row = conn.execute("SELECT id FROM round").fetchone()
-        info = conn.execute("SELECT kind, assessor FROM database_info").fetchone()
+        info = conn.execute("SELECT kind, assessor, origin FROM database_info").fetchone()
     except sqlite3.Error:
         return None
     finally:
         conn.close()
     if round_row is None or info is None:
         return None
-    return str(round_row[0]), str(info[0]), None if info[1] is None else str(info[1])
+    assessor = None if info[1] is None else str(info[1])
+    origin = None if info[2] is None else str(info[2])
+    return str(round_row[0]), str(info[0]), assessor, origin
 
 
 def _storable(text: str) -> bool:

@@ -144,10 +144,12 @@ async def test_a_second_database_of_the_same_assessor_is_named_on_the_agenda(
     init_assessor_db(round_dir, "a1", work / "u.db")
     init_assessor_db(round_dir, "a2", work / "other-assessor.db")
     (work / "notes.db").write_bytes(b"not a database")
+    # A hand-over copy of u.db holds the same chain: not a second database.
+    (work / "u-copy.db").write_bytes((work / "u.db").read_bytes())
     session, pending = resolve(round_dir, "a1")  # `score <round folder> --assessor a1`
     assert session is not None and pending is None
     assert session.path == data_dir / "test-2025-a1.db"
-    assert session.others == [work / "u.db"]
+    assert session.others == [work / "u-copy.db", work / "u.db"]
     app = ScoringApp(session=session, now=lambda: 0.0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -156,7 +158,8 @@ async def test_a_second_database_of_the_same_assessor_is_named_on_the_agenda(
         warning = static_text(app, "#other-databases")
         assert "Another database of this round for you exists" in warning
         assert str(work / "u.db") in warning
-    # And the other way round: opening u.db names the one in the data directory.
+    # And the other way round: opening u.db names the one in the data directory, not its
+    # own copy.
     again, _pending = resolve(work / "u.db", None)
     assert again is not None
     assert again.others == [data_dir / "test-2025-a1.db"]

@@ -120,7 +120,9 @@ def other_databases(session: Session, folders: list[Path]) -> list[Path]:
                 continue
             seen.add(resolved)
             identity = database_identity(candidate)
-            if identity == (session.round.id, "assessor", session.store.assessor_id):
+            if identity is None or identity[3] == session.store.origin:
+                continue  # not ours, or a copy of this very file (a hand-over): same scores
+            if identity[:3] == (session.round.id, "assessor", session.store.assessor_id):
                 found.append(candidate)
     return found
 
