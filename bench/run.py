@@ -566,6 +566,27 @@ def scenario_merge(data: Data, sizes: Sizes) -> list[Result]:
                 "script doing AVG(value) … GROUP BY nominee, criterion over the `scores` view",
             )
         )
+        explained = [
+            timed(
+                lambda merged=merged: _command(
+                    panel_tui("tally", str(merged), "--format", "json", "--explain")
+                )
+            )
+            for _ in range(sizes.repeats)
+        ]
+        results.append(
+            Result(
+                "tally --explain (json)",
+                f"{count} assessors × {_n(spec.nominees)} nominees",
+                median(explained),
+                median(tally_project),
+                "s",
+                max_ratio=2 if count == max(sizes.merge_files) else None,
+                note="`panel-tui tally DB --format json --explain` (every method, agreement, "
+                "leniency, manifest; leave-one-out up to 15 assessors); baseline: the plain "
+                "`tally --format json` above",
+            )
+        )
     return results
 
 

@@ -257,16 +257,128 @@ def init(round_dir: Path, assessor: str, db_path: Path) -> None:
 )
 @click.argument("db_path", metavar="DB", type=existing_path)
 @click.argument("sheet", metavar="FILE", type=existing_path)
-def import_scores_command(db_path: Path, sheet: Path) -> None:
+@click.option(
+    "--confirm",
+    "confirm",
+    metavar="SECOND",
+    type=existing_path,
+    help=N_(
+        "A second, independent typing of the same paper sheet: nothing is recorded unless the"
+        " two agree cell for cell."
+    ),
+)
+@click.option("--entered-by", default="", help=N_("Who typed FILE (with --confirm)."))
+@click.option(
+    "--confirmed-by", default="", help=N_("Who typed SECOND; must differ from --entered-by.")
+)
+@click.option(
+    "--reason",
+    default="",
+    help=N_("Why the sheet corrects recorded scores or a final sheet (kept in the audit trail)."),
+)
+def import_scores_command(
+    db_path: Path,
+    sheet: Path,
+    confirm: Path | None,
+    entered_by: str,
+    confirmed_by: str,
+    reason: str,
+) -> None:
     """Record a typed-in paper score sheet (CSV/XLSX), all or nothing."""
-    from panel_tui.score_import import import_scores
+    from panel_tui.paper import describe_change
+    from panel_tui.score_import import import_paper
 
-    count = import_scores(db_path, sheet)
+    if confirm is None and (entered_by or confirmed_by):
+        raise click.UsageError(_("--entered-by and --confirmed-by go with --confirm"))
+    result = import_paper(
+        db_path,
+        sheet,
+        confirm=confirm,
+        entered_by=entered_by,
+        confirmed_by=confirmed_by,
+        reason=reason,
+    )
+    plan = result.plan
+    if confirm is not None:
+        click.echo(
+            _("{first} and {second} agree cell for cell").format(
+                first=sheet.name, second=confirm.name
+            )
+        )
+    if plan.writes == 0:
+        click.echo(
+            _("0 changes, {count} already recorded in {db}").format(
+                count=plan.unchanged, db=db_path
+            )
+        )
+        return
     click.echo(
         _("recorded {count} score(s) from {file} into {db}").format(
-            count=count, file=sheet.name, db=db_path
+            count=result.count, file=sheet.name, db=db_path
         )
     )
+    for change in plan.changes:
+        click.echo(
+            "  "
+            + _("changed {change}").format(change=describe_change(change, result.number_format))
+        )
+    for row in plan.recusals:
+        click.echo("  " + _("recorded a recusal from {nominee}").format(nominee=row.nominee))
+    if plan.notes:
+        click.echo("  " + _("recorded {count} note(s)").format(count=len(plan.notes)))
+    for nominee in plan.reopen:
+        click.echo(
+            "  " + _("reopened and finalised again the sheet of {nominee}").format(nominee=nominee)
+        )
+    if plan.unchanged:
+        click.echo("  " + _("{count} already recorded").format(count=plan.unchanged))
+    if result.blank:
+        click.echo("  " + _("{count} blank row(s) skipped").format(count=result.blank))
+
+
+@cli.command(help=N_("Print blank paper score sheets for a round (HTML, A4)."))
+@click.argument("round_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--assessor",
+    "assessors",
+    multiple=True,
+    help=N_("Only this assessor's sheets (repeatable); default every assessor."),
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=N_("The HTML file to write."),
+)
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=N_("Also write a CSV to type the filled sheets into, one row per box, in sheet order."),
+)
+@click.option(
+    "--compact",
+    is_flag=True,
+    help=N_("One sheet per assessor with every nominee (no notes), not a page per nominee."),
+)
+@click.pass_context
+def sheets(
+    ctx: click.Context,
+    round_dir: Path,
+    assessors: tuple[str, ...],
+    out: Path,
+    template: Path | None,
+    compact: bool,
+) -> None:
+    """Print blank paper score sheets for a round (HTML, A4)."""
+    from panel_tui.blank_sheets import write_sheets
+
+    # The panel reads the sheets: without a language asked for, a round written for
+    # Indonesian readers (decimal commas) is printed in Indonesian.
+    asked = ctx.find_root().params.get("lang") or os.environ.get("PANEL_TUI_LANG")
+    pages, rows = write_sheets(round_dir, list(assessors), out, template, not asked, compact)
+    click.echo(_("wrote {pages} sheet(s) to {out}").format(pages=pages, out=out))
+    if template is not None:
+        click.echo(_("wrote {rows} row(s) to type into {out}").format(rows=rows, out=template))
 
 
 # --- scoring ---------------------------------------------------------------------------

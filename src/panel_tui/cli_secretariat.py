@@ -10,7 +10,11 @@ import click
 from panel_tui.cli import cli, existing_path
 from panel_tui.i18n import N_, _
 
+# Conflicting cells listed per refused input of merge.
+CONFLICTS_SHOWN = 20
+
 TALLY_FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
+TALLY_METHODS = ("mean", "trimmed", "median", "zscore")  # fairness.METHODS, without its import
 SUFFIX_FORMATS = {
     ".json": "json",
     ".csv": "csv",
@@ -67,8 +71,14 @@ def merge(out: Path, inputs: tuple[Path, ...], heads: tuple[str, ...]) -> None:
             click.echo(_("{path}: refused").format(path=report.path))
             for problem in report.problems:
                 click.echo(f"  {problem}")
-            for conflict in report.conflicts:
+            # the first cells say what to settle; thousands of lines would hide it
+            for conflict in report.conflicts[:CONFLICTS_SHOWN]:
                 click.echo(f"  - {conflict.describe()}")
+            if len(report.conflicts) > CONFLICTS_SHOWN:
+                click.echo(
+                    "  "
+                    + _("… and {count} more").format(count=len(report.conflicts) - CONFLICTS_SHOWN)
+                )
             return
         if not report.chains:
             click.echo(
@@ -134,14 +144,37 @@ def merge(out: Path, inputs: tuple[Path, ...], heads: tuple[str, ...]) -> None:
         "verify --head."
     ),
 )
+@click.option(
+    "--method",
+    type=click.Choice(TALLY_METHODS),
+    default="mean",
+    show_default=True,
+    help=N_(
+        "The centre of each criterion's scores (docs/secretariat.md); mean is the official one."
+    ),
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help=N_(
+        "With --format json: add the robustness figures per category and the reproducibility "
+        "manifest (md and html always have them)."
+    ),
+)
 def tally(
-    db_path: Path, fmt: str | None, out: Path | None, tui: bool, heads: tuple[str, ...]
+    db_path: Path,
+    fmt: str | None,
+    out: Path | None,
+    tui: bool,
+    heads: tuple[str, ...],
+    method: str,
+    explain: bool,
 ) -> None:
     """Results per category (ranking, totals, criterion means, who advances)."""
     if tui:
         from panel_tui.tui.secretariat import run_secretariat
 
-        sys.exit(run_secretariat(db_path))
+        sys.exit(run_secretariat(db_path, method))
     from panel_tui.tally import tally_database
 
     if out is not None and out.suffix.lower() == ".pdf":
@@ -163,14 +196,27 @@ def tally(
         fmt = "table"
     if fmt == "xlsx" and out is None:
         raise click.UsageError(_("--format xlsx needs --out FILE.xlsx"))
-    # JSON shows ranks, totals and means only: computed from per-cell counts in SQL.
-    result = tally_database(db_path, details=fmt != "json", heads=heads)
-    write_result(result, fmt, out)
+    if explain and fmt != "json":
+        raise click.UsageError(
+            _("--explain is for --format json (md and html always include the robustness figures)")
+        )
+    # Plain JSON shows ranks, totals and means only: computed from per-cell counts in SQL.
+    result = tally_database(db_path, details=fmt != "json" or explain, heads=heads, method=method)
+    if explain and result.assessor is not None:
+        from panel_tui.problems import PanelError
+
+        raise PanelError(
+            _(
+                "{path}: assessor {assessor}'s own database: --explain compares the panel's "
+                "assessors; tally the merged file"
+            ).format(path=db_path, assessor=result.assessor)
+        )
+    write_result(result, fmt, out, explain)
     if out is not None:
         click.echo(_("wrote {out}").format(out=out), err=True)
 
 
-def write_result(result: object, fmt: str, out: Path | None) -> None:
+def write_result(result: object, fmt: str, out: Path | None, explain: bool = False) -> None:
     """Render `result` (a TallyResult) as `fmt` to `out`, or to stdout."""
     import io
 
@@ -190,7 +236,7 @@ def write_result(result: object, fmt: str, out: Path | None) -> None:
             export.write_text(out, buffer.getvalue())
         return
     if fmt == "json":
-        text = export.render_json(result)
+        text = export.render_json(result, explain)
     elif fmt == "csv":
         text = export.render_csv(result)
     elif fmt == "md":

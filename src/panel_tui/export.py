@@ -57,8 +57,19 @@ def write_text(out: Path, text: str, encoding: str = "utf-8") -> None:
 # --- JSON -------------------------------------------------------------------------------
 
 
-def render_json(result: TallyResult) -> str:
-    return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+def render_json(result: TallyResult, explain: bool = False) -> str:
+    """contracts.md section 2; `explain`: each category also gets its robustness figures
+    (`robustness.explain`) and the whole a `manifest`."""
+    data = result.to_json()
+    if explain:
+        from panel_tui.manifest import manifest
+        from panel_tui.robustness import explain as explain_result
+
+        explanations = explain_result(result)
+        for category in data["categories"]:
+            category.update(explanations[category["id"]])
+        data["manifest"] = manifest(result)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 # --- rows shared by CSV and XLSX --------------------------------------------------------

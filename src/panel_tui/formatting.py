@@ -110,6 +110,16 @@ def number(value: float, decimals: int = 2) -> str:
     return _format(value, "#", decimals)
 
 
+def cell_value(value: float | bool | None, recusal: bool = False) -> str:
+    """A cell's current value in a message (merge's and verify's conflicts): a score as the
+    reader writes it (3,5 / 3.5), "cleared", or for a recusal "recused" / "not recused"."""
+    if recusal:
+        return _("recused") if value else _("not recused")
+    if value is None or isinstance(value, bool):
+        return _("cleared")
+    return number(value, 4)
+
+
 def fixed(value: float, decimals: int = 2) -> str:
     """Exactly `decimals` fraction digits: totals 84,25 / 84.25, 80,00 / 80.00."""
     return _format(value, "0", decimals)

@@ -32,10 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from panel_tui import projection
 from panel_tui.i18n import _
 from panel_tui.problems import PanelError
 
 if TYPE_CHECKING:
+    from panel_tui.model import Round
     from panel_tui.verify import ChainSummary
 
 MIN_HEAD_PREFIX = 16
@@ -74,20 +76,27 @@ class Conflict:
     other_file: str
 
     def describe(self) -> str:
-        what = self.criterion if self.criterion is not None else _("recusal")
+        if self.criterion is None:
+            return _(
+                "recusal conflict: assessor {assessor} recused from {nominee} on one laptop and "
+                "not on another: {value} in this file (chain {origin}), {other} in the merged "
+                "file (chain {other_origin}, from {file})"
+            ).format(**self._fields())
         return _(
-            "assessor {assessor}, {nominee} / {what}: {value} in this file (chain {origin}) but "
-            "{other} already merged (chain {other_origin}, from {file})"
-        ).format(
-            assessor=self.assessor,
-            nominee=self.nominee,
-            what=what,
-            value=self.value,
-            origin=self.origin[:12],
-            other=self.other_value,
-            other_origin=self.other_origin[:12],
-            file=self.other_file or _("an earlier merge"),
-        )
+            "assessor {assessor}, {nominee} / {criterion}: {value} in this file (chain {origin}),"
+            " {other} in the merged file (chain {other_origin}, from {file})"
+        ).format(criterion=self.criterion, **self._fields())
+
+    def _fields(self) -> dict[str, str]:
+        return {
+            "assessor": self.assessor,
+            "nominee": self.nominee,
+            "value": self.value,
+            "origin": self.origin[:12],
+            "other": self.other_value,
+            "other_origin": self.other_origin[:12],
+            "file": self.other_file or _("an earlier merge"),
+        }
 
 
 @dataclass
@@ -680,17 +689,10 @@ def _merge_into(
                     (chain.origin,),
                 ).fetchone()[0]
                 if diverge is not None or other_assessor != chain.assessor:
-                    refuse(
-                        _(
-                            "conflict: chain {origin} (assessor {assessor}) differs from the one "
-                            "already merged from event {seq} on: the same database was scored "
-                            "on two laptops; nothing of this file was merged"
-                        ).format(
-                            origin=chain.origin[:12],
-                            assessor=chain.assessor,
-                            seq=diverge if diverge is not None else 1,
-                        )
-                    )
+                    seq = diverge if diverge is not None else 1
+                    cells = _fork_cells(conn, chain.origin, chain.assessor)
+                    report.conflicts.extend(cells)
+                    refuse(_fork_message(chain, seq, cells))
                 if chain.length > length_here:
                     conn.execute(
                         f"INSERT INTO main.score_events ({_EVENT_COLUMNS}) "
@@ -716,12 +718,7 @@ def _merge_into(
         conflicts = _conflicts(conn, touched, {c.origin for c in chains}, target.chains)
         if conflicts:
             report.conflicts.extend(conflicts)
-            refuse(
-                _(
-                    "conflict: {n} cell(s) scored differently by the same assessor on another "
-                    "laptop; nothing of this file was merged"
-                ).format(n=len(conflicts))
-            )
+            refuse(_conflicts_message(conflicts))
         when = now_utc()
         ledger_rows = []
         for taken in report.chains:
@@ -764,6 +761,98 @@ def _merge_into(
         conn.execute("DETACH DATABASE src")
 
 
+def _fork_cells(conn: sqlite3.Connection, origin: str, assessor: str) -> list[Conflict]:
+    """The cells whose current value differs between the input's chain `origin` and OUT's
+    chain of the same origin (one database scored on two laptops after a copy): each chain
+    folded as projection.py folds it; a cell one side never scored is "not scored"."""
+
+    def state(schema: str) -> projection.ChainState:
+        rows = conn.execute(
+            f"SELECT {', '.join(projection.COLUMNS)} FROM {schema}.score_events"
+            " WHERE origin = ? ORDER BY seq",
+            (origin,),
+        )
+        return next(iter(projection.fold(rows)), None) or projection.ChainState(origin, assessor)
+
+    here, merged = state("src"), state("main")
+    row = conn.execute("SELECT MIN(file) FROM main.imports WHERE origin = ?", (origin,)).fetchone()
+    other_file = row[0] if row is not None and row[0] is not None else ""
+    found: list[Conflict] = []
+    for nominee, criterion in here.scores.keys() | merged.scores.keys():
+        cell = (nominee, criterion)
+        if (
+            cell in here.scores
+            and cell in merged.scores
+            and here.scores[cell] == merged.scores[cell]
+        ):
+            continue
+        value = _format_value("score", here.scores[cell]) if cell in here.scores else None
+        other = _format_value("score", merged.scores[cell]) if cell in merged.scores else None
+        found.append(
+            Conflict(
+                assessor,
+                nominee,
+                criterion,
+                value or _("not scored"),
+                other or _("not scored"),
+                origin,
+                origin,
+                other_file,
+            )
+        )
+    for nominee in here.recused.keys() | merged.recused.keys():
+        flag, other_flag = here.recused.get(nominee, False), merged.recused.get(nominee, False)
+        if flag != other_flag:
+            found.append(
+                Conflict(
+                    assessor,
+                    nominee,
+                    None,
+                    _format_value("recusal", flag),
+                    _format_value("recusal", other_flag),
+                    origin,
+                    origin,
+                    other_file,
+                )
+            )
+    # the recusal of a nominee first, then its criteria
+    return sorted(found, key=lambda c: (c.nominee, c.criterion is not None, c.criterion or ""))
+
+
+def _fork_message(chain: ChainSummary, seq: int, cells: list[Conflict]) -> str:
+    if cells:
+        return _(
+            "conflict: chain {origin} (assessor {assessor}) differs from the one already merged "
+            "from event {seq} on: the same database was scored on two laptops; {counts} differ; "
+            "nothing of this file was merged"
+        ).format(origin=chain.origin[:12], assessor=chain.assessor, seq=seq, counts=_counted(cells))
+    return _(
+        "conflict: chain {origin} (assessor {assessor}) differs from the one already merged "
+        "from event {seq} on: the same database was scored on two laptops (no cell's current "
+        "value differs: the events differ in notes, times or order); nothing of this file was "
+        "merged"
+    ).format(origin=chain.origin[:12], assessor=chain.assessor, seq=seq)
+
+
+def _conflicts_message(conflicts: list[Conflict]) -> str:
+    return _(
+        "conflict: {counts} differ from the same assessor's on another laptop; nothing of this "
+        "file was merged"
+    ).format(counts=_counted(conflicts))
+
+
+def _counted(conflicts: list[Conflict]) -> str:
+    """Score and recusal conflicts counted apart: they are settled differently (a score is
+    agreed on again, a recusal is a decision about the assessor and the nominee)."""
+    recusals = sum(1 for c in conflicts if c.criterion is None)
+    scores = len(conflicts) - recusals
+    if not recusals:
+        return _("{n} score(s)").format(n=scores)
+    if not scores:
+        return _("{n} recusal(s)").format(n=recusals)
+    return _("{scores} score(s) and {recusals} recusal(s)").format(scores=scores, recusals=recusals)
+
+
 def _inserted_as_verified(
     conn: sqlite3.Connection, chain: ChainSummary, known: int, fingerprints: tuple[str, str]
 ) -> bool:
@@ -801,24 +890,54 @@ def _inserted_as_verified(
 def _fingerprint_message(
     conn: sqlite3.Connection, found: tuple[str, str] | None, expected: tuple[str, str]
 ) -> str:
+    """Why the input's round is not OUT's: what differs, read from the two snapshots."""
+    from panel_tui.round_diff import bounded, round_differences, rubric_differences
+
     if found is None:
         return _("the file holds no round")
-    row = conn.execute("SELECT id FROM src.round").fetchone()
-    other = conn.execute("SELECT id FROM main.round").fetchone()
+    merged, here = _snapshot_round(conn, "main"), _snapshot_round(conn, "src")
     if found[0] != expected[0]:
+        row = conn.execute("SELECT id FROM src.round").fetchone()
+        other = conn.execute("SELECT id FROM main.round").fetchone()
+        changes = round_differences(merged, here) if merged and here else []
+        if changes:
+            return _(
+                "round {found} does not match the merged round {expected} (merged file → this "
+                "file: {changes}): refused"
+            ).format(found=row[0], expected=other[0], changes=bounded(changes))
         return _(
             "round {found} does not match the merged round {expected} (round id, panel, "
             "categories or nominees differ): refused"
         ).format(found=row[0], expected=other[0])
+    changes = rubric_differences(merged, here) if merged and here else []
+    if changes:
+        return _(
+            "the rubric differs from the merged file's (merged file → this file: {changes}): "
+            "refused"
+        ).format(changes=bounded(changes))
     return _("the rubric (scales, criteria or weights) differs from the merged file's: refused")
 
 
-def _format_value(kind: str, value: float | None) -> str:
-    from panel_tui.model import format_score
+def _snapshot_round(conn: sqlite3.Connection, schema: str) -> Round | None:
+    """The round of `schema`'s snapshot without its claims (most of a large snapshot, and in
+    no fingerprint); None when it cannot be read."""
+    import json
 
-    if kind == "recusal":
-        return _("recused") if value else _("not recused")
-    return _("cleared") if value is None else format_score(value)
+    from panel_tui.snapshot import round_from_dict
+
+    try:
+        row = conn.execute(
+            f"SELECT json_remove(snapshot, '$.claims') FROM {schema}.round"
+        ).fetchone()
+        return round_from_dict(json.loads(row[0])) if row is not None else None
+    except (sqlite3.Error, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None
+
+
+def _format_value(kind: str, value: float | bool | None) -> str:
+    from panel_tui import formatting
+
+    return formatting.cell_value(value, recusal=kind == "recusal")
 
 
 def _conflicts(
@@ -844,57 +963,39 @@ def _conflicts(
         conn.execute("SELECT origin, MIN(file) FROM main.imports GROUP BY origin").fetchall()
     )
     marks = ", ".join("?" for _a in multi)
-    rows = conn.execute(
-        f"""
-        WITH latest AS (
-            SELECT origin, assessor, nominee, criterion, value,
-                   ROW_NUMBER() OVER (PARTITION BY origin, assessor, nominee, criterion
-                                      ORDER BY seq DESC) AS newest
-            FROM main.score_events WHERE kind = 'score' AND assessor IN ({marks})
-        ), recs AS (
-            SELECT origin, assessor, nominee, kind,
-                   ROW_NUMBER() OVER (PARTITION BY origin, assessor, nominee
-                                      ORDER BY seq DESC) AS newest
-            FROM main.score_events WHERE kind IN ('recuse', 'unrecuse')
-                 AND assessor IN ({marks})
-        ), touched AS (
-            -- a chain that scored a nominee, or recused from it, has a recusal state for it
-            SELECT DISTINCT origin, assessor, nominee FROM main.score_events
-            WHERE kind IN ('score', 'recuse', 'unrecuse') AND assessor IN ({marks})
-        ), cur AS (
-            SELECT origin, assessor, nominee, criterion, 'score' AS what, value
-            FROM latest WHERE newest = 1
-            UNION ALL
-            SELECT t.origin, t.assessor, t.nominee, NULL, 'recusal',
-                   COALESCE(r.kind = 'recuse', 0)
-            FROM touched t LEFT JOIN recs r
-              ON r.origin = t.origin AND r.assessor = t.assessor AND r.nominee = t.nominee
-             AND r.newest = 1
+    chains = projection.fold(
+        conn.execute(
+            f"SELECT {', '.join(projection.COLUMNS)} FROM main.score_events"
+            f" WHERE assessor IN ({marks}) AND kind IN ('score', 'recuse', 'unrecuse')"
+            " ORDER BY origin, seq",
+            multi,
         )
-        SELECT a.assessor, a.nominee, a.criterion, a.what, a.origin, a.value, b.origin, b.value
-        FROM cur a JOIN cur b
-          ON a.assessor = b.assessor AND a.nominee = b.nominee AND a.what = b.what
-         AND a.criterion IS b.criterion AND a.origin != b.origin
-        WHERE a.value IS NOT b.value
-        ORDER BY a.assessor, a.nominee, a.criterion, a.origin, b.origin
-        """,
-        [*multi, *multi, *multi],
-    ).fetchall()
+    )
     conflicts = []
-    seen: set[tuple[object, ...]] = set()
-    for assessor, nominee, criterion, what, origin, value, other_origin, other_value in rows:
-        # Report each disagreeing pair once, from the input's side.
-        if origin not in input_origins:
+    for found in projection.disagreements(chains):
+        # Reported from the input's side.
+        if found.origin in input_origins:
+            origin, value, other_origin, other_value = (
+                found.origin,
+                found.value,
+                found.other_origin,
+                found.other_value,
+            )
+        elif found.other_origin in input_origins:
+            origin, value, other_origin, other_value = (
+                found.other_origin,
+                found.other_value,
+                found.origin,
+                found.value,
+            )
+        else:
             continue
-        pair = (nominee, criterion, what, frozenset((origin, other_origin)))
-        if pair in seen:
-            continue
-        seen.add(pair)
+        what = "score" if found.criterion is not None else "recusal"
         conflicts.append(
             Conflict(
-                assessor=assessor,
-                nominee=nominee,
-                criterion=criterion,
+                assessor=found.assessor,
+                nominee=found.nominee,
+                criterion=found.criterion,
                 value=_format_value(what, value),
                 other_value=_format_value(what, other_value),
                 origin=origin,

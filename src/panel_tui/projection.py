@@ -1,28 +1,76 @@
-"""The current state each audit chain gives, and where two chains of one assessor disagree.
+"""The one rule for what a file's events mean now: current cells, notes, recusals, final
+sheets, and where two chains of one assessor disagree.
 
-A chain's events, folded in order: the latest score event of a cell is its current value
-(None: cleared), and a nominee the chain scored or recused from has a recusal state (the
-latest recuse/unrecuse, or not recused). Two chains of one assessor (one database copied to
-two laptops) may both stand in a merged file only while they agree on every cell and every
-recusal they both hold: `merge` refuses an input that would break that, and `verify` refuses
-a file that breaks it, so every reader of a verified file gets the same current values from
-any of the chains.
+Every reader of a database (the scoring app's sheets and agenda, import-scores, tally in both
+its paths, merge's conflict check, verify, the SQL views in db/) gives the answer this module
+defines; `tests/reliability/test_projection.py` builds random event logs and holds each of
+them to it.
 
-Pure: rows in, values out; no SQLite here.
+Within one audit chain the events are read in order (`seq`), and the latest event of a kind
+wins:
+
+- a cell's current score is its latest score event's value (None: cleared);
+- a criterion's note, and the overall comment (criterion None), is the latest note or comment
+  event's text ("" or None: cleared);
+- a nominee is recused while the latest recuse/unrecuse event is a recusal (its reason kept);
+  a chain that scored a nominee without recusing has the state "not recused";
+- a sheet is final while the latest finalise/reopen event is a finalise.
+
+Across the chains of one assessor (one database copied to two laptops, both merged), taken in
+origin order:
+
+- a cell's score is that of the first chain whose current value is a score, so a chain that
+  never touched the cell does not clear it; a note likewise (the first non-empty one);
+- the assessor is recused from a nominee if any chain's state is recused (the reason: the
+  smallest of those chains' reasons, as SQL's MIN); a sheet is final if any chain's is.
+
+Two chains that both hold a cell or a recusal state must agree on it: `merge` refuses an input
+that would break that and `verify` refuses a file that breaks it (`disagreements`). On a file
+that verifies, the cross-chain rule therefore only fills in what one chain lacks, and every
+reading of it is the same.
+
+Every reader folds event rows with `fold`; the tally folds them during verify's one read of
+the file. Pure: rows in, values out; no SQLite here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
+
+from panel_tui.chain import Event
+
+# `fold` takes whole event rows, in the audit chain's column order, so verify's own read of
+# every event (which checks their hashes) is also the tally's.
+COLUMNS = Event.COLUMNS
+SELECT_EVENTS = f"SELECT {', '.join(COLUMNS)} FROM score_events"
+
+
+@dataclass
+class Sheet:
+    """One assessor's current sheet for one nominee."""
+
+    nominee: str
+    scores: dict[str, float] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    comment: str = ""
+    recused: bool = False
+    recusal_reason: str = ""
+    final: bool = False
 
 
 @dataclass
 class ChainState:
+    """What one chain's events say now. Keys are nominees, or (nominee, criterion)."""
+
     origin: str
     assessor: str
     scores: dict[tuple[str, str], float | None] = field(default_factory=dict)
+    notes: dict[tuple[str, str | None], str] = field(default_factory=dict)
     recused: dict[str, bool] = field(default_factory=dict)
+    reasons: dict[str, str | None] = field(default_factory=dict)
+    final: dict[str, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -38,20 +86,85 @@ class ChainDisagreement:
     other_value: float | bool | None
 
 
-def fold(rows: Iterable[tuple[str, str, str, str, str | None, float | None]]) -> list[ChainState]:
-    """Chains from (origin, assessor, kind, nominee, criterion, value) rows in (origin, seq)
-    order."""
+def fold(rows: Iterable[tuple[Any, ...]]) -> list[ChainState]:
+    """Each chain's state from event rows (`COLUMNS`) in (origin, seq) order, in origin order."""
     chains: dict[str, ChainState] = {}
-    for origin, assessor, kind, nominee, criterion, value in rows:
-        state = chains.get(origin)
-        if state is None:
-            state = chains[origin] = ChainState(origin, assessor)
+    state: ChainState | None = None
+    # On the agenda's path (every event of an assessor): one tuple unpacking per row, and
+    # the chain looked up only when the origin changes.
+    for origin, _seq, assessor, kind, nominee, criterion, value, note, reason, _at, _p, _h in rows:
+        if state is None or state.origin != origin:
+            state = chains.get(origin)
+            if state is None:
+                state = chains[origin] = ChainState(origin, assessor)
         if kind == "score":
-            state.scores[(nominee, criterion or "")] = value
-            state.recused.setdefault(nominee, False)
-        elif kind in ("recuse", "unrecuse"):
-            state.recused[nominee] = kind == "recuse"
-    return list(chains.values())
+            state.scores[(nominee, criterion or "")] = None if value is None else float(value)
+            if nominee not in state.recused:
+                state.recused[nominee] = False
+        elif kind == "note" or kind == "comment":  # keyed as the notes view keys them
+            state.notes[(nominee, criterion)] = note or ""
+        elif kind == "recuse":
+            state.recused[nominee] = True
+            state.reasons[nominee] = reason
+        elif kind == "unrecuse":
+            state.recused[nominee] = False
+            state.reasons[nominee] = None
+        elif kind == "finalise" or kind == "reopen":
+            state.final[nominee] = kind == "finalise"
+    return sorted(chains.values(), key=lambda c: c.origin)
+
+
+def sheets(chains: Iterable[ChainState]) -> dict[str, dict[str, Sheet]]:
+    """assessor -> nominee -> current sheet, by the cross-chain rule above. A nominee has a
+    sheet when anything on it is current (a score, a note, a recusal, final)."""
+    result: dict[str, dict[str, Sheet]] = {}
+    reasons: dict[tuple[str, str], str] = {}
+
+    def sheet(assessor: str, nominee: str) -> Sheet:
+        of = result.setdefault(assessor, {})
+        if nominee not in of:
+            of[nominee] = Sheet(nominee)
+        return of[nominee]
+
+    for chain in sorted(chains, key=lambda c: c.origin):
+        for (nominee, criterion), value in chain.scores.items():
+            if value is not None:
+                held = sheet(chain.assessor, nominee)
+                held.scores.setdefault(criterion, value)
+        for (nominee, note_criterion), text in chain.notes.items():
+            if not text:
+                continue
+            held = sheet(chain.assessor, nominee)
+            if note_criterion is None:
+                held.comment = held.comment or text
+            else:
+                held.notes.setdefault(note_criterion, text)
+        for nominee, recused in chain.recused.items():
+            if recused:
+                sheet(chain.assessor, nominee).recused = True
+                reason = chain.reasons.get(nominee)
+                held_reason = reasons.get((chain.assessor, nominee))
+                if reason is not None and (held_reason is None or reason < held_reason):
+                    reasons[chain.assessor, nominee] = reason  # SQL's MIN passes over NULLs
+        for nominee, final in chain.final.items():
+            if final:
+                sheet(chain.assessor, nominee).final = True
+    for (assessor, nominee), reason in reasons.items():
+        result[assessor][nominee].recusal_reason = reason
+    return result
+
+
+def counted(
+    all_sheets: dict[str, dict[str, Sheet]], panel: Iterable[str]
+) -> Iterator[tuple[str, str, str, float]]:
+    """The scores that count: (assessor, nominee, criterion, value) of the panel's assessors,
+    less those recused from the nominee (the `counted_scores` view)."""
+    for assessor in panel:
+        for nominee, held in all_sheets.get(assessor, {}).items():
+            if held.recused:
+                continue
+            for criterion, value in held.scores.items():
+                yield assessor, nominee, criterion, value
 
 
 def disagreements(chains: Iterable[ChainState]) -> list[ChainDisagreement]:

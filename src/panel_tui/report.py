@@ -101,6 +101,24 @@ def _disagreements(result: TallyResult) -> list[Disagreement]:
     return [d for d in result.disagreements if d.spread > 0][:DISAGREEMENTS_SHOWN]
 
 
+def _more_disagreements(result: TallyResult) -> str:
+    """How many disagreements the list leaves out, or ""."""
+    more = sum(1 for d in result.disagreements if d.spread > 0) - DISAGREEMENTS_SHOWN
+    return _("{more} more not shown.").format(more=more) if more > 0 else ""
+
+
+def robustness_markdown(result: TallyResult) -> list[str]:
+    from panel_tui.report_robustness import markdown_sections
+
+    return markdown_sections(result)
+
+
+def robustness_html(result: TallyResult) -> list[str]:
+    from panel_tui.report_robustness import html_sections
+
+    return html_sections(result)
+
+
 # --- Markdown ---------------------------------------------------------------------------
 
 
@@ -202,6 +220,9 @@ def render_markdown(result: TallyResult, generated_at: str = "") -> str:
                 for d in shown
             ],
         )
+        if _more_disagreements(result):
+            out += [_more_disagreements(result), ""]
+    out += robustness_markdown(result)
     out += [f"## {_('Scores by assessor')}", ""]
     out.append(_("R = recused (not counted), · = not scored."))
     out.append("")
@@ -360,6 +381,9 @@ def render_html(result: TallyResult, generated_at: str = "") -> str:
             ],
             numeric={0, 3},
         )
+        if _more_disagreements(result):
+            out.append(f"<p>{h(_more_disagreements(result))}</p>")
+    out += robustness_html(result)
     out.append(f"<h2>{h(_('Scores by assessor'))}</h2>")
     out.append(f"<p>{h(_('R = recused (not counted), · = not scored.'))}</p>")
     for cat in result.categories:

@@ -1,20 +1,47 @@
-"""Typed-in paper score sheets: assessor,nominee,criterion,score[,note], all or nothing."""
+"""Typed-in paper score sheets: assessor,nominee,criterion,score[,note], all or nothing.
+
+One typing is checked and recorded; two typings of the same paper sheet (blind double entry)
+are first compared cell by cell, and nothing is recorded unless they agree exactly. The rules
+of a typed sheet, the comparison and what recording changes are in `panel_tui.paper`.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
+from panel_tui import paper
 from panel_tui.i18n import _
-from panel_tui.numbers import NumberError, parse_number
+from panel_tui.model import Round
 from panel_tui.problems import PanelError, Problem
 from panel_tui.store import Store
-from panel_tui.tables import Row, read_table
+from panel_tui.tables import Table, read_table
 
-COLUMNS = ("assessor", "nominee", "criterion", "score", "note")
+COLUMNS = paper.COLUMNS
+SOURCE = "imported score sheet"
 
 
-def import_scores(db_path: Path, sheet: Path) -> int:
-    """Validate every row of `sheet`, then record them in one transaction; the count."""
+@dataclass(frozen=True)
+class Typist:
+    """Who typed one copy of a paper sheet, and which file it is."""
+
+    sheet: Path
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    plan: paper.Plan
+    blank: int  # rows left empty on the sheet
+    number_format: str = "en"  # how the round writes numbers, for the messages
+
+    @property
+    def count(self) -> int:
+        return len(self.plan.scores) + len(self.plan.changes)
+
+
+def _read(sheet: Path) -> Table:
     problems: list[Problem] = []
     if sheet.suffix.lower() not in (".csv", ".xlsx"):
         raise PanelError(_("{name}: expected a .csv or .xlsx score sheet").format(name=sheet.name))
@@ -24,6 +51,66 @@ def import_scores(db_path: Path, sheet: Path) -> int:
         raise PanelError(
             _("{name} cannot be read; nothing was recorded:").format(name=sheet.name), errors
         )
+    return table
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _source(first: Typist, second: Typist | None) -> str:
+    """The audit trail's record of where the scores came from (not translated: it is data)."""
+    if second is None:
+        return SOURCE
+    return (
+        f"{SOURCE}, blind double entry: {first.sheet.name} sha256 {sha256(first.sheet)}"
+        f" typed by {first.name}; {second.sheet.name} sha256 {sha256(second.sheet)}"
+        f" typed by {second.name}"
+    )
+
+
+def import_scores(db_path: Path, sheet: Path) -> int:
+    """Record one typing of a sheet (no corrections): how many scores were written."""
+    return import_paper(db_path, sheet).count
+
+
+def import_paper(
+    db_path: Path,
+    sheet: Path,
+    *,
+    confirm: Path | None = None,
+    entered_by: str = "",
+    confirmed_by: str = "",
+    reason: str = "",
+) -> ImportResult:
+    """Check `sheet` (and compare it with its second typing `confirm`), then record in one
+    transaction what it changes; refused (PanelError) with every problem, nothing written."""
+    first = Typist(sheet, entered_by.strip())
+    second = Typist(confirm, confirmed_by.strip()) if confirm is not None else None
+    if second is not None:
+        if not first.name or not second.name:
+            raise PanelError(
+                _("blind double entry needs --entered-by and --confirmed-by: who typed each file")
+            )
+        if first.name.casefold() == second.name.casefold():
+            raise PanelError(
+                _(
+                    "--entered-by and --confirmed-by are both {name!r}: the second typing must be"
+                    " by someone else"
+                ).format(name=first.name)
+            )
+        if sha256(first.sheet) == sha256(second.sheet):
+            raise PanelError(
+                _(
+                    "{first} and {second} are the same file: the second typing must be typed"
+                    " again from the paper"
+                ).format(first=first.sheet.name, second=second.sheet.name)
+            )
+    table = _read(sheet)
+    other = _read(second.sheet) if second is not None else None
+    if other is not None and other.file == table.file:
+        # Two files of one name in different folders: tell them apart in every message.
+        table.file, other.file = str(sheet), str(confirm)
     with Store.open(db_path) as store:
         if store.kind != "assessor":
             raise PanelError(
@@ -32,90 +119,46 @@ def import_scores(db_path: Path, sheet: Path) -> int:
                 )
             )
         round_ = store.round
-        sheets = store.sheets()
-        rows: list[tuple[str, str, float, str]] = []
-        seen: dict[tuple[str, str], int | str] = {}
-        for row in table.rows:
-
-            def error(column: str, message: str, row: Row = row) -> None:
-                cell = row.cells.get(column)
-                where = cell.where if cell is not None and isinstance(cell.where, str) else row.line
-                problems.append(Problem(table.file, where, column, message))
-
-            before = len(problems)
-            assessor = row.text("assessor")
-            if assessor != store.assessor_id:
-                error(
-                    "assessor",
-                    _("{assessor!r} is not this database's assessor ({assessor_id})").format(
-                        assessor=assessor, assessor_id=store.assessor_id
-                    ),
-                )
-            nominee_id = row.text("nominee")
-            nominee = round_.nominee(nominee_id)
-            if nominee is None:
-                error("nominee", _("unknown nominee {nominee_id!r}").format(nominee_id=nominee_id))
-                continue
-            rubric = round_.rubric_for(nominee)
-            criterion = row.text("criterion")
-            if rubric.criterion(criterion) is None:
-                error(
-                    "criterion",
-                    _(
-                        "{criterion!r} is not a criterion of {nominee_id} (rubric {rubric}: {items})"
-                    ).format(
-                        criterion=criterion,
-                        nominee_id=nominee_id,
-                        rubric=rubric.id,
-                        items=", ".join(c.id for c in rubric.criteria),
-                    ),
-                )
-            cell = row.cell("score")
-            value: float | None = None
-            if cell.raw is not None and isinstance(cell.raw, float):
-                value = cell.raw
-            else:
-                try:
-                    value = parse_number(cell.text, round_.number_format)
-                except NumberError as exc:
-                    error("score", str(exc))
-            if value is not None and not rubric.allows(value):
-                error(
-                    "score",
-                    _("{problem} (rubric {rubric})").format(
-                        problem=rubric.scale_problem(value), rubric=rubric.id
-                    ),
-                )
-            sheet_now = sheets.get(nominee_id)
-            if sheet_now is not None and sheet_now.recused:
-                error(
-                    "nominee",
-                    _("the assessor is recused from {nominee_id}").format(nominee_id=nominee_id),
-                )
-            elif sheet_now is not None and sheet_now.final:
-                error(
-                    "nominee",
-                    _("the sheet of {nominee_id} is final: reopen it in the app first").format(
-                        nominee_id=nominee_id
-                    ),
-                )
-            if (nominee_id, criterion) in seen:
-                error(
-                    "criterion",
-                    _("{nominee_id}/{criterion} appears twice (first at {seen})").format(
-                        nominee_id=nominee_id, criterion=criterion, seen=seen[nominee_id, criterion]
-                    ),
-                )
-            seen.setdefault((nominee_id, criterion), row.line)
-            if len(problems) == before and value is not None:
-                rows.append((nominee_id, criterion, value, row.text("note")))
-        errors = [p for p in problems if p.severity == "error"]
+        problems: list[Problem] = []
+        if other is not None:
+            problems += paper.compare_typings(table, other, round_)
+        rows = paper.check_rows(table, round_, store.assessor_id, store.sheets(), problems)
+        errors = paper.group_repeated([p for p in problems if p.severity == "error"])
         if errors:
+            message = (
+                _("{first} and {second} disagree or have errors; nothing was recorded:")
+                if other is not None
+                else _("{first} has errors; nothing was recorded:")
+            )
             raise PanelError(
-                _("{name} has errors; nothing was recorded:").format(name=sheet.name), errors
+                message.format(first=table.file, second=other.file if other else ""), errors
             )
         if not rows:
             raise PanelError(
-                _("{name} has no score rows; nothing was recorded").format(name=sheet.name)
+                _("{name} has no score rows; nothing was recorded").format(name=table.file)
             )
-        return store.import_rows(rows)
+        planned = paper.plan(rows, store.sheets())
+        if planned.needs_reason and not reason.strip():
+            raise PanelError(
+                _(
+                    "{name} corrects recorded scores or a final sheet: say why with --reason"
+                    " (kept in the audit trail); nothing was recorded:"
+                ).format(name=table.file),
+                paper.change_problems(table.file, planned, round_.number_format),
+            )
+        blank = sum(1 for row in table.rows if paper.is_blank(row))
+        if planned.writes == 0:
+            return ImportResult(planned, blank, round_.number_format)
+        done = store.record_paper_sheet(rows, reason, _source(first, second))
+        return ImportResult(done, blank, round_.number_format)
+
+
+def compare_sheets(first: Path, second: Path, round_: Round) -> list[Problem]:
+    """Where two typings of one paper sheet differ (empty: they agree); nothing is recorded.
+
+    For the secretariat screen, which compares before anyone records with `import-scores`.
+    """
+    one, two = _read(first), _read(second)
+    if one.file == two.file:
+        one.file, two.file = str(first), str(second)
+    return paper.group_repeated(paper.compare_typings(one, two, round_))

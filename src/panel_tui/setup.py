@@ -43,6 +43,15 @@ def init_assessor_db(
                     )
                 )
             if existing.fingerprints() != (round_fingerprint(round_), rubric_fingerprint(round_)):
+                from panel_tui.round_diff import bounded, round_differences, rubric_differences
+
+                changes = round_differences(other, round_) + rubric_differences(other, round_)
+                if changes:
+                    raise PanelError(
+                        _(
+                            "{db_path} was made from a different version of round {round} (database → round package: {changes}): choose another --db path"
+                        ).format(db_path=db_path, round=round_.id, changes=bounded(changes))
+                    )
                 raise PanelError(
                     _(
                         "{db_path} was made from a different version of round {round} (nominees, panel or rubric changed): choose another --db path"

@@ -14,19 +14,19 @@ import re
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from panel_tui import __version__
+from panel_tui import __version__, projection
 from panel_tui.chain import EVENT_KINDS, Event, genesis_hash, new_event
 from panel_tui.i18n import _
 from panel_tui.model import Claim, Round, defer_claims
 from panel_tui.problems import PanelError, Problem
+from panel_tui.projection import Sheet
 from panel_tui.snapshot import (
     canonical_json,
     claims_from_list,
@@ -35,6 +35,9 @@ from panel_tui.snapshot import (
     round_to_dict,
     rubric_fingerprint,
 )
+
+if TYPE_CHECKING:
+    from panel_tui import paper
 
 APPLICATION_ID = 0x50415249  # 'PARI'
 BUSY_TIMEOUT_MS = 10_000
@@ -53,7 +56,7 @@ def migration_files() -> list[Path]:
     return sorted(schema_dir().glob("[0-9][0-9][0-9]_*.sql"))
 
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def now_utc() -> str:
@@ -335,19 +338,6 @@ def refuse_foreign_schema(path: Path, conn: sqlite3.Connection) -> None:
             ).format(path=path),
             [Problem(path.name, None, None, message) for message in problems],
         )
-
-
-@dataclass
-class Sheet:
-    """One assessor's current sheet for one nominee."""
-
-    nominee: str
-    scores: dict[str, float] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
-    comment: str = ""
-    recused: bool = False
-    recusal_reason: str = ""
-    final: bool = False
 
 
 def check_header(path: Path) -> None:
@@ -721,124 +711,100 @@ class Store:
                     )
         return len(rows)
 
+    def record_paper_sheet(
+        self,
+        rows: Sequence[paper.PaperRow],
+        reason: str = "",
+        source: str = "imported score sheet",
+    ) -> paper.Plan:
+        """Record a checked paper sheet in one transaction: only what it changes.
+
+        Cells already holding the typed value write nothing, so importing a sheet twice
+        records it once. Replacing a recorded score, or writing on a final sheet, needs
+        `reason`: a final sheet is reopened with it, written, and finalised again, so the
+        audit trail shows the correction rather than a silent change. `source` (the sheet and
+        who typed it) is every score event's reason, after `reason` when there is one, and
+        every note event's.
+        """
+        from panel_tui import paper  # the paper path only: not on the scoring app's start
+
+        assessor = self._require_assessor()
+        with transaction(self.conn, immediate=True):
+            # Planned under the write lock: the app may have scored, recused or finalised
+            # since the caller looked.
+            held = self.sheets()
+            found = paper.plan(rows, held)
+            if found.needs_reason and not reason.strip():
+                raise PanelError(
+                    _(
+                        "the sheets changed meanwhile: this sheet now corrects recorded scores"
+                        " or a final sheet and needs a reason; nothing was recorded"
+                    )
+                )
+            scored = [row.nominee for row in found.scores]
+            scored += [change.nominee for change in found.changes]
+            for nominee in scored:
+                if nominee in held and held[nominee].recused:
+                    raise PanelError(
+                        _("{nominee} was recused meanwhile; nothing was recorded").format(
+                            nominee=nominee
+                        )
+                    )
+            why = f"{reason.strip()}; {source}" if reason.strip() else source
+            for nominee in found.reopen:
+                self._append_in_transaction(
+                    assessor, "reopen", nominee, None, None, None, reason.strip()
+                )
+            for row in found.recusals:
+                self._append_in_transaction(
+                    assessor, "recuse", row.nominee, None, None, None, row.note
+                )
+            for change in found.changes:
+                self._append_in_transaction(
+                    assessor, "score", change.nominee, change.criterion, change.new, None, why
+                )
+            for row in found.scores:
+                self._append_in_transaction(
+                    assessor, "score", row.nominee, row.criterion, row.value, None, why
+                )
+            for row in found.notes:
+                self._append_in_transaction(
+                    assessor, "note", row.nominee, row.criterion, None, row.note, source
+                )
+            for nominee in found.reopen:
+                self._append_in_transaction(assessor, "finalise", nominee, None, None, None, "")
+        return found
+
     # --- reading -------------------------------------------------------------------------
 
     def sheets(self, assessor: str | None = None) -> dict[str, Sheet]:
         """Current sheets of one assessor (default: this database's), by nominee id."""
         who = assessor or self.assessor_id
-        result: dict[str, Sheet] = {}
-
-        def sheet(nominee: str) -> Sheet:
-            if nominee not in result:
-                result[nominee] = Sheet(nominee)
-            return result[nominee]
-
-        # The `scores` view's rows without its window sorts (3x faster; the agenda reads every
-        # sheet): the latest score event per chain and cell (SQLite takes the bare columns from
-        # MAX(seq)'s row), then per cell the lowest chain that holds a score.
-        picked: dict[tuple[str, str], tuple[str, float]] = {}
-        for nominee, criterion, origin, value, _seq in self.conn.execute(
-            "SELECT nominee, criterion, origin, value, MAX(seq) FROM score_events"
-            " WHERE assessor = ? AND kind = 'score' GROUP BY origin, nominee, criterion",
-            (who,),
-        ):
-            if value is None:
-                continue
-            held = picked.get((nominee, criterion))
-            if held is None or origin < held[0]:
-                picked[nominee, criterion] = (origin, value)
-        for (nominee, criterion), (_origin, value) in picked.items():
-            sheet(nominee).scores[criterion] = value
-        for nominee, criterion, text in self.conn.execute(
-            "SELECT nominee, criterion, note FROM notes WHERE assessor = ?", (who,)
-        ):
-            if criterion is None:
-                sheet(nominee).comment = text
-            else:
-                sheet(nominee).notes[criterion] = text
-        for nominee, reason in self.conn.execute(
-            "SELECT nominee, reason FROM recusals WHERE assessor = ?", (who,)
-        ):
-            sheet(nominee).recused = True
-            sheet(nominee).recusal_reason = reason or ""
-        for (nominee,) in self.conn.execute(
-            "SELECT nominee FROM finalised WHERE assessor = ?", (who,)
-        ):
-            sheet(nominee).final = True
-        return result
+        return self._project("assessor = ?", (who,)).get(who or "", {})
 
     def sheet_counts(self, assessor: str | None = None) -> dict[str, tuple[int, bool, bool]]:
-        """Per nominee with anything on its sheet: (criteria scored, final, recused).
-
-        What the agenda shows, counted by SQLite: a national round's agenda does not need
-        every sheet built first (5,000 scores, their notes). A cell counts as `sheets` sees
-        it: scored when the latest score event of one of its chains holds a value.
-        """
-        who = assessor or self.assessor_id
-        counts: dict[str, tuple[int, bool, bool]] = {}
-        for nominee, scored in self.conn.execute(
-            "SELECT nominee, COUNT(DISTINCT criterion) FROM ("
-            " SELECT nominee, criterion, value, MAX(seq) FROM score_events"
-            " WHERE assessor = ? AND kind = 'score' GROUP BY origin, nominee, criterion"
-            ") WHERE value IS NOT NULL GROUP BY nominee",
-            (who,),
-        ):
-            counts[nominee] = (scored, False, False)
-        for (nominee,) in self.conn.execute(
-            "SELECT nominee FROM finalised WHERE assessor = ?", (who,)
-        ):
-            scored, _final, recused = counts.get(nominee, (0, False, False))
-            counts[nominee] = (scored, True, recused)
-        for (nominee,) in self.conn.execute(
-            "SELECT nominee FROM recusals WHERE assessor = ?", (who,)
-        ):
-            scored, final, _recused = counts.get(nominee, (0, False, False))
-            counts[nominee] = (scored, final, True)
-        return counts
+        """Per nominee with anything on its sheet: (criteria scored, final, recused)."""
+        return {
+            nominee: (len(held.scores), held.final, held.recused)
+            for nominee, held in self.sheets(assessor).items()
+        }
 
     def _sheet_state(self, nominee: str) -> tuple[bool, bool]:
-        """(recused, final) of this assessor's sheet, as `sheet` finds them, without its scores."""
-        recused = final = False
-        for (kind,) in self.conn.execute(
-            "SELECT kind FROM score_events WHERE assessor = ? AND nominee = ?"
-            " AND kind IN ('recuse', 'unrecuse', 'finalise', 'reopen') ORDER BY origin DESC, seq",
-            (self.assessor_id, nominee),
-        ):
-            if kind in ("recuse", "unrecuse"):
-                recused = kind == "recuse"
-            else:
-                final = kind == "finalise"
-        return recused, final
+        """(recused, final) of this assessor's sheet of `nominee`."""
+        held = self.sheet(nominee)
+        return held.recused, held.final
 
     def sheet(self, nominee: str, assessor: str | None = None) -> Sheet:
-        """One nominee's sheet, read straight from the events (fast: on the keystroke path)."""
+        """One nominee's sheet (on the keystroke path: the cell index finds its events)."""
         who = assessor or self.assessor_id
-        result = Sheet(nominee)
+        found = self._project("assessor = ? AND nominee = ?", (who, nominee))
+        return found.get(who or "", {}).get(nominee) or Sheet(nominee)
+
+    def _project(self, where: str, params: tuple[Any, ...]) -> dict[str, dict[str, Sheet]]:
         rows = self.conn.execute(
-            "SELECT kind, criterion, value, note, reason FROM score_events"
-            " WHERE assessor = ? AND nominee = ? ORDER BY origin DESC, seq",
-            (who, nominee),
-        ).fetchall()
-        # Later events override earlier ones; with two chains (merged file) any agreeing one.
-        for kind, criterion, value, note, reason in rows:
-            if kind == "score":
-                if value is None:
-                    result.scores.pop(criterion, None)
-                else:
-                    result.scores[criterion] = value
-            elif kind == "note":
-                if note:
-                    result.notes[criterion] = note
-                else:
-                    result.notes.pop(criterion, None)
-            elif kind == "comment":
-                result.comment = note or ""
-            elif kind in ("recuse", "unrecuse"):
-                result.recused = kind == "recuse"
-                result.recusal_reason = (reason or "") if result.recused else ""
-            elif kind in ("finalise", "reopen"):
-                result.final = kind == "finalise"
-        return result
+            f"{projection.SELECT_EVENTS} WHERE {where} ORDER BY origin, seq", params
+        )
+        return projection.sheets(projection.fold(rows))
 
     def events(self, origin: str | None = None) -> Iterator[Event]:
         sql = f"SELECT {', '.join(Event.COLUMNS)} FROM score_events"

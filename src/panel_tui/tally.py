@@ -16,18 +16,21 @@ never the panel's result); on a merged file the whole panel counts.
 
 from __future__ import annotations
 
-import json
 import math
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from panel_tui import projection
+from panel_tui.fairness import CENTRES, METHODS, Calibration, Sheets, calibrate
 from panel_tui.i18n import _
 from panel_tui.model import Assessor, Category, Nominee, Round, Rubric
 from panel_tui.scoring import weighted_total
+
+if TYPE_CHECKING:
+    from panel_tui.verify import VerifyReport
 
 METHOD = "mean"
 MEAN_DECIMALS = 4
@@ -84,6 +87,8 @@ class CategoryResult:
     category: Category
     rubric: Rubric
     results: list[NomineeResult]
+    # zscore: the category's calibration (its `reason` says why the method is unavailable)
+    calibration: Calibration | None = None
 
 
 @dataclass
@@ -108,7 +113,7 @@ class TallyResult:
         return self.round.advance
 
     def rules(self) -> list[str]:
-        return method_rules(self.round, self.assessor)
+        return method_rules(self.round, self.assessor, self.method)
 
     def incomplete(self) -> list[tuple[CategoryResult, NomineeResult]]:
         return [(c, r) for c in self.categories for r in c.results if not r.complete]
@@ -140,11 +145,44 @@ class TallyResult:
         }
 
 
-def method_rules(round_: Round, assessor: str | None = None) -> list[str]:
+def centre_rules(method: str) -> list[str]:
+    """How `method` finds m_c, the centre of the counted assessors' scores on criterion c."""
+    if method == "median":
+        return [
+            _(
+                "m_c = the median of the counted assessors' scores on criterion c (the mean of "
+                "the two middle scores when their number is even)."
+            )
+        ]
+    if method == "trimmed":
+        return [
+            _(
+                "m_c = the mean of the counted assessors' scores on criterion c after setting "
+                "aside one highest and one lowest score, when there are 3 or more; otherwise "
+                "the mean. With 3 or 4 scores this is the median."
+            )
+        ]
+    if method == "zscore":
+        return [
+            _(
+                "m_c = the mean of the counted assessors' calibrated scores on criterion c: "
+                "each score s of assessor a becomes μ + σ·(s − μ_a)/σ_a."
+            ),
+            _(
+                "μ_a, σ_a = the mean and population standard deviation of a's scores on every "
+                "criterion of the calibration set (the category's complete nominees no panel "
+                "member is recused from); μ, σ = the same over the whole panel; σ_a = 0 gives "
+                "μ; fewer than 3 calibration nominees: the method is refused for the category."
+            ),
+        ]
+    return [_("m_c = the mean of the counted assessors' scores on criterion c.")]
+
+
+def method_rules(round_: Round, assessor: str | None = None, method: str = METHOD) -> list[str]:
     """The rules printed with every result."""
     rules = [
         _("Only the panel's assessors who are not recused from a nominee count for it."),
-        _("m_c = the mean of the counted assessors' scores on criterion c."),
+        *centre_rules(method),
         _(
             "total = 100 × Σ w_c·(m_c − min)/(max − min) / Σ w_c over the nominee's rubric, "
             "reported to 2 decimals (halves rounded up)."
@@ -177,20 +215,15 @@ def method_rules(round_: Round, assessor: str | None = None) -> list[str]:
     return rules
 
 
-def _load_round(snapshot: str) -> Round:
-    from panel_tui.snapshot import round_from_dict
-
-    data = json.loads(snapshot)
-    data["claims"] = []  # not needed here; the largest part of a big round
-    return round_from_dict(data)
-
-
 def tally_database(
-    path: Path | str, details: bool = True, heads: tuple[str, ...] = ()
+    path: Path | str, details: bool = True, heads: tuple[str, ...] = (), method: str = METHOD
 ) -> TallyResult:
     """Verify `path` as `panel-tui verify` does, then tally it; a file that does not verify
     is refused (PanelError listing verify's problems), so no reader can print a normal-looking
     result of an edited file. `heads`: receipt heads the file must hold (as `verify --head`).
+
+    The tally is computed from the events verify read and checked (one read of the file, one
+    snapshot of it): nothing is read after the check that the check did not see.
     """
     from panel_tui.problems import PanelError, Problem
     from panel_tui.store import now_utc
@@ -198,7 +231,7 @@ def tally_database(
 
     path = Path(path)
     verified_at = now_utc()
-    report = verify_database(path, heads)
+    report = verify_database(path, heads, project=True)
     if not report.ok:
         raise PanelError(
             _(
@@ -207,241 +240,65 @@ def tally_database(
             [Problem(path.name, None, None, problem) for problem in report.problems],
         )
     try:
-        result = _tally_database(path, details)
-        result.verified_at = verified_at
-        result.verified_heads = tuple(heads)
-        return result
-    except (
-        ValueError,
-        TypeError,
-        KeyError,
-        ArithmeticError,
-        RecursionError,
-        sqlite3.DatabaseError,
-    ) as exc:
+        result = tally_verified(report, details, method)
+    except (ValueError, TypeError, KeyError, ArithmeticError, RecursionError) as exc:
         raise PanelError(
             _(
                 "{path}: holds data panel-tui did not write (edited or damaged: {error}); "
                 "run `panel-tui verify {path}`"
             ).format(path=path, error=type(exc).__name__)
         ) from exc
+    result.verified_at = verified_at
+    result.verified_heads = tuple(heads)
+    return result
 
 
-def _tally_database(path: Path, details: bool) -> TallyResult:
-    """Open `path` read-only and tally it.
+def tally_verified(report: VerifyReport, details: bool = True, method: str = METHOD) -> TallyResult:
+    """The tally of a file from `verify_database(path, project=True)`'s report of it.
 
     `details=False`: only what `to_json` shows (ranks, totals, means, counts, complete,
-    advances), from per-cell aggregates computed in SQL; every assessor's scores, what an
-    incomplete nominee lacks and the disagreements are left empty."""
-    from panel_tui.store import Store
-
-    with Store.open(path, readonly=True) as store:
-        conn = store.conn
-        try:  # the claims (most of a large snapshot) are left out by SQLite, in C
-            row = conn.execute(
-                "SELECT json_remove(snapshot, '$.claims'), round_fingerprint, rubric_fingerprint"
-                " FROM round"
-            ).fetchone()
-        except sqlite3.OperationalError:  # malformed JSON, or an SQLite without JSON
-            row = conn.execute(
-                "SELECT snapshot, round_fingerprint, rubric_fingerprint FROM round"
-            ).fetchone()
-        if row is None:
-            from panel_tui.problems import PanelError
-
-            raise PanelError(_("{path}: the database holds no round").format(path=path))
-        round_ = _load_round(row[0])
-        only = store.assessor_id if store.kind == "assessor" else None
-        chains = chain_heads(conn, store.origin)
-        assessors_of_chains = [c[1] for c in chains]
-        one_chain_each = len(assessors_of_chains) == len(set(assessors_of_chains))
-        scores: list[tuple[str, str, str, float]]
-        if not details and one_chain_each:
-            scores = []
-            summary, recusals = _cell_counts(conn, round_, only)
-        else:
-            summary = None
-            scores, recusals = current_scores(conn, only, one_chain_each)
-        imports = [
-            dict(zip(("file", "assessor", "events", "length", "head", "at"), r, strict=True))
-            for r in conn.execute(
-                "SELECT file, assessor, events_added, chain_length, chain_head, imported_at"
-                " FROM imports ORDER BY id"
-            )
+    advances), from per-cell value counts; every assessor's scores, what an incomplete
+    nominee lacks and the disagreements are left empty. zscore needs every assessor's scores,
+    so it always takes the detailed path."""
+    round_, current, fingerprints = report.round, report.current, report.fingerprints
+    if round_ is None or current is None or fingerprints is None:
+        raise ValueError("the report holds no verified events")
+    only = report.assessor if report.kind == "assessor" else None
+    sheets = projection.sheets(current)
+    if only is not None:
+        sheets = {only: sheets.get(only, {})}
+    recusals = sorted((a, n) for a, of in sheets.items() for n, held in of.items() if held.recused)
+    if details or method == "zscore":
+        scores = [
+            (assessor, nominee, criterion, value)
+            for assessor, of in sheets.items()
+            for nominee, held in of.items()
+            for criterion, value in held.scores.items()
         ]
-        if summary is not None:
-            result = tally_summary(round_, summary, recusals, only)
-        else:
-            result = tally(round_, scores, recusals, only)
-        result.path = path
-        result.kind = store.kind
-        result.chains = chains
-        result.imports = imports
-        result.fingerprints = (row[1], row[2])
-        return result
-
-
-def chain_heads(conn: sqlite3.Connection, own: str | None) -> list[tuple[str, str, int, str]]:
-    """(origin, assessor, length, head) per chain, by index look-ups instead of a scan.
-
-    The origins are the file's own (an assessor's) and those in the merge ledger: merge
-    writes a ledger row for every chain it brings in.
-    """
-    origins = {row[0] for row in conn.execute("SELECT DISTINCT origin FROM imports")}
-    if own:
-        origins.add(own)
-    heads = []
-    for origin in sorted(origins):
-        row = conn.execute(
-            "SELECT assessor, seq, hash FROM score_events WHERE origin = ?"
-            " ORDER BY seq DESC LIMIT 1",
-            (origin,),
-        ).fetchone()
-        if row is not None:
-            heads.append((origin, row[0], row[1], row[2]))
-    return heads
-
-
-def current_scores(
-    conn: sqlite3.Connection, only: str | None = None, one_chain_each: bool = False
-) -> tuple[list[tuple[str, str, str, float]], list[tuple[str, str]]]:
-    """The `scores` and `recusals` views' rows, computed in one grouped pass each.
-
-    Same meaning as the views (the latest event per chain and cell; across chains of one
-    assessor, which merge keeps in agreement, the lowest origin), without their window sorts.
-    `one_chain_each`: no assessor has two chains in the file, so the cell alone groups.
-    """
-    where, params = _where(only)
-    conn.execute("PRAGMA temp_store = MEMORY")  # the grouping sorts in memory
-    if one_chain_each:
-        scores = conn.execute(
-            "SELECT assessor, nominee, criterion, value FROM ("
-            " SELECT assessor, nominee, criterion, value, MAX(seq) FROM score_events"
-            f" WHERE kind = 'score'{where} GROUP BY assessor, nominee, criterion"
-            ") WHERE value IS NOT NULL",
-            params,
-        ).fetchall()
-        return scores, _recusals(conn, where, params)
-    # The latest score event per chain and cell (SQLite takes the bare columns of MAX(seq)'s row).
-    latest = conn.execute(
-        "SELECT assessor, nominee, criterion, origin, value, MAX(seq) FROM score_events"
-        f" WHERE kind = 'score'{where} GROUP BY origin, assessor, nominee, criterion",
-        params,
-    ).fetchall()
-    picked: dict[tuple[str, str, str], tuple[str, float]] = {}
-    for assessor, nominee, criterion, origin, value, _seq in latest:
-        if value is None:
-            continue
-        cell = (assessor, nominee, criterion)
-        held_pick = picked.get(cell)
-        if held_pick is None or origin < held_pick[0]:
-            picked[cell] = (origin, value)
-    scores = [(a, n, c, v) for (a, n, c), (_o, v) in picked.items()]
-    return scores, _recusals(conn, where, params)
-
-
-def _where(only: str | None) -> tuple[str, tuple[str, ...] | tuple[()]]:
-    return (" AND assessor = ?", (only,)) if only else ("", ())
-
-
-def _cell_counts(
-    conn: sqlite3.Connection, round_: Round, only: str | None
-) -> tuple[dict[str, dict[str, dict[float, int]]], list[tuple[str, str]]]:
-    """nominee -> criterion -> {value: how many} over the current scores of the assessors who
-    count (the panel, less those recused from the nominee), and the recusals (as
-    `_recusals`): grouped in SQL, so no row per score reaches Python. Needs one chain per
-    assessor in the file.
-
-    Every score event is counted in one grouped scan, then the events that are not current
-    any more (a cell scored again or cleared) are taken out. The cells with more than one
-    event, and the recusals, are found in the `score_events_by_cell` index alone. (Picking
-    the latest event of each cell first took two sorts of every event, and the recusals a
-    scan of their own: twice the time.)
-    """
-    where, params = _where(only)
-    panel = [a.id for a in round_.assessors if only is None or a.id == only]
-    # Grouped in the index's own order, without a WHERE (a filter on kind makes SQLite sort
-    # every entry again): the kind is checked here.
-    groups = conn.execute(
-        "SELECT assessor, nominee, kind, criterion FROM score_events"
-        " GROUP BY assessor, nominee, kind, criterion"
-        " HAVING COUNT(*) > 1 OR kind IN ('recuse', 'unrecuse')"
-    ).fetchall()
-    recused_pairs: set[tuple[str, str]] = set()
-    for assessor, nominee in sorted(
-        {(a, n) for a, n, kind, _c in groups if kind in ("recuse", "unrecuse")}
-    ):
-        if only is not None and assessor != only:
-            continue
-        for (kind,) in conn.execute(
-            "SELECT kind FROM (SELECT kind, MAX(seq) FROM score_events WHERE assessor = ?"
-            " AND nominee = ? AND kind IN ('recuse', 'unrecuse') GROUP BY origin)",
-            (assessor, nominee),
-        ):
-            if kind == "recuse":
-                recused_pairs.add((assessor, nominee))
-    recusals = sorted(recused_pairs)
-    counts: dict[str, dict[str, dict[float, int]]] = {}
-    if not panel:
-        return counts, recusals
-    members = set(panel)
-    marks = ", ".join("?" for _a in panel)
-    conn.execute("PRAGMA temp_store = MEMORY")
-    for nominee, criterion, value, count in conn.execute(
-        "SELECT nominee, criterion, value, COUNT(*) FROM score_events"
-        f" WHERE kind = 'score' AND value IS NOT NULL AND assessor IN ({marks}){where}"
-        " GROUP BY nominee, criterion, value",
-        (*panel, *params),
-    ):
-        counts.setdefault(nominee, {}).setdefault(criterion, {})[value] = count
-
-    def take_out(nominee: str, criterion: str, value: float) -> None:
-        cell = counts[nominee][criterion]
-        cell[value] -= 1
-        if not cell[value]:
-            del cell[value]
-        if not cell:
-            del counts[nominee][criterion]
-
-    for assessor, nominee, kind, criterion in groups:
-        if kind != "score" or assessor not in members:
-            continue
-        events = conn.execute(
-            "SELECT value FROM score_events WHERE assessor = ? AND nominee = ? AND kind = 'score'"
-            " AND criterion IS ? ORDER BY seq",
-            (assessor, nominee, criterion),
-        ).fetchall()
-        for (value,) in events[:-1]:  # all but the latest, which is current
-            if value is not None:
-                take_out(nominee, criterion, value)
-    # The current scores of recused assessors do not count: taken out again.
-    for assessor, nominee in recusals:
-        if assessor not in members:
-            continue
-        for criterion, value, _seq in conn.execute(
-            "SELECT criterion, value, MAX(seq) FROM score_events"
-            " WHERE assessor = ? AND nominee = ? AND kind = 'score' GROUP BY criterion",
-            (assessor, nominee),
-        ):
-            if value is not None:
-                take_out(nominee, criterion, value)
-    return counts, recusals
-
-
-def _recusals(
-    conn: sqlite3.Connection, where: str, params: tuple[str, ...] | tuple[()]
-) -> list[tuple[str, str]]:
-    return sorted(
+        result = tally(round_, scores, recusals, only, method)
+    else:
+        panel = [a.id for a in round_.assessors if only is None or a.id == only]
+        counts: dict[str, dict[str, dict[float, int]]] = {}
+        for _assessor, nominee, criterion, value in projection.counted(sheets, panel):
+            cell = counts.setdefault(nominee, {}).setdefault(criterion, {})
+            cell[value] = cell.get(value, 0) + 1
+        result = tally_summary(round_, counts, recusals, only, method)
+    result.path = report.path
+    result.kind = report.kind
+    result.chains = [(c.origin, c.assessor, c.length, c.head) for c in report.chains]
+    result.imports = [
         {
-            (assessor, nominee)
-            for assessor, nominee, kind, _seq in conn.execute(
-                "SELECT assessor, nominee, kind, MAX(seq) FROM score_events"
-                f" WHERE kind IN ('recuse', 'unrecuse'){where} GROUP BY origin, assessor, nominee",
-                params,
-            )
-            if kind == "recuse"
+            "file": file,
+            "assessor": assessor,
+            "events": added,
+            "length": length,
+            "head": head,
+            "at": at,
         }
-    )
+        for _origin, assessor, length, head, file, added, at in report.imports
+    ]
+    result.fingerprints = fingerprints
+    return result
 
 
 def _panel(
@@ -475,8 +332,17 @@ def tally(
     scores: list[tuple[str, str, str, float]],
     recusals: list[tuple[str, str]],
     only: str | None = None,
+    method: str = METHOD,
+    strict: bool = True,
 ) -> TallyResult:
-    """Rank every category from current scores (assessor, nominee, criterion, value)."""
+    """Rank every category from current scores (assessor, nominee, criterion, value), with
+    `method`'s centre per criterion (shared/fairness.md).
+
+    zscore in a category without enough calibration nominees: refused (PanelError) when
+    `strict`; otherwise that category is ranked on the raw scores and its `calibration` says
+    why the method is unavailable (the sensitivity table shows it as n/a)."""
+    check_method(method, only)
+    centre = CENTRES[method]
     panel, panel_ids, recused_by = _panel(round_, recusals, only)
     members = set(panel_ids)
     by_nominee: dict[str, dict[str, dict[str, float]]] = {}
@@ -486,8 +352,17 @@ def tally(
 
     categories: list[CategoryResult] = []
     disagreements: list[Disagreement] = []
+    refused: list[str] = []
     for category, rubric, criteria, tie_order in _categories(round_):
         rows: list[tuple[tuple[Any, ...], NomineeResult]] = []
+        calibration = None
+        if method == "zscore":
+            calibration = _calibration(
+                round_, category, criteria, panel_ids, recused_by, by_nominee
+            )
+            if not calibration.available:
+                refused.append(f"{category.id}: {calibration.reason}")
+        adjust = calibration.adjust if calibration and calibration.available else None
         for nominee in round_.nominees:
             if nominee.category != category.id:
                 continue
@@ -500,7 +375,13 @@ def tally(
             for criterion in criteria:
                 given = {a: sheet[criterion] for a, sheet in counted_sheets if criterion in sheet}
                 values = list(given.values())
-                raw_means[criterion] = math.fsum(values) / len(values) if values else None
+                if method == METHOD:
+                    raw_means[criterion] = math.fsum(values) / len(values) if values else None
+                elif adjust is not None:
+                    calibrated = [adjust(a, v) for a, v in given.items()]
+                    raw_means[criterion] = centre(calibrated) if calibrated else None
+                else:
+                    raw_means[criterion] = centre(values) if values else None
                 if len(values) >= 2:
                     spread = max(values) - min(values)
                     if spread > 0:  # only real disagreements are kept
@@ -533,10 +414,24 @@ def tally(
                     sheet_scores,
                 )
             )
-        categories.append(CategoryResult(category, rubric, _ranked(rows, round_.advance)))
+        categories.append(
+            CategoryResult(category, rubric, _ranked(rows, round_.advance), calibration)
+        )
+    if refused and strict:
+        from panel_tui.problems import PanelError
+
+        raise PanelError(
+            _("the zscore method is not available in every category:")
+            + "\n  "
+            + "\n  ".join(refused)
+        )
 
     position = {n.id: i for i, n in enumerate(round_.nominees)}
-    disagreements.sort(key=lambda d: (-d.spread, position[d.nominee.id], d.criterion))
+    # Spread relative to the scale: 4 points on 0–10 is less disagreement than 3 on 1–5.
+    span = {cat.category.id: (cat.rubric.max - cat.rubric.min) or 1 for cat in categories}
+    disagreements.sort(
+        key=lambda d: (-d.spread / span[d.category.id], position[d.nominee.id], d.criterion)
+    )
     return TallyResult(
         round=round_,
         path=Path(),
@@ -545,7 +440,145 @@ def tally(
         panel=panel,
         categories=categories,
         disagreements=disagreements,
+        method=method,
     )
+
+
+def check_method(method: str, only: str | None) -> None:
+    """Refuse an unknown method, and any but mean on one assessor's own database."""
+    from panel_tui.problems import PanelError
+
+    if method not in METHODS:
+        raise PanelError(
+            _('unknown method "{method}"; use one of {known}').format(
+                method=method, known=", ".join(METHODS)
+            )
+        )
+    if only is not None and method != METHOD:
+        raise PanelError(
+            _(
+                "assessor {assessor}'s own database: only the mean applies (the other methods "
+                "compare assessors; tally the merged file for them)"
+            ).format(assessor=only)
+        )
+
+
+def _calibration(
+    round_: Round,
+    category: Category,
+    criteria: list[str],
+    panel_ids: list[str],
+    recused_by: dict[str, set[str]],
+    by_nominee: dict[str, dict[str, dict[str, float]]],
+) -> Calibration:
+    """The zscore calibration of `category` from the counted assessors' sheets."""
+    sheets = []
+    for nominee in round_.nominees:
+        if nominee.category != category.id:
+            continue
+        own = by_nominee.get(nominee.id, {})
+        counted = tuple(a for a in panel_ids if a not in recused_by.get(nominee.id, set()))
+        complete = bool(counted) and all(c in own.get(a, {}) for a in counted for c in criteria)
+        sheets.append(
+            Sheets(nominee.id, counted, {a: own[a] for a in counted if a in own}, complete)
+        )
+    return calibrate(panel_ids, sheets, criteria, _too_few_to_calibrate())
+
+
+def _too_few_to_calibrate() -> str:
+    return _(
+        "fewer than 3 complete nominees that no panel member is recused from, so "
+        "assessors cannot be calibrated"
+    )
+
+
+def tally_again(
+    result: TallyResult, method: str, without: str | None = None
+) -> list[CategoryResult]:
+    """The categories of a detailed `result` ranked again under `method`, optionally without
+    one assessor (who then neither counts nor calibrates): the same rules as `tally`, from
+    the scores `result` already holds grouped by nominee, so the sensitivity tallies do not
+    group every score again. A category where zscore is unavailable is ranked on the raw
+    scores, its `calibration` saying why (as `tally(..., strict=False)`)."""
+    check_method(method, result.assessor)
+    centre = CENTRES[method]
+    panel_ids = [a.id for a in result.panel if a.id != without]
+    position = {n.id: i for i, n in enumerate(result.round.nominees)}
+    categories = []
+    for cat in result.categories:
+        rubric = cat.rubric
+        criteria = [c.id for c in rubric.criteria]
+        tie_order = [c.id for c in sorted(rubric.criteria, key=lambda c: -c.weight)]
+        in_round_order = sorted(cat.results, key=lambda r: position[r.nominee.id])
+        counted_of = {r.nominee.id: [a for a in r.counted if a != without] for r in in_round_order}
+        # Leaving an assessor out cannot make a complete nominee lack a score; it can complete
+        # one whose only missing scores were theirs.
+        complete_of = {
+            r.nominee.id: bool(counted_of[r.nominee.id])
+            and (
+                r.complete
+                or (
+                    without is not None
+                    and all(
+                        c in r.scores.get(a, {}) for a in counted_of[r.nominee.id] for c in criteria
+                    )
+                )
+            )
+            for r in in_round_order
+        }
+        calibration = None
+        adjust = None
+        if method == "zscore":
+            calibration = calibrate(
+                panel_ids,
+                [
+                    Sheets(
+                        r.nominee.id,
+                        tuple(counted_of[r.nominee.id]),
+                        {a: r.scores[a] for a in counted_of[r.nominee.id] if a in r.scores},
+                        complete_of[r.nominee.id],
+                    )
+                    for r in in_round_order
+                ],
+                criteria,
+                _too_few_to_calibrate(),
+            )
+            adjust = calibration.adjust if calibration.available else None
+        rows = []
+        for r in in_round_order:
+            counted = counted_of[r.nominee.id]
+            raw_means: dict[str, float | None] = {}
+            for criterion in criteria:
+                given = [
+                    (a, r.scores[a][criterion]) for a in counted if criterion in r.scores.get(a, {})
+                ]
+                if not given:
+                    raw_means[criterion] = None
+                elif method == METHOD:
+                    values = [v for _a, v in given]
+                    raw_means[criterion] = math.fsum(values) / len(values)
+                elif adjust is not None:
+                    raw_means[criterion] = centre([adjust(a, v) for a, v in given])
+                else:
+                    raw_means[criterion] = centre([v for _a, v in given])
+            recused = [a for a in r.recused if a != without]
+            rows.append(
+                _nominee_row(
+                    r.nominee,
+                    rubric,
+                    raw_means,
+                    tie_order,
+                    complete_of[r.nominee.id],
+                    counted,
+                    recused,
+                    {},
+                    r.scores,
+                )
+            )
+        categories.append(
+            CategoryResult(cat.category, rubric, _ranked(rows, result.round.advance), calibration)
+        )
+    return categories
 
 
 def _nominee_row(
@@ -618,9 +651,16 @@ def tally_summary(
     counts: dict[str, dict[str, dict[float, int]]],
     recusals: list[tuple[str, str]],
     only: str | None = None,
+    method: str = METHOD,
 ) -> TallyResult:
-    """`tally` from per-cell counts (`_cell_counts`): the same ranks, totals, means and
-    completeness; without the scores, what is missing, and the disagreements."""
+    """`tally` from per-cell value counts: the same ranks, totals, means and
+    completeness; without the scores, what is missing, and the disagreements.
+
+    zscore needs each assessor's scores, which counts do not keep: use `tally` for it."""
+    check_method(method, only)
+    if method == "zscore":
+        raise ValueError("zscore needs per-assessor scores: tally(), not tally_summary()")
+    centre = CENTRES[method]
     panel, panel_ids, recused_by = _panel(round_, recusals, only)
     fsum = math.fsum
     categories: list[CategoryResult] = []
@@ -641,7 +681,10 @@ def tally_summary(
                     complete = False
                     continue
                 values = [v for value, n in cell.items() for v in (value,) * n]
-                raw_means[criterion] = fsum(values) / len(values)
+                if method == METHOD:
+                    raw_means[criterion] = fsum(values) / len(values)
+                else:
+                    raw_means[criterion] = centre(values)
                 if len(values) != len(counted):
                     complete = False
             rows.append(
@@ -658,4 +701,5 @@ def tally_summary(
         panel=panel,
         categories=categories,
         disagreements=[],
+        method=method,
     )

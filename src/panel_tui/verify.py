@@ -8,6 +8,7 @@ import json
 import math
 import operator
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from panel_tui.chain import EVENT_KINDS, Event, genesis_hash, row_hash
 from panel_tui.i18n import _
 from panel_tui.model import Round
 from panel_tui.problems import PanelError
+from panel_tui.projection import ChainState, fold
 from panel_tui.snapshot import (
     canonical_json,
     round_fingerprint,
@@ -64,14 +66,27 @@ class VerifyReport:
     after_heads: list[LaterEvents] = field(default_factory=list)
     # The round and rubric fingerprints the chains were verified against.
     fingerprints: tuple[str, str] | None = None
+    # With `project=True`: what the events mean now (projection.py), folded in the same read
+    # of the file that verified them, and what a tally needs besides (the file's round, kind,
+    # own assessor and the imports ledger), so the tally reads nothing the check did not.
+    current: list[ChainState] | None = None
+    round: Round | None = None
+    kind: str = ""
+    assessor: str | None = None
+    imports: list[tuple[Any, ...]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def verify_database(path: Path | str, expect_heads: tuple[str, ...] = ()) -> VerifyReport:
-    """Everything that is wrong with the file at `path`; never raises on a damaged file."""
+def verify_database(
+    path: Path | str, expect_heads: tuple[str, ...] = (), project: bool = False
+) -> VerifyReport:
+    """Everything that is wrong with the file at `path`; never raises on a damaged file.
+
+    Every check reads one snapshot of the file (one read transaction). `project`: also fold
+    the events into `report.current` as they are checked (the tally's input)."""
     path = Path(path)
     report = VerifyReport(path)
     try:
@@ -82,7 +97,8 @@ def verify_database(path: Path | str, expect_heads: tuple[str, ...] = ()) -> Ver
         report.problems.extend(problem.message for problem in exc.problems)
         return report
     try:
-        _verify_open(store, report, expect_heads)
+        store.conn.execute("BEGIN")  # one snapshot of the file for every check
+        _verify_open(store, report, expect_heads, project)
     except sqlite3.DatabaseError as exc:
         report.problems.append(_("the database is damaged: {error}").format(error=exc))
     except (
@@ -101,8 +117,11 @@ def verify_database(path: Path | str, expect_heads: tuple[str, ...] = ()) -> Ver
     return report
 
 
-def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ...]) -> None:
+def _verify_open(
+    store: Store, report: VerifyReport, expect_heads: tuple[str, ...], project: bool = False
+) -> None:
     conn = store.conn
+    report.kind, report.assessor = store.kind, store.assessor_id
     rows = conn.execute("PRAGMA integrity_check").fetchall()
     if rows != [("ok",)]:
         report.problems.extend(
@@ -123,19 +142,16 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         report.problems.append(_("the round snapshot is unreadable: {error}").format(error=exc))
         return
-    if snapshot_round_fp != round_fp:
-        report.problems.append(
-            _("the round snapshot does not match its fingerprint: edited outside panel-tui")
-        )
-    if snapshot_rubric_fp != rubric_fp:
-        report.problems.append(
-            _("the rubric does not match its fingerprint: edited outside panel-tui")
+    if snapshot_round_fp != round_fp or snapshot_rubric_fp != rubric_fp:
+        _fingerprint_problems(
+            conn, round_, snapshot_round_fp != round_fp, snapshot_rubric_fp != rubric_fp, report
         )
     reference = _reference(snapshot, round_)
     _verify_tables(conn, reference, report)
-    chains = _verify_chains(store, round_, round_fp, rubric_fp, report)
+    chains = _verify_chains(store, round_, round_fp, rubric_fp, report, project)
     report.chains = chains
     report.fingerprints = (round_fp, rubric_fp)
+    report.round = round_
     _verify_owner(store, chains, report)
     _verify_ledger(store, chains, report)
     _verify_agreement(store, chains, report)
@@ -158,6 +174,75 @@ def _verify_open(store: Store, report: VerifyReport, expect_heads: tuple[str, ..
                 )
             else:
                 report.after_heads.extend(_events_after(conn, chains, expected, wanted))
+
+
+def _fingerprint_problems(
+    conn: sqlite3.Connection,
+    round_: Round,
+    round_edited: bool,
+    rubric_edited: bool,
+    report: VerifyReport,
+) -> None:
+    """A snapshot edited after its fingerprints were taken. The round tables are written
+    from the snapshot with it: when they were left alone, what differs between them and the
+    snapshot is what was edited, and is named."""
+    from panel_tui.round_diff import bounded, round_differences, rubric_differences
+
+    tables = _tables_round(conn)
+    if round_edited:
+        changes = round_differences(tables, round_) if tables is not None else []
+        report.problems.append(
+            _(
+                "the round snapshot does not match its fingerprint: edited outside panel-tui (round tables → snapshot: {changes})"
+            ).format(changes=bounded(changes))
+            if changes
+            else _("the round snapshot does not match its fingerprint: edited outside panel-tui")
+        )
+    if rubric_edited:
+        changes = rubric_differences(tables, round_) if tables is not None else []
+        report.problems.append(
+            _(
+                "the rubric does not match its fingerprint: edited outside panel-tui (round tables → snapshot: {changes})"
+            ).format(changes=bounded(changes))
+            if changes
+            else _("the rubric does not match its fingerprint: edited outside panel-tui")
+        )
+
+
+def _tables_round(conn: sqlite3.Connection) -> Round | None:
+    """The fingerprinted parts of the round as its tables hold them (None: unreadable)."""
+    from panel_tui.model import Assessor, Category, Criterion, Nominee, Rubric
+
+    try:
+        row = conn.execute("SELECT id, year, stage, advance FROM round").fetchone()
+        criteria: dict[str, list[Criterion]] = {}
+        for rubric, criterion, weight in conn.execute(
+            "SELECT rubric, id, weight FROM criteria ORDER BY rubric, position"
+        ):
+            criteria.setdefault(rubric, []).append(Criterion(criterion, "", float(weight)))
+        return Round(
+            id=row[0],
+            title="",
+            province="",
+            year=row[1],
+            stage=row[2],
+            advance=row[3],
+            assessors=tuple(
+                Assessor(a, "", "") for (a,) in conn.execute("SELECT id FROM assessors")
+            ),
+            categories=tuple(
+                Category(c, "", r) for c, r in conn.execute("SELECT id, rubric FROM categories")
+            ),
+            rubrics=tuple(
+                Rubric(r, float(low), float(high), float(step), tuple(criteria.get(r, ())))
+                for r, low, high, step in conn.execute("SELECT id, min, max, step FROM rubrics")
+            ),
+            nominees=tuple(
+                Nominee(n, "", c) for n, c in conn.execute("SELECT id, category FROM nominees")
+            ),
+        )
+    except (sqlite3.Error, TypeError, ValueError):
+        return None
 
 
 def _events_after(
@@ -201,9 +286,11 @@ def _verify_ledger(store: Store, chains: list[ChainSummary], report: VerifyRepor
     ledger row's head is in its chain, and no row names a chain the file does not hold. An
     assessor's database has no ledger rows. (A chain cut short, a ledger row deleted, or a chain
     pasted in with SQL would otherwise verify, and the record would contradict itself.)"""
-    rows = store.conn.execute(
-        "SELECT origin, assessor, chain_length, chain_head FROM imports ORDER BY id"
+    report.imports = store.conn.execute(
+        "SELECT origin, assessor, chain_length, chain_head, file, events_added, imported_at"
+        " FROM imports ORDER BY id"
     ).fetchall()
+    rows = [row[:4] for row in report.imports]
     if store.kind != "merged":
         if rows:
             report.problems.append(
@@ -265,7 +352,7 @@ def _verify_agreement(store: Store, chains: list[ChainSummary], report: VerifyRe
     merge requires (projection.py): otherwise readers of the file would pick different
     values. Read only for the assessors with more than one chain."""
     from panel_tui import formatting
-    from panel_tui.projection import disagreements, fold
+    from panel_tui.projection import SELECT_EVENTS, disagreements, fold
 
     counts: dict[str, int] = {}
     for chain in chains:
@@ -273,22 +360,20 @@ def _verify_agreement(store: Store, chains: list[ChainSummary], report: VerifyRe
     several = sorted(a for a, n in counts.items() if n > 1)
     if not several:
         return
-    marks = ", ".join("?" for _a in several)
-    rows = store.conn.execute(
-        "SELECT origin, assessor, kind, nominee, criterion, value FROM score_events"
-        f" WHERE assessor IN ({marks}) AND kind IN ('score', 'recuse', 'unrecuse')"
-        " ORDER BY origin, seq",
-        several,
-    )
+    if report.current is not None:
+        folded = report.current
+    else:
+        marks = ", ".join("?" for _a in several)
+        folded = fold(
+            store.conn.execute(
+                f"{SELECT_EVENTS}"
+                f" WHERE assessor IN ({marks}) AND kind IN ('score', 'recuse', 'unrecuse')"
+                " ORDER BY origin, seq",
+                several,
+            )
+        )
 
-    def shown(value: float | bool | None, recusal: bool) -> str:
-        if recusal:
-            return _("recused") if value else _("not recused")
-        if value is None or isinstance(value, bool):
-            return _("cleared")
-        return formatting.number(value, 2)
-
-    found = disagreements(fold(rows))
+    found = disagreements(folded)
     for item in found[:20]:
         recusal = item.criterion is None
         report.problems.append(
@@ -298,9 +383,9 @@ def _verify_agreement(store: Store, chains: list[ChainSummary], report: VerifyRe
                 assessor=item.assessor,
                 nominee=item.nominee,
                 what=_("recusal") if recusal else item.criterion,
-                value=shown(item.value, recusal),
+                value=formatting.cell_value(item.value, recusal),
                 origin=item.origin[:12],
-                other=shown(item.other_value, recusal),
+                other=formatting.cell_value(item.other_value, recusal),
                 other_origin=item.other_origin[:12],
             )
         )
@@ -861,7 +946,12 @@ def _tables_as_written(conn: sqlite3.Connection, reference: _Reference) -> set[s
 
 
 def _verify_chains(
-    store: Store, round_: Round, round_fp: str, rubric_fp: str, report: VerifyReport
+    store: Store,
+    round_: Round,
+    round_fp: str,
+    rubric_fp: str,
+    report: VerifyReport,
+    project: bool = False,
 ) -> list[ChainSummary]:
     # A tight loop over the rows as read (no Event per row): merge verifies every event of
     # every input. The checks and their messages are those of one Event at a time.
@@ -890,7 +980,9 @@ def _verify_chains(
 
     count = 0
     sql = f"SELECT {', '.join(Event.COLUMNS)} FROM score_events ORDER BY origin, seq"
-    try:
+
+    def checked() -> Iterator[tuple[Any, ...]]:
+        nonlocal current, prev_hash, count
         for row in store.conn.execute(sql):
             count += 1
             origin, seq, assessor, kind, nominee, criterion, value = row[:7]
@@ -942,6 +1034,14 @@ def _verify_chains(
             current.length = seq
             current.head = row[11]
             prev_hash = row[11]
+            yield row
+
+    try:
+        if project:
+            report.current = fold(checked())
+        else:
+            for _row in checked():
+                pass
     finally:
         report.events += count
     return chains

@@ -24,7 +24,9 @@ def test_migrations_run_once(db: Path) -> None:
     conn = connect(db)
     try:
         apply_migrations(conn)  # already applied: nothing happens, nothing fails
-        assert conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone() == (1,)
+        assert conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone() == (
+            store_module.SCHEMA_VERSION,
+        )
     finally:
         conn.close()
 
@@ -38,28 +40,28 @@ def test_an_older_database_is_migrated_when_opened(
     schema.mkdir()
     for path in migration_files():
         shutil.copy(path, schema / path.name)
-    (schema / "002_reviewed.sql").write_text(
+    later = store_module.SCHEMA_VERSION + 1
+    (schema / f"{later:03d}_reviewed.sql").write_text(
         "-- a later schema version: a column and a table\n"
         "ALTER TABLE ui_state ADD COLUMN updated_at TEXT;\n"
         "CREATE TABLE reviews (nominee TEXT PRIMARY KEY, reviewed_at TEXT NOT NULL);\n",
         encoding="utf-8",
     )
     monkeypatch.setattr(store_module, "schema_dir", lambda: schema)
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", later)
 
     with Store.open(db) as store:
         conn = store.conn
-        assert conn.execute("PRAGMA user_version").fetchone() == (2,)
-        assert conn.execute("SELECT name FROM _sqlite_migrations ORDER BY name").fetchall() == [
-            ("001_initial",),
-            ("002_reviewed",),
-        ]
+        assert conn.execute("PRAGMA user_version").fetchone() == (later,)
+        applied = conn.execute("SELECT name FROM _sqlite_migrations ORDER BY name").fetchall()
+        assert applied == [(path.stem,) for path in sorted(schema.glob("*.sql"))]
+        assert applied[-1] == (f"{later:03d}_reviewed",)
         assert conn.execute("SELECT COUNT(*) FROM reviews").fetchone() == (0,)
         assert store.sheet("lotim").scores == {"regulation": 4.0}  # nothing lost
     assert verify_database(db).ok
 
-    # and the version 1 panel-tui now refuses the file as newer
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
+    # and the panel-tui before that migration now refuses the file as newer
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", later - 1)
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -81,3 +83,28 @@ def test_the_documented_application_id_is_the_one_in_real_files(db: Path) -> Non
     for doc in (root / "db" / "README.md", root / "db" / "001_initial.sql"):
         numbers = {int(n) for n in re.findall(r"\b(13\d{8})\b", doc.read_text())}
         assert numbers == {in_file}, doc.name
+
+
+def test_a_version_1_file_is_read_as_it_is_and_gains_counted_scores_when_opened(
+    db: Path,
+) -> None:
+    """Files written before `counted_scores` existed (schema 1) still verify and tally
+    read-only; the app brings them to the current schema when it opens them for writing."""
+    from panel_tui.tally import tally_database
+
+    with Store.open(db) as store:
+        store.record_score("lotim", "regulation", 4)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("DROP VIEW counted_scores")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '002_counted_scores'")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+    assert verify_database(db).ok
+    assert tally_database(db).categories
+    with Store.open(db) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone() == (2,)
+        assert store.conn.execute("SELECT value FROM counted_scores").fetchall() == [(4.0,)]
+    assert verify_database(db).ok

@@ -59,14 +59,104 @@ def test_csv_round_trip(db: Path, tmp_path: Path) -> None:
     assert run_cli("verify", db).exit_code == 0
 
 
-def test_a_later_sheet_replaces_earlier_scores(db: Path, tmp_path: Path) -> None:
+def test_a_later_sheet_replaces_earlier_scores_only_with_a_reason(db: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "paper.csv"
-    sheet.write_text(HEADER + "a1,lotim,regulation,4,\n")
+    sheet.write_text(HEADER + "a1,lotim,regulation,4,\n" + "a1,lotim,coverage,3,\n")
     assert run_cli("import-scores", db, sheet).exit_code == 0
-    sheet.write_text(HEADER + "a1,lotim,regulation,2,\n")
-    assert run_cli("import-scores", db, sheet).exit_code == 0
-    assert scores(db) == [("a1", "lotim", "regulation", 2.0)]
+    sheet.write_text(HEADER + "a1,lotim,regulation,2,\n" + "a1,lotim,coverage,3,\n")
+    refused = run_cli("import-scores", db, sheet)
+    assert refused.exit_code == 1
+    assert "paper.csv corrects recorded scores" in refused.output
+    assert "--reason" in refused.output
+    assert "paper.csv:2 (score): lotim/regulation: 4 → 2" in refused.output
+    assert "coverage" not in refused.output  # unchanged cells are not corrections
     assert event_count(db) == 2
+    result = run_cli("import-scores", db, sheet, "--reason", "typo: the paper says 2")
+    assert result.exit_code == 0, result.output
+    assert "changed lotim/regulation: 4 → 2" in result.output
+    assert "1 already recorded" in result.output
+    assert scores(db) == [("a1", "lotim", "coverage", 3.0), ("a1", "lotim", "regulation", 2.0)]
+    assert rows(db, "SELECT reason FROM score_events ORDER BY seq DESC LIMIT 1") == [
+        ("typo: the paper says 2; imported score sheet",)
+    ]
+    assert event_count(db) == 3
+
+
+def test_reimporting_a_sheet_records_nothing(db: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "paper.csv"
+    sheet.write_text(
+        HEADER
+        + "a1,lotim,regulation,4,strong Perda\n"
+        + "a1,lotim,coverage,5,\n"
+        + "a1,klu,,R,my brother is the regent\n"
+    )
+    assert run_cli("import-scores", db, sheet).exit_code == 0
+    before = event_count(db)
+    again = run_cli("import-scores", db, sheet)
+    assert again.exit_code == 0, again.output
+    assert "0 changes, 3 already recorded" in again.output
+    assert event_count(db) == before
+    assert run_cli("verify", db).exit_code == 0
+
+
+def test_a_paper_recusal_is_recorded_and_counts_in_the_tally(db: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "paper.csv"
+    sheet.write_text(
+        HEADER
+        + "a1,lotim,regulation,4,\n"
+        + "a1,lotim,coverage,4,\n"
+        + "a1,klu,coverage,r,my brother is the regent\n"  # R on any criterion's line
+        + "a1,klu,regulation,,\n"  # the other box left blank
+    )
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 0, result.output
+    assert "recorded a recusal from klu" in result.output
+    assert "1 blank row(s) skipped" in result.output
+    with Store.open(db) as store:
+        held = store.sheet("klu")
+        assert held.recused and held.recusal_reason == "my brother is the regent"
+        assert held.scores == {}
+    assert rows(db, "SELECT nominee FROM recusals") == [("klu",)]
+    tally = run_cli("tally", db, "--format", "json")
+    assert tally.exit_code == 0, tally.output
+    import json
+
+    data = json.loads(tally.stdout)
+    by_id = {r["nominee"]: r for c in data["categories"] for r in c["results"]}
+    assert by_id["klu"]["assessors"] == 0  # the recused assessor does not count
+    assert by_id["lotim"]["assessors"] == 1
+
+
+def test_a_sheet_that_recuses_and_scores_a_nominee_is_refused(db: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "paper.csv"
+    sheet.write_text(
+        HEADER
+        + "a1,klu,,R,my brother is the regent\n"
+        + "a1,klu,coverage,4,\n"
+        + "a1,lotim,,R,\n"  # no reason
+    )
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 1
+    assert "paper.csv:3 (score): the sheet both recuses from and scores klu (see line 2)" in (
+        result.output
+    )
+    assert "paper.csv:4 (note): a recusal (R) needs its reason" in result.output
+    assert event_count(db) == 0
+
+
+def test_one_mistake_on_every_row_is_one_message(db: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "paper.csv"
+    body = "".join(f"a2,{n},{c},3,\n" for n in ("lotim", "klu") for c in ("regulation", "coverage"))
+    sheet.write_text(HEADER + body + "a2,ghost,coverage,3,\n")
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 1
+    out = result.output
+    assert out.count("is not this database's assessor") == 1
+    assert (
+        "paper.csv:2 (assessor): 'a2' is not this database's assessor (a1)"
+        " (the same on 5 rows: 2–6)"
+    ) in out
+    assert "paper.csv:6 (nominee): unknown nominee 'ghost'" in out
 
 
 def test_xlsx_round_trip(db: Path, tmp_path: Path) -> None:
@@ -119,7 +209,7 @@ def test_every_row_is_checked_and_nothing_is_recorded(db: Path, tmp_path: Path) 
         + "a2,bank,innovation,4,\n"  # 8: another assessor
         + "a1,klu,regulation,4,\n"  # 9: recused
         + "a1,lotim,regulation,5,\n"  # 10: duplicate of line 2
-        + "a1,bank,innovation,,\n"  # 11: empty score
+        + "a1,bank,innovation,,see the annex\n"  # 11: a note without a score
         + "a1,bank,innovation,good,\n"  # 12: not a number
         + "a1,bank,compliance,0,\n"  # 13: below the scale
     )
@@ -165,14 +255,33 @@ def test_xlsx_errors_cite_the_cell(db: Path, tmp_path: Path) -> None:
     assert event_count(db) == 0
 
 
-def test_final_sheet_is_refused(db: Path, tmp_path: Path) -> None:
+def test_a_final_sheet_is_corrected_only_with_a_reason_and_visibly(
+    db: Path, tmp_path: Path
+) -> None:
     with Store.open(db) as store:
+        store.record_score("lotim", "regulation", 3)
+        store.record_score("lotim", "coverage", 4)
         store.finalise("lotim")
     sheet = tmp_path / "paper.csv"
-    sheet.write_text(HEADER + "a1,lotim,regulation,4,\n")
+    sheet.write_text(HEADER + "a1,lotim,regulation,4,\n" + "a1,lotim,coverage,4,\n")
     result = run_cli("import-scores", db, sheet)
     assert result.exit_code == 1
     assert "paper.csv:2 (nominee): the sheet of lotim is final" in result.output
+    assert "paper.csv:2 (score): lotim/regulation: 3 → 4" in result.output
+    assert event_count(db) == 3
+    result = run_cli("import-scores", db, sheet, "--reason", "panel corrected on paper")
+    assert result.exit_code == 0, result.output
+    assert "reopened and finalised again the sheet of lotim" in result.output
+    # the correction is in the trail: reopen (why), the score, finalise again
+    assert rows(db, "SELECT kind, criterion, value, reason FROM score_events WHERE seq > 3") == [
+        ("reopen", None, None, "panel corrected on paper"),
+        ("score", "regulation", 4.0, "panel corrected on paper; imported score sheet"),
+        ("finalise", None, None, None),
+    ]
+    with Store.open(db) as store:
+        assert store.sheet("lotim").final
+    # a final sheet re-imported unchanged needs no reason
+    assert "0 changes, 2 already recorded" in run_cli("import-scores", db, sheet).output
 
 
 @pytest.mark.parametrize(
@@ -214,3 +323,47 @@ def test_import_scores_api_raises_panel_error(db: Path, tmp_path: Path) -> None:
     assert [(p.file, p.line, p.field) for p in info.value.problems] == [("paper.csv", 2, "score")]
     sheet.write_text(HEADER + "a1,lotim,regulation,4,\n")
     assert import_scores(db, sheet) == 1
+    assert import_scores(db, sheet) == 0  # already recorded
+
+
+def test_recording_replans_under_the_write_lock(db: Path) -> None:
+    """The app may recuse or finalise between the import's check and its write."""
+    from panel_tui.paper import PaperRow
+
+    rows_ = [PaperRow(2, "lotim", "regulation", 4.0, "")]
+    with Store.open(db) as store:
+        store.finalise("lotim")
+        with pytest.raises(PanelError, match="changed meanwhile"):
+            store.record_paper_sheet(rows_)
+        store.reopen("lotim", "back to scoring")
+        store.recuse("lotim", "conflict found")
+        with pytest.raises(PanelError, match="recused meanwhile"):
+            store.record_paper_sheet(rows_)
+        assert store.sheet("lotim").scores == {}
+        store.withdraw_recusal("lotim")
+        found = store.record_paper_sheet(rows_)
+        assert [r.criterion for r in found.scores] == ["regulation"]
+        assert store.record_paper_sheet(rows_).writes == 0
+    assert event_count(db) == 5
+
+
+def test_an_xlsx_correction_names_the_cell(db: Path, tmp_path: Path) -> None:
+    with Store.open(db) as store:
+        store.record_score("bank", "compliance", 4.5)
+    sheet = write_xlsx(
+        tmp_path / "paper.xlsx",
+        [["assessor", "nominee", "criterion", "score"], ["a1", "bank", "compliance", 3]],
+    )
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 1
+    assert "paper.xlsx!D2 (score): bank/compliance: 4.5 → 3" in result.output
+
+
+def test_a_repeated_mistake_names_its_lines_as_runs(db: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "paper.csv"
+    cells = [("lotim", "regulation"), ("lotim", "coverage"), ("klu", "regulation")]
+    body = "".join(f"a2,{n},{c},3,\n" for n, c in cells)
+    sheet.write_text(HEADER + body + "a1,klu,coverage,,\n" + "a2,bank,compliance,3,\n")
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 1
+    assert "(a1) (the same on 4 rows: 2–4, 6)" in result.output

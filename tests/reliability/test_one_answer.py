@@ -131,7 +131,7 @@ def test_disagreements_are_every_differing_cell_and_recusal_once() -> None:
         ("o2", "a1", "score", "n2", "c1", 2.0),
         ("o3", "a2", "score", "n1", "c1", 1.0),
     ]
-    found = disagreements(fold(rows))
+    found = disagreements(fold((r[0], 1, *r[1:], None, None, "", "", "") for r in rows))
     assert [(d.nominee, d.criterion, d.value, d.other_value) for d in found] == [
         ("n1", "c2", None, 4.0),
         ("n2", None, True, False),

@@ -49,7 +49,7 @@ def test_merge_reports_conflicts_and_refuses(tmp_path: Path, make_db: MakeDb) ->
     second = make_db("a1", {("lotim", "regulation"): 5})
     code, out = run("merge", tmp_path / "m.db", first, second)
     assert code == 1
-    assert "lotim / regulation: 5 in this file" in out and "4 already merged" in out
+    assert "lotim / regulation: 5 in this file" in out and "4 in the merged file" in out
 
 
 def test_merge_refuses_a_tampered_file(tmp_path: Path, make_db: MakeDb) -> None:

@@ -57,7 +57,9 @@ async def test_ranking_completion_and_disagreements(relative_panel: Path) -> Non
         await pilot.press("3")
         await pilot.pause()
         spread = app.query_one("#disagreement-table", DataTable)
-        assert [str(c) for c in spread.get_row_at(0)][:4] == ["2", "bank", "compliance", "7"]
+        # by spread relative to the scale: 1 on 1-5 before 2 on 0-10
+        assert [str(c) for c in spread.get_row_at(0)][:4] == ["1", "klu", "innovation", "3.3333"]
+        assert [str(c) for c in spread.get_row_at(1)][:4] == ["2", "bank", "compliance", "7"]
         await pilot.press("r")
         await _loaded(pilot)
         assert app.query(".ranking-table").results(DataTable)
@@ -87,4 +89,15 @@ def test_snapshot_completion(snap_compare: Any, relative_panel: Path) -> None:
 
     assert snap_compare(
         SecretariatApp(relative_panel), terminal_size=(160, 45), run_before=completion
+    )
+
+
+def test_snapshot_robustness(snap_compare: Any, relative_panel: Path) -> None:
+    async def robustness(pilot: Pilot[Any]) -> None:
+        await _loaded(pilot)
+        await pilot.press("4")
+        await pilot.pause()
+
+    assert snap_compare(
+        SecretariatApp(relative_panel), terminal_size=(160, 45), run_before=robustness
     )

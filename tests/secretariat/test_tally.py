@@ -106,10 +106,12 @@ def test_hand_computed_tally(panel_file: Path) -> None:
     assert bima.lacks() == ["a3: innovation"]
     bank = result.categories[1].results[1]
     assert bank.recused == ["a1"] and bank.counted == ["a2", "a3"]
-    # the largest disagreement: bank's compliance 6 vs 8 counts, a1's recused 10 does not
-    top = result.disagreements[0]
-    assert (top.nominee.id, top.criterion, top.spread) == ("bank", "compliance", 2)
-    assert top.scores == {"a2": 6, "a3": 8}
+    # ordered by spread / span: klu's innovation 3 vs 4 on 1-5 (0.25) before bank's
+    # compliance 6 vs 8 on 0-10 (0.2), where a1's recused 10 does not count
+    first, second = result.disagreements[:2]
+    assert (first.nominee.id, first.criterion, first.spread) == ("klu", "innovation", 1)
+    assert (second.nominee.id, second.criterion, second.spread) == ("bank", "compliance", 2)
+    assert second.scores == {"a2": 6, "a3": 8}
 
 
 def test_an_assessor_database_tallies_only_its_assessor(tmp_path: Path, make_db: MakeDb) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -26,6 +26,7 @@ from panel_tui.problems import PanelError
 from panel_tui.tally import NomineeResult, TallyResult
 from panel_tui.tui.footer import TranslatedFooter
 from panel_tui.tui.language import COMMAND_TITLE, LANGUAGE_NAMES, other_language
+from panel_tui.tui.robustness_view import RobustnessView
 
 DISAGREEMENTS_SHOWN = 100
 
@@ -80,6 +81,8 @@ class SecretariatApp(App[int]):
         Binding(
             "3", "show_tab('disagreements')", N_("disagreements"), id="secretariat.disagreements"
         ),
+        Binding("4", "show_tab('robustness')", N_("robustness"), id="secretariat.robustness"),
+        Binding("m", "next_method", N_("method"), id="secretariat.method"),
         Binding("r", "reload", N_("reload"), id="secretariat.reload"),
         Binding("q", "quit", N_("quit"), id="secretariat.quit"),
         Binding(
@@ -90,12 +93,16 @@ class SecretariatApp(App[int]):
             id="secretariat.language",
             tooltip=N_("Switch between Bahasa Indonesia and English"),
         ),
+        # In the command palette and the keys panel, not the footer (already full at 80 columns).
+        Binding("d", "double_entry", N_("double entry"), show=False, id="secretariat.double_entry"),
     ]
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, method: str = "mean") -> None:
         super().__init__()
         self.path = path
+        self.method = method
         self.result: TallyResult | None = None
+        self.explanation: dict[str, dict[str, Any]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("Secretariat"), style="bold"), id="round-title")
@@ -115,8 +122,11 @@ class SecretariatApp(App[int]):
                     _("Criteria where the counted assessors' scores are furthest apart."),
                     classes="legend",
                     markup=False,
+                    id="disagreement-legend",
                 )
                 yield DataTable(id="disagreement-table", cursor_type="row", zebra_stripes=True)
+            with TabPane(_("Robustness"), id="robustness"):
+                yield RobustnessView(id="robustness-list")
         yield TranslatedFooter()
 
     def on_mount(self) -> None:
@@ -132,6 +142,20 @@ class SecretariatApp(App[int]):
             ),
             self.action_switch_language,
         )
+        yield SystemCommand(
+            _("Blind double entry"),
+            _("Compare two typings of one paper score sheet (d)"),
+            self.action_double_entry,
+        )
+
+    def action_double_entry(self) -> None:
+        """Compare two typings of a paper sheet (the round gives the number format)."""
+        from panel_tui.tui.double_entry_screen import DoubleEntryScreen
+
+        if self.result is None:
+            self.notify(_("The file is not loaded: nothing to compare against."), severity="error")
+            return
+        self.push_screen(DoubleEntryScreen(self.result.round))
 
     def action_show_help_panel(self) -> None:
         from panel_tui.tui.keys_panel import show_help_panel
@@ -152,16 +176,28 @@ class SecretariatApp(App[int]):
     def action_reload(self) -> None:
         self.load()
 
+    def action_next_method(self) -> None:
+        """The next centre (mean, trimmed, median, zscore), tallied again."""
+        from panel_tui.fairness import METHODS
+
+        self.method = METHODS[(METHODS.index(self.method) + 1) % len(METHODS)]
+        self.load()
+
     @work(thread=True, exclusive=True)
     def load(self) -> None:
         from panel_tui.tally import tally_database
 
         try:
-            result = tally_database(self.path)
+            result = tally_database(self.path, method=self.method)
         except PanelError as exc:
             self.call_from_thread(self._show_error, str(exc))
             return
-        self.call_from_thread(self._show, result)
+        explanation = None
+        if result.assessor is None:
+            from panel_tui.robustness import explain
+
+            explanation = explain(result)
+        self.call_from_thread(self._show, result, explanation)
 
     # --- showing ---------------------------------------------------------------------------
 
@@ -170,8 +206,11 @@ class SecretariatApp(App[int]):
         summary.update(Text(message))
         summary.add_class("-error")
 
-    def _show(self, result: TallyResult) -> None:
+    def _show(
+        self, result: TallyResult, explanation: dict[str, dict[str, Any]] | None = None
+    ) -> None:
         self.result = result
+        self.explanation = explanation
         round_ = result.round
         self.title = round_.title
         self.query_one("#round-title", Static).update(
@@ -197,11 +236,17 @@ class SecretariatApp(App[int]):
                     nominees=nominees,
                     advance="–" if round_.advance is None else round_.advance,
                 )
+                + (
+                    ""
+                    if result.method == "mean"
+                    else "; " + _("method {method}").format(method=result.method)
+                )
             )
         )
         self._show_ranking(result)
         self._show_completion(result)
         self._show_disagreements(result)
+        self.query_one("#robustness-list", RobustnessView).show(result, explanation)
 
     def _show_ranking(self, result: TallyResult) -> None:
         box = self.query_one("#ranking-list", VerticalScroll)
@@ -267,7 +312,16 @@ class SecretariatApp(App[int]):
         table.add_column(_("mean"))
         for assessor in result.panel:
             table.add_column(Text(assessor.id, justify="right"))
-        shown = [d for d in result.disagreements if d.spread > 0][:DISAGREEMENTS_SHOWN]
+        spread = [d for d in result.disagreements if d.spread > 0]
+        shown = spread[:DISAGREEMENTS_SHOWN]
+        legend = self.query_one("#disagreement-legend", Static)
+        more = len(spread) - len(shown)
+        legend.update(
+            Text(
+                _("Criteria where the counted assessors' scores are furthest apart.")
+                + (" " + _("{more} more not shown.").format(more=more) if more > 0 else "")
+            )
+        )
         table.add_rows(
             [
                 _number(d.spread),
@@ -280,7 +334,7 @@ class SecretariatApp(App[int]):
         )
 
 
-def run_secretariat(path: Path) -> int:
+def run_secretariat(path: Path, method: str = "mean") -> int:
     """Run the secretariat app on `path`; 1 when the file cannot be opened."""
     from panel_tui.store import check_header
 
@@ -291,5 +345,5 @@ def run_secretariat(path: Path) -> int:
 
         print(f"panel-tui: {exc}", file=sys.stderr)
         return 1
-    SecretariatApp(Path(path)).run()
+    SecretariatApp(Path(path), method).run()
     return 0

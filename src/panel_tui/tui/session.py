@@ -14,7 +14,8 @@ from pathlib import Path
 from panel_tui.i18n import _
 from panel_tui.model import Assessor, Round
 from panel_tui.problems import PanelError
-from panel_tui.store import Sheet, Store, database_identity
+from panel_tui.projection import Sheet
+from panel_tui.store import Store, database_identity
 
 STATE_NOMINEE = "scoring.nominee"
 STATE_CRITERION = "scoring.criterion"
