@@ -168,7 +168,7 @@ def cli(ctx: click.Context, lang: str | None) -> None:
     if ctx.invoked_subcommand is None:
         from panel_tui.tui.launch import run_scoring
 
-        ctx.exit(run_scoring(None, None))
+        ctx.exit(run_scoring(None, None, _language_given(lang)))
 
 
 # --- round packages -------------------------------------------------------------------
@@ -387,11 +387,18 @@ def sheets(
 @cli.command(help=N_("Open the scoring app on an assessor database (or a round folder)."))
 @click.argument("path", type=existing_path)
 @click.option("--assessor", help=N_("Which panel member you are (asked when not given)."))
-def score(path: Path, assessor: str | None) -> None:
+@click.pass_context
+def score(ctx: click.Context, path: Path, assessor: str | None) -> None:
     """Open the scoring app on an assessor database (or a round folder)."""
     from panel_tui.tui.launch import run_scoring
 
-    sys.exit(run_scoring(path, assessor))
+    lang = ctx.parent.params.get("lang") if ctx.parent is not None else None
+    sys.exit(run_scoring(path, assessor, _language_given(lang)))
+
+
+def _language_given(flag: str | None) -> bool:
+    """--lang or PANEL_TUI_LANG: then the language the app last used is not taken instead."""
+    return bool(flag or os.environ.get("PANEL_TUI_LANG"))
 
 
 # --- the secretariat -------------------------------------------------------------------

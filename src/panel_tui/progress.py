@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Literal
 
 from panel_tui.model import Category, Criterion, Nominee, Round
@@ -140,3 +141,30 @@ def summary(round_: Round, sheets: Mapping[str, Sheet]) -> list[SummaryRow]:
             )
         )
     return rows
+
+
+def now_and_next(round_: Round, now: datetime) -> dict[str, str]:
+    """Which interview is on ("now") and which comes after it ("next"), by the slots and the
+    venue's clock (`now`, naive, in the venue's local time as the slots are).
+
+    An interview lasts `presentation_minutes`; without it, until the next slot of the day.
+    """
+    slotted = [n for n in round_.agenda() if n.slot is not None]
+    minutes = round_.presentation_minutes
+    result: dict[str, str] = {}
+    for index, nominee in enumerate(slotted):
+        start = nominee.slot
+        assert start is not None
+        following = slotted[index + 1].slot if index + 1 < len(slotted) else None
+        if minutes:
+            end = start + timedelta(minutes=minutes)
+        elif following is not None and following.date() == start.date():
+            end = following
+        else:
+            end = start + timedelta(minutes=30)
+        if start <= now < end:
+            result[nominee.id] = "now"
+    upcoming = [n for n in slotted if n.slot is not None and n.slot > now]
+    if upcoming:
+        result.setdefault(upcoming[0].id, "next")
+    return result

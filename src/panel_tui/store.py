@@ -844,6 +844,47 @@ class Store:
                 list(values.items()),
             )
 
+    # --- another program on the same file ------------------------------------------------
+
+    def data_version(self) -> int:
+        """Moves on when another connection (another panel-tui, a command) commits."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """How long a write waits for another writer before DatabaseBusy is raised."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+
+
+class DatabaseBusy(PanelError):
+    """Another connection holds the write lock: the change was not made; it may be tried again."""
+
+
+def database_identity(path: Path) -> tuple[str, str, str | None, str | None] | None:
+    """(round id, kind, assessor, origin) of a panel-tui database, or None for any other file.
+
+    Read only and without the checks of Store.open: cheap enough to look at every database
+    in a folder for a second file of the same round and assessor.
+    """
+    try:
+        with path.open("rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                return None
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
+    except (OSError, sqlite3.Error, ValueError):
+        return None
+    try:
+        round_row = conn.execute("SELECT id FROM round").fetchone()
+        info = conn.execute("SELECT kind, assessor, origin FROM database_info").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    if round_row is None or info is None:
+        return None
+    assessor = None if info[1] is None else str(info[1])
+    origin = None if info[2] is None else str(info[2])
+    return str(round_row[0]), str(info[0]), assessor, origin
+
 
 def _storable(text: str) -> bool:
     """True when `text` can be written as UTF-8 (no lone surrogates from a broken paste) and
@@ -880,7 +921,7 @@ def transaction(conn: sqlite3.Connection, immediate: bool = False) -> Iterator[N
         conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
-            raise PanelError(
+            raise DatabaseBusy(
                 _("the database is busy: another panel-tui is writing to it; try again")
             ) from exc
         raise PanelError(

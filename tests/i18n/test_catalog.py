@@ -146,7 +146,9 @@ def test_gettext_reads_the_compiled_catalog() -> None:
     finds a known translation in it."""
     with SCRIPT.MO.open("rb") as handle:
         translations = gettext.GNUTranslations(handle)
-    assert translations.gettext("Saved: {what}") == "Tersimpan: {what}"
+    assert (
+        translations.gettext("Saved: {criterion} = {score}") == "Tersimpan: {criterion} = {score}"
+    )
 
 
 def test_the_po_header(po: Catalog) -> None:

@@ -35,9 +35,9 @@ def test_precedence(flag: str | None, environ: dict[str, str], expected: str) ->
 def test_set_language_switches_every_later_message() -> None:
     set_language("id")
     assert language() == "id"
-    assert _("Saved: {what}") == "Tersimpan: {what}"
+    assert _("Saved: {criterion} = {score}") == "Tersimpan: {criterion} = {score}"
     set_language("en")
-    assert _("Saved: {what}") == "Saved: {what}"
+    assert _("Saved: {criterion} = {score}") == "Saved: {criterion} = {score}"
     set_language("xx")
     assert language() == "en"
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from i18n_helpers import open_nominee, static_text, table_text, tui_helpers
+from rich.table import Table
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
@@ -166,7 +167,7 @@ async def test_a_dialog_keeps_what_is_typed_across_a_switch(
         assert app.screen.query_one(Input).value == "data [BPS] belum jelas"
         await pilot.press("enter")
         await pilot.pause()
-        assert static_text(app, "#save-status") == "✓ Tersimpan: Regulasi"
+        assert static_text(app, "#save-status") == "✓ Catatan untuk Regulasi tersimpan"
 
 
 async def test_commands_in_the_palette_are_translated(
@@ -189,7 +190,9 @@ async def test_the_first_screen_asks_in_indonesian(round_dir: Path, indonesian: 
         await pilot.pause()
         assert static_text(app, ".dialog-explanation").startswith("Siapakah Anda")
         options = app.screen.query_one(OptionList)
-        first = str(options.get_option_at_index(0).prompt)
+        prompt = options.get_option_at_index(0).prompt
+        assert isinstance(prompt, Table)  # the id in a column of its own
+        first = " ".join(str(cell) for column in prompt.columns for cell in column._cells)
         assert "Sekretaris Daerah (ketua)" in first and "(pemerintah)" in first
         await pilot.press("ctrl+l")
         await pilot.pause()
@@ -222,3 +225,17 @@ async def test_the_theme_picker_in_indonesian(
         await pilot.pause()
         await pilot.pause()
         assert app.screen.query_one(Input).placeholder == "Cari tema…"
+
+
+async def test_the_read_back_keeps_the_indonesian_missing_word_whole_at_80x24(
+    make_app: Callable[[], ScoringApp], indonesian: None
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_nominee(pilot, "lotim")
+        await pilot.press("4", "f")
+        await pilot.pause()
+        await pilot.pause()
+        table = app.screen.query_one("#readback-table")
+        lines = [table.render_line(y).text for y in range(table.size.height)]
+        assert sum("belum ada" in line for line in lines) == 2  # not "belum …"

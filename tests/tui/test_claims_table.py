@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from tui_helpers import open_nominee
+from tui_helpers import open_nominee, static_text
 
 from panel_tui.setup import init_assessor_db
 from panel_tui.tui.app import ScoringApp
@@ -107,9 +107,13 @@ async def test_enter_on_a_claim_shows_its_source(demo_app: ScoringApp) -> None:
         table = demo_app.screen.query_one(ClaimsTable)
         await pilot.press("home", "enter")
         await pilot.pause()
-        messages = [n.message for n in demo_app._notifications]
         source = table.claims[0].source
-        assert source and f"Source: {source}" in messages
+        # Where it stays until the next key: under the claims, not in a vanishing notice.
+        assert source and source in str(table.border_subtitle)
+        assert not demo_app._notifications
+        await pilot.press("z")
+        await pilot.pause()
+        assert source in static_text(demo_app, "#save-status")
 
 
 def test_wrap_makes_tabs_spaces_and_every_line_break_a_line() -> None:

@@ -92,7 +92,7 @@ async def test_backspace_clears_a_score(make_app: MakeApp, read_store: ReadStore
         await open_nominee(pilot, "lotim")
         await pilot.press("4", "up", "backspace")
         await pilot.pause()
-        assert "Saved: Regulasi = no score" in static_text(app, "#save-status")
+        assert "Cleared: Regulasi (was 4)" in static_text(app, "#save-status")
     with read_store() as store:
         assert store.sheet("lotim").scores == {}
 
@@ -319,8 +319,9 @@ async def test_the_database_is_named_once_the_agenda_is_up(make_app: MakeApp) ->
         assert isinstance(app.screen, AgendaScreen)
         assert len(app.screen_stack) == 1  # the agenda is the first screen, nothing under it
         await pilot.pause()
-        notices = [n.message for n in app._notifications]
-        assert any(m.startswith("Opened your database: ") and "a1.db" in m for m in notices)
+        # On the agenda's head, not in a notice over the keys.
+        assert static_text(app, "#database-path") == "Database: a1.db (opened)"
+        assert not app._notifications
 
 
 async def test_the_place_is_on_disk_once_the_screen_shows_it(
@@ -400,13 +401,16 @@ async def test_previous_next_and_back_to_agenda(make_app: MakeApp) -> None:
         await pilot.press("right_square_bracket")
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, ScoringScreen) and screen.nominee_id == "klu"
+        # The clock's order: pupuk (14/07 09:30) before klu (15/07), across categories.
+        assert isinstance(screen, ScoringScreen) and screen.nominee_id == "pupuk"
+        assert static_text(app, "#nominee-meta").startswith("2 of 3")
         await pilot.press("right_square_bracket")
         await pilot.pause()
-        assert screen.nominee_id == "pupuk"
+        assert screen.nominee_id == "klu"
         await pilot.press("right_square_bracket")  # the last one: stays
         await pilot.pause()
-        assert screen.nominee_id == "pupuk"
+        assert screen.nominee_id == "klu"
+        assert static_text(app, "#save-status") == "This is the last nominee."
         await pilot.press("left_square_bracket", "left_square_bracket")
         await pilot.pause()
         assert screen.nominee_id == "lotim"
@@ -419,8 +423,9 @@ async def test_summary_shows_totals_and_what_is_missing(make_app: MakeApp) -> No
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_nominee(pilot, "lotim")
-        await pilot.press("5", "5", "5", "right_square_bracket", "3")
-        await pilot.press("s")
+        await pilot.press("5", "5", "5")
+        await open_nominee(pilot, "klu")
+        await pilot.press("3", "s")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         rows = {row[0]: row for row in table_text(app, "#summary-table")}
@@ -486,7 +491,7 @@ async def test_choose_assessor_creates_the_database_in_the_data_dir(
         await pilot.pause()
         assert isinstance(app.screen, AgendaScreen)
         expected = data_dir / "test-2025-a2.db"
-        assert static_text(app, "#database-path") == f"Database: {expected}"
+        assert static_text(app, "#database-path") == f"Database: {expected} (created just now)"
         assert "Kepala BPJS [cabang]" in static_text(app, "#assessor-name")
     assert expected.is_file()
     with Store.open(expected) as store:

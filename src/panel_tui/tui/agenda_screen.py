@@ -20,6 +20,7 @@ from panel_tui.progress import (
     NomineeProgress,
     Overall,
     agenda_by_category,
+    now_and_next,
     overall,
     progress_from_counts,
 )
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from panel_tui.tui.app import ScoringApp
 
 HEADER_PREFIX = "category:"
+CLOCK_CHECK = 30.0  # seconds between looks at the clock for "now" and "next"
 
 
 class AgendaTable(LineTable):
@@ -58,6 +60,7 @@ class AgendaTable(LineTable):
         self._wide = False
         self._select: str | None = None
         self.rows_data: list[tuple[str, object]] = []
+        self.moments: dict[str, str] = {}  # nominee id -> "now" / "next", from the clock
 
     def is_heading(self, row: int) -> bool:
         return 0 <= row < len(self.rows_data) and self.rows_data[row][0] == "heading"
@@ -149,14 +152,23 @@ class AgendaTable(LineTable):
             return cells + ([[]] if self._wide else []) + [[]]
         assert isinstance(data, NomineeProgress)
         nominee = data.nominee
-        cells = [[(slot_text(nominee), base)], [(nominee.name, base)]]
+        name: Cell = [(nominee.name, base)]
+        moment = self.moments.get(nominee.id)
+        if moment:
+            # Before the name: an ellipsis at the end of a long name never hides it.
+            word = _("now") if moment == "now" else _("next")
+            name.insert(0, (f"{word} ▸ ", base + styles["moment"]))
+        cells = [[(slot_text(nominee), base)], name]
         if self._wide:
             cells.append([(nominee.presenter, base + Style(dim=True))])
         cells.append([(status_text(data), base + styles.get(data.state, Style()))])
         return cells
 
     def build_theme_styles(self, colours: dict[str, str]) -> dict[str, Style]:
-        styles = {"heading": Style(bold=True, color=colours.get("accent"))}
+        styles = {
+            "heading": Style(bold=True, color=colours.get("accent")),
+            "moment": Style(bold=True, color=colours.get("success")),
+        }
         for state in ("final", "complete", "partial", "recused"):
             colour = status_colour(state, colours)
             if colour:
@@ -170,6 +182,14 @@ class AgendaScreen(Screen[None]):
     BINDINGS = [  # noqa: RUF012
         Binding("s", "summary", N_("summary"), id="agenda.summary"),
         Binding("q", "app.quit", N_("quit"), id="agenda.quit"),
+        Binding(
+            "question_mark",
+            "app.show_help_panel",
+            N_("keys"),
+            show=False,
+            id="agenda.keys",
+            tooltip=N_("Show every key of this screen"),
+        ),
     ]
 
     @property
@@ -185,12 +205,14 @@ class AgendaScreen(Screen[None]):
             yield Static(id="round-info")
             yield Static(id="assessor-name")
             yield Static(id="database-path")
+            yield Static(id="other-databases")
             yield Static(id="overall-progress")
         yield AgendaTable(id="agenda-table")
         yield PanelFooter()
 
     def on_mount(self) -> None:
         self._show_head()
+        self.set_interval(CLOCK_CHECK, self._show_moments)
         self.refresh_agenda(select=self.scoring_app.last_nominee())
         self.query_one(AgendaTable).focus()
         self._filled_on_mount = True
@@ -223,9 +245,26 @@ class AgendaScreen(Screen[None]):
                 _("{minutes} min per interview").format(minutes=round_.presentation_minutes)
             )
         self.query_one("#round-info", Static).update(Content(" · ".join(info)))
+        opened = _("created just now") if session.created else _("opened")
         self.query_one("#database-path", Static).update(
-            Content.assemble((_("Database: "), "$text-muted"), str(session.path))
+            Content.assemble(
+                (_("Database: "), "$text-muted"),
+                str(session.path),
+                (f" ({opened})", "$text-muted"),
+            )
         )
+        others = self.query_one("#other-databases", Static)
+        others.display = bool(session.others)
+        if session.others:
+            others.update(
+                Content(
+                    "⚠ "
+                    + _(
+                        "Another database of this round for you exists: {paths}."
+                        " Scores typed there are not in this file; score in one only."
+                    ).format(paths=", ".join(str(p) for p in session.others))
+                )
+            )
 
     def on_screen_resume(self) -> None:
         if getattr(self, "_filled_on_mount", False):
@@ -237,6 +276,21 @@ class AgendaScreen(Screen[None]):
             table = self.query_one(AgendaTable)
             self.refresh_agenda(select=self.scoring_app.last_nominee() or None)
             table.focus()
+
+    def _show_moments(self) -> None:
+        """The clock moved on: which interview is on now, and which is next."""
+        session = self.scoring_app.session
+        assert session is not None
+        table = self.query_one(AgendaTable)
+        moments = now_and_next(session.round, self.scoring_app.clock())
+        if moments != table.moments:
+            table.moments = moments
+            table.refresh()
+
+    def refresh_from_disk(self) -> None:
+        """Another program saved into this file: the statuses as they are on disk now."""
+        table = self.query_one(AgendaTable)
+        self.refresh_agenda(select=table.nominee_at(table.cursor_row))
 
     def refresh_agenda(self, select: str | None = None) -> None:
         session = self.scoring_app.session
@@ -254,7 +308,9 @@ class AgendaScreen(Screen[None]):
             (category.title, [progress[n.id] for n in nominees])
             for category, nominees in agenda_by_category(round_)
         ]
-        self.query_one(AgendaTable).fill(groups, select)
+        table = self.query_one(AgendaTable)
+        table.moments = now_and_next(round_, self.scoring_app.clock())
+        table.fill(groups, select)
         self.query_one("#overall-progress", Static).update(self._progress_line(overall(progress)))
 
     def _progress_line(self, figures: Overall) -> Content:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any, ClassVar, cast
 
 from textual.app import App, ComposeResult, SystemCommand
@@ -15,14 +16,16 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from panel_tui.i18n import N_, _
+from panel_tui.i18n import N_, _, language
 from panel_tui.model import Nominee
 from panel_tui.problems import PanelError
+from panel_tui.store import DatabaseBusy
 from panel_tui.tui.agenda_screen import AgendaScreen
 from panel_tui.tui.commands import ScoringCommands
 from panel_tui.tui.language import switch_language
 from panel_tui.tui.session import (
     STATE_CRITERION,
+    STATE_LANGUAGE,
     STATE_NOMINEE,
     STATE_SCREEN,
     PendingRound,
@@ -31,6 +34,8 @@ from panel_tui.tui.session import (
     round_db_path,
 )
 from panel_tui.tui.timer import TimerState
+
+OTHER_WRITER_CHECK = 1.0  # seconds between looks for another program's saves
 
 # The screens after the agenda (scoring, read-back, summary, the assessor dialog) are imported
 # when first shown: the first screen does not pay for them (~20 ms at start-up).
@@ -80,16 +85,19 @@ class ScoringApp(App[int]):
         session: Session | None = None,
         pending: PendingRound | None = None,
         now: Callable[[], float] = time.monotonic,
+        clock: Callable[[], datetime] = datetime.now,
     ) -> None:
         super().__init__()
         assert session is not None or pending is not None
         self.session = session
         self.pending = pending
         self.now = now
+        self.clock = clock  # the venue's wall clock (naive local time, as the slots are)
         self.timers: dict[str, TimerState] = {}
         self._remembered: dict[str, str] = {}
         self._place: dict[str, str] = {}  # where the assessor is, not yet written
         self._state_warning_shown = False
+        self._data_version: int | None = None
 
     def compose(self) -> ComposeResult:
         if self.session is not None:
@@ -148,12 +156,9 @@ class ScoringApp(App[int]):
     def _start(self) -> None:
         session = self.session
         assert session is not None
-        if session.created:
-            message = _("Created your database: {path}").format(path=str(session.path))
-        else:
-            message = _("Opened your database: {path}").format(path=str(session.path))
-        # After the first frame: the agenda is not kept waiting for the notice's widgets.
-        self.call_after_refresh(self.notify, message, markup=False, timeout=6)
+        # The agenda names the file (and any second one): no notice to cover the keys.
+        self._data_version = self._read_data_version()
+        self.set_interval(OTHER_WRITER_CHECK, self._check_other_writer)
         if not isinstance(self.screen_stack[0], AgendaScreen):
             self.push_screen(AgendaScreen())
         nominee = self.last_nominee()
@@ -162,6 +167,36 @@ class ScoringApp(App[int]):
 
             criterion = self.session_state(STATE_CRITERION) or None
             self.push_screen(ScoringScreen(nominee, criterion))
+
+    # --- another copy of the app on the same file ------------------------------------------
+
+    def _read_data_version(self) -> int | None:
+        assert self.session is not None
+        try:
+            return self.session.store.data_version()
+        except sqlite3.Error:
+            return None
+
+    def _check_other_writer(self) -> None:
+        """Another panel-tui (or a command) saved into this file: show what is on disk now."""
+        if self.session is None:
+            return
+        version = self._read_data_version()
+        if version is None or version == self._data_version:
+            return
+        self._data_version = version
+        refresh = getattr(self.screen, "refresh_from_disk", None)
+        if callable(refresh):
+            refresh()
+
+    async def action_quit(self) -> None:
+        """A score still waiting for its second digit is saved before the app closes."""
+        from panel_tui.tui.scoring_screen import ScoringScreen
+
+        screen = self.screen
+        if isinstance(screen, ScoringScreen) and not screen.take_pending():
+            return
+        self.exit()
 
     def session_state(self, key: str) -> str:
         assert self.session is not None
@@ -193,6 +228,10 @@ class ScoringApp(App[int]):
             return
         try:
             self.session.store.set_states(place)
+        except DatabaseBusy:
+            # Another program is writing: the place is written on the next move instead.
+            self._place = place | self._place
+            return
         except (PanelError, sqlite3.Error) as exc:
             if not self._state_warning_shown:
                 self._state_warning_shown = True
@@ -240,6 +279,8 @@ class ScoringApp(App[int]):
 
     async def action_switch_language(self) -> None:
         await switch_language(self)
+        if self.session is not None:
+            self._set_state(STATE_LANGUAGE, language())
 
     def action_show_help_panel(self) -> None:
         from panel_tui.tui.keys_panel import show_help_panel

@@ -154,12 +154,22 @@ class ClaimsTable(LineTable):
             return frozenset()
         return frozenset(i for i, c in enumerate(self.claims) if criterion.links_claim(c.key))
 
+    def fit_width(self) -> None:
+        """Lay out again if the width changed without a Resize reaching this widget (leaving
+        the full-screen view does that): the columns always fit the pane they are in."""
+        if self.size.width != self._width:
+            self._lay_out()
+            self._show_first_linked()
+
     def on_resize(self, event: Resize) -> None:
         if event.size.width != self._width:
             first = self._width == 0
             self._lay_out()
             if first:
                 self._show_first_linked()
+            elif self._layouts:
+                # Rows wrapped anew have other heights: the old offset would show other claims.
+                self.scroll_to_row(self.cursor_row, top=True)
 
     def _column_widths(self, coverages: list[str]) -> tuple[int, int, int, int]:
         available = max(30, self._width - 2 - 8)  # scrollbar, padding of 4 columns

@@ -29,16 +29,30 @@ class CriterionDetail(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="criterion-text")
         yield Static(id="criterion-levels")
+        yield Static(id="criterion-guidance")
         yield Static(id="criterion-note")
+        yield Static(id="overall-comment")
 
     def show(
-        self, criterion: Criterion | None, rubric: Rubric | None, score: float | None, note: str
+        self,
+        criterion: Criterion | None,
+        rubric: Rubric | None,
+        score: float | None,
+        note: str,
+        comment: str = "",
     ) -> None:
         text = self.query_one("#criterion-text", Static)
         levels = self.query_one("#criterion-levels", Static)
+        guidance = self.query_one("#criterion-guidance", Static)
         note_widget = self.query_one("#criterion-note", Static)
+        show(
+            self.query_one("#overall-comment", Static),
+            Content.assemble((_("Overall comment: "), "bold $secondary"), (comment, "italic"))
+            if comment
+            else "",
+        )
         if criterion is None or rubric is None:
-            for widget in (text, levels, note_widget):
+            for widget in (text, levels, guidance, note_widget):
                 show(widget, "")
             return
         heading = Content.assemble(
@@ -51,11 +65,13 @@ class CriterionDetail(VerticalScroll):
                 "$text-muted",
             ),
         )
-        if criterion.guidance:
-            heading = Content("\n").join([heading, Content(criterion.guidance)])
         show(text, heading)
+        # The levels come before the guidance: they are what a score is given against, and
+        # at 80x24 the first lines are all there is room for.
+        show(guidance, Content(criterion.guidance) if criterion.guidance else "")
         # Levels as a grid, so a long descriptor wraps under itself, not under the score.
-        accent = Style(color=theme_colours(self.app.theme_variables).get("accent"), bold=True)
+        colours = theme_colours(self.app.theme_variables, self.app.current_theme.dark)
+        accent = Style(color=colours.get("accent"), bold=True)
         grid = Table.grid(padding=(0, 1))
         grid.add_column(justify="right", no_wrap=True)
         grid.add_column(ratio=1)

@@ -41,7 +41,8 @@ def claim_coverage(claim: Claim) -> str:
     label = claim.denominator_label.strip()
     if share is not None:
         text = formatting.percent(share)
-    elif claim.percent is not None and label:
+    elif claim.percent is not None:
+        # A stated share is shown even when the nominee did not say of what.
         text = _("{percent} stated").format(percent=formatting.percent(claim.percent))
     else:
         return ""
@@ -117,12 +118,24 @@ def bar(fraction: float, width: int = 20) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def theme_colours(variables: dict[str, str]) -> dict[str, str]:
-    """The theme colours that cells use, as '#rrggbb' strings Rich understands."""
+DARKENED_ON_LIGHT = ("accent", "warning", "success")  # amber and green on white: too faint
+
+
+def theme_colours(variables: dict[str, str], dark: bool = True) -> dict[str, str]:
+    """The theme colours that cells use, as '#rrggbb' strings Rich understands.
+
+    On a light theme the amber of ▶ and ⚠ (and the green of "final") is darkened to about
+    half its brightness, so it reads as text on a white background.
+    """
     wanted = ("primary", "secondary", "accent", "warning", "error", "success", "text-muted")
     result = {}
     for name in wanted:
         value = variables.get(name, "")
         if value.startswith("#") and len(value) in (7, 9):
-            result[name] = value[:7]
+            result[name] = value[:7] if dark or name not in DARKENED_ON_LIGHT else _darker(value)
     return result
+
+
+def _darker(colour: str, keep: float = 0.55) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(*(round(c * keep) for c in (red, green, blue)))

@@ -35,12 +35,23 @@ def _translated(cell: object) -> object:
     return text
 
 
+def _one_digit(cell: object) -> bool:
+    return isinstance(cell, Text) and len(cell.plain) == 1 and cell.plain.isdigit()
+
+
 class TranslatedBindingsTable(BindingsTable):
     def render_bindings_table(self) -> Table:
         table = super().render_bindings_table()
         if len(table.columns) > 1:
-            column = table.columns[1]
-            column._cells = [_translated(cell) for cell in column._cells]  # type: ignore[misc]
+            keys, descriptions = table.columns[0], table.columns[1]
+            # The digit keys are one row, "0-9": Textual lists each digit's own binding too.
+            kept = [i for i, cell in enumerate(keys._cells) if not _one_digit(cell)]
+            keys._cells = [keys._cells[i] for i in kept]
+            descriptions._cells = [
+                _translated(descriptions._cells[i])  # type: ignore[misc]
+                for i in kept
+            ]
+            table.rows = [table.rows[i] for i in kept if i < len(table.rows)]
         return table
 
 

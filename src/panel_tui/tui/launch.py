@@ -6,12 +6,14 @@ import sys
 import threading
 from pathlib import Path
 
-from panel_tui.i18n import _
+from panel_tui.i18n import LANGUAGES, _, set_language
 from panel_tui.problems import PanelError
 from panel_tui.tui.session import (
+    STATE_LANGUAGE,
     PendingRound,
     Session,
     demo_round_dir,
+    look_for_others,
     open_database,
     open_round,
 )
@@ -21,8 +23,17 @@ def resolve(
     target: Path | None, assessor: str | None
 ) -> tuple[Session | None, PendingRound | None]:
     """The database to open, or the round whose assessor the app asks for; PanelError if neither."""
+    if target is not None and target.is_file() and _in_round_folder(target):
+        raise PanelError(
+            _(
+                "{file} is a file of a round package, not a database: give its folder"
+                " (panel-tui score {folder})"
+            ).format(file=target, folder=target.parent)
+        )
     if target is not None and target.is_file():
-        return open_database(target, assessor), None
+        session = open_database(target, assessor)
+        look_for_others(session)
+        return session, None
     folder = demo_round_dir() if target is None else target
     if not folder.is_dir():
         raise PanelError(
@@ -35,6 +46,21 @@ def resolve(
     if assessor is not None:
         return open_round(folder, round_, assessor), None
     return None, PendingRound(folder, round_)
+
+
+ROUND_FILES = {"round.toml", "nominees.csv", "nominees.xlsx", "claims.csv", "claims.xlsx"}
+
+
+def _in_round_folder(path: Path) -> bool:
+    """round.toml, nominees.csv… beside a round.toml: the user meant the folder."""
+    return path.name.lower() in ROUND_FILES and (path.parent / "round.toml").is_file()
+
+
+def use_remembered_language(session: Session) -> None:
+    """The language last chosen with ctrl+l on this database, if any."""
+    remembered = session.store.get_state(STATE_LANGUAGE)
+    if remembered in LANGUAGES:
+        set_language(remembered)
 
 
 class _Opening(threading.Thread):
@@ -64,8 +90,12 @@ class _Opening(threading.Thread):
         return self.result
 
 
-def run_scoring(target: Path | None, assessor: str | None) -> int:
-    """Run the scoring app; 0 when it closes normally, 1 when the target is refused."""
+def run_scoring(target: Path | None, assessor: str | None, language_given: bool = False) -> int:
+    """Run the scoring app; 0 when it closes normally, 1 when the target is refused.
+
+    Unless the language was given (--lang, PANEL_TUI_LANG), the one last chosen in the app
+    with this database is used again.
+    """
     opening = _Opening(target, assessor)
     opening.start()
     from panel_tui.tui.app import ScoringApp
@@ -76,6 +106,8 @@ def run_scoring(target: Path | None, assessor: str | None) -> int:
         print(f"panel-tui: {exc}", file=sys.stderr)
         return 1
 
+    if session is not None and not language_given:
+        use_remembered_language(session)
     app = ScoringApp(session=session, pending=pending)
     app.run()
     opened = session or app.session

@@ -126,7 +126,8 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
         """The styles a subclass draws with (`build_theme_styles`), worked out once a theme."""
         theme = self.app.theme
         if self._themed is None or self._themed[0] != theme:
-            self._themed = (theme, self.build_theme_styles(theme_colours(self.app.theme_variables)))
+            colours = theme_colours(self.app.theme_variables, self.app.current_theme.dark)
+            self._themed = (theme, self.build_theme_styles(colours))
         return self._themed[1]
 
     def build_theme_styles(self, colours: dict[str, str]) -> dict[str, Style]:

@@ -20,16 +20,20 @@ class NomineeHeader(Vertical):
     NomineeHeader { height: auto; padding: 0 1; background: $boost; }
     NomineeHeader > Horizontal { height: 1; }
     NomineeHeader #nominee-name { width: 1fr; height: 1; }
+    NomineeHeader #nominee-total { width: auto; height: 1; padding: 0 2 0 1; text-style: bold; }
     NomineeHeader #nominee-meta { height: auto; color: $text-muted; }
     """
 
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Static(id="nominee-name")
+            yield Static(id="nominee-total")
             yield InterviewTimer(id="timer")
         yield Static(id="nominee-meta")
 
-    def show(self, round_: Round, nominee: Nominee, sheet: Sheet, position: str) -> None:
+    def show(
+        self, round_: Round, nominee: Nominee, sheet: Sheet, position: str, total: str
+    ) -> None:
         category = round_.category(nominee.category)
         badges: list[tuple[str, str]] = []
         if sheet.recused:
@@ -39,6 +43,11 @@ class NomineeHeader(Vertical):
         show(
             self.query_one("#nominee-name", Static),
             Content.assemble((nominee.name, "bold"), *badges),
+        )
+        # In the header, so it is in sight at 80 columns too, where the pane titles are not.
+        show(
+            self.query_one("#nominee-total", Static),
+            Content(total),
         )
         meta = [position]
         if nominee.slot:

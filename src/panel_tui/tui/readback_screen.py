@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich import box
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -60,7 +61,9 @@ class ReadBackScreen(Screen[bool]):
             table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
             table.add_column(_("Criterion"), ratio=3)
             table.add_column(_("Weight"), justify="right", width=6, no_wrap=True)
-            table.add_column(_("Score"), justify="center", width=7, no_wrap=True)
+            # As wide as its words: the Indonesian "belum dinilai" is not cut at 80 columns.
+            score_width = max(7, cell_len(_("missing")), cell_len(_("Score")))
+            table.add_column(_("Score"), justify="center", width=score_width, no_wrap=True)
             table.add_column(_("Note"), ratio=4)
             for criterion in rubric.criteria:
                 value = sheet.scores.get(criterion.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -16,10 +17,9 @@ from textual.widgets import Static
 from panel_tui.i18n import N_, _
 from panel_tui.model import Claim, Criterion, Nominee, Rubric
 from panel_tui.problems import PanelError
-from panel_tui.progress import agenda_order
 from panel_tui.projection import Sheet
-from panel_tui.scoring import weighted_total
-from panel_tui.store import Store
+from panel_tui.scoring import partial_total, weighted_total
+from panel_tui.store import DatabaseBusy, Store
 from panel_tui.tui.claims_table import ClaimsTable, checked_claims
 from panel_tui.tui.criterion_detail import CriterionDetail
 from panel_tui.tui.dialogs.confirm import Confirm
@@ -107,7 +107,22 @@ class ScoringScreen(Screen[None]):
             "finalise",
             N_("final"),
             id="scoring.finalise",
-            tooltip=N_("Read back every score, then finalise the sheet; reopen a final sheet"),
+            tooltip=N_("Read back every score, then finalise the sheet"),
+        ),
+        Binding(
+            "f",
+            "reopen",
+            N_("reopen"),
+            id="scoring.reopen",
+            tooltip=N_("Reopen this final sheet (the reason goes into the audit trail)"),
+        ),
+        Binding(
+            "u",
+            "undo",
+            N_("undo"),
+            show=False,  # named on the status line after each save: the footer is full at 80
+            id="scoring.undo",
+            tooltip=N_("Take back the last score change (recorded as a new change)"),
         ),
         Binding(
             "t",
@@ -141,6 +156,29 @@ class ScoringScreen(Screen[None]):
         Binding(
             "escape", "back", N_("agenda"), id="scoring.back", tooltip=N_("Back to the agenda")
         ),
+        Binding(
+            "escape",
+            "zoom",
+            N_("rubric"),
+            id="scoring.unzoom",
+            tooltip=N_("Back from the full-screen claims to the rubric"),
+        ),
+        Binding(
+            "question_mark",
+            "app.show_help_panel",
+            N_("keys"),
+            show=False,
+            id="scoring.keys",
+            tooltip=N_("Show every key of this screen"),
+        ),
+        Binding(
+            "tab,shift+tab",
+            "switch_pane",
+            N_("claims pane"),
+            show=False,
+            id="scoring.pane",
+            tooltip=N_("Move into the claims pane to scroll it (j/k), or back to the rubric"),
+        ),
     ]
 
     def __init__(self, nominee: str, criterion: str | None = None) -> None:
@@ -154,6 +192,8 @@ class ScoringScreen(Screen[None]):
         self.pending_criterion: str | None = None
         self._pending_timer: Timer | None = None
         self._order: list[str] = []  # the agenda's nominee ids, in its order
+        # The last score change made here: (nominee, criterion, before, after), for u.
+        self.last_change: tuple[str, str, float | None, float | None] | None = None
 
     # --- the pieces -----------------------------------------------------------------------
 
@@ -217,7 +257,7 @@ class ScoringScreen(Screen[None]):
         self.entry = ScoreEntry(rubric)
         self.sheet = self._read_sheet(Sheet(nominee_id))
         self._position = self._position_text()
-        self.query_one(NomineeHeader).show(round_, nominee, self.sheet, self._position)
+        self._show_header()
         claims = checked_claims(round_.claims_of(nominee_id))
         self.query_one(ClaimsTable).show_claims(claims)
         self._update_claims_title(len(claims))
@@ -231,9 +271,11 @@ class ScoringScreen(Screen[None]):
         self._criterion_changed()
 
     def _agenda_ids(self) -> list[str]:
-        """The agenda's order, worked out once: the round does not change under the app."""
+        """The interview order, worked out once: the round does not change under the app."""
         if not self._order:
-            self._order = [n.id for n in agenda_order(self.store.round)]
+            # The clock's order (slot, then order), not the agenda's grouping by category:
+            # ] opens the interview that comes next.
+            self._order = [n.id for n in self.store.round.agenda()]
         return self._order
 
     def _position_text(self) -> str:
@@ -263,16 +305,35 @@ class ScoringScreen(Screen[None]):
 
     def _refresh_sheet(self) -> None:
         """Re-read the sheet from the database: what is on screen is what is on disk."""
+        final = self.sheet.final
         self.sheet = self._read_sheet(self.sheet)
+        if self.sheet.final != final:
+            self.refresh_bindings()  # f finalises, or f reopens
         pending = None
         if self.entry is not None and self.entry.buffer and self.pending_criterion:
             pending = (self.pending_criterion, self.entry.buffer)
         self.rubric_table.show_sheet(self.rubric, self.sheet, self.failed, pending)
-        self.query_one(NomineeHeader).show(
-            self.store.round, self.nominee, self.sheet, self._position
-        )
+        self._show_header()
         self._update_rubric_title()
         self._update_detail()
+
+    def _show_header(self) -> None:
+        rubric, scores = self.rubric, self.sheet.scores
+        scored = sum(1 for c in rubric.criteria if c.id in scores)
+        if scored == len(rubric.criteria):
+            total = _("total {total}").format(total=total_text(weighted_total(rubric, scores)))
+        elif scored:
+            # Missing criteria count as the scale minimum: the figure only grows from here.
+            total = _("so far {total} ({scored}/{count})").format(
+                total=total_text(partial_total(rubric, scores)),
+                scored=scored,
+                count=len(rubric.criteria),
+            )
+        else:
+            total = _("total {total}").format(total=total_text(None))
+        self.query_one(NomineeHeader).show(
+            self.store.round, self.nominee, self.sheet, self._position, total
+        )
 
     def _read_sheet(self, fallback: Sheet) -> Sheet:
         """The sheet on disk; when it cannot be read, say so and keep showing `fallback`."""
@@ -281,8 +342,8 @@ class ScoringScreen(Screen[None]):
         try:
             return session.sheet(self.nominee_id)
         except PanelError as exc:
-            self.notify(
-                str(exc), title=_("Cannot read your scores"), severity="error", markup=False
+            self._status(
+                "✗ " + _("Cannot read your scores: {error}").format(error=str(exc)), "error"
             )
             return fallback
 
@@ -298,7 +359,9 @@ class ScoringScreen(Screen[None]):
         criterion = self.criterion
         score = self.sheet.scores.get(criterion.id) if criterion else None
         note = self.sheet.notes.get(criterion.id, "") if criterion else ""
-        self.query_one(CriterionDetail).show(criterion, self.rubric, score, note)
+        self.query_one(CriterionDetail).show(
+            criterion, self.rubric, score, note, self.sheet.comment
+        )
 
     def _criterion_changed(self) -> None:
         criterion = self.criterion
@@ -330,21 +393,21 @@ class ScoringScreen(Screen[None]):
             self._show_source(event.table.claims[event.row])
 
     def _show_source(self, claim: Claim) -> None:
+        # On the status line, where it stays until the next key: a toast would vanish.
         if claim.source:
-            self.notify(
-                _("Source: {source}").format(source=claim.source),
-                title=claim.label,
-                markup=False,
-            )
+            text = _("Source of {claim}: {source}").format(claim=claim.label, source=claim.source)
         else:
-            self.notify(_("No source given for this claim."), title=claim.label, markup=False)
+            text = _("No source given for {claim}.").format(claim=claim.label)
+        if self.maximized is not None:
+            claims = self.query_one(ClaimsTable)
+            claims.border_subtitle = Content(text)
+        self._status(text, "info")
 
     # --- status line ----------------------------------------------------------------------
 
     def _refused(self, message: str) -> None:
-        """A change the database refused: in red on the status line, and a notification."""
+        """A change the database refused: in red on the status line, until the next change."""
         self._status("✗ " + message, "error")
-        self.notify(message, severity="error", markup=False, timeout=8)
 
     def _status(self, text: str, kind: str) -> None:
         status = self.query_one("#save-status", Static)
@@ -364,6 +427,7 @@ class ScoringScreen(Screen[None]):
         if rubric.max >= 10:
             parts.append(_("1 waits for a second digit"))
         parts.append(_("Enter: score line"))
+        parts.append(_("Tab: claims"))
         hint = " · ".join(parts)
         if self.sheet.final:
             hint = _("This sheet is final: changing a score asks for a reason; f reopens it.")
@@ -373,12 +437,12 @@ class ScoringScreen(Screen[None]):
 
     def _can_score(self) -> bool:
         if self.sheet.recused:
-            self.notify(
-                _("You are recused from {nominee}: press r to withdraw the recusal.").format(
+            self._status(
+                "✗ "
+                + _("You are recused from {nominee}: press r to withdraw the recusal.").format(
                     nominee=self.nominee.name
                 ),
-                severity="warning",
-                markup=False,
+                "error",
             )
             return False
         return self.criterion is not None
@@ -398,12 +462,7 @@ class ScoringScreen(Screen[None]):
         if step.outcome == "invalid":
             self.pending_criterion = None
             self._refresh_sheet()
-            self._status(
-                _("{typed} is not a score on the scale {scale}: nothing saved").format(
-                    typed=step.rejected, scale=scale_text(self.rubric)
-                ),
-                "error",
-            )
+            self._status(self._not_on_scale(step.rejected), "error")
             return
         for index, value in enumerate(step.commits):
             criterion = self.criterion
@@ -447,34 +506,58 @@ class ScoringScreen(Screen[None]):
         else:
             self.pending_criterion = None
 
+    def _not_on_scale(self, typed: str) -> str:
+        rubric = self.rubric
+        if rubric.step == 1 and any(sign in typed for sign in "+.,"):
+            # "+ is not a score" says nothing to someone who meant a half point.
+            return _("The scale {scale} has whole points only: nothing saved").format(
+                scale=scale_text(rubric)
+            )
+        return _("{typed} is not a score on the scale {scale}: nothing saved").format(
+            typed=typed, scale=scale_text(rubric)
+        )
+
     def _timeout(self) -> None:
         self._pending_timer = None
         if self.entry is not None and self.entry.buffer:
             self._commit_pending(advance=True)
 
-    def _commit_pending(self, advance: bool) -> None:
+    def _commit_pending(self, advance: bool) -> bool:
+        """Take the score still being typed; True when it was saved now."""
         if self.entry is None:
-            return
+            return False
         self._cancel_timer()
         step = self.entry.enter()
         target = self.pending_criterion
         self.pending_criterion = None
         if step.outcome == "invalid":
             self._refresh_sheet()
-            self._status(
-                _("{typed} is not a score on the scale {scale}: nothing saved").format(
-                    typed=step.rejected, scale=scale_text(self.rubric)
-                ),
-                "error",
-            )
-            return
+            self._status(self._not_on_scale(step.rejected), "error")
+            return False
         criterion = self.rubric.criterion(target) if target else self.criterion
         if criterion is None or not step.commits:
-            return
+            return False
         if self.sheet.final:
             self._change_final(criterion, step.commits[0])
-            return
-        self._save(criterion, step.commits[0], "", advance=advance)
+            return False
+        return self._save(criterion, step.commits[0], "", advance=advance)
+
+    def take_pending(self) -> bool:
+        """A score still being typed is saved before any other key acts on the sheet (or the
+        app quits). False when it could not be saved at once (not on the scale, a final
+        sheet's reason, a busy file): the status line says why, and the key does nothing."""
+        if self.entry is None or not self.entry.buffer:
+            return True
+        return self._commit_pending(advance=False)
+
+    def refresh_from_disk(self) -> None:
+        """Another program saved into this file: show the sheet as it is on disk now."""
+        before = self.sheet
+        self._refresh_sheet()
+        if self.sheet != before:
+            self._status(
+                _("Updated: another copy of panel-tui (or a command) changed this sheet."), "info"
+            )
 
     def _cancel_timer(self) -> None:
         if self._pending_timer is not None:
@@ -542,6 +625,10 @@ class ScoringScreen(Screen[None]):
             )
             return
 
+        if value is None:
+            self._clear_on_final(criterion, current)
+            return
+
         def done(reason: str | None) -> None:
             if reason:
                 self._save(criterion, value, reason, advance=False)
@@ -557,34 +644,125 @@ class ScoringScreen(Screen[None]):
                 ).format(
                     criterion=criterion.title,
                     old=score_text(current),
-                    new=_("no score") if value is None else score_text(value),
+                    new=score_text(value),
                 ),
                 required=True,
             ),
             done,
         )
 
+    def _clear_on_final(self, criterion: Criterion, current: float | None) -> None:
+        """A final sheet is always complete: clearing one of its scores reopens it first."""
+
+        def done(reason: str | None) -> None:
+            if not reason:
+                self._refresh_sheet()
+                self._status(_("Not changed: a final sheet needs a reason."), "info")
+                return
+            try:
+                self.store.reopen(self.nominee_id, reason)
+            except (PanelError, sqlite3.Error) as exc:
+                self._refused(_("NOT reopened: {error}").format(error=str(exc)))
+                return
+            if self._save(criterion, None, reason, advance=False):
+                self._status(
+                    "✓ "
+                    + _(
+                        "Reopened and cleared {criterion}: the sheet is no longer final;"
+                        " f finalises it again."
+                    ).format(criterion=criterion.title),
+                    "ok",
+                )
+
+        self.app.push_screen(
+            TextPrompt(
+                lambda: _("This sheet is final"),
+                lambda: _(
+                    "Clearing {criterion} ({old}) reopens the sheet: it will no longer be final."
+                    " Why? The reason goes into the audit trail."
+                ).format(criterion=criterion.title, old=score_text(current)),
+                required=True,
+            ),
+            done,
+        )
+
     def _save(self, criterion: Criterion, value: float | None, reason: str, advance: bool) -> bool:
-        """Record one score; 'saved' is shown only after the database call returned."""
+        """Record one score; 'saved' is shown only after the database call returned.
+
+        True when it was saved now; False when refused, or when another program holds the
+        file and the save waits (in sight) for it.
+        """
         shown = _("no score") if value is None else score_text(value)
-        try:
-            self.store.record_score(self.nominee_id, criterion.id, value, reason=reason)
-        except (PanelError, sqlite3.Error) as exc:
+        before = self.sheet.scores.get(criterion.id)
+        nominee = self.nominee_id
+
+        def attempt() -> None:
+            self.store.record_score(nominee, criterion.id, value, reason=reason)
+
+        def failed(error: str) -> None:
             self.failed[criterion.id] = value
             self._refresh_sheet()
-            message = _("NOT saved: {criterion} = {score}: {error}").format(
-                criterion=criterion.title, score=shown, error=str(exc)
+            self._refused(
+                _("NOT saved: {criterion} = {score}: {error}").format(
+                    criterion=criterion.title, score=shown, error=error
+                )
             )
-            self._refused(message)
+
+        def saved() -> None:
+            self.failed.pop(criterion.id, None)
+            self.last_change = (nominee, criterion.id, before, value)
+            if advance and self.nominee_id == nominee:
+                self._advance_from(criterion)
+            self._refresh_sheet()
+            if before is not None and value is None:
+                text = _("Cleared: {criterion} (was {old})").format(
+                    criterion=criterion.title, old=score_text(before)
+                )
+            elif before is not None and before != value:
+                # An overwrite shows what it replaced: a slip is seen, and u takes it back.
+                text = _("Saved: {criterion} {old} → {new}").format(
+                    criterion=criterion.title, old=score_text(before), new=shown
+                )
+            else:
+                text = _("Saved: {criterion} = {score}").format(
+                    criterion=criterion.title, score=shown
+                )
+            if reason:
+                text += " " + _("(the reason is in the audit trail)")
+            self._status("✓ " + text + "  " + _("(u: undo)"), "ok")
+
+        what = _("{criterion} = {score}").format(criterion=criterion.title, score=shown)
+        return self._write(what, attempt, saved, failed)
+
+    def _write(
+        self,
+        what: str,
+        attempt: Callable[[], object],
+        saved: Callable[[], None],
+        failed: Callable[[str], None],
+    ) -> bool:
+        """Run one write; when another program holds the file, wait for it in a dialog that
+        says so (keys typed meanwhile are dropped, not replayed). True if written now."""
+        try:
+            attempt()
+        except DatabaseBusy:
+            from panel_tui.tui.dialogs.wait_database import GAVE_UP, SAVED, WaitForDatabase
+
+            def done(result: str | None) -> None:
+                if result == SAVED:
+                    saved()
+                elif result == GAVE_UP or result is None:
+                    failed(_("another program was writing to the file; you gave up waiting"))
+                else:
+                    failed(result)
+
+            self._status(_("Waiting for the database…"), "pending")
+            self.app.push_screen(WaitForDatabase(what, attempt), done)
             return False
-        self.failed.pop(criterion.id, None)
-        if advance:
-            self._advance_from(criterion)
-        self._refresh_sheet()
-        saved = _("Saved: {criterion} = {score}").format(criterion=criterion.title, score=shown)
-        if reason:
-            saved += " " + _("(the reason is in the audit trail)")
-        self._status("✓ " + saved, "ok")
+        except (PanelError, sqlite3.Error) as exc:
+            failed(str(exc))
+            return False
+        saved()
         return True
 
     def _advance_from(self, criterion: Criterion) -> None:
@@ -597,19 +775,43 @@ class ScoringScreen(Screen[None]):
 
     def _write_note(self, criterion: Criterion | None, text: str) -> None:
         what = criterion.title if criterion else _("overall comment")
-        try:
-            self.store.record_note(self.nominee_id, criterion.id if criterion else None, text)
-        except (PanelError, sqlite3.Error) as exc:
-            message = _("NOT saved: {what}: {error}").format(what=what, error=str(exc))
-            self._refused(message)
-            return
-        self._refresh_sheet()
-        self._status("✓ " + _("Saved: {what}").format(what=what), "ok")
+        nominee = self.nominee_id
+
+        def attempt() -> None:
+            self.store.record_note(nominee, criterion.id if criterion else None, text)
+
+        def failed(error: str) -> None:
+            self._refused(_("NOT saved: {what}: {error}").format(what=what, error=error))
+
+        def saved() -> None:
+            self._refresh_sheet()
+            if criterion is None:
+                message = _("Overall comment saved")
+            else:
+                message = _("Note on {criterion} saved").format(criterion=criterion.title)
+            self._status("✓ " + message, "ok")
+
+        self._write(what, attempt, saved, failed)
+
+    def _refuse_if_recused(self) -> bool:
+        """One rule for a recused assessor: nothing is written on that sheet, notes included."""
+        if not self.sheet.recused:
+            return False
+        self._status(
+            "✗ "
+            + _(
+                "You are recused from {nominee}: no scores, notes or comment; r withdraws the"
+                " recusal."
+            ).format(nominee=self.nominee.name),
+            "error",
+        )
+        return True
 
     def action_note(self) -> None:
-        self._drop_pending()
+        if not self.take_pending():
+            return
         criterion = self.criterion
-        if criterion is None:
+        if criterion is None or self._refuse_if_recused():
             return
         current = self.sheet.notes.get(criterion.id, "")
 
@@ -627,7 +829,10 @@ class ScoringScreen(Screen[None]):
         )
 
     def action_comment(self) -> None:
-        self._drop_pending()
+        if not self.take_pending():
+            return
+        if self._refuse_if_recused():
+            return
         current = self.sheet.comment
 
         def done(text: str | None) -> None:
@@ -644,7 +849,8 @@ class ScoringScreen(Screen[None]):
         )
 
     def action_recuse(self) -> None:
-        self._drop_pending()
+        if not self.take_pending():
+            return
         name = self.nominee.name
         if self.sheet.recused:
 
@@ -677,26 +883,70 @@ class ScoringScreen(Screen[None]):
         )
 
     def _recusal(self, withdraw: bool, reason: str) -> None:
-        try:
+        nominee = self.nominee_id
+
+        def attempt() -> None:
             if withdraw:
-                self.store.withdraw_recusal(self.nominee_id)
+                self.store.withdraw_recusal(nominee)
             else:
-                self.store.recuse(self.nominee_id, reason)
-        except (PanelError, sqlite3.Error) as exc:
-            message = _("NOT saved: {error}").format(error=str(exc))
-            self._refused(message)
+                self.store.recuse(nominee, reason)
+
+        def failed(error: str) -> None:
+            self._refused(_("NOT saved: {error}").format(error=error))
+
+        def saved() -> None:
+            self._refresh_sheet()
+            self._show_hint()
+            if withdraw:
+                self._status("✓ " + _("Recusal withdrawn: you can score again."), "ok")
+            else:
+                self._status("✓ " + _("Saved: you are recused from this nominee."), "ok")
+
+        what = _("The withdrawal of your recusal") if withdraw else _("Your recusal")
+        self._write(what, attempt, saved, failed)
+
+    def action_reopen(self) -> None:
+        if not self.take_pending():
             return
-        self._refresh_sheet()
-        self._show_hint()
-        if withdraw:
-            self._status("✓ " + _("Recusal withdrawn: you can score again."), "ok")
-        else:
-            self._status("✓ " + _("Saved: you are recused from this nominee."), "ok")
+        if self.sheet.final:
+            self._reopen()
+
+    def action_undo(self) -> None:
+        """The last score change taken back by recording the score it replaced."""
+        if not self.take_pending():
+            return
+        change = self.last_change
+        if change is None:
+            self._status(_("Nothing to undo: no score was changed here yet."), "info")
+            return
+        nominee, criterion_id, before, after = change
+        if nominee != self.nominee_id:
+            self.load(nominee, criterion_id)
+        criterion = self.rubric.criterion(criterion_id)
+        if criterion is None or not self._can_score():
+            return
+        if self.sheet.scores.get(criterion_id) != after:
+            self._status(
+                _("Nothing to undo: {criterion} was changed again meanwhile.").format(
+                    criterion=criterion.title
+                ),
+                "info",
+            )
+            self.last_change = None
+            return
+        self.rubric_table.move_cursor([c.id for c in self.rubric.criteria].index(criterion_id))
+        if self.sheet.final:
+            self._change_final(criterion, before)
+            return
+        self._save(criterion, before, "", advance=False)
 
     def action_finalise(self) -> None:
-        self._drop_pending()
+        if not self.take_pending():
+            return
         if self.sheet.recused:
-            self.notify(_("You are recused from this nominee: there is nothing to finalise."))
+            self._status(
+                _("You are recused from this nominee: there is nothing to finalise."), "info"
+            )
             return
         if self.sheet.final:
             self._reopen()
@@ -706,15 +956,20 @@ class ScoringScreen(Screen[None]):
             if not confirmed:
                 self._refresh_sheet()
                 return
-            try:
-                self.store.finalise(self.nominee_id)
-            except (PanelError, sqlite3.Error) as exc:
-                message = _("NOT finalised: {error}").format(error=str(exc))
-                self._refused(message)
-                return
-            self._refresh_sheet()
-            self._status(
-                "✓ " + _("Final: your sheet for this nominee is finalised; f reopens it."), "ok"
+            nominee = self.nominee_id
+
+            def failed(error: str) -> None:
+                self._refused(_("NOT finalised: {error}").format(error=error))
+
+            def saved() -> None:
+                self._refresh_sheet()
+                self._status(
+                    "✓ " + _("Final: your sheet for this nominee is finalised; f reopens it."),
+                    "ok",
+                )
+
+            self._write(
+                _("Finalising this sheet"), lambda: self.store.finalise(nominee), saved, failed
             )
 
         session = self.scoring_app.session
@@ -728,15 +983,23 @@ class ScoringScreen(Screen[None]):
         def done(reason: str | None) -> None:
             if not reason:
                 return
-            try:
-                self.store.reopen(self.nominee_id, reason)
-            except (PanelError, sqlite3.Error) as exc:
-                message = _("NOT reopened: {error}").format(error=str(exc))
-                self._refused(message)
-                return
-            self._refresh_sheet()
-            self._status(
-                "✓ " + _("Reopened: this sheet is no longer final; f finalises it again."), "ok"
+            nominee = self.nominee_id
+
+            def failed(error: str) -> None:
+                self._refused(_("NOT reopened: {error}").format(error=error))
+
+            def saved() -> None:
+                self._refresh_sheet()
+                self._status(
+                    "✓ " + _("Reopened: this sheet is no longer final; f finalises it again."),
+                    "ok",
+                )
+
+            self._write(
+                _("Reopening this sheet"),
+                lambda: self.store.reopen(nominee, reason),
+                saved,
+                failed,
             )
 
         self.app.push_screen(
@@ -758,8 +1021,9 @@ class ScoringScreen(Screen[None]):
         order = self._agenda_ids()
         index = order.index(self.nominee_id) + offset
         if not 0 <= index < len(order):
-            self.notify(
-                _("This is the last nominee.") if offset > 0 else _("This is the first nominee.")
+            self._status(
+                _("This is the last nominee.") if offset > 0 else _("This is the first nominee."),
+                "info",
             )
             return
         self.load(order[index])
@@ -770,6 +1034,14 @@ class ScoringScreen(Screen[None]):
 
     def action_next(self) -> None:
         self._go(1)
+
+    def action_switch_pane(self) -> None:
+        """Into the claims (j/k and the arrows scroll them; digits still score) and back."""
+        claims = self.query_one(ClaimsTable)
+        if claims.has_focus:
+            self.rubric_table.focus()
+        else:
+            claims.focus()
 
     def action_timer(self) -> None:
         self.query_one(InterviewTimer).toggle()
@@ -791,6 +1063,7 @@ class ScoringScreen(Screen[None]):
             claims.border_title = claims.border_subtitle = None
             self.rubric_table.focus()
             self.refresh_bindings()
+            self.call_after_refresh(claims.fit_width)
             return
         if self.maximize(claims, container=False):
             # The scoring keys are off while the criterion they would score is out of sight.
@@ -805,9 +1078,16 @@ class ScoringScreen(Screen[None]):
             claims.add_class("-zoomed")
             claims.focus()
             self.refresh_bindings()
+            self.call_after_refresh(claims.fit_width)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.maximized is None or action in ("zoom", "back")
+        if self.maximized is not None:
+            return action == "zoom"  # z, and Esc (which then says "rubric", not "agenda")
+        if action == "finalise":
+            return not self.sheet.final
+        if action == "reopen":
+            return self.sheet.final
+        return True
 
     def action_back(self) -> None:
         if self.maximized is not None:

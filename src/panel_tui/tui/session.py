@@ -15,11 +15,17 @@ from panel_tui.i18n import _
 from panel_tui.model import Assessor, Round
 from panel_tui.problems import PanelError
 from panel_tui.projection import Sheet
-from panel_tui.store import Store
+from panel_tui.store import Store, database_identity
 
 STATE_NOMINEE = "scoring.nominee"
 STATE_CRITERION = "scoring.criterion"
 STATE_SCREEN = "scoring.screen"
+STATE_LANGUAGE = "scoring.language"  # the last one chosen with ctrl+l, for the next start
+
+# A write waits this long for another writer, then the app says so and waits visibly: the
+# screen never freezes behind SQLite's busy handler.
+WRITE_WAIT_MS = 300
+LOOKED_AT_MAX = 200  # database files looked at per folder for a second copy
 
 
 def demo_round_dir() -> Path:
@@ -39,6 +45,8 @@ class Session:
 
     store: Store
     created: bool = False
+    # Other databases of the same round and assessor: scores typed there are not here.
+    others: list[Path] = field(default_factory=list)
     # The agenda's counts read when the database was opened, kept for its first fill while
     # nothing has been written since (by this connection or another): read once, not twice.
     _opened: tuple[tuple[int, int], dict[str, tuple[int, bool, bool]]] | None = field(
@@ -97,6 +105,40 @@ class Session:
         self.store.close()
 
 
+def other_databases(session: Session, folders: list[Path]) -> list[Path]:
+    """Files in `folders` holding the same round for the same assessor as `session`."""
+    own = session.path.resolve()
+    found: list[Path] = []
+    seen: set[Path] = {own}
+    for folder in folders:
+        try:
+            candidates = sorted(folder.glob("*.db"))[:LOOKED_AT_MAX]
+        except OSError:
+            continue
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if resolved in seen or not candidate.is_file():
+                continue
+            seen.add(resolved)
+            identity = database_identity(candidate)
+            if identity is None or identity[3] == session.store.origin:
+                continue  # not ours, or a copy of this very file (a hand-over): same scores
+            if identity[:3] == (session.round.id, "assessor", session.store.assessor_id):
+                found.append(candidate)
+    return found
+
+
+def look_for_others(session: Session, round_folder: Path | None = None) -> None:
+    """Fill `session.others` from the data directory, the round folder, the working folder
+    and the database's own folder: the places a second database is made by mistake."""
+    from panel_tui.cli import data_dir
+
+    folders = [data_dir(), session.path.parent, Path.cwd()]
+    if round_folder is not None:
+        folders.append(round_folder)
+    session.others = other_databases(session, folders)
+
+
 @dataclass(frozen=True)
 class PendingRound:
     """A round folder (or the demo) whose assessor is asked on the first screen."""
@@ -112,6 +154,7 @@ def open_database(path: Path, assessor: str | None = None) -> Session:
             snapshot = store.round  # read once, here: damage is refused at the door
             del snapshot
             session = Session(store)
+            store.set_busy_timeout(WRITE_WAIT_MS)
             session._opened = (session._written(), store.sheet_counts())
         except PanelError:
             raise
@@ -146,4 +189,5 @@ def open_round(folder: Path, round_: Round, assessor: str) -> Session:
     path, created, _warnings = init_assessor_db(folder, assessor, round_db_path(round_, assessor))
     session = open_database(path, assessor)
     session.created = created
+    look_for_others(session, folder)
     return session

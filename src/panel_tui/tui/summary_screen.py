@@ -60,7 +60,7 @@ class SummaryTable(DataTable[Text]):
         self.add_column(Text(_("Status")), width=status_w, key="status")
         self.add_column(Text(_("Total"), justify="right"), width=total_w, key="total")
         self.add_column(Text(_("Missing")), width=missing_w, key="missing")
-        colours = theme_colours(self.app.theme_variables)
+        colours = theme_colours(self.app.theme_variables, self.app.current_theme.dark)
         for item in self.rows_data:
             cells = [Text(item.progress.nominee.name)]
             if wide:

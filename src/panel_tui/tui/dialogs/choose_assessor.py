@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from panel_tui.formatting import affiliation_label
 from panel_tui.i18n import N_, _
-from panel_tui.model import Round
+from panel_tui.model import Assessor, Round
 
 
 class ChooseAssessor(ModalScreen[str | None]):
@@ -35,27 +38,25 @@ class ChooseAssessor(ModalScreen[str | None]):
                 Content(_("Which panel member are you? Choose with ↑↓ and Enter; Esc quits.")),
                 classes="dialog-explanation",
             )
-            width = max((len(a.id) for a in self.round.assessors), default=2) + 2
-            options = [
-                Option(
-                    Content.assemble(
-                        (a.id.ljust(width), "bold"),
-                        a.name,
-                        (
-                            f"  ({affiliation_label(a.affiliation)})",
-                            "$text-muted",
-                        ),
-                    ),
-                    id=a.id,
-                )
-                for a in self.round.assessors
-            ]
+            width = max((cell_len(a.id) for a in self.round.assessors), default=2)
+            options = [Option(self._row(a, width), id=a.id) for a in self.round.assessors]
             yield OptionList(*options, id="assessors")
             yield Static(
                 Content(_("Your scores are kept in {folder}").format(folder=self.where)),
                 classes="dialog-hint",
             )
             yield Static(Content(self.error), id="choose-error", classes="dialog-error")
+
+    @staticmethod
+    def _row(assessor: Assessor, width: int) -> Table:
+        """The id in a column of its own: a long name or affiliation wraps under the name."""
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(width=width, no_wrap=True)
+        grid.add_column(ratio=1)
+        details = Text(assessor.name)
+        details.append(f"  ({affiliation_label(assessor.affiliation)})", style="dim")
+        grid.add_row(Text(assessor.id, style="bold"), details)
+        return grid
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
