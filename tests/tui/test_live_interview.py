@@ -287,6 +287,25 @@ async def test_the_agenda_marks_the_interview_on_now_and_the_next(db_path: Path)
     session.close()
 
 
+def test_now_and_next_follow_the_venues_clock_not_the_laptops(tmp_path: Path) -> None:
+    """The demo round is in Nusa Tenggara Barat (WITA, UTC+8): a laptop set to any other zone
+    still reads the venue's time, as the slots are written."""
+    from datetime import UTC, datetime, timedelta
+    from importlib import resources
+
+    db = tmp_path / "demo.db"
+    init_assessor_db(Path(str(resources.files("panel_tui") / "demo")), "a1", db)
+    app = ScoringApp(session=open_database(db), now=lambda: 0.0)
+    try:
+        venue = app.clock()
+        wita = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=8)
+        assert abs((venue - wita).total_seconds()) < 60
+        assert venue.tzinfo is None  # compared with the naive slots
+    finally:
+        assert app.session is not None
+        app.session.close()
+
+
 async def test_an_overwrite_shows_old_and_new_and_u_takes_it_back(
     make_app: MakeApp, read_store: ReadStore
 ) -> None:

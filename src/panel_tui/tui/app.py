@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar, cast
 
 from textual.app import App, ComposeResult, SystemCommand
@@ -85,19 +85,33 @@ class ScoringApp(App[int]):
         session: Session | None = None,
         pending: PendingRound | None = None,
         now: Callable[[], float] = time.monotonic,
-        clock: Callable[[], datetime] = datetime.now,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
         assert session is not None or pending is not None
         self.session = session
         self.pending = pending
         self.now = now
-        self.clock = clock  # the venue's wall clock (naive local time, as the slots are)
+        # The venue's wall clock (naive local time, as the slots are written).
+        self.clock: Callable[[], datetime] = clock or self._venue_now
         self.timers: dict[str, TimerState] = {}
         self._remembered: dict[str, str] = {}
         self._place: dict[str, str] = {}  # where the assessor is, not yet written
         self._state_warning_shown = False
         self._data_version: int | None = None
+
+    def _venue_now(self) -> datetime:
+        """Now on the venue's clock: the round's time zone (declared, else its province's),
+        so a laptop set to another zone (a Jakarta laptop in Mataram) still finds the
+        interview that is on; the laptop's own clock when the zone is unknown."""
+        from panel_tui.local_time import zone_of
+
+        round_ = self.session.round if self.session is not None else None
+        if round_ is not None:
+            zone = zone_of(round_)
+            if zone.known:
+                return zone.local(datetime.now(UTC)).replace(tzinfo=None)
+        return datetime.now()
 
     def compose(self) -> ComposeResult:
         if self.session is not None:
