@@ -46,26 +46,110 @@ class PanelContext(click.Context):
     formatter_class = PanelFormatter
 
 
+# Click's own words in a help page, which its gettext domain does not translate.
+_OPTIONS_METAVAR = N_("[OPTIONS]")
+_COMMAND_METAVARS = (N_("COMMAND [ARGS]..."), N_("[COMMAND] [ARGS]..."))
+_TYPE_METAVARS = {
+    "text": N_("TEXT"),
+    "path": N_("PATH"),
+    "file": N_("FILE"),
+    "directory": N_("DIRECTORY"),
+    "filename": N_("FILENAME"),
+    "integer": N_("INTEGER"),
+    "float": N_("FLOAT"),
+}
+_DEFAULT = N_("default: {default}")
+
+
 @contextmanager
 def _translated_help(command: click.Command, ctx: click.Context | None = None) -> Iterator[None]:
-    """Help texts are marked with N_() where declared and translated while help is shown."""
+    """Help texts are marked with N_() where declared and translated while help is shown, and
+    so are the usage line's [OPTIONS] and the options' value names (TEXT, PATH …)."""
     params = command.get_params(ctx) if ctx is not None else command.params
     saved: list[tuple[click.Command | click.Parameter, str | None]] = [(command, command.help)]
     saved += [(p, p.help) for p in params if isinstance(p, click.Option)]
+    metavars = [
+        p
+        for p in params
+        if isinstance(p, click.Option)
+        and p.metavar is None
+        and not p.is_flag
+        and p.type.name in _TYPE_METAVARS
+    ]
+    options_metavar = command.options_metavar
+    group = command if isinstance(command, click.Group) else None
+    subcommand_metavar = group.subcommand_metavar if group is not None else ""
     try:
         for item, text in saved:
             if text:
                 item.help = _(text)
+        for option in metavars:
+            option.metavar = _(_TYPE_METAVARS[option.type.name]) + (
+                "..." if option.nargs != 1 else ""
+            )
+        if options_metavar:
+            command.options_metavar = _(_OPTIONS_METAVAR)
+        if group is not None and subcommand_metavar in _COMMAND_METAVARS:
+            group.subcommand_metavar = _(subcommand_metavar)
         yield
     finally:
         for item, text in saved:
             item.help = text
+        for option in metavars:
+            option.metavar = None
+        command.options_metavar = options_metavar
+        if group is not None:
+            group.subcommand_metavar = subcommand_metavar
+
+
+def _option_records(command: click.Command, ctx: click.Context) -> list[tuple[str, str]]:
+    """The options' help lines, with click's "default:" in the reader's language."""
+    english = "[" + "default: "
+    ours = "[" + _(_DEFAULT).split("{default}")[0]
+    records = []
+    for param in command.get_params(ctx):
+        if not isinstance(param, click.Option):
+            continue
+        record = param.get_help_record(ctx)
+        if record is not None:
+            records.append((record[0], record[1].replace(english, ours)))
+    return records
+
+
+def _language_option() -> click.Option:
+    """--lang after the command too (`panel-tui check --lang id ...`), as before it."""
+
+    def chosen(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+        if value is not None:
+            ctx.find_root().params["lang"] = value
+            _choose_language(value)
+
+    return click.Option(
+        ["--lang"],
+        type=click.Choice(["id", "en"]),
+        is_eager=True,
+        expose_value=False,
+        callback=chosen,
+        help=N_("Language: id (Bahasa Indonesia) or en; default PANEL_TUI_LANG, then the locale."),
+    )
 
 
 class PanelCommand(click.Command):
-    """A command whose help is shown in the reader's language."""
+    """A command whose help is shown in the reader's language, taking --lang as the group
+    does."""
 
     context_class = PanelContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not any("--lang" in p.opts for p in self.params if isinstance(p, click.Option)):
+            self.params.append(_language_option())
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        records = _option_records(self, ctx)
+        if records:
+            with formatter.section(N_("Options")):
+                formatter.write_dl(records)
 
     def get_short_help_str(self, limit: int = 45) -> str:
         with _translated_help(self):
@@ -81,6 +165,13 @@ class PanelGroup(click.Group):
 
     context_class = PanelContext
     command_class = PanelCommand
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        records = _option_records(self, ctx)
+        if records:
+            with formatter.section(N_("Options")):
+                formatter.write_dl(records)
+        self.format_commands(ctx, formatter)
 
     def get_short_help_str(self, limit: int = 45) -> str:
         with _translated_help(self):
@@ -392,7 +483,7 @@ def score(ctx: click.Context, path: Path, assessor: str | None) -> None:
     """Open the scoring app on an assessor database (or a round folder)."""
     from panel_tui.tui.launch import run_scoring
 
-    lang = ctx.parent.params.get("lang") if ctx.parent is not None else None
+    lang = ctx.find_root().params.get("lang")
     sys.exit(run_scoring(path, assessor, _language_given(lang)))
 
 

@@ -68,3 +68,29 @@ def test_cli_help_in_indonesian() -> None:
     assert "Tampilkan pesan ini lalu keluar." in result.output
     result = runner.invoke(cli, ["--lang", "en", "init", "--help"])
     assert "The assessor's id from round.toml." in result.output
+
+
+def test_lang_after_the_command_too(make_round: object) -> None:
+    folder = make_round()  # type: ignore[operator]
+    runner = CliRunner()
+    result = runner.invoke(cli, ["check", "--lang", "id", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "0 galat, 0 peringatan" in result.output
+    result = runner.invoke(cli, ["check", str(folder), "--lang", "en"])
+    assert "0 error(s), 0 warning(s)" in result.output
+    result = runner.invoke(cli, ["check", "--lang", "xx", str(folder)])
+    assert result.exit_code == 2
+
+
+def test_the_usage_line_and_value_names_in_indonesian() -> None:
+    runner = CliRunner()
+    group = runner.invoke(cli, ["--lang", "id", "--help"], prog_name="panel-tui").output
+    assert "Penggunaan: panel-tui [OPSI] [PERINTAH] [ARGUMEN]..." in group
+    tally = runner.invoke(cli, ["tally", "--lang", "id", "--help"], prog_name="panel-tui").output
+    assert "Penggunaan: panel-tui tally [OPSI] DB" in tally
+    assert "--out JALUR" in tally and "--head TEKS" in tally
+    assert "[bawaan: mean]" in tally
+    assert "OPTIONS" not in tally and "TEXT" not in tally and "default:" not in tally
+    english = runner.invoke(cli, ["--lang", "en", "tally", "--help"], prog_name="panel-tui").output
+    assert "Usage: panel-tui tally [OPTIONS] DB" in english
+    assert "--out PATH" in english and "--head TEXT" in english and "[default: mean]" in english
