@@ -212,16 +212,6 @@ class PanelGroup(click.Group):
             ctx.exit(1)
 
 
-def data_dir() -> Path:
-    """Where the app keeps the demo round's databases (PANEL_TUI_DATA_DIR overrides)."""
-    override = os.environ.get("PANEL_TUI_DATA_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("panel-tui", appauthor=False))
-
-
 def _choose_language(flag: str | None) -> str | None:
     """--lang, else PANEL_TUI_LANG, else the locale, else English (panel_tui.i18n)."""
     from panel_tui.i18n import resolve_language, set_language

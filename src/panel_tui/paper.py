@@ -20,7 +20,7 @@ from panel_tui.i18n import _, ngettext
 from panel_tui.model import Round, format_score
 from panel_tui.numbers import NumberError, parse_number
 from panel_tui.problems import Problem
-from panel_tui.projection import Sheet
+from panel_tui.sheet import Sheet
 
 if TYPE_CHECKING:
     from panel_tui.tables import Row, Table

@@ -40,24 +40,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from panel_tui.chain import Event
+from panel_tui.sheet import Sheet
 
 # `fold` takes whole event rows, in the audit chain's column order, so verify's own read of
 # every event (which checks their hashes) is also the tally's.
 COLUMNS = Event.COLUMNS
 SELECT_EVENTS = f"SELECT {', '.join(COLUMNS)} FROM score_events"
-
-
-@dataclass
-class Sheet:
-    """One assessor's current sheet for one nominee."""
-
-    nominee: str
-    scores: dict[str, float] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
-    comment: str = ""
-    recused: bool = False
-    recusal_reason: str = ""
-    final: bool = False
 
 
 @dataclass

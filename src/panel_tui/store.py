@@ -26,7 +26,7 @@ from panel_tui.chain import EVENT_KINDS, Event, genesis_hash, new_event
 from panel_tui.i18n import _
 from panel_tui.model import Claim, Round, defer_claims
 from panel_tui.problems import PanelError, Problem
-from panel_tui.projection import Sheet
+from panel_tui.sheet import Sheet
 from panel_tui.snapshot import (
     canonical_json,
     claims_from_list,

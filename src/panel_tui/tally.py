@@ -28,6 +28,7 @@ from panel_tui.fairness import CENTRES, METHODS, Calibration, Sheets, calibrate
 from panel_tui.i18n import _
 from panel_tui.model import Assessor, Category, Nominee, Round, Rubric
 from panel_tui.scoring import weighted_total
+from panel_tui.sheet import Sheet
 
 if TYPE_CHECKING:
     from panel_tui.verify import VerifyReport
@@ -109,7 +110,7 @@ class TallyResult:
     verified_heads: tuple[str, ...] = ()
     # assessor -> nominee -> current sheet (notes, comment, recusal reason, final), as
     # projection.py reads them; what the minutes and the screen show beside the scores.
-    sheets: dict[str, dict[str, projection.Sheet]] = field(default_factory=dict)
+    sheets: dict[str, dict[str, Sheet]] = field(default_factory=dict)
 
     @property
     def advance(self) -> int | None:

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from panel_tui import projection
 from panel_tui.model import Round
-from panel_tui.projection import Sheet
 from panel_tui.setup import init_assessor_db
+from panel_tui.sheet import Sheet
 from panel_tui.store import Store
 
 from .conftest import demo_round_dir

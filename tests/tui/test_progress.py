@@ -6,7 +6,7 @@ from pathlib import Path
 
 from panel_tui.loader import load_round_or_raise
 from panel_tui.progress import agenda_by_category, all_progress, overall, summary
-from panel_tui.projection import Sheet
+from panel_tui.sheet import Sheet
 
 
 def test_agenda_groups_by_category_in_slot_order(round_dir: Path) -> None:

@@ -143,7 +143,7 @@ class ScoringApp(App[int]):
 
     def _ask_assessor(self, error: str = "") -> None:
         assert self.pending is not None
-        from panel_tui.cli import data_dir
+        from panel_tui.paths import data_dir
         from panel_tui.tui.dialogs.choose_assessor import ChooseAssessor
 
         self.push_screen(

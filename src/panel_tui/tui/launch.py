@@ -7,12 +7,12 @@ import threading
 from pathlib import Path
 
 from panel_tui.i18n import LANGUAGES, _, set_language
+from panel_tui.paths import demo_round_dir
 from panel_tui.problems import PanelError
 from panel_tui.tui.session import (
     STATE_LANGUAGE,
     PendingRound,
     Session,
-    demo_round_dir,
     look_for_others,
     open_database,
     open_round,

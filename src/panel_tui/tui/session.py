@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from panel_tui.i18n import _
 from panel_tui.model import Assessor, Round
 from panel_tui.problems import PanelError
-from panel_tui.projection import Sheet
+from panel_tui.sheet import Sheet
 from panel_tui.store import Store, database_identity
 
 STATE_NOMINEE = "scoring.nominee"
@@ -28,13 +27,9 @@ WRITE_WAIT_MS = 300
 LOOKED_AT_MAX = 200  # database files looked at per folder for a second copy
 
 
-def demo_round_dir() -> Path:
-    return Path(str(resources.files("panel_tui") / "demo"))
-
-
 def round_db_path(round_: Round, assessor: str) -> Path:
     """Where a round folder's database for `assessor` lives: the user's data directory."""
-    from panel_tui.cli import data_dir
+    from panel_tui.paths import data_dir
 
     return data_dir() / f"{round_.id}-{assessor}.db"
 
@@ -131,7 +126,7 @@ def other_databases(session: Session, folders: list[Path]) -> list[Path]:
 def look_for_others(session: Session, round_folder: Path | None = None) -> None:
     """Fill `session.others` from the data directory, the round folder, the working folder
     and the database's own folder: the places a second database is made by mistake."""
-    from panel_tui.cli import data_dir
+    from panel_tui.paths import data_dir
 
     folders = [data_dir(), session.path.parent, Path.cwd()]
     if round_folder is not None:
