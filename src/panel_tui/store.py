@@ -35,6 +35,7 @@ from panel_tui.snapshot import (
     round_to_dict,
     rubric_fingerprint,
 )
+from panel_tui.tables import BIDI_CONTROLS, bidi_message
 
 if TYPE_CHECKING:
     from panel_tui import paper
@@ -659,10 +660,27 @@ class Store:
     ) -> Event:
         origin = self.origin
         assert origin is not None
-        for text in (nominee, criterion, note, reason):
-            if text is not None and not _storable(text):
+        fields = (
+            (_("nominee"), nominee),
+            (_("criterion"), criterion),
+            (_("note"), note),
+            (_("reason"), reason),
+        )
+        for field_, text in fields:
+            if text is None:
+                continue
+            bidi = _BIDI_CONTROL.search(text)
+            if bidi is not None:
                 raise PanelError(
-                    _("the text has characters that cannot be saved (a broken paste?): retype it")
+                    _("the {field} {problem}").format(
+                        field=field_, problem=bidi_message(bidi.group())
+                    )
+                )
+            if not _storable(text):
+                raise PanelError(
+                    _(
+                        "the {field} has characters that cannot be saved (a broken paste?): retype it"
+                    ).format(field=field_)
                 )
         last = self.conn.execute(
             "SELECT seq, hash FROM score_events WHERE origin = ? ORDER BY seq DESC LIMIT 1",
@@ -856,8 +874,9 @@ def _storable(text: str) -> bool:
 
 
 # Control characters a terminal acts on (NUL is stored and shown as nothing; tab and line
-# breaks are text).
-_TERMINAL_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# breaks are text), and the bidirectional controls that reorder what is shown.
+_TERMINAL_CONTROL = re.compile(f"[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
+_BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
 
 
 _INSERT_EVENT = (
