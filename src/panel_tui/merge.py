@@ -240,6 +240,8 @@ class _Target:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        # The inputs are ATTACHed to this connection: no function their schema names runs.
+        conn.execute("PRAGMA trusted_schema = OFF")
         return conn
 
     @classmethod

@@ -81,6 +81,9 @@ def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
     except (sqlite3.Error, UnicodeDecodeError) as exc:
+        if isinstance(exc, sqlite3.OperationalError) and str(exc) == "interrupted":
+            # Only the work bound interrupts here (Ctrl-C is a KeyboardInterrupt by now).
+            raise PanelError(too_much_work_message(path)) from exc
         # A damaged file can make SQLite's error message itself undecodable.
         raise PanelError(
             _("{path}: cannot open the database: {reason}{hint}").format(
@@ -99,6 +102,77 @@ def _read_only_hint(path: Path) -> str:
     return ""
 
 
+# What a real round can hold, with a wide margin: the largest value is the round snapshot,
+# which holds every claim (a national round, 500 nominees x 10 criteria, is a few MB); no
+# statement of panel-tui is longer than a few KB, nor a view of its schema nested deeper.
+MAX_VALUE_BYTES = 64 * 1024 * 1024
+_READ_LIMITS = {
+    sqlite3.SQLITE_LIMIT_LENGTH: MAX_VALUE_BYTES,
+    sqlite3.SQLITE_LIMIT_SQL_LENGTH: 1024 * 1024,
+    sqlite3.SQLITE_LIMIT_COLUMN: 200,
+    sqlite3.SQLITE_LIMIT_EXPR_DEPTH: 200,
+    sqlite3.SQLITE_LIMIT_COMPOUND_SELECT: 50,
+    sqlite3.SQLITE_LIMIT_ATTACHED: 2,
+    sqlite3.SQLITE_LIMIT_TRIGGER_DEPTH: 1,
+}
+# Virtual-machine steps one statement may take on a stranger's file: the largest statement
+# panel-tui runs on a national round (the integrity check) takes well under a hundredth of it.
+# More is a file built to keep a reader busy (a recursive view, a huge zeroblob).
+WORK_LIMIT = 200_000_000
+_WORK_STEP = 100_000
+
+
+class GuardedConnection(sqlite3.Connection):
+    """A connection to a file panel-tui did not necessarily write: every statement's work is
+    bounded (`WORK_LIMIT`), and `too_much_work` says when that is why one was stopped."""
+
+    too_much_work = False
+    _steps = 0
+
+    def execute(self, *args: Any, **kwargs: Any) -> sqlite3.Cursor:
+        self._steps = 0
+        try:
+            return super().execute(*args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            raise_if_cancelled(self, exc)
+            raise
+
+    def _progress(self) -> int:
+        self._steps += _WORK_STEP
+        if self._steps > WORK_LIMIT:
+            self.too_much_work = True
+            return 1
+        return 0
+
+
+def raise_if_cancelled(conn: sqlite3.Connection, exc: sqlite3.Error) -> None:
+    """Ctrl-C during a statement: Python raises KeyboardInterrupt in the progress handler,
+    which SQLite turns into "interrupted"; give the user back the KeyboardInterrupt."""
+    if isinstance(conn, GuardedConnection) and not conn.too_much_work and str(exc) == "interrupted":
+        raise KeyboardInterrupt from exc
+
+
+def too_much_work_message(path: Path) -> str:
+    return _(
+        "{path}: does too much work to read (a statement ran past {limit:,} steps): not a"
+        " panel-tui file?"
+    ).format(path=path, limit=WORK_LIMIT)
+
+
+def harden(conn: sqlite3.Connection) -> None:
+    """Read a stranger's file without trusting it: no function of its schema runs with side
+    effects (trusted_schema=OFF), no value longer than a round holds, defensive mode where
+    Python offers it (3.12+: setconfig), and a bound on every statement's work."""
+    conn.execute("PRAGMA trusted_schema = OFF")
+    for limit, value in _READ_LIMITS.items():
+        conn.setlimit(limit, value)
+    defensive = getattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE", None)
+    if defensive is not None and hasattr(conn, "setconfig"):
+        conn.setconfig(defensive, True)
+    if isinstance(conn, GuardedConnection):
+        conn.set_progress_handler(conn._progress, _WORK_STEP)
+
+
 def _connect_readonly(path: Path) -> sqlite3.Connection:
     """Read-only, also on a write-protected USB stick or share.
 
@@ -113,7 +187,9 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         isolation_level=None,
         timeout=BUSY_TIMEOUT_MS / 1000,
         check_same_thread=False,
+        factory=GuardedConnection,
     )
+    harden(conn)
     try:
         conn.execute("PRAGMA schema_version").fetchone()
     except sqlite3.OperationalError as exc:
@@ -128,7 +204,9 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
             isolation_level=None,
             timeout=BUSY_TIMEOUT_MS / 1000,
             check_same_thread=False,
+            factory=GuardedConnection,
         )
+        harden(conn)
     except (sqlite3.DatabaseError, UnicodeDecodeError):
         # A damaged file: the caller reports it on its first read.
         pass
@@ -471,6 +549,9 @@ class Store:
             return store
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             conn.close()
+            raise_if_cancelled(conn, exc)  # type: ignore[arg-type]
+            if getattr(conn, "too_much_work", False):
+                raise PanelError(too_much_work_message(path)) from exc
             raise PanelError(
                 _("{path}: the database is damaged or unreadable: {error}").format(
                     path=path, error=exc
