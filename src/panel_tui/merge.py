@@ -662,12 +662,17 @@ def _merge_into(
     fingerprints: tuple[str, str] | None,  # those the chains were verified against
     refuse: Callable[[str], None],
 ) -> None:
-    from panel_tui.store import now_utc
+    from panel_tui.store import disk_full, now_utc
 
     conn = target.conn
     source_uri = path.resolve().as_uri() + "?mode=ro"
-    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
-        source_uri += "&immutable=1"  # a write-protected stick: no -shm can be made beside it
+    wal = Path(f"{path}-wal")
+    if not (wal.exists() and wal.stat().st_size > 0) and (
+        not os.access(path.parent, os.W_OK) or disk_full(path)
+    ):
+        # A write-protected or full stick: no -shm can be made beside it (a full one may
+        # hold an empty -wal and -shm from an attempt to read it).
+        source_uri += "&immutable=1"
     try:
         conn.execute("ATTACH DATABASE ? AS src", (source_uri,))
     except sqlite3.Error as exc:

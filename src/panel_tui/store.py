@@ -67,6 +67,7 @@ def now_utc() -> str:
 def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
     """A connection with the pragmas every panel-tui connection uses."""
     path = Path(path)
+    conn: sqlite3.Connection | None = None
     try:
         if readonly:
             conn = _connect_readonly(path)
@@ -81,6 +82,8 @@ def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
     except (sqlite3.Error, UnicodeDecodeError) as exc:
+        if conn is not None:
+            conn.close()
         if isinstance(exc, sqlite3.OperationalError) and str(exc) == "interrupted":
             # Only the work bound interrupts here (Ctrl-C is a KeyboardInterrupt by now).
             raise PanelError(too_much_work_message(path)) from exc
@@ -93,7 +96,20 @@ def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def disk_full(path: Path) -> bool:
+    """Whether the disk holding `path` has no room left for anyone but root (where
+    SQLite cannot create the `-shm` file a WAL database is read through)."""
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        return False
+
+
 def _read_only_hint(path: Path) -> str:
+    if disk_full(path):
+        return " " + _(
+            "(the disk is full: free some space on it, or copy the database to another disk)"
+        )
     if path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
         return " " + _(
             "(the file or its folder is read-only: to score, copy the database to a"
@@ -178,7 +194,8 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
 
     A database in WAL mode needs its `-shm` file even to be read; where that cannot be created
     (a read-only folder) and no `-wal` holds anything to recover, nothing can change the file,
-    so it is opened as immutable instead of being refused.
+    (a read-only folder, a full disk) and no `-wal` holds anything to recover, nothing can
+    change the file, so it is opened as immutable instead of being refused.
     """
     uri = path.resolve().as_uri()
     conn = sqlite3.connect(
@@ -194,7 +211,7 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA schema_version").fetchone()
     except sqlite3.OperationalError as exc:
         wal = Path(f"{path}-wal")
-        if "unable to open" not in str(exc) or (wal.exists() and wal.stat().st_size > 0):
+        if not _no_shm_possible(exc) or (wal.exists() and wal.stat().st_size > 0):
             conn.close()
             raise
         conn.close()
@@ -211,6 +228,13 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         # A damaged file: the caller reports it on its first read.
         pass
     return conn
+
+
+def _no_shm_possible(exc: sqlite3.Error) -> bool:
+    """The error SQLite gives when it cannot make the `-shm` file of a WAL database: "unable
+    to open" in a read-only folder, "disk I/O error" on a full disk (SQLITE_IOERR_SHMSIZE,
+    or another I/O error on the -shm file)."""
+    return "unable to open" in str(exc) or str(exc) == "disk I/O error"
 
 
 ROUND_WITHOUT_CLAIMS = "SELECT json_remove(snapshot, '$.claims') FROM round"
