@@ -809,6 +809,18 @@ class Store:
             prev,
         )
         insert_events(self.conn, [event])
+        # Read back before anyone says "Saved": a trigger added while the file was open (by
+        # another program: the schema was checked when it was opened) could drop the row.
+        stored = self.conn.execute(
+            "SELECT hash FROM score_events WHERE origin = ? AND seq = ?", (origin, seq)
+        ).fetchone()
+        if stored is None or stored[0] != event.hash:
+            raise PanelError(
+                _(
+                    "{path}: the {kind} was not written as given (the file was changed while"
+                    " open?): nothing was saved"
+                ).format(path=self.path, kind=kind)
+            )
         return event
 
     def import_rows(self, rows: list[tuple[str, str, float, str]]) -> int:
@@ -824,15 +836,34 @@ class Store:
                             "{nominee} was finalised or recused meanwhile; nothing was recorded"
                         ).format(nominee=nominee)
                     )
+            origin = self.origin
+            before = self._events_of(origin)
+            expected = 0
             for nominee, criterion, value, note in rows:
                 self._append_in_transaction(
                     assessor, "score", nominee, criterion, value, None, "imported score sheet"
                 )
+                expected += 1
                 if note:
                     self._append_in_transaction(
                         assessor, "note", nominee, criterion, None, note, ""
                     )
+                    expected += 1
+            # "recorded N" only for N rows that are there, read back inside the transaction.
+            if self._events_of(origin) - before != expected:
+                raise PanelError(
+                    _(
+                        "{path}: the scores were not written as given (the file was changed"
+                        " while open?): nothing was recorded"
+                    ).format(path=self.path)
+                )
         return len(rows)
+
+    def _events_of(self, origin: str | None) -> int:
+        count: int = self.conn.execute(
+            "SELECT COUNT(*) FROM score_events WHERE origin = ?", (origin,)
+        ).fetchone()[0]
+        return count
 
     def record_paper_sheet(
         self,
