@@ -241,8 +241,18 @@ class _RoundToml:
         for field_, value in _strings(doc):
             control = CONTROL_CHARS.search(value)
             if control:
-                escape = f"\\u{ord(control.group()):04x}"
-                line = next((i for i, ln in enumerate(self.lines, 1) if escape in ln.lower()), None)
+                # As written in the file: an escape, or (bidi controls are legal raw TOML) the
+                # character itself.
+                code = ord(control.group())
+                written = (f"\\u{code:04x}", f"\\U{code:08x}".lower(), control.group())
+                line = next(
+                    (
+                        i
+                        for i, ln in enumerate(self.lines, 1)
+                        if any(form in ln.lower() for form in written)
+                    ),
+                    None,
+                )
                 self.error(line, field_, _control(control))
         if not self.ok:
             return None

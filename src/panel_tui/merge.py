@@ -45,6 +45,12 @@ MIN_HEAD_PREFIX = 16
 # MAX_WORKERS); PANEL_TUI_MERGE_WORKERS=1 turns that off.
 PARALLEL_FROM = 4
 MAX_WORKERS = 8
+# The largest input a round can make, with a wide margin: an assessor file of a national
+# round (500 nominees x 10 criteria, every score typed twice, a note on each) is under 5 MB,
+# and a merged file of 50 such assessors under 250 MB. A larger input is refused unread.
+MAX_INPUT_BYTES = 512 * 1024 * 1024
+# What the workers may hold of whole inputs at once: fewer workers for large inputs.
+INPUTS_IN_MEMORY_BYTES = 1024 * 1024 * 1024
 
 # Columns copied between databases, in table order.
 _EVENT_COLUMNS = (
@@ -240,6 +246,8 @@ class _Target:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        # The inputs are ATTACHed to this connection: no function their schema names runs.
+        conn.execute("PRAGMA trusted_schema = OFF")
         return conn
 
     @classmethod
@@ -436,6 +444,9 @@ def _check_input(path: Path) -> tuple[str, Any, str | None]:
     if not path.is_file():
         return "", None, _("no such database file")
     try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            return "", None, _too_large(size)
         data = _read(path)
     except OSError as exc:
         return "", None, _("cannot read: {error}").format(error=exc.strerror or exc)
@@ -487,6 +498,28 @@ def _release_buffer() -> None:
     _BUFFER.data = None
 
 
+def _too_large(size: int) -> str:
+    return _(
+        "is {size:,} bytes, larger than any round's file can be ({limit:,} bytes): not a"
+        " panel-tui file? Nothing was read"
+    ).format(size=size, limit=MAX_INPUT_BYTES)
+
+
+def _size_or_zero(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _memory_bound(workers: int, paths: list[Path]) -> int:
+    """Fewer workers when their inputs, each read whole, would not fit in
+    INPUTS_IN_MEMORY_BYTES together."""
+    # A larger one than MAX_INPUT_BYTES is refused unread.
+    largest = max((s for s in map(_size_or_zero, paths) if s <= MAX_INPUT_BYTES), default=0)
+    return max(1, min(workers, INPUTS_IN_MEMORY_BYTES // max(largest, 1)))
+
+
 def _worker_count(inputs: int) -> int:
     setting = os.environ.get("PANEL_TUI_MERGE_WORKERS", "")
     if setting.isdigit():
@@ -536,8 +569,10 @@ class _Checks:
             # the workers inherit them; OUT is created from the same image.
             from panel_tui.verify import prepare
 
-            prepare(unknown[0])
-        workers = _worker_count(len(unknown))
+            sized = [p for p in unknown if _size_or_zero(p) <= MAX_INPUT_BYTES]
+            if sized:  # prepare reads its file whole
+                prepare(sized[0])
+        workers = _memory_bound(_worker_count(len(unknown)), unknown)
         if workers > 1:
             try:
                 import multiprocessing
@@ -627,12 +662,17 @@ def _merge_into(
     fingerprints: tuple[str, str] | None,  # those the chains were verified against
     refuse: Callable[[str], None],
 ) -> None:
-    from panel_tui.store import now_utc
+    from panel_tui.store import disk_full, now_utc
 
     conn = target.conn
     source_uri = path.resolve().as_uri() + "?mode=ro"
-    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
-        source_uri += "&immutable=1"  # a write-protected stick: no -shm can be made beside it
+    wal = Path(f"{path}-wal")
+    if not (wal.exists() and wal.stat().st_size > 0) and (
+        not os.access(path.parent, os.W_OK) or disk_full(path)
+    ):
+        # A write-protected or full stick: no -shm can be made beside it (a full one may
+        # hold an empty -wal and -shm from an attempt to read it).
+        source_uri += "&immutable=1"
     try:
         conn.execute("ATTACH DATABASE ? AS src", (source_uri,))
     except sqlite3.Error as exc:

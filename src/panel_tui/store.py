@@ -35,6 +35,7 @@ from panel_tui.snapshot import (
     round_to_dict,
     rubric_fingerprint,
 )
+from panel_tui.tables import BIDI_CONTROLS, bidi_message
 
 if TYPE_CHECKING:
     from panel_tui import paper
@@ -66,6 +67,7 @@ def now_utc() -> str:
 def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
     """A connection with the pragmas every panel-tui connection uses."""
     path = Path(path)
+    conn: sqlite3.Connection | None = None
     try:
         if readonly:
             conn = _connect_readonly(path)
@@ -80,6 +82,11 @@ def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
     except (sqlite3.Error, UnicodeDecodeError) as exc:
+        if conn is not None:
+            conn.close()
+        if isinstance(exc, sqlite3.OperationalError) and str(exc) == "interrupted":
+            # Only the work bound interrupts here (Ctrl-C is a KeyboardInterrupt by now).
+            raise PanelError(too_much_work_message(path)) from exc
         # A damaged file can make SQLite's error message itself undecodable.
         raise PanelError(
             _("{path}: cannot open the database: {reason}{hint}").format(
@@ -89,7 +96,20 @@ def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def disk_full(path: Path) -> bool:
+    """Whether the disk holding `path` has no room left for anyone but root (where
+    SQLite cannot create the `-shm` file a WAL database is read through)."""
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        return False
+
+
 def _read_only_hint(path: Path) -> str:
+    if disk_full(path):
+        return " " + _(
+            "(the disk is full: free some space on it, or copy the database to another disk)"
+        )
     if path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
         return " " + _(
             "(the file or its folder is read-only: to score, copy the database to a"
@@ -98,12 +118,84 @@ def _read_only_hint(path: Path) -> str:
     return ""
 
 
+# What a real round can hold, with a wide margin: the largest value is the round snapshot,
+# which holds every claim (a national round, 500 nominees x 10 criteria, is a few MB); no
+# statement of panel-tui is longer than a few KB, nor a view of its schema nested deeper.
+MAX_VALUE_BYTES = 64 * 1024 * 1024
+_READ_LIMITS = {
+    sqlite3.SQLITE_LIMIT_LENGTH: MAX_VALUE_BYTES,
+    sqlite3.SQLITE_LIMIT_SQL_LENGTH: 1024 * 1024,
+    sqlite3.SQLITE_LIMIT_COLUMN: 200,
+    sqlite3.SQLITE_LIMIT_EXPR_DEPTH: 200,
+    sqlite3.SQLITE_LIMIT_COMPOUND_SELECT: 50,
+    sqlite3.SQLITE_LIMIT_ATTACHED: 2,
+    sqlite3.SQLITE_LIMIT_TRIGGER_DEPTH: 1,
+}
+# Virtual-machine steps one statement may take on a stranger's file: the largest statement
+# panel-tui runs on a national round (the integrity check) takes well under a hundredth of it.
+# More is a file built to keep a reader busy (a recursive view, a huge zeroblob).
+WORK_LIMIT = 200_000_000
+_WORK_STEP = 100_000
+
+
+class GuardedConnection(sqlite3.Connection):
+    """A connection to a file panel-tui did not necessarily write: every statement's work is
+    bounded (`WORK_LIMIT`), and `too_much_work` says when that is why one was stopped."""
+
+    too_much_work = False
+    _steps = 0
+
+    def execute(self, *args: Any, **kwargs: Any) -> sqlite3.Cursor:
+        self._steps = 0
+        try:
+            return super().execute(*args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            raise_if_cancelled(self, exc)
+            raise
+
+    def _progress(self) -> int:
+        self._steps += _WORK_STEP
+        if self._steps > WORK_LIMIT:
+            self.too_much_work = True
+            return 1
+        return 0
+
+
+def raise_if_cancelled(conn: sqlite3.Connection, exc: sqlite3.Error) -> None:
+    """Ctrl-C during a statement: Python raises KeyboardInterrupt in the progress handler,
+    which SQLite turns into "interrupted"; give the user back the KeyboardInterrupt."""
+    if isinstance(conn, GuardedConnection) and not conn.too_much_work and str(exc) == "interrupted":
+        raise KeyboardInterrupt from exc
+
+
+def too_much_work_message(path: Path) -> str:
+    return _(
+        "{path}: does too much work to read (a statement ran past {limit:,} steps): not a"
+        " panel-tui file?"
+    ).format(path=path, limit=WORK_LIMIT)
+
+
+def harden(conn: sqlite3.Connection) -> None:
+    """Read a stranger's file without trusting it: no function of its schema runs with side
+    effects (trusted_schema=OFF), no value longer than a round holds, defensive mode where
+    Python offers it (3.12+: setconfig), and a bound on every statement's work."""
+    conn.execute("PRAGMA trusted_schema = OFF")
+    for limit, value in _READ_LIMITS.items():
+        conn.setlimit(limit, value)
+    defensive = getattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE", None)
+    if defensive is not None and hasattr(conn, "setconfig"):
+        conn.setconfig(defensive, True)
+    if isinstance(conn, GuardedConnection):
+        conn.set_progress_handler(conn._progress, _WORK_STEP)
+
+
 def _connect_readonly(path: Path) -> sqlite3.Connection:
     """Read-only, also on a write-protected USB stick or share.
 
     A database in WAL mode needs its `-shm` file even to be read; where that cannot be created
     (a read-only folder) and no `-wal` holds anything to recover, nothing can change the file,
-    so it is opened as immutable instead of being refused.
+    (a read-only folder, a full disk) and no `-wal` holds anything to recover, nothing can
+    change the file, so it is opened as immutable instead of being refused.
     """
     uri = path.resolve().as_uri()
     conn = sqlite3.connect(
@@ -112,12 +204,14 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         isolation_level=None,
         timeout=BUSY_TIMEOUT_MS / 1000,
         check_same_thread=False,
+        factory=GuardedConnection,
     )
+    harden(conn)
     try:
         conn.execute("PRAGMA schema_version").fetchone()
     except sqlite3.OperationalError as exc:
         wal = Path(f"{path}-wal")
-        if "unable to open" not in str(exc) or (wal.exists() and wal.stat().st_size > 0):
+        if not _no_shm_possible(exc) or (wal.exists() and wal.stat().st_size > 0):
             conn.close()
             raise
         conn.close()
@@ -127,11 +221,20 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
             isolation_level=None,
             timeout=BUSY_TIMEOUT_MS / 1000,
             check_same_thread=False,
+            factory=GuardedConnection,
         )
+        harden(conn)
     except (sqlite3.DatabaseError, UnicodeDecodeError):
         # A damaged file: the caller reports it on its first read.
         pass
     return conn
+
+
+def _no_shm_possible(exc: sqlite3.Error) -> bool:
+    """The error SQLite gives when it cannot make the `-shm` file of a WAL database: "unable
+    to open" in a read-only folder, "disk I/O error" on a full disk (SQLITE_IOERR_SHMSIZE,
+    or another I/O error on the -shm file)."""
+    return "unable to open" in str(exc) or str(exc) == "disk I/O error"
 
 
 ROUND_WITHOUT_CLAIMS = "SELECT json_remove(snapshot, '$.claims') FROM round"
@@ -470,6 +573,9 @@ class Store:
             return store
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             conn.close()
+            raise_if_cancelled(conn, exc)  # type: ignore[arg-type]
+            if getattr(conn, "too_much_work", False):
+                raise PanelError(too_much_work_message(path)) from exc
             raise PanelError(
                 _("{path}: the database is damaged or unreadable: {error}").format(
                     path=path, error=exc
@@ -659,10 +765,27 @@ class Store:
     ) -> Event:
         origin = self.origin
         assert origin is not None
-        for text in (nominee, criterion, note, reason):
-            if text is not None and not _storable(text):
+        fields = (
+            (_("nominee"), nominee),
+            (_("criterion"), criterion),
+            (_("note"), note),
+            (_("reason"), reason),
+        )
+        for field_, text in fields:
+            if text is None:
+                continue
+            bidi = _BIDI_CONTROL.search(text)
+            if bidi is not None:
                 raise PanelError(
-                    _("the text has characters that cannot be saved (a broken paste?): retype it")
+                    _("the {field} {problem}").format(
+                        field=field_, problem=bidi_message(bidi.group())
+                    )
+                )
+            if not _storable(text):
+                raise PanelError(
+                    _(
+                        "the {field} has characters that cannot be saved (a broken paste?): retype it"
+                    ).format(field=field_)
                 )
         last = self.conn.execute(
             "SELECT seq, hash FROM score_events WHERE origin = ? ORDER BY seq DESC LIMIT 1",
@@ -686,6 +809,18 @@ class Store:
             prev,
         )
         insert_events(self.conn, [event])
+        # Read back before anyone says "Saved": a trigger added while the file was open (by
+        # another program: the schema was checked when it was opened) could drop the row.
+        stored = self.conn.execute(
+            "SELECT hash FROM score_events WHERE origin = ? AND seq = ?", (origin, seq)
+        ).fetchone()
+        if stored is None or stored[0] != event.hash:
+            raise PanelError(
+                _(
+                    "{path}: the {kind} was not written as given (the file was changed while"
+                    " open?): nothing was saved"
+                ).format(path=self.path, kind=kind)
+            )
         return event
 
     def import_rows(self, rows: list[tuple[str, str, float, str]]) -> int:
@@ -701,15 +836,34 @@ class Store:
                             "{nominee} was finalised or recused meanwhile; nothing was recorded"
                         ).format(nominee=nominee)
                     )
+            origin = self.origin
+            before = self._events_of(origin)
+            expected = 0
             for nominee, criterion, value, note in rows:
                 self._append_in_transaction(
                     assessor, "score", nominee, criterion, value, None, "imported score sheet"
                 )
+                expected += 1
                 if note:
                     self._append_in_transaction(
                         assessor, "note", nominee, criterion, None, note, ""
                     )
+                    expected += 1
+            # "recorded N" only for N rows that are there, read back inside the transaction.
+            if self._events_of(origin) - before != expected:
+                raise PanelError(
+                    _(
+                        "{path}: the scores were not written as given (the file was changed"
+                        " while open?): nothing was recorded"
+                    ).format(path=self.path)
+                )
         return len(rows)
+
+    def _events_of(self, origin: str | None) -> int:
+        count: int = self.conn.execute(
+            "SELECT COUNT(*) FROM score_events WHERE origin = ?", (origin,)
+        ).fetchone()[0]
+        return count
 
     def record_paper_sheet(
         self,
@@ -897,8 +1051,9 @@ def _storable(text: str) -> bool:
 
 
 # Control characters a terminal acts on (NUL is stored and shown as nothing; tab and line
-# breaks are text).
-_TERMINAL_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# breaks are text), and the bidirectional controls that reorder what is shown.
+_TERMINAL_CONTROL = re.compile(f"[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
+_BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
 
 
 _INSERT_EVENT = (

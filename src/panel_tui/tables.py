@@ -454,22 +454,37 @@ def _first_lines(records: list[list[str]], line_count: int) -> Sequence[int] | N
 
 
 # Control characters other than tab and line breaks: no spreadsheet cell holds them on
-# purpose, and ESC or CSI in a name would reach the terminal as an escape sequence.
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Every byte but those of CONTROL_CHARS in UTF-8: the C0 controls and DEL, and 0xC2, the
-# first byte of U+0080-U+009F (and of other characters, which the regex then rules out).
+# purpose, and ESC or CSI in a name would reach the terminal as an escape sequence. The
+# bidirectional controls (U+202A-202E, U+2066-2069, U+200E/200F, U+061C) make a name or a
+# note display in another order than it is stored ("Trojan Source"), so they are refused too.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+CONTROL_CHARS = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
+_BIDI_CHAR = re.compile(f"[{BIDI_CONTROLS}]")
+# Every byte but those that can start a CONTROL_CHARS character in UTF-8: the C0 controls and
+# DEL, 0xC2 (U+0080-U+009F), 0xD8 (U+061C) and 0xE2 (U+200E-U+2069); the regex then rules out
+# the other characters these bytes start.
 _NOT_CONTROL = bytes(
     b
     for b in range(256)
-    if not (b <= 0x08 or b in (0x0B, 0x0C) or 0x0E <= b <= 0x1F) and b not in (0x7F, 0xC2)
+    if not (b <= 0x08 or b in (0x0B, 0x0C) or 0x0E <= b <= 0x1F)
+    and b not in (0x7F, 0xC2, 0xD8, 0xE2)
 )
 
 
 def _control(match: re.Match[str]) -> str:
+    if _BIDI_CHAR.fullmatch(match.group()):
+        return bidi_message(match.group())
     return _(
         "contains the control character U+{code:04X}, which is not text "
         "(it could change what a terminal shows): remove it"
     ).format(code=ord(match.group()))
+
+
+def bidi_message(char: str) -> str:
+    return _(
+        "contains the bidirectional control character U+{code:04X}, which makes text show in"
+        " another order than it is stored: remove it"
+    ).format(code=ord(char))
 
 
 def _count_outside_quotes(line: str, char: str) -> int:

@@ -26,11 +26,15 @@ from panel_tui.snapshot import (
     rubric_fingerprint,
 )
 from panel_tui.store import (
+    GuardedConnection,
     Store,
     _write_snapshot,
     apply_migrations,
     check_header,
+    harden,
+    raise_if_cancelled,
     schema_problems,
+    too_much_work_message,
     transaction,
 )
 
@@ -100,7 +104,11 @@ def verify_database(
         store.conn.execute("BEGIN")  # one snapshot of the file for every check
         _verify_open(store, report, expect_heads, project)
     except sqlite3.DatabaseError as exc:
-        report.problems.append(_("the database is damaged: {error}").format(error=exc))
+        raise_if_cancelled(store.conn, exc)
+        if getattr(store.conn, "too_much_work", False):
+            report.problems.append(too_much_work_message(path))
+        else:
+            report.problems.append(_("the database is damaged: {error}").format(error=exc))
     except (
         PanelError,
         ValueError,
@@ -672,8 +680,9 @@ def _memory_copy(data: bytes | bytearray) -> sqlite3.Connection:
     """The file's bytes as an in-memory database (read as a rollback-journal file: an
     in-memory database cannot be in WAL mode; the pages are the same). A bytearray is
     changed in place to say so (header bytes 18 and 19), saving a copy."""
-    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn = sqlite3.connect(":memory:", isolation_level=None, factory=GuardedConnection)
     try:
+        harden(conn)
         if isinstance(data, bytearray):
             data[18:20] = b"\x01\x01"
             conn.deserialize(data)
