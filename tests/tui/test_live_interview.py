@@ -612,3 +612,24 @@ async def test_in_the_full_screen_view_esc_says_where_it_goes(make_app: MakeApp)
         assert app.screen.maximized is None
         assert isinstance(app.screen, ScoringScreen)
         assert _footer_keys(app)["escape"] == "agenda"
+
+
+async def test_shrunk_to_80x24_the_marked_claims_stay_in_view(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    # The bug: rows rewrapped narrower are taller, and the old scroll offset showed other
+    # claims, none of them marked.
+    init_assessor_db(demo_dir, "a1", tmp_path / "demo.db")
+    app = ScoringApp(session=open_database(tmp_path / "demo.db"), now=lambda: 0.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_nominee(pilot, "lotim")
+        await pilot.press(*["down"] * 5)  # the last criterion: its claims are at the bottom
+        await pilot.pause()
+        claims = app.screen.query_one(ClaimsTable)
+        assert claims.linked()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert claims.size.width == 80
+        shown = [claims.render_line(y).text for y in range(1, claims.size.height)]
+        assert shown[0].startswith(" ▶"), shown
