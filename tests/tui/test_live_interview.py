@@ -633,3 +633,35 @@ async def test_shrunk_to_80x24_the_marked_claims_stay_in_view(
         assert claims.size.width == 80
         shown = [claims.render_line(y).text for y in range(1, claims.size.height)]
         assert shown[0].startswith(" ▶"), shown
+
+
+async def test_at_80x24_notices_cover_neither_the_footer_nor_the_status_line(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    from textual.widgets import Footer
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_nominee(pilot, "lotim")
+        # A read-only place table: remembering the place fails, which is told in a notice.
+        other = sqlite3.connect(db_path, isolation_level=None)
+        for when in ("INSERT", "UPDATE"):
+            other.execute(
+                f"CREATE TRIGGER no_{when.lower()} BEFORE {when} ON ui_state "
+                "BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END"
+            )
+        other.close()
+        await pilot.press("down")
+        await pilot.pause()
+        await pilot.press("ctrl+l")  # "Bahasa: Bahasa Indonesia", another notice
+        await pilot.pause()
+        await pilot.pause()
+        toasts = list(app.screen.query("Toast"))
+        assert len(toasts) == 2, [t.region for t in toasts]
+        footer = app.screen.query_one(Footer).region
+        status = app.screen.query_one("#save-status").region
+        assert footer.height == 2 and footer.y == 22 and status.y == 21
+        for toast in toasts:
+            assert toast.region.height > 0
+            assert not toast.region.overlaps(footer), (toast.region, footer)
+            assert not toast.region.overlaps(status), (toast.region, status)
