@@ -420,6 +420,7 @@ async def test_leaving_the_full_screen_view_fits_the_claims_to_their_pane_again(
         await open_nominee(pilot, "lotim")
         claims = app.screen.query_one(ClaimsTable)
         before = [column.width for column in claims.columns]
+        rubric_width = app.screen.query_one("#rubric").region.width
         await pilot.press("z")
         await pilot.pause()
         await pilot.pause()
@@ -429,6 +430,12 @@ async def test_leaving_the_full_screen_view_fits_the_claims_to_their_pane_again(
         await pilot.pause()
         assert [column.width for column in claims.columns] == before
         assert sum(before) + 8 <= claims.size.width
+        # On screen: the Coverage column is back, the rubric has its own width again.
+        assert "Coverage" in claims.render_line(0).text
+        assert "0.53% of angkatan" in "\n".join(
+            claims.render_line(y).text for y in range(claims.size.height)
+        )
+        assert app.screen.query_one("#rubric").region.width == rubric_width
 
 
 async def test_question_mark_shows_the_keys_with_the_digits_once(make_app: MakeApp) -> None:
