@@ -3,7 +3,9 @@ live switch from the command palette (the English snapshots are in tests/tui).""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from panel_tui.tui.agenda_screen import AgendaTable
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.keys_panel import TranslatedBindingsTable
-from panel_tui.tui.session import PendingRound
+from panel_tui.tui.session import PendingRound, open_database
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
 SIZE = (120, 36)
@@ -239,3 +241,41 @@ async def test_the_read_back_keeps_the_indonesian_missing_word_whole_at_80x24(
         table = app.screen.query_one("#readback-table")
         lines = [table.render_line(y).text for y in range(table.size.height)]
         assert sum("belum ada" in line for line in lines) == 2  # not "belum …"
+
+
+def _clocked_app(db_path: Path) -> ScoringApp:
+    """On 14 July 2025 at 09:05: Lombok Timur (09:00) is on now, PT Pupuk (09:30) next."""
+    return ScoringApp(
+        session=open_database(db_path), now=lambda: 0.0, clock=lambda: datetime(2025, 7, 14, 9, 5)
+    )
+
+
+@pytest.mark.usefixtures("indonesian")
+@pytest.mark.parametrize("size", SIZES)
+def test_agenda_with_now_and_next_in_indonesian(
+    snap_compare: Any, db_path: Path, size: tuple[int, int]
+) -> None:
+    assert snap_compare(_clocked_app(db_path), terminal_size=size, run_before=_settle)
+
+
+@pytest.mark.usefixtures("indonesian")
+@pytest.mark.parametrize("size", SIZES)
+def test_waiting_for_the_database_in_indonesian(
+    snap_compare: Any, make_app: Callable[[], ScoringApp], db_path: Path, size: tuple[int, int]
+) -> None:
+    holder = sqlite3.connect(db_path, isolation_level=None)
+
+    async def busy(pilot: Pilot[Any]) -> None:
+        await open_nominee(pilot, "lotim")
+        holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("3")  # typed blind: counted as not used
+        await _settle(pilot)
+
+    try:
+        assert snap_compare(make_app(), terminal_size=size, run_before=busy)
+    finally:
+        if holder.in_transaction:
+            holder.execute("ROLLBACK")
+        holder.close()

@@ -420,6 +420,7 @@ async def test_leaving_the_full_screen_view_fits_the_claims_to_their_pane_again(
         await open_nominee(pilot, "lotim")
         claims = app.screen.query_one(ClaimsTable)
         before = [column.width for column in claims.columns]
+        rubric_width = app.screen.query_one("#rubric").region.width
         await pilot.press("z")
         await pilot.pause()
         await pilot.pause()
@@ -429,6 +430,12 @@ async def test_leaving_the_full_screen_view_fits_the_claims_to_their_pane_again(
         await pilot.pause()
         assert [column.width for column in claims.columns] == before
         assert sum(before) + 8 <= claims.size.width
+        # On screen: the Coverage column is back, the rubric has its own width again.
+        assert "Coverage" in claims.render_line(0).text
+        assert "0.53% of angkatan" in "\n".join(
+            claims.render_line(y).text for y in range(claims.size.height)
+        )
+        assert app.screen.query_one("#rubric").region.width == rubric_width
 
 
 async def test_question_mark_shows_the_keys_with_the_digits_once(make_app: MakeApp) -> None:
@@ -612,3 +619,56 @@ async def test_in_the_full_screen_view_esc_says_where_it_goes(make_app: MakeApp)
         assert app.screen.maximized is None
         assert isinstance(app.screen, ScoringScreen)
         assert _footer_keys(app)["escape"] == "agenda"
+
+
+async def test_shrunk_to_80x24_the_marked_claims_stay_in_view(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    # The bug: rows rewrapped narrower are taller, and the old scroll offset showed other
+    # claims, none of them marked.
+    init_assessor_db(demo_dir, "a1", tmp_path / "demo.db")
+    app = ScoringApp(session=open_database(tmp_path / "demo.db"), now=lambda: 0.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_nominee(pilot, "lotim")
+        await pilot.press(*["down"] * 5)  # the last criterion: its claims are at the bottom
+        await pilot.pause()
+        claims = app.screen.query_one(ClaimsTable)
+        assert claims.linked()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert claims.size.width == 80
+        shown = [claims.render_line(y).text for y in range(1, claims.size.height)]
+        assert shown[0].startswith(" ▶"), shown
+
+
+async def test_at_80x24_notices_cover_neither_the_footer_nor_the_status_line(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    from textual.widgets import Footer
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_nominee(pilot, "lotim")
+        # A read-only place table: remembering the place fails, which is told in a notice.
+        other = sqlite3.connect(db_path, isolation_level=None)
+        for when in ("INSERT", "UPDATE"):
+            other.execute(
+                f"CREATE TRIGGER no_{when.lower()} BEFORE {when} ON ui_state "
+                "BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END"
+            )
+        other.close()
+        await pilot.press("down")
+        await pilot.pause()
+        await pilot.press("ctrl+l")  # "Bahasa: Bahasa Indonesia", another notice
+        await pilot.pause()
+        await pilot.pause()
+        toasts = list(app.screen.query("Toast"))
+        assert len(toasts) == 2, [t.region for t in toasts]
+        footer = app.screen.query_one(Footer).region
+        status = app.screen.query_one("#save-status").region
+        assert footer.height == 2 and footer.y == 22 and status.y == 21
+        for toast in toasts:
+            assert toast.region.height > 0
+            assert not toast.region.overlaps(footer), (toast.region, footer)
+            assert not toast.region.overlaps(status), (toast.region, status)

@@ -6,7 +6,10 @@ runs, notifications are cleared before the picture is taken.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +17,7 @@ from textual.pilot import Pilot
 from tui_helpers import open_nominee, settle, show_agenda, show_scoring
 
 from panel_tui.tui.app import ScoringApp
+from panel_tui.tui.session import open_database
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
 
@@ -59,3 +63,44 @@ def test_read_back(
     snap_compare: Any, make_app: Callable[[], ScoringApp], size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=_readback)
+
+
+def clocked_app(db_path: Path) -> ScoringApp:
+    """On 14 July 2025 at 09:05: Lombok Timur (09:00) is on now, PT Pupuk (09:30) next."""
+    return ScoringApp(
+        session=open_database(db_path), now=lambda: 0.0, clock=lambda: datetime(2025, 7, 14, 9, 5)
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_agenda_with_now_and_next(snap_compare: Any, db_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(clocked_app(db_path), terminal_size=size, run_before=_settle)
+
+
+def wait_for_database_snapshot(
+    snap_compare: Any, app: ScoringApp, db_path: Path, size: object
+) -> bool:
+    """The dialog shown while another program holds the write lock (a score typed meanwhile)."""
+    holder = sqlite3.connect(db_path, isolation_level=None)
+
+    async def busy(pilot: Pilot[Any]) -> None:
+        await open_nominee(pilot, "lotim")
+        holder.execute("BEGIN IMMEDIATE")
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("3")  # typed blind: the dialog counts it as not used
+        await _settle(pilot)
+
+    try:
+        return bool(snap_compare(app, terminal_size=size, run_before=busy))
+    finally:
+        if holder.in_transaction:
+            holder.execute("ROLLBACK")
+        holder.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_waiting_for_the_database(
+    snap_compare: Any, make_app: Callable[[], ScoringApp], db_path: Path, size: tuple[int, int]
+) -> None:
+    assert wait_for_database_snapshot(snap_compare, make_app(), db_path, size)
