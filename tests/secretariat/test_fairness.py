@@ -441,7 +441,7 @@ def test_the_robustness_section_in_indonesian(panel: Path) -> None:
     text = render_markdown(tally_database(panel, method="zscore"))
     assert "## Ketangguhan" in text and "## Manifes" in text
     assert "| klu | ● 2 (75,00) | ● 2 (75,00) | ● 2 (75,00) | 4 (55,68) | 4 (43,75) | ⚠ |" in text
-    assert "Dengan zscore, nomine terakhir yang lolos (mataram) unggul 12,62 poin" in text
+    assert "Dengan zscore, nominasi terakhir yang lolos (mataram) unggul 12,62 poin" in text
     # without a2, a1 and a3 calibrate to the same z-scores: loteng, mataram and klu all sit
     # at μ and tie for rank 2, so klu and loteng come in beside mataram
     assert "tanpa a2, klu, loteng juga akan lolos." in text
