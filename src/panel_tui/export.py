@@ -746,21 +746,24 @@ def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
             )
         )
     wide = console.width >= WIDE_TABLE
-    for cat in result.categories:
+
+    def status_of(r: Any) -> Text:
+        if r.advances:
+            return Text(_("advances"), style="bold green")
+        if r.complete:
+            return Text(_("complete"))
+        return Text(_("incomplete"), style="yellow")
+
+    def build(cat: Any, brief: bool) -> Table:
+        """The category's table; `brief`: without the n and status columns (shown on the
+        nominee's own line below), for a terminal too narrow for them."""
         criteria = cat.rubric.criteria
         table = Table(
             title=Text(f"{cat.category.title} ({cat.category.id})"),
             box=box.SIMPLE_HEAD,
             pad_edge=False,
+            collapse_padding=brief,  # one space between columns where room is short
             title_justify="left",
-            caption=None
-            if wide
-            else Text(
-                "  ".join(
-                    f"{i}={c.id} ({format_score(c.weight)})" for i, c in enumerate(criteria, 1)
-                )
-            ),
-            caption_justify="left",
         )
         table.add_column("#", justify="right", no_wrap=True)
         table.add_column(_("nominee"), no_wrap=True)
@@ -768,30 +771,51 @@ def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
         for i, criterion in enumerate(criteria, 1):
             header = f"{criterion.id}\n({format_score(criterion.weight)})" if wide else str(i)
             table.add_column(Text(header), justify="right", no_wrap=True, min_width=4)
-        table.add_column("n", justify="right", no_wrap=True)
-        table.add_column(_("status"), no_wrap=True, min_width=len(_("incomplete")))
+        if not brief:
+            table.add_column("n", justify="right", no_wrap=True)
+            table.add_column(_("status"), no_wrap=True, min_width=len(_("incomplete")))
         if wide:
             table.add_column(_("name"), overflow="fold", min_width=20)
         for r in cat.results:
-            if r.advances:
-                status = Text(_("advances"), style="bold green")
-            elif r.complete:
-                status = Text(_("complete"))
-            else:
-                status = Text(_("incomplete"), style="yellow")
             table.add_row(
                 str(r.rank),
                 Text(r.nominee.id),
                 "" if r.total is None else formatting.fixed(r.total, 2),
                 *(_mean_cell(r.means[c.id]) for c in criteria),
-                str(len(r.counted)),
-                status,
+                *(() if brief else (str(len(r.counted)), status_of(r))),
                 *([Text(r.nominee.name)] if wide else []),
             )
+        return table
+
+    for cat in result.categories:
+        table = build(cat, brief=False)
+        # Measured without the terminal's limit (rich caps a measurement at it).
+        natural = console.measure(table, options=console.options.update_width(10_000)).maximum
+        brief = not wide and natural > console.width
+        if brief:
+            table = build(cat, brief=True)
         console.print(table)
         if not wide:
+            # The legend packed line by line, each item whole ("5=apps (10)", never cut).
+            items = [
+                f"{i}={c.id} ({format_score(c.weight)})"
+                for i, c in enumerate(cat.rubric.criteria, 1)
+            ]
+            lines: list[str] = []
+            for item in items:
+                if lines and len(lines[-1]) + 2 + len(item) <= console.width:
+                    lines[-1] += "  " + item
+                else:
+                    lines.append(item)
+            for text in lines:
+                console.print(Text(text))
             for r in cat.results:
-                console.print(Text(f"  {r.nominee.id}: {r.nominee.name}"))
+                line = Text(f"  {r.nominee.id}: {r.nominee.name}")
+                if brief:
+                    line.append(" — ")
+                    line.append_text(status_of(r))
+                    line.append(" " + _("({n} counted)").format(n=len(r.counted)))
+                console.print(line)
         for r in cat.results:
             if not r.complete:
                 console.print(

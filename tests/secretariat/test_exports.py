@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from panel_tui.cli import cli
@@ -248,3 +249,45 @@ def test_xlsx_is_ready_to_send(panel_file: Path, tmp_path: Path) -> None:
     heads = {row[4] for row in method if len(row) > 4}
     assert {head for _o, _a, _n, head in result.chains} <= heads  # every chain head
     assert any(isinstance(v, str) and v.startswith("the whole file") for _k, v, *_r in method)
+
+
+def _demo_merged(tmp_path: Path) -> Path:
+    """The demo round (long criterion ids, six criteria) scored by three assessors, merged."""
+    from panel_tui.merge import merge
+    from reliability.conftest import make_db
+
+    tmp_path = tmp_path / "demo"
+    tmp_path.mkdir()
+    files = [
+        make_db(tmp_path / f"{a}.db", a, scores=42, seed=i)
+        for i, a in enumerate(("a1", "a2", "a3"))
+    ]
+    out = tmp_path / "demo-merged.db"
+    assert merge(out, files).ok
+    return out
+
+
+@pytest.mark.parametrize("which", ["panel", "demo"])
+def test_the_terminal_table_fits_its_width(
+    panel_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, which: str
+) -> None:
+    """Nothing cut at the terminal's edge: every line within the width, the legend's items
+    whole, each nominee's status shown (in its table, or on its own line when narrow)."""
+    import io as _io
+
+    from panel_tui.export import print_table
+
+    result = tally_database(panel_file if which == "panel" else _demo_merged(tmp_path))
+    for width in (80, 64, 60):
+        monkeypatch.setenv("COLUMNS", str(width))
+        out = _io.StringIO()
+        print_table(result, out)
+        lines = out.getvalue().splitlines()
+        assert all(len(line.rstrip()) <= width for line in lines), width
+        legend = " ".join(lines)
+        for cat in result.categories:
+            for i, criterion in enumerate(cat.rubric.criteria, 1):
+                assert f"{i}={criterion.id} (" in legend, (width, criterion.id)
+            for r in cat.results:
+                assert any(r.nominee.id in line and "…" not in line for line in lines)
+        assert legend.count("incomplete") >= 1 and "incompl " not in legend
