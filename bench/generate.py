@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from panel_tui.model import Round
+    from panel_tui.domain.model import Round
 
 CATEGORIES = (
     ("pemkab", "Pemerintah Kabupaten/Kota", "pemda"),
@@ -321,8 +321,8 @@ def build_dbs(
 
     Existing files are kept (the generator is seeded, so they are the same files).
     """
-    from panel_tui.loader import load_round_or_raise
-    from panel_tui.store import Store
+    from panel_tui.round_package.loader import load_round_or_raise
+    from panel_tui.storage.store import Store
 
     round_, _warnings = load_round_or_raise(round_dir)
     out.mkdir(parents=True, exist_ok=True)

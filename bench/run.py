@@ -107,7 +107,7 @@ def read_with_csv_module(folder: Path) -> int:
 
 
 def scenario_check(data: Data, sizes: Sizes) -> list[Result]:
-    from panel_tui.loader import load_round
+    from panel_tui.round_package.loader import load_round
 
     def load(folder: Path) -> None:
         result = load_round(folder)
@@ -161,7 +161,7 @@ def scenario_check(data: Data, sizes: Sizes) -> list[Result]:
 
 
 def scenario_score(data: Data, sizes: Sizes) -> list[Result]:
-    from panel_tui.store import Store
+    from panel_tui.storage.store import Store
 
     spec = sizes.app
     source = data.dbs(spec, 1)[0]
@@ -601,9 +601,15 @@ def scenario_export(data: Data, sizes: Sizes) -> list[Result]:
     memory: the file is what is measured, not reading a database."""
     from generate import sheet_rows
 
-    from panel_tui.export import SCORE_HEADER, result_header, result_rows, score_rows, write_xlsx
-    from panel_tui.loader import load_round
-    from panel_tui.tally import tally
+    from panel_tui.output.export import (
+        SCORE_HEADER,
+        result_header,
+        result_rows,
+        score_rows,
+        write_xlsx,
+    )
+    from panel_tui.round_package.loader import load_round
+    from panel_tui.secretariat.tally import tally
 
     spec = sizes.export
     round_ = load_round(data.round(spec)).round

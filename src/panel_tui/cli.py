@@ -17,8 +17,8 @@ from typing import Any
 import click
 
 from panel_tui import __version__
+from panel_tui.domain.problems import PanelError, Problem
 from panel_tui.i18n import N_, _, ngettext
-from panel_tui.problems import PanelError, Problem
 
 # Click's own words in the help pages, marked here so they are translated.
 CLICK_WORDS = (
@@ -260,7 +260,7 @@ def cli(ctx: click.Context, lang: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the problems as JSON."))
 def check(round_dir: Path, as_json: bool) -> None:
     """Validate a round package (round.toml, nominees, claims)."""
-    from panel_tui.loader import load_round
+    from panel_tui.round_package.loader import load_round
 
     result = load_round(round_dir)
     if as_json:
@@ -318,7 +318,7 @@ def _print_problems(errors: list[Problem], warnings: list[Problem]) -> None:
 )
 def init(round_dir: Path, assessor: str, db_path: Path) -> None:
     """Create an assessor's database holding a snapshot of the round."""
-    from panel_tui.setup import init_assessor_db
+    from panel_tui.assessor.setup import init_assessor_db
 
     path, created, warnings = init_assessor_db(round_dir, assessor, db_path)
     for problem in warnings:
@@ -366,8 +366,8 @@ def import_scores_command(
     reason: str,
 ) -> None:
     """Record a typed-in paper score sheet (CSV/XLSX), all or nothing."""
-    from panel_tui.paper import describe_change
-    from panel_tui.score_import import import_paper
+    from panel_tui.assessor.score_import import import_paper
+    from panel_tui.domain.paper import describe_change
 
     if confirm is None and (entered_by or confirmed_by):
         raise click.UsageError(_("--entered-by and --confirmed-by go with --confirm"))
@@ -451,7 +451,7 @@ def sheets(
     compact: bool,
 ) -> None:
     """Print blank paper score sheets for a round (HTML, A4)."""
-    from panel_tui.blank_sheets import write_sheets
+    from panel_tui.output.blank_sheets import write_sheets
 
     # The panel reads the sheets: without a language asked for, a round written for
     # Indonesian readers (decimal commas) is printed in Indonesian.
@@ -495,7 +495,7 @@ def _language_given(flag: str | None) -> bool:
 )
 def verify(db_path: Path, heads: tuple[str, ...]) -> None:
     """Check SQLite integrity and the whole audit chain; exit 1 on any problem."""
-    from panel_tui.verify import verify_database
+    from panel_tui.secretariat.verify import verify_database
 
     report = verify_database(db_path, heads)
     for problem in report.problems:

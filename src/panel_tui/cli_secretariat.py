@@ -39,8 +39,8 @@ SUFFIX_FORMATS = {
 @click.option("--replace", is_flag=True, help=N_("Overwrite an existing copy at --to."))
 def handover(db_path: Path, target: Path, replace: bool) -> None:
     """Write a safe, self-contained copy for the USB stick and print its receipt."""
-    from panel_tui.handover import handover as do_handover
-    from panel_tui.handover import receipt_lines
+    from panel_tui.secretariat.handover import handover as do_handover
+    from panel_tui.secretariat.handover import receipt_lines
 
     receipt = do_handover(db_path, target, replace=replace)
     for line in receipt_lines(receipt):
@@ -63,8 +63,8 @@ def handover(db_path: Path, target: Path, replace: bool) -> None:
 )
 def merge(out: Path, inputs: tuple[Path, ...], heads: tuple[str, ...]) -> None:
     """Merge assessor (or merged) databases into OUT; idempotent; atomic per input."""
-    from panel_tui.merge import InputReport
-    from panel_tui.merge import merge as do_merge
+    from panel_tui.secretariat.merge import InputReport
+    from panel_tui.secretariat.merge import merge as do_merge
 
     def show(report: InputReport) -> None:
         if report.status == "refused":
@@ -175,7 +175,7 @@ def tally(
         from panel_tui.tui.secretariat import run_secretariat
 
         sys.exit(run_secretariat(db_path, method))
-    from panel_tui.tally import tally_database
+    from panel_tui.secretariat.tally import tally_database
 
     if out is not None and out.suffix.lower() == ".pdf":
         raise click.UsageError(
@@ -203,7 +203,7 @@ def tally(
     # Plain JSON shows ranks, totals and means only: computed from per-cell counts in SQL.
     result = tally_database(db_path, details=fmt != "json" or explain, heads=heads, method=method)
     if explain and result.assessor is not None:
-        from panel_tui.problems import PanelError
+        from panel_tui.domain.problems import PanelError
 
         raise PanelError(
             _(
@@ -220,9 +220,9 @@ def write_result(result: object, fmt: str, out: Path | None, explain: bool = Fal
     """Render `result` (a TallyResult) as `fmt` to `out`, or to stdout."""
     import io
 
-    from panel_tui import export, report
-    from panel_tui.store import now_utc
-    from panel_tui.tally import TallyResult
+    from panel_tui.output import export, report
+    from panel_tui.secretariat.tally import TallyResult
+    from panel_tui.storage.store import now_utc
 
     assert isinstance(result, TallyResult)
     if fmt == "xlsx":

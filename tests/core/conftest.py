@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from core_helpers import DbFactory
 
-from panel_tui.setup import init_assessor_db
+from panel_tui.assessor.setup import init_assessor_db
 from round_samples import RoundFactory
 
 

@@ -11,9 +11,9 @@ from dataclasses import replace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from panel_tui.claim_checks import PERCENT_TOLERANCE, PERCENT_UNITS, _fmt, claim_warnings
+from panel_tui.domain.claim_checks import PERCENT_TOLERANCE, PERCENT_UNITS, _fmt, claim_warnings
+from panel_tui.domain.model import Claim, claim_with_warnings, new_claim, new_claims
 from panel_tui.i18n import _
-from panel_tui.model import Claim, claim_with_warnings, new_claim, new_claims
 
 
 def _reference_warnings(claims: list[Claim]) -> list[Claim]:

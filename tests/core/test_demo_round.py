@@ -7,8 +7,8 @@ from pathlib import Path
 
 from core_helpers import check_json, run_cli
 
-from panel_tui.loader import load_round
-from panel_tui.model import AFFILIATIONS
+from panel_tui.domain.model import AFFILIATIONS
+from panel_tui.round_package.loader import load_round
 
 
 def test_demo_passes_check_with_no_errors(demo_dir: Path) -> None:

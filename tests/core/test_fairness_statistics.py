@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from panel_tui.fairness import (
+from panel_tui.domain.fairness import (
     Sheets,
     alpha_interval_exact,
     borda,
@@ -20,7 +20,7 @@ from panel_tui.fairness import (
     outliers,
     trimmed,
 )
-from panel_tui.model import Round
+from panel_tui.domain.model import Round
 
 
 def units_of(rows: list[str]) -> list[list[int]]:
@@ -176,7 +176,7 @@ def test_alpha_closed_form_is_the_pairwise_definition(units: list[list[float]]) 
 
 def _demo_round() -> Round:
     import panel_tui
-    from panel_tui.loader import load_round
+    from panel_tui.round_package.loader import load_round
 
     result = load_round(Path(panel_tui.__file__).resolve().parent / "demo")
     assert result.round is not None
@@ -215,7 +215,13 @@ def test_every_method_from_cell_counts_is_the_full_tally(
 ) -> None:
     """The JSON path (per-cell counts) and the detailed path agree under every method that
     counts can give; the mean of both is the contract's mean, value for value."""
-    from panel_tui.tally import MEAN_DECIMALS, round_half_up, tally, tally_again, tally_summary
+    from panel_tui.secretariat.tally import (
+        MEAN_DECIMALS,
+        round_half_up,
+        tally,
+        tally_again,
+        tally_summary,
+    )
 
     scores, recusals = drawn
     recused = set(recusals)

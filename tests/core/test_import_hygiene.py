@@ -42,7 +42,15 @@ def imported_after(code: str) -> set[str]:
 
 def test_the_domain_modules_are_found() -> None:
     names = domain_modules()
-    for core in ("model", "numbers", "loader", "store", "verify", "setup", "score_import"):
+    for core in (
+        "domain.model",
+        "domain.numbers",
+        "round_package.loader",
+        "storage.store",
+        "secretariat.verify",
+        "assessor.setup",
+        "assessor.score_import",
+    ):
         assert f"panel_tui.{core}" in names
     assert not any(n.startswith("panel_tui.tui") for n in names)
 
@@ -79,7 +87,7 @@ def test_each_domain_module_alone_imports_no_textual() -> None:
 
 def test_checking_a_csv_round_does_not_load_openpyxl(demo_dir: Path) -> None:
     modules = imported_after(
-        "from panel_tui.loader import load_round\n"
+        "from panel_tui.round_package.loader import load_round\n"
         f"result = load_round({str(demo_dir)!r})\n"
         "assert result.round is not None, result.problems\n"
     )

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from panel_tui.numbers import (
+from panel_tui.domain.numbers import (
     MAGNITUDES,
     SEPARATORS,
     NumberError,

@@ -10,7 +10,7 @@ from core_helpers import check_json, find, line_of, run_cli, write_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from panel_tui.loader import load_round
+from panel_tui.round_package.loader import load_round
 from round_samples import SMALL_CLAIMS, SMALL_NOMINEES, SMALL_ROUND_TOML, RoundFactory
 
 TOML_EN = SMALL_ROUND_TOML.format(number_format="en")
@@ -723,7 +723,7 @@ def test_a_numeric_looking_text_value_says_how_to_keep_it_as_text(
 def test_check_validates_without_building_claims_which_are_built_when_read(
     make_round: RoundFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import panel_tui.loader as loader_module
+    import panel_tui.round_package.loader as loader_module
 
     built: list[int] = []
     real = loader_module.new_claims

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui import store as store_module
-from panel_tui.store import Store, apply_migrations, connect, migration_files, schema_dir
-from panel_tui.verify import verify_database
+from panel_tui.secretariat.verify import verify_database
+from panel_tui.storage import store as store_module
+from panel_tui.storage.store import Store, apply_migrations, connect, migration_files, schema_dir
 
 
 def test_the_schema_ships_with_the_package() -> None:
@@ -73,7 +73,7 @@ def test_the_documented_application_id_is_the_one_in_real_files(db: Path) -> Non
     """db/README.md and db/001_initial.sql give the number a reader checks files with."""
     import re
 
-    from panel_tui.store import APPLICATION_ID
+    from panel_tui.storage.store import APPLICATION_ID
 
     conn = sqlite3.connect(db)
     in_file = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -90,7 +90,7 @@ def test_a_version_1_file_is_read_as_it_is_and_gains_counted_scores_when_opened(
 ) -> None:
     """Files written before `counted_scores` existed (schema 1) still verify and tally
     read-only; the app brings them to the current schema when it opens them for writing."""
-    from panel_tui.tally import tally_database
+    from panel_tui.secretariat.tally import tally_database
 
     with Store.open(db) as store:
         store.record_score("lotim", "regulation", 4)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from core_helpers import DbFactory, run_cli, write_xlsx
 
-from panel_tui.problems import PanelError
-from panel_tui.score_import import import_scores
-from panel_tui.store import Store
+from panel_tui.assessor.score_import import import_scores
+from panel_tui.domain.problems import PanelError
+from panel_tui.storage.store import Store
 
 HEADER = "assessor,nominee,criterion,score,note\n"
 
@@ -328,7 +328,7 @@ def test_import_scores_api_raises_panel_error(db: Path, tmp_path: Path) -> None:
 
 def test_recording_replans_under_the_write_lock(db: Path) -> None:
     """The app may recuse or finalise between the import's check and its write."""
-    from panel_tui.paper import PaperRow
+    from panel_tui.domain.paper import PaperRow
 
     rows_ = [PaperRow(2, "lotim", "regulation", 4.0, "")]
     with Store.open(db) as store:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.chain import event_hash, genesis_hash
-from panel_tui.loader import load_round
-from panel_tui.problems import PanelError
-from panel_tui.store import Store, connect
+from panel_tui.domain.problems import PanelError
+from panel_tui.round_package.loader import load_round
+from panel_tui.storage.chain import event_hash, genesis_hash
+from panel_tui.storage.store import Store, connect
 from round_samples import RoundFactory
 
 
@@ -173,7 +173,7 @@ def test_two_connections_append_one_chain(db: Path) -> None:
     finally:
         one.close()
         two.close()
-    from panel_tui.verify import verify_database
+    from panel_tui.secretariat.verify import verify_database
 
     assert verify_database(db).ok
 
@@ -215,14 +215,14 @@ def test_text_that_cannot_be_saved_is_refused_cleanly(db: Path) -> None:
             store.recuse("lotim", "\udfff")
         store.record_note("lotim", "regulation", "Perda [draft] \u2014 \u6e2c\u8a66 \x00 ok")
         assert count(store) == 1
-    from panel_tui.verify import verify_database
+    from panel_tui.secretariat.verify import verify_database
 
     assert verify_database(db).ok
 
 
 def test_sheet_counts_agree_with_the_sheets(db: Path) -> None:
     """The agenda's counts in SQL say what the sheets built in Python say, in every state."""
-    from panel_tui.progress import all_progress, progress_from_counts
+    from panel_tui.domain.progress import all_progress, progress_from_counts
 
     with Store.open(db) as store:
         nominees = [n.id for n in store.round.nominees]

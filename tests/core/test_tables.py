@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from panel_tui.problems import Problem
-from panel_tui.tables import EMPTY_CELL, MAX_CELL, Row, Table, _csv_grid, read_table
+from panel_tui.domain.problems import Problem
+from panel_tui.round_package.tables import EMPTY_CELL, MAX_CELL, Row, Table, _csv_grid, read_table
 
 KNOWN = ("nominee", "key", "label", "value", "unit", "source")
 

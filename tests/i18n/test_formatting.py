@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from panel_tui import formatting
+from panel_tui.domain import formatting
 from panel_tui.i18n import set_language
 
 
@@ -161,7 +161,7 @@ def test_the_first_screen_does_not_load_babel() -> None:
     import sys
 
     code = (
-        "import sys; from datetime import date; from panel_tui import formatting;"
+        "import sys; from datetime import date; from panel_tui.domain import formatting;"
         "from panel_tui.i18n import set_language;"
         "[(set_language(l), formatting.date_range([date(2025, 7, 14)]),"
         " formatting.percent(37.5, 0), formatting.fixed(84.25)) for l in ('id', 'en')];"

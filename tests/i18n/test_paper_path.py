@@ -6,8 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.cli import cli
-from panel_tui.setup import init_assessor_db
 from round_samples import RoundFactory
 
 HEADER = "assessor;nominee;criterion;score;note\n"

@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
 from panel_tui.i18n import language
-from panel_tui.loader import load_round_or_raise
+from panel_tui.round_package.loader import load_round_or_raise
 from panel_tui.tui.agenda_screen import AgendaTable
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.footer import PanelFooter

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.cli import cli
-from panel_tui.setup import init_assessor_db
-from panel_tui.store import Store
+from panel_tui.storage.store import Store
 
 HERE = Path(__file__).resolve().parent
 WRITER = HERE / "writer.py"

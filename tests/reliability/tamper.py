@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from panel_tui.chain import Event, event_hash, genesis_hash
-from panel_tui.snapshot import (
+from panel_tui.storage.chain import Event, event_hash, genesis_hash
+from panel_tui.storage.snapshot import (
     canonical_json,
     round_fingerprint,
     round_from_dict,

@@ -26,17 +26,17 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
-from panel_tui.merge import merge
-from panel_tui.problems import PanelError
-from panel_tui.setup import init_assessor_db
-from panel_tui.store import Store
+from panel_tui.assessor.setup import init_assessor_db
+from panel_tui.domain.problems import PanelError
+from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.verify import verify_database
+from panel_tui.storage.store import Store
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.readback_screen import ReadBackScreen
 from panel_tui.tui.scoring_screen import ScoringScreen
 from panel_tui.tui.secretariat import SecretariatApp
 from panel_tui.tui.session import PendingRound, open_database
 from panel_tui.tui.summary_screen import SummaryScreen
-from panel_tui.verify import verify_database
 
 from .conftest import make_db, record_figure
 from .nasty_round import NAMES, write_nasty_round
@@ -289,7 +289,7 @@ def nasty_db(tmp_path: Path) -> Path:
 async def test_markup_on_the_assessor_choice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from panel_tui.loader import load_round_or_raise
+    from panel_tui.round_package.loader import load_round_or_raise
 
     monkeypatch.setenv("PANEL_TUI_DATA_DIR", str(tmp_path / NASTY_FOLDER))
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.loader import load_round
-from panel_tui.problems import PanelError
-from panel_tui.score_import import import_scores
-from panel_tui.store import Store
+from panel_tui.assessor.score_import import import_scores
+from panel_tui.domain.problems import PanelError
+from panel_tui.round_package.loader import load_round
+from panel_tui.storage.store import Store
 
 from .conftest import demo_round_dir, make_db
 

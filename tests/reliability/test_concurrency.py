@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui import store as store_module
-from panel_tui.problems import PanelError
-from panel_tui.store import Store
-from panel_tui.verify import verify_database
+from panel_tui.domain.problems import PanelError
+from panel_tui.secretariat.verify import verify_database
+from panel_tui.storage import store as store_module
+from panel_tui.storage.store import Store
 
 from .conftest import make_db, record_figure, run_cli_process, start_writer
 from .test_crash import check_after_crash, parse_acks

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.verify import verify_database
+from panel_tui.secretariat.verify import verify_database
 
 from .conftest import make_db, record_figure, start_writer
 
@@ -152,8 +152,8 @@ def _run(tmp_path: Path, kills: int, seed: int) -> KillStats:
     assert stats.acked > kills
     # A hand-over taken right after the last kill (the WAL not checkpointed, as after a
     # crashed laptop) holds every committed event.
-    from panel_tui.handover import handover
-    from panel_tui.store import Store
+    from panel_tui.secretariat.handover import handover
+    from panel_tui.storage.store import Store
 
     receipt = handover(db, tmp_path / "after-crash.db")
     with Store.open(db, readonly=True) as original, Store.open(receipt.path, readonly=True) as copy:

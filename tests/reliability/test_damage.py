@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.verify import verify_database
+from panel_tui.secretariat.verify import verify_database
 
 from .conftest import copy_db, make_db, record_figure, run_cli
 
@@ -201,7 +201,7 @@ def test_damaged_wal_loses_at_most_a_tail_never_changes_data(tmp_path: Path) -> 
     """A WAL with a damaged frame: SQLite stops at it, as after a crash. The chain that is
     left is a prefix of the original (verify ok), and the receipt's head catches the loss."""
     db = make_db(tmp_path / "a1.db", "a1", scores=0)
-    from panel_tui.store import Store
+    from panel_tui.storage.store import Store
 
     store = Store.open(db)
     store.conn.execute("PRAGMA wal_autocheckpoint = 0")
@@ -237,8 +237,8 @@ def test_damaged_wal_loses_at_most_a_tail_never_changes_data(tmp_path: Path) -> 
 def test_damage_making_sqlite_error_undecodable_is_refused(clean: Path, tmp_path: Path) -> None:
     """Found by the slow run: a space in a view's SQL flipped to 0xA0 makes SQLite's own error
     message invalid UTF-8; Python raised UnicodeDecodeError from `connect`, a traceback."""
-    from panel_tui.problems import PanelError
-    from panel_tui.store import Store
+    from panel_tui.domain.problems import PanelError
+    from panel_tui.storage.store import Store
 
     data = bytearray(clean.read_bytes())
     at = data.index(b"PARTITION BY origin") + len(b"PARTITION")
@@ -257,7 +257,7 @@ def test_damage_never_passes_the_comparison_with_a_verified_file(
     """merge verifies most inputs by comparing their round pages with those of a file
     verified in full (`verify_like_template`) and checking the rest of the file: a damaged
     file is accepted that way only when `verify` accepts it too, with the same chains."""
-    from panel_tui.verify import prepare, verify_like_template
+    from panel_tui.secretariat.verify import prepare, verify_like_template
 
     prepare(clean)
     data = clean.read_bytes()

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.merge import merge
-from panel_tui.problems import PanelError
-from panel_tui.store import Store, _no_shm_possible, disk_full
-from panel_tui.verify import verify_database
+from panel_tui.domain.problems import PanelError
+from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.verify import verify_database
+from panel_tui.storage.store import Store, _no_shm_possible, disk_full
 
 from .conftest import make_db, run_cli
 

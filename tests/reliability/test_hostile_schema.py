@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.merge import merge
-from panel_tui.problems import PanelError
-from panel_tui.score_import import import_scores
-from panel_tui.store import Store
-from panel_tui.tally import tally_database
-from panel_tui.verify import verify_database
+from panel_tui.assessor.score_import import import_scores
+from panel_tui.domain.problems import PanelError
+from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.tally import tally_database
+from panel_tui.secretariat.verify import verify_database
+from panel_tui.storage.store import Store
 
 from .conftest import file_state, make_db, run_cli
 
@@ -308,7 +308,7 @@ def test_a_snapshot_nested_thousands_deep_is_a_refusal(tmp_path: Path) -> None:
 
 
 def test_handover_removes_what_an_interrupted_handover_left_on_the_stick(tmp_path: Path) -> None:
-    from panel_tui.handover import handover
+    from panel_tui.secretariat.handover import handover
 
     db = make_db(tmp_path / "a1.db", "a1", scores=3)
     usb = tmp_path / "usb"

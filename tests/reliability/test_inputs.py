@@ -20,10 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from panel_tui.loader import load_round
-from panel_tui.problems import PanelError, Problem
-from panel_tui.score_import import import_scores
-from panel_tui.store import Store
+from panel_tui.assessor.score_import import import_scores
+from panel_tui.domain.problems import PanelError, Problem
+from panel_tui.round_package.loader import load_round
+from panel_tui.storage.store import Store
 
 from .conftest import demo_round_dir, make_db, record_figure
 
@@ -460,7 +460,7 @@ score_cell = st.one_of(
 
 
 def _valid_cells() -> list[tuple[str, str, tuple[float, ...]]]:
-    from panel_tui.loader import load_round_or_raise
+    from panel_tui.round_package.loader import load_round_or_raise
 
     round_, _ = load_round_or_raise(demo_round_dir())
     return [

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.merge import merge
-from panel_tui.problems import PanelError
-from panel_tui.projection import disagreements, fold
-from panel_tui.score_import import import_scores
-from panel_tui.setup import init_assessor_db
-from panel_tui.store import Store
-from panel_tui.tally import tally_database
-from panel_tui.verify import verify_database
+from panel_tui.assessor.score_import import import_scores
+from panel_tui.assessor.setup import init_assessor_db
+from panel_tui.domain.problems import PanelError
+from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.tally import tally_database
+from panel_tui.secretariat.verify import verify_database
+from panel_tui.storage.projection import disagreements, fold
+from panel_tui.storage.store import Store
 
 from .conftest import demo_round_dir, make_db, run_cli
 

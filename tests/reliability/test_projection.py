@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from panel_tui import projection
-from panel_tui.model import Round
-from panel_tui.setup import init_assessor_db
-from panel_tui.sheet import Sheet
-from panel_tui.store import Store
+from panel_tui.assessor.setup import init_assessor_db
+from panel_tui.domain.model import Round
+from panel_tui.domain.sheet import Sheet
+from panel_tui.storage import projection
+from panel_tui.storage.store import Store
 
 from .conftest import demo_round_dir
 
@@ -32,7 +32,7 @@ NOTES = ("", "asked for the decree", "strong")
 
 
 def _demo_round() -> Round:
-    from panel_tui.loader import load_round
+    from panel_tui.round_package.loader import load_round
 
     loaded = load_round(demo_round_dir())
     assert loaded.round is not None

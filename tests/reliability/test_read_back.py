@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.merge import merge
-from panel_tui.problems import PanelError
-from panel_tui.store import Store
+from panel_tui.domain.problems import PanelError
+from panel_tui.secretariat.merge import merge
+from panel_tui.storage.store import Store
 
 from .conftest import make_db
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui import store as store_module
-from panel_tui.problems import PanelError
-from panel_tui.store import MAX_VALUE_BYTES, Store, connect
-from panel_tui.verify import verify_database
+from panel_tui.domain.problems import PanelError
+from panel_tui.secretariat.verify import verify_database
+from panel_tui.storage import store as store_module
+from panel_tui.storage.store import MAX_VALUE_BYTES, Store, connect
 
 from .conftest import make_db
 from .test_hostile_schema import _edit, _promptly
@@ -85,7 +85,7 @@ def test_ctrl_c_stops_a_statement_on_a_strangers_file(tmp_path: Path) -> None:
     db = make_db(tmp_path / "a1.db", "a1", scores=2)
     script = (
         "import sys, time\n"
-        "from panel_tui.store import connect\n"
+        "from panel_tui.storage.store import connect\n"
         f"conn = connect({str(db)!r}, readonly=True)\n"
         "print('ready', flush=True)\n"
         "try:\n"

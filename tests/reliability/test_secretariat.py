@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.handover import handover
-from panel_tui.merge import merge
-from panel_tui.setup import init_assessor_db
-from panel_tui.store import Store
-from panel_tui.verify import verify_database
+from panel_tui.assessor.setup import init_assessor_db
+from panel_tui.secretariat.handover import handover
+from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.verify import verify_database
+from panel_tui.storage.store import Store
 
 from .conftest import copy_db, file_state, make_db, record_figure, run_cli, start_writer
 from .nasty_round import NAMES, write_nasty_round

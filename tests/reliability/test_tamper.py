@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.store import Store
-from panel_tui.verify import verify_database
+from panel_tui.secretariat.verify import verify_database
+from panel_tui.storage.store import Store
 
 from .conftest import copy_db, record_figure, run_cli
 from .tamper import RECEIPT_ONLY, TAMPERS
@@ -73,8 +73,8 @@ def test_plain_sql_edit_is_refused_beside_a_clean_file(
 ) -> None:
     """merge verifies most inputs by comparing their round pages with those of the first
     input, verified in full: each edit is refused that way too, and nothing of it merged."""
-    from panel_tui.merge import merge
-    from panel_tui.verify import prepare, verify_like_template
+    from panel_tui.secretariat.merge import merge
+    from panel_tui.secretariat.verify import prepare, verify_like_template
 
     target = tampered(original, tmp_path, name)
     prepare(original[0])
@@ -100,8 +100,8 @@ def test_the_reference_for_plain_claims_is_what_panel_tui_writes(
     import json
     import sqlite3
 
-    from panel_tui import verify
-    from panel_tui.snapshot import round_from_dict
+    from panel_tui.secretariat import verify
+    from panel_tui.storage.snapshot import round_from_dict
 
     conn = sqlite3.connect(original[0])
     (snapshot,) = conn.execute("SELECT snapshot FROM round").fetchone()
@@ -147,7 +147,7 @@ def test_a_claim_edited_in_the_snapshot_is_refused(
     import json
     import sqlite3
 
-    from panel_tui.snapshot import canonical_json
+    from panel_tui.storage.snapshot import canonical_json
 
     target = tmp_path / "claim.db"
     shutil.copyfile(original[0], target)
@@ -178,7 +178,7 @@ def test_objects_added_beside_the_round_are_judged_as_verify_judges_them(
     is accepted by the comparison with the template only when verify accepts it too."""
     import sqlite3
 
-    from panel_tui.verify import prepare, verify_like_template
+    from panel_tui.secretariat.verify import prepare, verify_like_template
 
     target = tmp_path / "added.db"
     shutil.copyfile(original[0], target)

@@ -15,8 +15,8 @@ import random
 import sys
 from pathlib import Path
 
-from panel_tui.problems import PanelError
-from panel_tui.store import Store
+from panel_tui.domain.problems import PanelError
+from panel_tui.storage.store import Store
 
 
 def main(argv: list[str]) -> int:

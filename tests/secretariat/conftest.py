@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.score_import import import_scores
-from panel_tui.setup import init_assessor_db
-from panel_tui.store import Store
+from panel_tui.assessor.score_import import import_scores
+from panel_tui.assessor.setup import init_assessor_db
+from panel_tui.storage.store import Store
 
 ROUND_TOML = """\
 [round]
@@ -184,7 +184,7 @@ def sheet_of(index: int) -> dict[tuple[str, str], float]:
 
 @pytest.fixture
 def panel_file(tmp_path: Path, make_db: MakeDb) -> Path:
-    from panel_tui.merge import merge
+    from panel_tui.secretariat.merge import merge
 
     a1 = make_db("a1", sheet_of(0), name="a1.db")
     with Store.open(a1) as store:

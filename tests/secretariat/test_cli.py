@@ -78,7 +78,7 @@ def test_verify_says_how_many_events_came_after_the_receipt_head(
     tmp_path: Path, make_db: MakeDb
 ) -> None:
     """The live database keeps growing after its hand-over copy: verify --head says by how much."""
-    from panel_tui.store import Store
+    from panel_tui.storage.store import Store
 
     a1 = make_db("a1", {("lotim", "regulation"): 4})
     code, out = run("handover", a1, "--to", tmp_path / "a1-usb.db")

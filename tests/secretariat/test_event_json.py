@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from panel_tui.chain import Event, event_hash, event_json, new_event
-from panel_tui.snapshot import canonical_json
+from panel_tui.storage.chain import Event, event_hash, event_json, new_event
+from panel_tui.storage.snapshot import canonical_json
 
 texts = st.one_of(st.none(), st.text())
 values = st.one_of(

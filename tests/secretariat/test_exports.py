@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from panel_tui.cli import cli
-from panel_tui.export import neutralise, render_csv, render_json
-from panel_tui.report import render_html, render_markdown
-from panel_tui.tally import tally_database
+from panel_tui.output.export import neutralise, render_csv, render_json
+from panel_tui.output.report import render_html, render_markdown
+from panel_tui.secretariat.tally import tally_database
 
 from .test_tally import EXPECTED
 
@@ -151,7 +151,7 @@ def test_cli_formats(panel_file: Path, tmp_path: Path) -> None:
 def test_xlsx_formula_guard_keeps_the_text(tmp_path: Path) -> None:
     from openpyxl import Workbook, load_workbook
 
-    from panel_tui.export import xlsx_cell
+    from panel_tui.output.export import xlsx_cell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("x")
@@ -191,7 +191,7 @@ def test_csv_in_indonesian_convention(panel_file: Path) -> None:
 
 
 def test_csv_header_in_english_is_the_ids(panel_file: Path) -> None:
-    from panel_tui.export import result_header
+    from panel_tui.output.export import result_header
 
     result = tally_database(panel_file)
     assert render_csv(result).splitlines()[0] == ",".join(result_header(result))
@@ -253,7 +253,7 @@ def test_xlsx_is_ready_to_send(panel_file: Path, tmp_path: Path) -> None:
 
 def _demo_merged(tmp_path: Path) -> Path:
     """The demo round (long criterion ids, six criteria) scored by three assessors, merged."""
-    from panel_tui.merge import merge
+    from panel_tui.secretariat.merge import merge
     from reliability.conftest import make_db
 
     tmp_path = tmp_path / "demo"
@@ -275,7 +275,7 @@ def test_the_terminal_table_fits_its_width(
     whole, each nominee's status shown (in its table, or on its own line when narrow)."""
     import io as _io
 
-    from panel_tui.export import print_table
+    from panel_tui.output.export import print_table
 
     result = tally_database(panel_file if which == "panel" else _demo_merged(tmp_path))
     for width in (80, 64, 60):

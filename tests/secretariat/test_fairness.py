@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.cli import cli
-from panel_tui.merge import merge
-from panel_tui.problems import PanelError
-from panel_tui.setup import init_assessor_db
-from panel_tui.store import Store
-from panel_tui.tally import tally_database
+from panel_tui.domain.problems import PanelError
+from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.tally import tally_database
+from panel_tui.storage.store import Store
 
 ROUND = """\
 [round]
@@ -402,7 +402,7 @@ async def test_the_robustness_tab_and_the_method_switch(panel: Path) -> None:
 
 
 def test_the_same_numbers_in_md_and_html(panel: Path) -> None:
-    from panel_tui.report import render_html, render_markdown
+    from panel_tui.output.report import render_html, render_markdown
 
     result = tally_database(panel)
     text = render_markdown(result)
@@ -412,7 +412,7 @@ def test_the_same_numbers_in_md_and_html(panel: Path) -> None:
     assert "Kendall's W on the calibration nominees: 0.926 (3 assessors, 4 nominees)" in text
     assert "Caution: fewer than 10 nominees (5)" in text
     assert "| a1 | \\-2.125 |" in text
-    from panel_tui.manifest import result_sha256
+    from panel_tui.secretariat.manifest import result_sha256
 
     assert f"| result SHA-256 | {result_sha256(result)} |" in text
     page = render_html(result)
@@ -425,7 +425,7 @@ def test_the_same_numbers_in_md_and_html(panel: Path) -> None:
 
 def test_an_assessor_database_has_no_robustness(tmp_path: Path) -> None:
     build_panel(tmp_path)
-    from panel_tui.report import render_markdown
+    from panel_tui.output.report import render_markdown
 
     text = render_markdown(tally_database(tmp_path / "a1.db"))
     assert "An assessor's own database: the methods compare assessors" in text
@@ -435,7 +435,7 @@ def test_an_assessor_database_has_no_robustness(tmp_path: Path) -> None:
 
 def test_the_robustness_section_in_indonesian(panel: Path) -> None:
     from panel_tui.i18n import set_language
-    from panel_tui.report import render_markdown
+    from panel_tui.output.report import render_markdown
 
     set_language("id")
     text = render_markdown(tally_database(panel, method="zscore"))
@@ -502,7 +502,7 @@ def test_the_rules_name_the_method_in_every_format(panel: Path, tmp_path: Path) 
 
 
 def test_the_disagreements_say_how_many_more(panel: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from panel_tui import report
+    from panel_tui.output import report
 
     result = tally_database(panel)
     # 12 cells disagree: lotim, loteng, mataram and bima on each of 3 criteria; all on 1-5,
@@ -518,6 +518,6 @@ def test_the_disagreements_say_how_many_more(panel: Path, monkeypatch: pytest.Mo
 
 def test_the_command_offers_exactly_the_methods() -> None:
     from panel_tui.cli_secretariat import TALLY_METHODS
-    from panel_tui.fairness import METHODS
+    from panel_tui.domain.fairness import METHODS
 
     assert TALLY_METHODS == METHODS

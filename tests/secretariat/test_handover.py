@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.handover import handover
-from panel_tui.problems import PanelError
-from panel_tui.store import Store
-from panel_tui.verify import verify_database
+from panel_tui.domain.problems import PanelError
+from panel_tui.secretariat.handover import handover
+from panel_tui.secretariat.verify import verify_database
+from panel_tui.storage.store import Store
 
 from .conftest import MakeDb
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.handover import handover
-from panel_tui.merge import merge
-from panel_tui.store import Store
-from panel_tui.verify import verify_database
+from panel_tui.secretariat.handover import handover
+from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.verify import verify_database
+from panel_tui.storage.store import Store
 
 from .conftest import MakeDb, write_round
 
@@ -205,7 +205,7 @@ def test_a_different_rubric_is_refused(tmp_path: Path, make_db: MakeDb) -> None:
     other = write_round(tmp_path / "other")
     toml = other / "round.toml"
     toml.write_text(toml.read_text().replace("weight = 40", "weight = 45"))
-    from panel_tui.setup import init_assessor_db
+    from panel_tui.assessor.setup import init_assessor_db
 
     changed = tmp_path / "changed.db"
     init_assessor_db(other, "a2", changed)
@@ -235,7 +235,7 @@ def test_receipt_heads(tmp_path: Path, make_db: MakeDb) -> None:
 def test_an_assessor_database_is_not_a_merge_target(tmp_path: Path, make_db: MakeDb) -> None:
     import pytest
 
-    from panel_tui.problems import PanelError
+    from panel_tui.domain.problems import PanelError
 
     a1 = make_db("a1", {("lotim", "regulation"): 4})
     a2 = make_db("a2", {("lotim", "regulation"): 3})
@@ -292,7 +292,7 @@ def test_a_file_edited_after_its_merge_is_verified_again(tmp_path: Path, make_db
 def test_inputs_read_into_one_buffer_keep_their_own_bytes(tmp_path: Path) -> None:
     # merge reads every input into one buffer it reuses: a smaller file after a larger one
     # (and a larger after a smaller) must come back exactly, never with the other's tail.
-    from panel_tui.merge import _read, _release_buffer
+    from panel_tui.secretariat.merge import _read, _release_buffer
 
     sizes = [8192, 1 << 20, 4096, 3 << 19, 12288]
     files = []

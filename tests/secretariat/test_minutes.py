@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from panel_tui.domain.local_time import province_zone, zone_of
 from panel_tui.i18n import language, set_language
-from panel_tui.loader import load_round_or_raise
-from panel_tui.local_time import province_zone, zone_of
-from panel_tui.merge import merge
-from panel_tui.report import render_html, render_markdown
-from panel_tui.snapshot import round_fingerprint, round_to_dict, rubric_fingerprint
-from panel_tui.store import Store
-from panel_tui.tally import tally_database
+from panel_tui.output.report import render_html, render_markdown
+from panel_tui.round_package.loader import load_round_or_raise
+from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.tally import tally_database
+from panel_tui.storage.snapshot import round_fingerprint, round_to_dict, rubric_fingerprint
+from panel_tui.storage.store import Store
 
 from .conftest import MakeDb, sheet_of
 
@@ -307,7 +307,7 @@ def test_minutes_hold_notes_reasons_and_final_sheets(noted_panel: Path) -> None:
 def test_xlsx_notes_sheet(noted_panel: Path, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from panel_tui.export import write_xlsx
+    from panel_tui.output.export import write_xlsx
 
     out = tmp_path / "hasil.xlsx"
     write_xlsx(tally_database(noted_panel), out)

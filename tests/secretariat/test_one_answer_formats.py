@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from textual.widgets import DataTable
 
 from panel_tui.cli import cli
-from panel_tui.scoring import weighted_total
-from panel_tui.store import Store
-from panel_tui.tally import MEAN_DECIMALS, round_half_up
+from panel_tui.domain.scoring import weighted_total
+from panel_tui.secretariat.tally import MEAN_DECIMALS, round_half_up
+from panel_tui.storage.store import Store
 from panel_tui.tui.secretariat import SecretariatApp
 
 from .test_secretariat_app import _loaded

@@ -239,8 +239,8 @@ async def test_a_new_merge_is_shown_without_a_key(
 ) -> None:
     import asyncio
 
-    from panel_tui.merge import merge
-    from panel_tui.store import Store
+    from panel_tui.secretariat.merge import merge
+    from panel_tui.storage.store import Store
     from panel_tui.tui import secretariat
 
     monkeypatch.setattr(secretariat, "WATCH_SECONDS", 0.1)

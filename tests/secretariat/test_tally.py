@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from panel_tui.merge import merge
-from panel_tui.store import Store
-from panel_tui.tally import round_half_up, tally_database
+from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.tally import round_half_up, tally_database
+from panel_tui.storage.store import Store
 
 from .conftest import MakeDb, sheet_of
 

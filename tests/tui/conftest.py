@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.setup import init_assessor_db
-from panel_tui.store import Store
+from panel_tui.assessor.setup import init_assessor_db
+from panel_tui.storage.store import Store
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.session import open_database
 

@@ -8,7 +8,7 @@ import pytest
 from rich.cells import cell_len
 from tui_helpers import open_nominee, static_text
 
-from panel_tui.setup import init_assessor_db
+from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.claims_table import ClaimsTable, wrap
 from panel_tui.tui.session import open_database
@@ -124,7 +124,7 @@ async def test_a_tab_in_a_note_does_not_leave_the_grid(
     demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Tabs and line breaks are text in notes; on screen they are spaces, columns stay put."""
-    from panel_tui.store import Store
+    from panel_tui.storage.store import Store
     from panel_tui.tui.rubric_table import RubricTable
 
     monkeypatch.setenv("PANEL_TUI_DATA_DIR", str(tmp_path / "data"))
@@ -145,7 +145,7 @@ async def test_a_tab_in_a_note_does_not_leave_the_grid(
 
 async def test_digits_in_the_full_screen_claims_view_do_not_score(demo_app: ScoringApp) -> None:
     """Issue 15: the criterion a digit would score is out of sight, so digits are off there."""
-    from panel_tui.store import Store
+    from panel_tui.storage.store import Store
 
     async with demo_app.run_test(size=(160, 45)) as pilot:
         await open_nominee(pilot, "lotim")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.setup import init_assessor_db
+from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.tui.launch import resolve, run_scoring
 
 

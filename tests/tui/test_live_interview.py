@@ -9,8 +9,8 @@ from pathlib import Path
 
 from tui_helpers import open_nominee, static_text, table_text
 
-from panel_tui.setup import init_assessor_db
-from panel_tui.store import Store
+from panel_tui.assessor.setup import init_assessor_db
+from panel_tui.storage.store import Store
 from panel_tui.tui.agenda_screen import AgendaScreen
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.claims_table import ClaimsTable
@@ -268,7 +268,7 @@ async def test_no_note_or_comment_on_a_recused_nominee(
 async def test_the_agenda_marks_the_interview_on_now_and_the_next(db_path: Path) -> None:
     from datetime import datetime
 
-    from panel_tui.progress import now_and_next
+    from panel_tui.domain.progress import now_and_next
 
     clock = datetime(2025, 7, 14, 9, 5)
     app = ScoringApp(session=open_database(db_path), now=lambda: 0.0, clock=lambda: clock)
@@ -487,7 +487,7 @@ async def test_the_overall_comment_is_on_the_scoring_screen(make_app: MakeApp) -
 def test_score_on_round_toml_points_to_the_folder(round_dir: Path) -> None:
     import pytest
 
-    from panel_tui.problems import PanelError
+    from panel_tui.domain.problems import PanelError
 
     with pytest.raises(PanelError) as refused:
         resolve(round_dir / "round.toml", None)

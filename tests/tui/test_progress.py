@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from panel_tui.loader import load_round_or_raise
-from panel_tui.progress import agenda_by_category, all_progress, overall, summary
-from panel_tui.sheet import Sheet
+from panel_tui.domain.progress import agenda_by_category, all_progress, overall, summary
+from panel_tui.domain.sheet import Sheet
+from panel_tui.round_package.loader import load_round_or_raise
 
 
 def test_agenda_groups_by_category_in_slot_order(round_dir: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from panel_tui.model import Criterion, Rubric
+from panel_tui.domain.model import Criterion, Rubric
 from panel_tui.tui.dialogs.score_input import parse_score
 from panel_tui.tui.score_entry import ScoreEntry
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import open_nominee, static_text, table_text
 
-from panel_tui.store import Store
+from panel_tui.storage.store import Store
 from panel_tui.tui import scoring_screen
 from panel_tui.tui.agenda_screen import AgendaScreen
 from panel_tui.tui.app import STATE_CRITERION, STATE_NOMINEE, STATE_SCREEN, ScoringApp
@@ -480,7 +480,7 @@ async def test_command_palette_finds_nominees_literally(make_app: MakeApp) -> No
 async def test_choose_assessor_creates_the_database_in_the_data_dir(
     round_dir: Path, data_dir: Path
 ) -> None:
-    from panel_tui.loader import load_round_or_raise
+    from panel_tui.round_package.loader import load_round_or_raise
     from panel_tui.tui.session import PendingRound
 
     round_, _ = load_round_or_raise(round_dir)

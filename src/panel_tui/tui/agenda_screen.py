@@ -13,10 +13,9 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Static
 
-from panel_tui import formatting
-from panel_tui.i18n import N_, _
-from panel_tui.problems import PanelError
-from panel_tui.progress import (
+from panel_tui.domain import formatting
+from panel_tui.domain.problems import PanelError
+from panel_tui.domain.progress import (
     NomineeProgress,
     Overall,
     agenda_by_category,
@@ -24,6 +23,7 @@ from panel_tui.progress import (
     overall,
     progress_from_counts,
 )
+from panel_tui.i18n import N_, _
 from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.formatting import bar, slot_text, status_colour, status_text
 from panel_tui.tui.line_table import Cell, Column, LineTable

@@ -16,10 +16,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from panel_tui.domain.model import Nominee
+from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import N_, _, language
-from panel_tui.model import Nominee
-from panel_tui.problems import PanelError
-from panel_tui.store import DatabaseBusy
+from panel_tui.storage.store import DatabaseBusy
 from panel_tui.tui.agenda_screen import AgendaScreen
 from panel_tui.tui.commands import ScoringCommands
 from panel_tui.tui.language import switch_language
@@ -104,7 +104,7 @@ class ScoringApp(App[int]):
         """Now on the venue's clock: the round's time zone (declared, else its province's),
         so a laptop set to another zone (a Jakarta laptop in Mataram) still finds the
         interview that is on; the laptop's own clock when the zone is unknown."""
-        from panel_tui.local_time import zone_of
+        from panel_tui.domain.local_time import zone_of
 
         round_ = self.session.round if self.session is not None else None
         if round_ is not None:

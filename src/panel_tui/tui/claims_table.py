@@ -13,9 +13,9 @@ from rich.style import Style
 from textual.binding import Binding
 from textual.events import Resize
 
-from panel_tui.claim_checks import claim_warnings
+from panel_tui.domain.claim_checks import claim_warnings
+from panel_tui.domain.model import Claim, Criterion
 from panel_tui.i18n import N_, _
-from panel_tui.model import Claim, Criterion
 from panel_tui.tui.formatting import claim_coverage, claim_value
 from panel_tui.tui.line_table import Cell, Column, LineTable
 

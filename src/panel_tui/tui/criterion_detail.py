@@ -10,8 +10,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from panel_tui.domain.model import Criterion, Rubric
 from panel_tui.i18n import _
-from panel_tui.model import Criterion, Rubric
 from panel_tui.tui.formatting import scale_text, score_text, theme_colours, weight_text
 from panel_tui.tui.redraw import show
 

@@ -16,9 +16,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
+from panel_tui.domain.model import Round
+from panel_tui.domain.problems import PanelError, Problem
 from panel_tui.i18n import N_, _
-from panel_tui.model import Round
-from panel_tui.problems import PanelError, Problem
 from panel_tui.tui.footer import TranslatedFooter
 
 
@@ -72,7 +72,7 @@ class DoubleEntryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True)
     def compare(self, first: Path, second: Path) -> None:
-        from panel_tui.score_import import compare_sheets
+        from panel_tui.assessor.score_import import compare_sheets
 
         for path in (first, second):
             if not path.is_file():

@@ -9,10 +9,10 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
-from panel_tui import formatting
+from panel_tui.domain import formatting
+from panel_tui.domain.model import Claim, Criterion, Nominee, Rubric
+from panel_tui.domain.progress import NomineeProgress
 from panel_tui.i18n import _
-from panel_tui.model import Claim, Criterion, Nominee, Rubric
-from panel_tui.progress import NomineeProgress
 
 NO_SCORE = "·"
 TEXT_UNITS = {"", "text", "teks"}

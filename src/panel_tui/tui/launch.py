@@ -6,9 +6,9 @@ import sys
 import threading
 from pathlib import Path
 
+from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import LANGUAGES, _, set_language
 from panel_tui.paths import demo_round_dir
-from panel_tui.problems import PanelError
 from panel_tui.tui.session import (
     STATE_LANGUAGE,
     PendingRound,
@@ -40,7 +40,7 @@ def resolve(
             _("{folder}: neither an assessor database nor a round folder").format(folder=folder)
         )
     # A round folder only: opening a database never imports the loader.
-    from panel_tui.loader import load_round_or_raise
+    from panel_tui.round_package.loader import load_round_or_raise
 
     round_, _warnings = load_round_or_raise(folder)
     if assessor is not None:

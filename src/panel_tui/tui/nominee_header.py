@@ -7,9 +7,9 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from panel_tui.domain.model import Nominee, Round
+from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import _
-from panel_tui.model import Nominee, Round
-from panel_tui.sheet import Sheet
 from panel_tui.tui.formatting import slot_text
 from panel_tui.tui.redraw import show
 from panel_tui.tui.timer import InterviewTimer

@@ -11,9 +11,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from panel_tui import formatting
+from panel_tui.domain import formatting
 from panel_tui.i18n import N_, _
-from panel_tui.tally import CategoryResult, NomineeResult, TallyResult
+from panel_tui.secretariat.tally import CategoryResult, NomineeResult, TallyResult
 from panel_tui.tui.footer import TranslatedFooter
 
 
@@ -70,7 +70,7 @@ class NomineeResultScreen(Screen[None]):
         yield TranslatedFooter()
 
     def _details(self) -> str:
-        from panel_tui.report import notes_of, recusal_text
+        from panel_tui.output.report import notes_of, recusal_text
 
         r = self.nominee
         lines = [
@@ -111,7 +111,7 @@ class NomineeResultScreen(Screen[None]):
                 Text("–" if mean is None else _score(mean), justify="right", style="bold"),
                 key=criterion.id,
             )
-        from panel_tui.report import final_cell
+        from panel_tui.output.report import final_cell
 
         table.add_row(
             Text(_("sheet final")),

@@ -13,10 +13,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from panel_tui.domain.problems import PanelError
+from panel_tui.domain.scoring import weighted_total
+from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import N_, _
-from panel_tui.problems import PanelError
-from panel_tui.scoring import weighted_total
-from panel_tui.sheet import Sheet
 from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.formatting import scale_text, score_text, total_text, weight_text
 from panel_tui.tui.session import Session

@@ -10,10 +10,10 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from panel_tui import formatting
+from panel_tui.domain import formatting
 from panel_tui.i18n import _
-from panel_tui.robustness import method_label, sentences
-from panel_tui.tally import TallyResult
+from panel_tui.secretariat.robustness import method_label, sentences
+from panel_tui.secretariat.tally import TallyResult
 
 
 def method_cell(row: dict[str, Any] | None) -> Text:

@@ -8,9 +8,9 @@ from rich.style import Style
 from textual.binding import Binding
 from textual.events import Resize
 
+from panel_tui.domain.model import Criterion, Rubric
+from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import N_, _
-from panel_tui.model import Criterion, Rubric
-from panel_tui.sheet import Sheet
 from panel_tui.tui.formatting import score_text, weight_text
 from panel_tui.tui.line_table import Cell, Column, LineTable
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from panel_tui.model import Rubric, format_score
+from panel_tui.domain.model import Rubric, format_score
 
 Outcome = Literal["pending", "commit", "invalid"]
 

@@ -14,12 +14,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
+from panel_tui.domain.model import Claim, Criterion, Nominee, Rubric
+from panel_tui.domain.problems import PanelError
+from panel_tui.domain.scoring import partial_total, weighted_total
+from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import N_, _
-from panel_tui.model import Claim, Criterion, Nominee, Rubric
-from panel_tui.problems import PanelError
-from panel_tui.scoring import partial_total, weighted_total
-from panel_tui.sheet import Sheet
-from panel_tui.store import DatabaseBusy, Store
+from panel_tui.storage.store import DatabaseBusy, Store
 from panel_tui.tui.claims_table import ClaimsTable, checked_claims
 from panel_tui.tui.criterion_detail import CriterionDetail
 from panel_tui.tui.dialogs.confirm import Confirm

@@ -23,11 +23,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from panel_tui import formatting
+from panel_tui.domain import formatting
+from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import N_, _, set_language
-from panel_tui.panel_progress import panel_progress
-from panel_tui.problems import PanelError
-from panel_tui.tally import NomineeResult, TallyResult
+from panel_tui.secretariat.panel_progress import panel_progress
+from panel_tui.secretariat.tally import NomineeResult, TallyResult
 from panel_tui.tui.footer import TranslatedFooter
 from panel_tui.tui.language import COMMAND_TITLE, LANGUAGE_NAMES, other_language
 from panel_tui.tui.robustness_view import RobustnessView
@@ -247,14 +247,14 @@ class SecretariatApp(App[int]):
 
     def action_next_method(self) -> None:
         """The next centre (mean, trimmed, median, zscore), tallied again."""
-        from panel_tui.fairness import METHODS
+        from panel_tui.domain.fairness import METHODS
 
         self.method = METHODS[(METHODS.index(self.method) + 1) % len(METHODS)]
         self.load()
 
     @work(thread=True, exclusive=True, group="tally")
     def load(self) -> None:
-        from panel_tui.tally import tally_database
+        from panel_tui.secretariat.tally import tally_database
 
         try:
             result = tally_database(self.path, method=self.method)
@@ -264,7 +264,7 @@ class SecretariatApp(App[int]):
             return
         explanation = None
         if result.assessor is None:
-            from panel_tui.robustness import explain
+            from panel_tui.secretariat.robustness import explain
 
             explanation = explain(result)
         # Taken after the read (which may touch the WAL itself), so only a later write counts.
@@ -439,7 +439,7 @@ class SecretariatApp(App[int]):
 
 def run_secretariat(path: Path, method: str = "mean") -> int:
     """Run the secretariat app on `path`; 1 when the file cannot be opened."""
-    from panel_tui.store import check_header
+    from panel_tui.storage.store import check_header
 
     try:
         check_header(Path(path))

@@ -10,11 +10,11 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from panel_tui.domain.model import Assessor, Round
+from panel_tui.domain.problems import PanelError
+from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import _
-from panel_tui.model import Assessor, Round
-from panel_tui.problems import PanelError
-from panel_tui.sheet import Sheet
-from panel_tui.store import Store, database_identity
+from panel_tui.storage.store import Store, database_identity
 
 STATE_NOMINEE = "scoring.nominee"
 STATE_CRITERION = "scoring.criterion"
@@ -179,7 +179,9 @@ def open_database(path: Path, assessor: str | None = None) -> Session:
 
 def open_round(folder: Path, round_: Round, assessor: str) -> Session:
     """Create (or reuse) the assessor's database for a round folder in the data directory."""
-    from panel_tui.setup import init_assessor_db  # imports the loader: only for round folders
+    from panel_tui.assessor.setup import (
+        init_assessor_db,  # imports the loader: only for round folders
+    )
 
     path, created, _warnings = init_assessor_db(folder, assessor, round_db_path(round_, assessor))
     session = open_database(path, assessor)

@@ -12,9 +12,9 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from panel_tui.domain.problems import PanelError
+from panel_tui.domain.progress import SummaryRow, summary
 from panel_tui.i18n import N_, _
-from panel_tui.problems import PanelError
-from panel_tui.progress import SummaryRow, summary
 from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.formatting import status_cell, theme_colours, total_text
 

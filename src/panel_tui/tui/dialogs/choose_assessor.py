@@ -13,9 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from panel_tui.formatting import affiliation_label
+from panel_tui.domain.formatting import affiliation_label
+from panel_tui.domain.model import Assessor, Round
 from panel_tui.i18n import N_, _
-from panel_tui.model import Assessor, Round
 
 
 class ChooseAssessor(ModalScreen[str | None]):

@@ -9,8 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from panel_tui.domain.model import Criterion, Rubric
 from panel_tui.i18n import N_, _
-from panel_tui.model import Criterion, Rubric
 from panel_tui.tui.formatting import scale_text, score_text
 
 

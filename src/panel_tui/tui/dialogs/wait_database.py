@@ -14,9 +14,9 @@ from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import N_, _
-from panel_tui.problems import PanelError
-from panel_tui.store import DatabaseBusy
+from panel_tui.storage.store import DatabaseBusy
 
 RETRY_EVERY = 0.5  # seconds between attempts; each attempt waits WRITE_WAIT_MS at most
 SAVED = ""

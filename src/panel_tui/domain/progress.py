@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from panel_tui.model import Category, Criterion, Nominee, Round
-from panel_tui.scoring import partial_total, weighted_total
-from panel_tui.sheet import Sheet
+from panel_tui.domain.model import Category, Criterion, Nominee, Round
+from panel_tui.domain.scoring import partial_total, weighted_total
+from panel_tui.domain.sheet import Sheet
 
 State = Literal["not-started", "partial", "complete", "final", "recused"]
 

@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from panel_tui import formatting
+from panel_tui.domain import formatting
+from panel_tui.domain.local_time import LocalZone, offset_text, parse_utc, zone_of
+from panel_tui.domain.model import Rubric
 from panel_tui.i18n import _, language
-from panel_tui.local_time import LocalZone, offset_text, parse_utc, zone_of
-from panel_tui.model import Rubric
-from panel_tui.tally import CategoryResult, Disagreement, NomineeResult, TallyResult
+from panel_tui.secretariat.tally import CategoryResult, Disagreement, NomineeResult, TallyResult
 
 DISAGREEMENTS_SHOWN = 15
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
@@ -480,7 +480,7 @@ def minutes(result: TallyResult, generated_at: str = "") -> tuple[str, list[Bloc
         )
         if _more_disagreements(result):
             blocks.append(Para(_more_disagreements(result)))
-    from panel_tui.report_robustness import sections
+    from panel_tui.output.report_robustness import sections
 
     blocks += sections(result)
     verification: list[Block] = [Heading(2, _("Verification"))]

@@ -21,13 +21,15 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from panel_tui import __version__, projection
-from panel_tui.chain import EVENT_KINDS, Event, genesis_hash, new_event
+from panel_tui import __version__
+from panel_tui.domain.model import Claim, Round, defer_claims
+from panel_tui.domain.problems import PanelError, Problem
+from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import _
-from panel_tui.model import Claim, Round, defer_claims
-from panel_tui.problems import PanelError, Problem
-from panel_tui.sheet import Sheet
-from panel_tui.snapshot import (
+from panel_tui.round_package.tables import BIDI_CONTROLS, bidi_message
+from panel_tui.storage import projection
+from panel_tui.storage.chain import EVENT_KINDS, Event, genesis_hash, new_event
+from panel_tui.storage.snapshot import (
     canonical_json,
     claims_from_list,
     round_fingerprint,
@@ -35,10 +37,9 @@ from panel_tui.snapshot import (
     round_to_dict,
     rubric_fingerprint,
 )
-from panel_tui.tables import BIDI_CONTROLS, bidi_message
 
 if TYPE_CHECKING:
-    from panel_tui import paper
+    from panel_tui.domain import paper
 
 APPLICATION_ID = 0x50415249  # 'PARI'
 BUSY_TIMEOUT_MS = 10_000
@@ -50,7 +51,7 @@ def schema_dir() -> Path:
     packaged = resources.files("panel_tui") / "db"
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "db"
+    return Path(__file__).resolve().parents[3] / "db"
 
 
 def migration_files() -> list[Path]:
@@ -880,7 +881,7 @@ class Store:
         who typed it) is every score event's reason, after `reason` when there is one, and
         every note event's.
         """
-        from panel_tui import paper  # the paper path only: not on the scoring app's start
+        from panel_tui.domain import paper  # the paper path only: not on the scoring app's start
 
         assessor = self._require_assessor()
         with transaction(self.conn, immediate=True):

@@ -2,7 +2,7 @@
 
 One typing is checked and recorded; two typings of the same paper sheet (blind double entry)
 are first compared cell by cell, and nothing is recorded unless they agree exactly. The rules
-of a typed sheet, the comparison and what recording changes are in `panel_tui.paper`.
+of a typed sheet, the comparison and what recording changes are in `panel_tui.domain.paper`.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from panel_tui import paper
+from panel_tui.domain import paper
+from panel_tui.domain.model import Round
+from panel_tui.domain.problems import PanelError, Problem
 from panel_tui.i18n import _
-from panel_tui.model import Round
-from panel_tui.problems import PanelError, Problem
-from panel_tui.store import Store
-from panel_tui.tables import Table, read_table
+from panel_tui.round_package.tables import Table, read_table
+from panel_tui.storage.store import Store
 
 COLUMNS = paper.COLUMNS
 SOURCE = "imported score sheet"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from json.encoder import encode_basestring as _encode_string  # what ensure_ascii=False uses
 from typing import Any, cast
 
-from panel_tui.snapshot import canonical_json
+from panel_tui.storage.snapshot import canonical_json
 
 CHAIN_VERSION = "panel-tui/1"
 EVENT_KINDS = ("score", "note", "comment", "recuse", "unrecuse", "finalise", "reopen")

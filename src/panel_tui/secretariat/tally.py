@@ -23,15 +23,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from panel_tui import projection
-from panel_tui.fairness import CENTRES, METHODS, Calibration, Sheets, calibrate
+from panel_tui.domain.fairness import CENTRES, METHODS, Calibration, Sheets, calibrate
+from panel_tui.domain.model import Assessor, Category, Nominee, Round, Rubric
+from panel_tui.domain.scoring import weighted_total
+from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import _
-from panel_tui.model import Assessor, Category, Nominee, Round, Rubric
-from panel_tui.scoring import weighted_total
-from panel_tui.sheet import Sheet
+from panel_tui.storage import projection
 
 if TYPE_CHECKING:
-    from panel_tui.verify import VerifyReport
+    from panel_tui.secretariat.verify import VerifyReport
 
 METHOD = "mean"
 MEAN_DECIMALS = 4
@@ -229,9 +229,9 @@ def tally_database(
     The tally is computed from the events verify read and checked (one read of the file, one
     snapshot of it): nothing is read after the check that the check did not see.
     """
-    from panel_tui.problems import PanelError, Problem
-    from panel_tui.store import now_utc
-    from panel_tui.verify import verify_database
+    from panel_tui.domain.problems import PanelError, Problem
+    from panel_tui.secretariat.verify import verify_database
+    from panel_tui.storage.store import now_utc
 
     path = Path(path)
     verified_at = now_utc()
@@ -423,7 +423,7 @@ def tally(
             CategoryResult(category, rubric, _ranked(rows, round_.advance), calibration)
         )
     if refused and strict:
-        from panel_tui.problems import PanelError
+        from panel_tui.domain.problems import PanelError
 
         raise PanelError(
             _("the zscore method is not available in every category:")
@@ -451,7 +451,7 @@ def tally(
 
 def check_method(method: str, only: str | None) -> None:
     """Refuse an unknown method, and any but mean on one assessor's own database."""
-    from panel_tui.problems import PanelError
+    from panel_tui.domain.problems import PanelError
 
     if method not in METHODS:
         raise PanelError(

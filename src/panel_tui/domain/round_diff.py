@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from panel_tui import formatting
+from panel_tui.domain import formatting
+from panel_tui.domain.model import Round, Rubric
 from panel_tui.i18n import _
-from panel_tui.model import Round, Rubric
 
 # Ids named per list ("nominees added: a, b, c, d, e and 495 more").
 IDS_SHOWN = 5

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from panel_tui.domain.problems import PanelError, Problem
 from panel_tui.i18n import _
-from panel_tui.loader import load_round_or_raise
-from panel_tui.problems import PanelError, Problem
-from panel_tui.snapshot import round_fingerprint, rubric_fingerprint
-from panel_tui.store import Store
+from panel_tui.round_package.loader import load_round_or_raise
+from panel_tui.storage.snapshot import round_fingerprint, rubric_fingerprint
+from panel_tui.storage.store import Store
 
 
 def init_assessor_db(
@@ -43,7 +43,11 @@ def init_assessor_db(
                     )
                 )
             if existing.fingerprints() != (round_fingerprint(round_), rubric_fingerprint(round_)):
-                from panel_tui.round_diff import bounded, round_differences, rubric_differences
+                from panel_tui.domain.round_diff import (
+                    bounded,
+                    round_differences,
+                    rubric_differences,
+                )
 
                 changes = round_differences(other, round_) + rubric_differences(other, round_)
                 if changes:

@@ -18,8 +18,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import N_, _
-from panel_tui.problems import PanelError
 
 CHUNK = 1 << 20
 
@@ -60,8 +60,8 @@ def handover(source: Path | str, target: Path | str, replace: bool = False) -> R
     `target` may be a folder (the copy keeps the source's name). An existing target file is
     refused unless `replace` is set; then it is swapped for the new copy in one rename.
     """
-    from panel_tui.store import Store, _fsync, _fsync_dir
-    from panel_tui.verify import verify_database
+    from panel_tui.secretariat.verify import verify_database
+    from panel_tui.storage.store import Store, _fsync, _fsync_dir
 
     source = Path(source)
     target = Path(target)

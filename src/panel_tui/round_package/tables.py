@@ -19,8 +19,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple, cast
 
+from panel_tui.domain.problems import Problem
 from panel_tui.i18n import _
-from panel_tui.problems import Problem
 
 # A cell larger than this is not a real nominee or claim; refuse it before it eats memory.
 MAX_CELL = 100_000

@@ -19,9 +19,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from panel_tui.claim_checks import warnings_of
-from panel_tui.i18n import _
-from panel_tui.model import (
+from panel_tui.domain.claim_checks import warnings_of
+from panel_tui.domain.model import (
     AFFILIATIONS,
     STAGES,
     Assessor,
@@ -36,15 +35,16 @@ from panel_tui.model import (
     new_claim,
     new_claims,
 )
-from panel_tui.numbers import (
+from panel_tui.domain.numbers import (
     NumberError,
     looks_numeric,
     parse_number,
     plain_numbers,
     plain_parser,
 )
-from panel_tui.problems import PanelError, Problem
-from panel_tui.tables import (
+from panel_tui.domain.problems import PanelError, Problem
+from panel_tui.i18n import _
+from panel_tui.round_package.tables import (
     CONTROL_CHARS,
     Cell,
     Table,
@@ -394,7 +394,7 @@ class _RoundToml:
         )
 
     def _timezone(self, info: dict[str, Any], where: tuple[str, int]) -> str:
-        from panel_tui.local_time import known_zone
+        from panel_tui.domain.local_time import known_zone
 
         value = info.get("timezone")
         if value is None:

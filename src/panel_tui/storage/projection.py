@@ -39,8 +39,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from panel_tui.chain import Event
-from panel_tui.sheet import Sheet
+from panel_tui.domain.sheet import Sheet
+from panel_tui.storage.chain import Event
 
 # `fold` takes whole event rows, in the audit chain's column order, so verify's own read of
 # every event (which checks their hashes) is also the tally's.

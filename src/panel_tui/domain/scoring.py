@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from panel_tui.model import Rubric
+from panel_tui.domain.model import Rubric
 
 
 def weighted_total(rubric: Rubric, scores: Mapping[str, float]) -> float | None:

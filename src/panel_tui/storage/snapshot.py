@@ -17,7 +17,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from panel_tui.model import Assessor, Category, Claim, Criterion, Nominee, Round, Rubric
+from panel_tui.domain.model import Assessor, Category, Claim, Criterion, Nominee, Round, Rubric
 
 
 def canonical_json(data: object) -> str:

@@ -13,19 +13,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from panel_tui.chain import EVENT_KINDS, Event, genesis_hash, row_hash
+from panel_tui.domain.model import Round
+from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _
-from panel_tui.model import Round
-from panel_tui.problems import PanelError
-from panel_tui.projection import ChainState, fold
-from panel_tui.snapshot import (
+from panel_tui.storage.chain import EVENT_KINDS, Event, genesis_hash, row_hash
+from panel_tui.storage.projection import ChainState, fold
+from panel_tui.storage.snapshot import (
     canonical_json,
     round_fingerprint,
     round_from_dict,
     round_to_dict,
     rubric_fingerprint,
 )
-from panel_tui.store import (
+from panel_tui.storage.store import (
     GuardedConnection,
     Store,
     _write_snapshot,
@@ -194,7 +194,7 @@ def _fingerprint_problems(
     """A snapshot edited after its fingerprints were taken. The round tables are written
     from the snapshot with it: when they were left alone, what differs between them and the
     snapshot is what was edited, and is named."""
-    from panel_tui.round_diff import bounded, round_differences, rubric_differences
+    from panel_tui.domain.round_diff import bounded, round_differences, rubric_differences
 
     tables = _tables_round(conn)
     if round_edited:
@@ -219,7 +219,7 @@ def _fingerprint_problems(
 
 def _tables_round(conn: sqlite3.Connection) -> Round | None:
     """The fingerprinted parts of the round as its tables hold them (None: unreadable)."""
-    from panel_tui.model import Assessor, Category, Criterion, Nominee, Rubric
+    from panel_tui.domain.model import Assessor, Category, Criterion, Nominee, Rubric
 
     try:
         row = conn.execute("SELECT id, year, stage, advance FROM round").fetchone()
@@ -359,8 +359,8 @@ def _verify_agreement(store: Store, chains: list[ChainSummary], report: VerifyRe
     """Two chains of one assessor must agree on every cell and recusal they both hold, as
     merge requires (projection.py): otherwise readers of the file would pick different
     values. Read only for the assessors with more than one chain."""
-    from panel_tui import formatting
-    from panel_tui.projection import SELECT_EVENTS, disagreements, fold
+    from panel_tui.domain import formatting
+    from panel_tui.storage.projection import SELECT_EVENTS, disagreements, fold
 
     counts: dict[str, int] = {}
     for chain in chains:
@@ -548,7 +548,7 @@ _LAST_KEY: list[str] = ["", ""]  # the last snapshot and its key
 
 
 def _snapshot_key(snapshot: str) -> str:
-    from panel_tui.store import migration_files
+    from panel_tui.storage.store import migration_files
 
     if snapshot != _LAST_KEY[0]:
         digest = hashlib.sha256(snapshot.encode("utf-8")).hexdigest()

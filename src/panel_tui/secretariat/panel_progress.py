@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from panel_tui.model import Assessor
-from panel_tui.tally import TallyResult
+from panel_tui.domain.model import Assessor
+from panel_tui.secretariat.tally import TallyResult
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _
-from panel_tui.problems import PanelError
-from panel_tui.tally import TallyResult
+from panel_tui.secretariat.tally import TallyResult
 
 FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
 WIDE_TABLE = 120  # columns from which the terminal table shows names and criterion ids inline
@@ -62,8 +62,8 @@ def render_json(result: TallyResult, explain: bool = False) -> str:
     (`robustness.explain`) and the whole a `manifest`."""
     data = result.to_json()
     if explain:
-        from panel_tui.manifest import manifest
-        from panel_tui.robustness import explain as explain_result
+        from panel_tui.secretariat.manifest import manifest
+        from panel_tui.secretariat.robustness import explain as explain_result
 
         explanations = explain_result(result)
         for category in data["categories"]:
@@ -424,7 +424,7 @@ def _status_word(r: Any) -> str:
 
 
 def _category_sheet(result: TallyResult, cat: Any, sheets: _Sheets) -> None:
-    from panel_tui import formatting
+    from panel_tui.domain import formatting
 
     rubric = cat.rubric
     scale = f"{formatting.number(rubric.min, 4)}–{formatting.number(rubric.max, 4)}"
@@ -653,7 +653,7 @@ def _criteria_sheet(result: TallyResult, sheets: _Sheets) -> None:
 
 
 def _method_sheet(result: TallyResult, sheets: _Sheets) -> None:
-    from panel_tui.report import round_details
+    from panel_tui.output.report import round_details
 
     sheet = sheets.create(_("Method"), [_("item"), _("value")], [24, 90], freeze="")
     bold = sheets.font
@@ -710,7 +710,7 @@ def _mean_cell(mean: float | None) -> str:
     """A criterion mean to 2 decimals without trailing zeros: 4, 3.6 / 3,6, 2.38 / 2,38."""
     if mean is None:
         return ""
-    from panel_tui import formatting
+    from panel_tui.domain import formatting
 
     return formatting.number(mean, 2)
 
@@ -722,7 +722,7 @@ def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from panel_tui import formatting
+    from panel_tui.domain import formatting
 
     def format_score(value: float) -> str:  # weights as the reader writes them: 0,5 / 0.5
         return formatting.number(value, 4)

@@ -32,13 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from panel_tui import projection
+from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _
-from panel_tui.problems import PanelError
+from panel_tui.storage import projection
 
 if TYPE_CHECKING:
-    from panel_tui.model import Round
-    from panel_tui.verify import ChainSummary
+    from panel_tui.domain.model import Round
+    from panel_tui.secretariat.verify import ChainSummary
 
 MIN_HEAD_PREFIX = 16
 # From this many inputs on, verification runs in worker processes (one per core, at most
@@ -234,7 +234,7 @@ class _Target:
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
-        from panel_tui.store import BUSY_TIMEOUT_MS
+        from panel_tui.storage.store import BUSY_TIMEOUT_MS
 
         conn = sqlite3.connect(
             path.resolve().as_uri(),
@@ -252,7 +252,7 @@ class _Target:
 
     @classmethod
     def open_existing(cls, path: Path) -> _Target:
-        from panel_tui.store import SCHEMA_VERSION, Store
+        from panel_tui.storage.store import SCHEMA_VERSION, Store
 
         # Store.open checks the header and brings an older schema up to date.
         with Store.open(path) as store:
@@ -280,7 +280,7 @@ class _Target:
     @classmethod
     def create_pending(cls, out: Path, snapshot_source: Path) -> _Target:
         """A new merged file under a temporary name, holding the input's round snapshot."""
-        from panel_tui.store import Store
+        from panel_tui.storage.store import Store
 
         if not out.parent.is_dir():
             raise PanelError(_("{folder}: no such folder").format(folder=out.parent))
@@ -297,7 +297,7 @@ class _Target:
 
     def publish(self) -> None:
         """Rename the temporary new OUT into place (after its first accepted input)."""
-        from panel_tui.store import _fsync, _fsync_dir
+        from panel_tui.storage.store import _fsync, _fsync_dir
 
         assert self.pending is not None
         tmp = self.pending
@@ -336,8 +336,8 @@ def _create_from_reference(tmp: Path, source: Any) -> bool:
     built for the source's snapshot (what `Store.create` would write: the schema and the
     round tables), plus its database_info row. False when there is none in this process."""
     from panel_tui import __version__
-    from panel_tui.store import _fsync, connect, now_utc, transaction
-    from panel_tui.verify import reference_image
+    from panel_tui.secretariat.verify import reference_image
+    from panel_tui.storage.store import _fsync, connect, now_utc, transaction
 
     row = source.conn.execute("SELECT snapshot FROM round").fetchone()
     image = reference_image(row[0]) if row is not None and isinstance(row[0], str) else None
@@ -439,7 +439,7 @@ def _merge_one(
 
 def _check_input(path: Path) -> tuple[str, Any, str | None]:
     """(sha256, VerifyReport, None) of one input, or ("", None, why it cannot be read)."""
-    from panel_tui.verify import verify_database, verify_like_template
+    from panel_tui.secretariat.verify import verify_database, verify_like_template
 
     if not path.is_file():
         return "", None, _("no such database file")
@@ -530,7 +530,7 @@ def _worker_count(inputs: int) -> int:
 
 
 def _known_chains(path: Path) -> list[ChainResult]:
-    from panel_tui.store import connect
+    from panel_tui.storage.store import connect
 
     conn = connect(path, readonly=True)
     try:
@@ -567,7 +567,7 @@ class _Checks:
         if len(unknown) > 1:
             # The round, the reference tables and the template are made once, here, and
             # the workers inherit them; OUT is created from the same image.
-            from panel_tui.verify import prepare
+            from panel_tui.secretariat.verify import prepare
 
             sized = [p for p in unknown if _size_or_zero(p) <= MAX_INPUT_BYTES]
             if sized:  # prepare reads its file whole
@@ -626,7 +626,7 @@ def _match_heads(
 ) -> None:
     """Every chain of the input must end at one of the receipt heads: events after the head
     were added after the hand-over (by anyone who can compute a hash), so they are refused."""
-    from panel_tui.store import connect
+    from panel_tui.storage.store import connect
 
     conn = connect(path, readonly=True)
     try:
@@ -662,7 +662,7 @@ def _merge_into(
     fingerprints: tuple[str, str] | None,  # those the chains were verified against
     refuse: Callable[[str], None],
 ) -> None:
-    from panel_tui.store import disk_full, now_utc
+    from panel_tui.storage.store import disk_full, now_utc
 
     conn = target.conn
     source_uri = path.resolve().as_uri() + "?mode=ro"
@@ -901,7 +901,7 @@ def _inserted_as_verified(
     hash, and the last is the verified head. The hash binds every field, so rows that read
     differently from the file than when it was verified (a file swapped on the stick, a view
     returning other values) cannot pass; checked before COMMIT."""
-    from panel_tui.chain import genesis_hash, row_hash
+    from panel_tui.storage.chain import genesis_hash, row_hash
 
     if known == 0:
         prev = genesis_hash(chain.origin, chain.assessor, *fingerprints)
@@ -931,7 +931,7 @@ def _fingerprint_message(
     conn: sqlite3.Connection, found: tuple[str, str] | None, expected: tuple[str, str]
 ) -> str:
     """Why the input's round is not OUT's: what differs, read from the two snapshots."""
-    from panel_tui.round_diff import bounded, round_differences, rubric_differences
+    from panel_tui.domain.round_diff import bounded, round_differences, rubric_differences
 
     if found is None:
         return _("the file holds no round")
@@ -963,7 +963,7 @@ def _snapshot_round(conn: sqlite3.Connection, schema: str) -> Round | None:
     no fingerprint); None when it cannot be read."""
     import json
 
-    from panel_tui.snapshot import round_from_dict
+    from panel_tui.storage.snapshot import round_from_dict
 
     try:
         row = conn.execute(
@@ -975,7 +975,7 @@ def _snapshot_round(conn: sqlite3.Connection, schema: str) -> Round | None:
 
 
 def _format_value(kind: str, value: float | bool | None) -> str:
-    from panel_tui import formatting
+    from panel_tui.domain import formatting
 
     return formatting.cell_value(value, recusal=kind == "recusal")
 

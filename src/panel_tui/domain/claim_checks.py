@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from panel_tui.domain.model import Claim, claim_with_warnings
 from panel_tui.i18n import _, language
-from panel_tui.model import Claim, claim_with_warnings
 
 PERCENT_TOLERANCE = 1.0  # percentage points between value/denominator and the stated percent
 PERCENT_UNITS = {"%", "percent", "persen"}

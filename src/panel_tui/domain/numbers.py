@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
+from panel_tui.domain.model import NumberFormat
 from panel_tui.i18n import _
-from panel_tui.model import NumberFormat
 
 MAGNITUDES: dict[NumberFormat, dict[str, int]] = {
     "id": {

@@ -16,14 +16,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from panel_tui.domain.model import Round, format_score
+from panel_tui.domain.numbers import NumberError, parse_number
+from panel_tui.domain.problems import Problem
+from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import _, ngettext
-from panel_tui.model import Round, format_score
-from panel_tui.numbers import NumberError, parse_number
-from panel_tui.problems import Problem
-from panel_tui.sheet import Sheet
 
 if TYPE_CHECKING:
-    from panel_tui.tables import Row, Table
+    from panel_tui.round_package.tables import Row, Table
 
 COLUMNS = ("assessor", "nominee", "criterion", "score", "note")
 RECUSAL_MARK = "R"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from panel_tui.fairness import (
+from panel_tui.domain.fairness import (
     METHODS,
     SENSITIVITY_METHODS,
     Calibration,
@@ -23,9 +23,9 @@ from panel_tui.fairness import (
     leniency,
     outliers,
 )
+from panel_tui.domain.scoring import weighted_total
 from panel_tui.i18n import _
-from panel_tui.scoring import weighted_total
-from panel_tui.tally import CategoryResult, TallyResult, round_half_up, tally_again
+from panel_tui.secretariat.tally import CategoryResult, TallyResult, round_half_up, tally_again
 
 # Above this many assessors the leave-one-out tallies (one per assessor) are not run.
 LEAVE_ONE_OUT_LIMIT = 15
@@ -382,6 +382,6 @@ def sentences(explanation: dict[str, Any], method: str, advance: int | None) -> 
 
 
 def _fixed(value: float) -> str:
-    from panel_tui import formatting
+    from panel_tui.domain import formatting
 
     return formatting.fixed(value, 2)
