@@ -15,7 +15,7 @@ from pathlib import Path
 import panel_tui
 
 # The user interface and the command line may import Textual (lazily, for the app).
-UI_MODULES = ("panel_tui.tui", "panel_tui.cli", "panel_tui.cli_secretariat", "panel_tui.__main__")
+UI_MODULES = ("panel_tui.tui", "panel_tui.cli", "panel_tui.__main__")
 
 
 def domain_modules() -> list[str]:

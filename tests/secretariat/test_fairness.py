@@ -517,7 +517,7 @@ def test_the_disagreements_say_how_many_more(panel: Path, monkeypatch: pytest.Mo
 
 
 def test_the_command_offers_exactly_the_methods() -> None:
-    from panel_tui.cli_secretariat import TALLY_METHODS
+    from panel_tui.cli.secretariat import TALLY_METHODS
     from panel_tui.domain.fairness import METHODS
 
     assert TALLY_METHODS == METHODS

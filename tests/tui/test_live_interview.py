@@ -546,7 +546,7 @@ async def test_the_language_chosen_in_the_app_is_used_at_the_next_start(
 def test_a_language_given_on_the_command_line_wins(monkeypatch: object) -> None:
     import pytest
 
-    from panel_tui.cli import _language_given
+    from panel_tui.cli.group import _language_given
 
     assert isinstance(monkeypatch, pytest.MonkeyPatch)
     monkeypatch.delenv("PANEL_TUI_LANG", raising=False)

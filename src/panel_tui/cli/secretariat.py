@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from panel_tui.cli import cli, existing_path
+from panel_tui.cli.group import cli, existing_path
 from panel_tui.i18n import N_, _
 
 # Conflicting cells listed per refused input of merge.
