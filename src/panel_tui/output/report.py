@@ -14,13 +14,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from panel_tui.domain import formatting
 from panel_tui.domain.local_time import LocalZone, offset_text, parse_utc, zone_of
 from panel_tui.domain.model import Rubric
 from panel_tui.i18n import _, language
+from panel_tui.output.blocks import Block, Group, Heading, Items, Para, Table
 from panel_tui.secretariat.tally import CategoryResult, Disagreement, NomineeResult, TallyResult
 
 DISAGREEMENTS_SHOWN = 15
@@ -145,44 +145,7 @@ def _chains_of(result: TallyResult, assessor: str) -> str:
     return "; ".join(f"{length}, {head[:16]}" for _o, _a, length, head in chains)
 
 
-# --- the content, once -------------------------------------------------------------------
-
-
-@dataclass
-class Heading:
-    level: int
-    text: str
-
-
-@dataclass
-class Para:
-    text: str
-    css: str = ""
-
-
-@dataclass
-class Items:
-    items: list[str]
-
-
-@dataclass
-class Table:
-    header: list[str]
-    rows: list[list[str]]
-    numeric: set[int] = field(default_factory=set)
-    classes: list[str] | None = None
-    css: str = ""
-
-
-@dataclass
-class Group:
-    """Blocks printed together: `css` "category" starts a new page, "keep" is not split."""
-
-    css: str
-    blocks: list[Block]
-
-
-Block = Heading | Para | Items | Table | Group
+# --- the content, once (blocks.py), rendered twice below ---------------------------------
 
 
 def tie_breaks(cat: CategoryResult) -> list[str]:

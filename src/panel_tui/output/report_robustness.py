@@ -17,7 +17,7 @@ from panel_tui.secretariat.robustness import FEW_NOMINEES, method_label, sentenc
 from panel_tui.secretariat.tally import TallyResult
 
 if TYPE_CHECKING:
-    from panel_tui.output.report import Block
+    from panel_tui.output.blocks import Block
 
 
 def _fixed(value: float | None, places: int = 2) -> str:
@@ -210,7 +210,7 @@ NUMERIC_COLUMNS = (
 def sections(result: TallyResult) -> list[Block]:
     """The record's Robustness and Manifest sections, as the minutes' blocks (report.py
     renders them in Markdown and HTML like the rest)."""
-    from panel_tui.output.report import Group, Heading, Items, Para, Table
+    from panel_tui.output.blocks import Group, Heading, Items, Para, Table
 
     explanations, manifest = _figures(result)
     out: list[Block] = [Heading(2, _("Robustness"))]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple, cast
 
 from panel_tui.domain.problems import Problem
+from panel_tui.domain.text import BIDI_CONTROLS, bidi_message
 from panel_tui.i18n import _
 
 # A cell larger than this is not a real nominee or claim; refuse it before it eats memory.
@@ -457,7 +458,6 @@ def _first_lines(records: list[list[str]], line_count: int) -> Sequence[int] | N
 # purpose, and ESC or CSI in a name would reach the terminal as an escape sequence. The
 # bidirectional controls (U+202A-202E, U+2066-2069, U+200E/200F, U+061C) make a name or a
 # note display in another order than it is stored ("Trojan Source"), so they are refused too.
-BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 CONTROL_CHARS = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
 _BIDI_CHAR = re.compile(f"[{BIDI_CONTROLS}]")
 # Every byte but those that can start a CONTROL_CHARS character in UTF-8: the C0 controls and
@@ -478,13 +478,6 @@ def _control(match: re.Match[str]) -> str:
         "contains the control character U+{code:04X}, which is not text "
         "(it could change what a terminal shows): remove it"
     ).format(code=ord(match.group()))
-
-
-def bidi_message(char: str) -> str:
-    return _(
-        "contains the bidirectional control character U+{code:04X}, which makes text show in"
-        " another order than it is stored: remove it"
-    ).format(code=ord(char))
 
 
 def _count_outside_quotes(line: str, char: str) -> int:

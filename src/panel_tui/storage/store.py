@@ -25,8 +25,8 @@ from panel_tui import __version__
 from panel_tui.domain.model import Claim, Round, defer_claims
 from panel_tui.domain.problems import PanelError, Problem
 from panel_tui.domain.sheet import Sheet
+from panel_tui.domain.text import BIDI_CONTROLS, bidi_message
 from panel_tui.i18n import _
-from panel_tui.round_package.tables import BIDI_CONTROLS, bidi_message
 from panel_tui.storage import projection
 from panel_tui.storage.chain import EVENT_KINDS, Event, genesis_hash, new_event
 from panel_tui.storage.snapshot import (

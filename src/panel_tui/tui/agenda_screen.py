@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.style import Style
 from textual.app import ComposeResult
@@ -26,10 +26,8 @@ from panel_tui.domain.progress import (
 from panel_tui.i18n import N_, _
 from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.formatting import bar, slot_text, status_colour, status_text
+from panel_tui.tui.host import ScoringHost, scoring_host
 from panel_tui.tui.line_table import Cell, Column, LineTable
-
-if TYPE_CHECKING:
-    from panel_tui.tui.app import ScoringApp
 
 HEADER_PREFIX = "category:"
 CLOCK_CHECK = 30.0  # seconds between looks at the clock for "now" and "next"
@@ -193,11 +191,8 @@ class AgendaScreen(Screen[None]):
     ]
 
     @property
-    def scoring_app(self) -> ScoringApp:
-        from panel_tui.tui.app import ScoringApp
-
-        assert isinstance(self.app, ScoringApp)
-        return self.app
+    def scoring_app(self) -> ScoringHost:
+        return scoring_host(self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="agenda-head"):

@@ -10,6 +10,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
 from panel_tui.i18n import _
+from panel_tui.tui.host import ScoringHost
 from panel_tui.tui.language import COMMAND_TITLE, LANGUAGE_NAMES, other_language, switch_language
 
 OUR_SCREENS = {"agenda", "scoring", "readback", "summary"}
@@ -30,8 +31,6 @@ class ScoringCommands(Provider):
     """Commands built from the active bindings, so the palette and the footer never disagree."""
 
     def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
-        from panel_tui.tui.app import ScoringApp
-
         app = self.app
         commands: list[tuple[str, Callable[[], Any], str]] = []
         seen: set[str] = set()
@@ -66,7 +65,7 @@ class ScoringCommands(Provider):
                 ),
             )
         )
-        if isinstance(app, ScoringApp) and app.session is not None:
+        if isinstance(app, ScoringHost) and app.session is not None:
             for nominee in app.session.round.agenda():
                 commands.append(
                     (

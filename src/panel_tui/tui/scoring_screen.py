@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +26,7 @@ from panel_tui.tui.dialogs.score_input import ScoreInput
 from panel_tui.tui.dialogs.text_prompt import TextPrompt
 from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.formatting import scale_text, score_text, total_text
+from panel_tui.tui.host import ScoringHost, scoring_host
 from panel_tui.tui.line_table import LineTable
 from panel_tui.tui.nominee_header import NomineeHeader
 from panel_tui.tui.readback_screen import ReadBackScreen
@@ -34,9 +34,6 @@ from panel_tui.tui.redraw import show
 from panel_tui.tui.rubric_table import RubricTable
 from panel_tui.tui.score_entry import ScoreEntry, Step
 from panel_tui.tui.timer import InterviewTimer
-
-if TYPE_CHECKING:
-    from panel_tui.tui.app import ScoringApp
 
 PENDING_DELAY = 1.2  # seconds a typed score that could still grow waits before it is taken
 
@@ -198,11 +195,8 @@ class ScoringScreen(Screen[None]):
     # --- the pieces -----------------------------------------------------------------------
 
     @property
-    def scoring_app(self) -> ScoringApp:
-        from panel_tui.tui.app import ScoringApp
-
-        assert isinstance(self.app, ScoringApp)
-        return self.app
+    def scoring_app(self) -> ScoringHost:
+        return scoring_host(self.app)
 
     @property
     def store(self) -> Store:

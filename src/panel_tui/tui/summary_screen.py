@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,9 +15,7 @@ from panel_tui.domain.progress import SummaryRow, summary
 from panel_tui.i18n import N_, _
 from panel_tui.tui.footer import PanelFooter
 from panel_tui.tui.formatting import status_cell, theme_colours, total_text
-
-if TYPE_CHECKING:
-    from panel_tui.tui.app import ScoringApp
+from panel_tui.tui.host import ScoringHost, scoring_host
 
 
 class SummaryTable(DataTable[Text]):
@@ -100,11 +96,8 @@ class SummaryScreen(Screen[None]):
     ]
 
     @property
-    def scoring_app(self) -> ScoringApp:
-        from panel_tui.tui.app import ScoringApp
-
-        assert isinstance(self.app, ScoringApp)
-        return self.app
+    def scoring_app(self) -> ScoringHost:
+        return scoring_host(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(id="summary-title")

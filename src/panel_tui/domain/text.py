@@ -1,0 +1,21 @@
+"""What user text may hold: the one home of the bidirectional-control rule.
+
+Names, notes and reasons are shown on screens and printed in the minutes; a bidirectional
+control character (U+202E and its kin) makes text show in another order than it is stored,
+so the round package reader and the store both refuse it, with this message.
+"""
+
+from __future__ import annotations
+
+from panel_tui.i18n import _
+
+# A regex character class body: Arabic letter mark, LRM/RLM, the embeddings and overrides,
+# and the isolates.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+
+
+def bidi_message(char: str) -> str:
+    return _(
+        "contains the bidirectional control character U+{code:04X}, which makes text show in"
+        " another order than it is stored: remove it"
+    ).format(code=ord(char))
