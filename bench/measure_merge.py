@@ -1,6 +1,6 @@
 """Measure `merge` by hand (not part of the test run).
 
-    python tests/secretariat/measure_merge.py [FILES] [NOMINEES] [CRITERIA]
+    python bench/measure_merge.py [FILES] [NOMINEES] [CRITERIA]
 
 Generates a seeded round (FILES assessors, NOMINEES nominees in 2 categories, CRITERIA
 criteria), one assessor database per assessor with every score typed in through
