@@ -169,3 +169,20 @@ def test_the_first_screen_does_not_load_babel() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_score_is_written_in_the_readers_language_everywhere() -> None:
+    """formatting.score is the one display form: scale refusals, merge and verify conflicts."""
+    from panel_tui.domain.model import Rubric
+
+    rubric = Rubric("r", 1, 5, 0.5, ())
+    set_language("id")
+    assert formatting.score(3.5) == "3,5" and formatting.score(None) == ""
+    refusal = rubric.scale_problem(3.25) or ""
+    assert "3,25" in refusal and "0,5" in refusal and "3.25" not in refusal
+    assert formatting.cell_value(4.5) == "4,5"
+    set_language("en")
+    assert formatting.score(3.5) == "3.5" and formatting.score(-0.0) == "0"
+    assert "3.25" in (rubric.scale_problem(3.25) or "")
+    for odd in (float("inf"), float("nan"), 1e300):
+        assert formatting.score(odd)  # a refusal of it never fails to be written

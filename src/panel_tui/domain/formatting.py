@@ -14,6 +14,7 @@ here to what Babel gives, in both languages.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -110,6 +111,17 @@ def number(value: float, decimals: int = 2) -> str:
     return _format(value, "#", decimals)
 
 
+def score(value: float | None) -> str:
+    """A score, mean or weight as the reader writes it: 4, 3,5 / 3.5, 3,3333 / 3.3333; empty
+    when there is none. The one display form of a score (model.format_score is the plain
+    spelling keys and typed sheets are matched against)."""
+    if value is None:
+        return ""
+    if not math.isfinite(value) or abs(value) >= 1e15:
+        return f"{value:g}"  # only in a refusal of such a value: no locale pattern takes it
+    return number(value + 0.0, 4)  # + 0.0: -0.0 is written 0
+
+
 def cell_value(value: float | bool | None, recusal: bool = False) -> str:
     """A cell's current value in a message (merge's and verify's conflicts): a score as the
     reader writes it (3,5 / 3.5), "cleared", or for a recusal "recused" / "not recused"."""
@@ -117,7 +129,7 @@ def cell_value(value: float | bool | None, recusal: bool = False) -> str:
         return _("recused") if value else _("not recused")
     if value is None or isinstance(value, bool):
         return _("cleared")
-    return number(value, 4)
+    return score(value)
 
 
 def fixed(value: float, decimals: int = 2) -> str:

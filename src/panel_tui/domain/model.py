@@ -15,6 +15,7 @@ from datetime import date, datetime
 from itertools import repeat
 from typing import Literal, cast
 
+from panel_tui.domain import formatting
 from panel_tui.i18n import _
 
 NumberFormat = Literal["id", "en"]
@@ -74,10 +75,12 @@ class Rubric:
             return _(
                 "{value} is not a step of the scale {scale} (scores go up in steps of {step})"
             ).format(
-                value=format_score(value), scale=self.describe_scale(), step=format_score(self.step)
+                value=formatting.score(value),
+                scale=self.describe_scale(),
+                step=formatting.score(self.step),
             )
         return _("{value} is outside the scale {scale}").format(
-            value=format_score(value), scale=self.describe_scale()
+            value=formatting.score(value), scale=self.describe_scale()
         )
 
     def values(self) -> list[float]:
@@ -86,10 +89,10 @@ class Rubric:
         return [self.min + i * self.step for i in range(count + 1)]
 
     def describe_scale(self) -> str:
-        span = f"{format_score(self.min)}–{format_score(self.max)}"
+        span = f"{formatting.score(self.min)}–{formatting.score(self.max)}"
         if self.step == 1:
             return span
-        return _("{span}, step {step}").format(span=span, step=format_score(self.step))
+        return _("{span}, step {step}").format(span=span, step=formatting.score(self.step))
 
 
 @dataclass(frozen=True)
@@ -350,7 +353,8 @@ def defer_claims(
 
 
 def format_score(value: float | None) -> str:
-    """A score as a panel writes it: 4, 3.5, 7.25; empty when not scored."""
+    """A score's plain spelling, 4, 3.5, 7.25 (empty when not scored): what keys and typed
+    sheets are matched against. Shown to a reader, a score is `formatting.score`."""
     if value is None:
         return ""
     if float(value).is_integer():

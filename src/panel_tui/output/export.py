@@ -724,9 +724,6 @@ def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
 
     from panel_tui.domain import formatting
 
-    def format_score(value: float) -> str:  # weights as the reader writes them: 0,5 / 0.5
-        return formatting.number(value, 4)
-
     class _PipeConsole(Console):
         # Rich exits 1 on a closed stdout; leave that to the CLI, which ends quietly with 0.
         def on_broken_pipe(self) -> None:
@@ -769,7 +766,7 @@ def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
         table.add_column(_("nominee"), no_wrap=True)
         table.add_column(_("total"), justify="right", no_wrap=True)
         for i, criterion in enumerate(criteria, 1):
-            header = f"{criterion.id}\n({format_score(criterion.weight)})" if wide else str(i)
+            header = f"{criterion.id}\n({formatting.score(criterion.weight)})" if wide else str(i)
             table.add_column(Text(header), justify="right", no_wrap=True, min_width=4)
         if not brief:
             table.add_column("n", justify="right", no_wrap=True)
@@ -798,7 +795,7 @@ def print_table(result: TallyResult, file: IO[str] | None = None) -> None:
         if not wide:
             # The legend packed line by line, each item whole ("5=apps (10)", never cut).
             items = [
-                f"{i}={c.id} ({format_score(c.weight)})"
+                f"{i}={c.id} ({formatting.score(c.weight)})"
                 for i, c in enumerate(cat.rubric.criteria, 1)
             ]
             lines: list[str] = []

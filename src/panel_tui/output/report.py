@@ -100,12 +100,7 @@ def _num(value: float | None, places: int | None = None) -> str:
         return "–"
     if places is not None:
         return formatting.fixed(value, places)
-    return _score(value)
-
-
-def _score(value: float | None) -> str:
-    """A score or mean as the reader writes it: 4, 3,5 / 3.5, 3,3333 / 3.3333."""
-    return "" if value is None else formatting.number(value, 4)
+    return formatting.score(value)
 
 
 def _status(r: NomineeResult) -> str:
@@ -118,7 +113,7 @@ def _cell(r: NomineeResult, assessor: str, criterion: str) -> str:
     if assessor in r.recused:
         return "R"
     value = r.scores.get(assessor, {}).get(criterion)
-    return "·" if value is None else _score(value)
+    return "·" if value is None else formatting.score(value)
 
 
 def _disagreements(result: TallyResult) -> list[Disagreement]:
@@ -132,9 +127,9 @@ def _more_disagreements(result: TallyResult) -> str:
 
 
 def _scale(rubric: Rubric) -> str:
-    text = f"{_score(rubric.min)}–{_score(rubric.max)}"
+    text = f"{formatting.score(rubric.min)}–{formatting.score(rubric.max)}"
     if rubric.step != 1:
-        text += " " + _("(step {step})").format(step=_score(rubric.step))
+        text += " " + _("(step {step})").format(step=formatting.score(rubric.step))
     return text
 
 
@@ -180,7 +175,7 @@ def tie_breaks(cat: CategoryResult) -> list[str]:
                 b=below.nominee.name,
                 total=_num(above.total, 2),
                 criterion=f"{decider.title} ({decider.id})",
-                weight=_score(decider.weight),
+                weight=formatting.score(decider.weight),
                 mean_a=_num(above.means.get(decider.id)),
                 mean_b=_num(below.means.get(decider.id)),
             )
@@ -229,7 +224,7 @@ def final_cell(result: TallyResult, r: NomineeResult, assessor: str) -> str:
 def _ranking(cat: CategoryResult, result: TallyResult) -> list[Block]:
     criteria = cat.rubric.criteria
     header = ["#", _("nominee"), _("name"), _("total")]
-    header += [f"{c.id} ({_score(c.weight)})" for c in criteria]
+    header += [f"{c.id} ({formatting.score(c.weight)})" for c in criteria]
     header += [_("assessors"), _("status")]
     rows = [
         [str(x.rank), x.nominee.id, x.nominee.name, _num(x.total, 2)]
@@ -286,7 +281,7 @@ def _criteria(result: TallyResult) -> list[Block]:
                             [
                                 c.id,
                                 c.title,
-                                _score(c.weight),
+                                formatting.score(c.weight),
                                 formatting.percent(100 * c.weight / total, 2) if total else "",
                             ]
                             for c in rubric.criteria
@@ -430,11 +425,11 @@ def minutes(result: TallyResult, generated_at: str = "") -> tuple[str, list[Bloc
                 [_("spread"), _("nominee"), _("criterion"), _("mean"), _("scores")],
                 [
                     [
-                        _score(d.spread),
+                        formatting.score(d.spread),
                         f"{d.nominee.name} ({d.nominee.id})",
                         d.criterion,
                         _num(d.mean),
-                        ", ".join(f"{a} {_score(v)}" for a, v in d.scores.items()),
+                        ", ".join(f"{a} {formatting.score(v)}" for a, v in d.scores.items()),
                     ]
                     for d in shown
                 ],

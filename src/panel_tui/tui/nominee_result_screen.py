@@ -17,10 +17,6 @@ from panel_tui.secretariat.tally import CategoryResult, NomineeResult, TallyResu
 from panel_tui.tui.footer import TranslatedFooter
 
 
-def _score(value: float | None) -> str:
-    return "" if value is None else formatting.number(value, 4)
-
-
 def find_nominee(
     result: TallyResult, nominee_id: str
 ) -> tuple[CategoryResult, NomineeResult] | None:
@@ -56,7 +52,7 @@ class NomineeResultScreen(Screen[None]):
                     " scale {scale}"
                 ).format(
                     category=cat.category.title,
-                    scale=f"{_score(cat.rubric.min)}–{_score(cat.rubric.max)}",
+                    scale=f"{formatting.score(cat.rubric.min)}–{formatting.score(cat.rubric.max)}",
                     rank=r.rank,
                     total="–" if r.total is None else formatting.fixed(r.total, 2),
                     status=status,
@@ -102,13 +98,17 @@ class NomineeResultScreen(Screen[None]):
                     cells.append(Text("R", style="dim", justify="right"))
                     continue
                 value = r.scores.get(assessor.id, {}).get(criterion.id)
-                cells.append(Text("·" if value is None else _score(value), justify="right"))
+                cells.append(
+                    Text("·" if value is None else formatting.score(value), justify="right")
+                )
             mean = r.means.get(criterion.id)
             table.add_row(
                 Text(f"{criterion.title} ({criterion.id})"),
-                Text(_score(criterion.weight), justify="right"),
+                Text(formatting.score(criterion.weight), justify="right"),
                 *cells,
-                Text("–" if mean is None else _score(mean), justify="right", style="bold"),
+                Text(
+                    "–" if mean is None else formatting.score(mean), justify="right", style="bold"
+                ),
                 key=criterion.id,
             )
         from panel_tui.output.report import final_cell

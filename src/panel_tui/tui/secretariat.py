@@ -53,13 +53,8 @@ def _total(value: float | None) -> Text:
     return Text("–" if value is None else formatting.fixed(value, 2), justify="right")
 
 
-def _score(value: float | None) -> str:
-    """A score, mean or weight as the reader writes it: 4, 3,5 / 3.5; empty when none."""
-    return "" if value is None else formatting.number(value, 4)
-
-
 def _number(value: float | None) -> Text:
-    return Text("–" if value is None else _score(value), justify="right")
+    return Text("–" if value is None else formatting.score(value), justify="right")
 
 
 def _status(result: NomineeResult) -> Text:
@@ -338,7 +333,7 @@ class SecretariatApp(App[int]):
             table.add_column(_("nominee"), key="nominee")
             table.add_column(_("total"), key="total")
             for criterion in cat.rubric.criteria:
-                table.add_column(Text(f"{criterion.id} {_score(criterion.weight)}"))
+                table.add_column(Text(f"{criterion.id} {formatting.score(criterion.weight)}"))
             table.add_column("n", key="n")
             table.add_column(_("status"), key="status")
             table.add_column(_("name"), key="name")
@@ -400,7 +395,10 @@ class SecretariatApp(App[int]):
                 Text(d.nominee.id),
                 Text(d.criterion),
                 _number(d.mean),
-                *(Text(_score(d.scores.get(a.id)), justify="right") for a in result.panel),
+                *(
+                    Text(formatting.score(d.scores.get(a.id)), justify="right")
+                    for a in result.panel
+                ),
                 key=f"{index}:{d.nominee.id}",
             )
 
