@@ -6,12 +6,10 @@ it found, each naming file, line (or cell) and field.
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time
 from itertools import compress
@@ -19,6 +17,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from panel_tui.domain.bulk import gc_paused
 from panel_tui.domain.claim_checks import warnings_of
 from panel_tui.domain.model import (
     AFFILIATIONS,
@@ -95,19 +94,8 @@ class LoadResult:
 def load_round(folder: Path | str) -> LoadResult:
     # A national round builds ~10 objects per claim, none of them cyclic: pausing the cyclic
     # garbage collector while they are built halves the time `check` takes.
-    with _gc_paused():
+    with gc_paused():
         return _load_round(Path(folder))
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load_round(folder: Path) -> LoadResult:
@@ -1184,7 +1172,7 @@ def _load_claims(
             )
 
     def build() -> list[Claim]:
-        with _gc_paused():
+        with gc_paused():
             return new_claims(*columns, found)
 
     return build, len(rows)

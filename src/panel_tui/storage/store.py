@@ -7,7 +7,6 @@ call that returned has reached the disk: the app only shows "saved" after it ret
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import re
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from panel_tui import __version__
+from panel_tui.domain.bulk import gc_paused
 from panel_tui.domain.model import Claim, Round, defer_claims
 from panel_tui.domain.problems import PanelError, Problem
 from panel_tui.domain.sheet import Sheet
@@ -627,7 +627,7 @@ class Store:
     def _claims(self) -> tuple[Claim, ...]:
         row = self.conn.execute("SELECT snapshot FROM round").fetchone()
         try:
-            with _gc_paused():
+            with gc_paused():
                 return claims_from_list(json.loads(row[0]).get("claims", []) if row else [])
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise self._damaged(exc) from exc
@@ -1208,18 +1208,6 @@ def _write_snapshot(conn: sqlite3.Connection, round_: Round) -> None:
             for i, c in enumerate(round_.claims)
         ],
     )
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building tens of thousands of objects none of which is cyclic: no collections."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _fsync(path: Path) -> None:
