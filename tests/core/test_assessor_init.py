@@ -12,8 +12,9 @@ from core_helpers import run_cli
 
 from panel_tui.domain.problems import PanelError
 from panel_tui.round_package.loader import load_round
+from panel_tui.storage.schema import APPLICATION_ID, SCHEMA_VERSION, migration_files
 from panel_tui.storage.snapshot import round_fingerprint, rubric_fingerprint
-from panel_tui.storage.store import APPLICATION_ID, SCHEMA_VERSION, Store, migration_files
+from panel_tui.storage.store import Store
 from round_samples import SMALL_NOMINEES, SMALL_ROUND_TOML, RoundFactory
 
 

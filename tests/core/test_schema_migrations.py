@@ -8,16 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.verify import verify_database
-from panel_tui.storage import store as store_module
-from panel_tui.storage.store import Store, apply_migrations, connect, migration_files, schema_dir
+from panel_tui.storage import schema as schema_module
+from panel_tui.storage.connection import connect
+from panel_tui.storage.schema import apply_migrations, migration_files, schema_dir
+from panel_tui.storage.store import Store
 
 
 def test_the_schema_ships_with_the_package() -> None:
     files = migration_files()
     assert files[0].name == "001_initial.sql"
     assert (schema_dir() / "001_initial.sql").is_file()
-    assert len(files) == store_module.SCHEMA_VERSION
+    assert len(files) == schema_module.SCHEMA_VERSION
 
 
 def test_migrations_run_once(db: Path) -> None:
@@ -25,7 +28,7 @@ def test_migrations_run_once(db: Path) -> None:
     try:
         apply_migrations(conn)  # already applied: nothing happens, nothing fails
         assert conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone() == (
-            store_module.SCHEMA_VERSION,
+            schema_module.SCHEMA_VERSION,
         )
     finally:
         conn.close()
@@ -40,15 +43,15 @@ def test_an_older_database_is_migrated_when_opened(
     schema.mkdir()
     for path in migration_files():
         shutil.copy(path, schema / path.name)
-    later = store_module.SCHEMA_VERSION + 1
+    later = schema_module.SCHEMA_VERSION + 1
     (schema / f"{later:03d}_reviewed.sql").write_text(
         "-- a later schema version: a column and a table\n"
         "ALTER TABLE ui_state ADD COLUMN updated_at TEXT;\n"
         "CREATE TABLE reviews (nominee TEXT PRIMARY KEY, reviewed_at TEXT NOT NULL);\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(store_module, "schema_dir", lambda: schema)
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", later)
+    monkeypatch.setattr(schema_module, "schema_dir", lambda: schema)
+    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", later)
 
     with Store.open(db) as store:
         conn = store.conn
@@ -61,11 +64,11 @@ def test_an_older_database_is_migrated_when_opened(
     assert verify_database(db).ok
 
     # and the panel-tui before that migration now refuses the file as newer
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", later - 1)
+    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", later - 1)
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
-    with pytest.raises(store_module.PanelError, match="newer panel-tui"):
+    with pytest.raises(PanelError, match="newer panel-tui"):
         Store.open(db)
 
 
@@ -73,7 +76,7 @@ def test_the_documented_application_id_is_the_one_in_real_files(db: Path) -> Non
     """db/README.md and db/001_initial.sql give the number a reader checks files with."""
     import re
 
-    from panel_tui.storage.store import APPLICATION_ID
+    from panel_tui.storage.schema import APPLICATION_ID
 
     conn = sqlite3.connect(db)
     in_file = conn.execute("PRAGMA application_id").fetchone()[0]

@@ -20,7 +20,7 @@ import pytest
 
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.verify import verify_database
-from panel_tui.storage import store as store_module
+from panel_tui.storage import connection as connection_module
 from panel_tui.storage.store import Store
 
 from .conftest import make_db, record_figure, run_cli_process, start_writer
@@ -125,7 +125,7 @@ def test_a_lock_held_too_long_is_a_clear_refusal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = make_db(tmp_path / "a1.db", "a1", scores=5)
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(connection_module, "BUSY_TIMEOUT_MS", 300)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:

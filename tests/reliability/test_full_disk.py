@@ -19,7 +19,8 @@ import pytest
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.merge import merge
 from panel_tui.secretariat.verify import verify_database
-from panel_tui.storage.store import Store, _no_shm_possible, disk_full
+from panel_tui.storage.connection import _no_shm_possible, disk_full
+from panel_tui.storage.store import Store
 
 from .conftest import make_db, run_cli
 

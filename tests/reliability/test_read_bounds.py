@@ -15,8 +15,9 @@ import pytest
 
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.verify import verify_database
-from panel_tui.storage import store as store_module
-from panel_tui.storage.store import MAX_VALUE_BYTES, Store, connect
+from panel_tui.storage import connection as connection_module
+from panel_tui.storage.connection import MAX_VALUE_BYTES, connect
+from panel_tui.storage.store import Store
 
 from .conftest import make_db
 from .test_hostile_schema import _edit, _promptly
@@ -72,8 +73,8 @@ def test_verify_past_the_work_limit_says_so(
 ) -> None:
     db = make_db(tmp_path / "a1.db", "a1", scores=2)
     # Every statement of more than 100 steps is "too much".
-    monkeypatch.setattr(store_module, "_WORK_STEP", 100)
-    monkeypatch.setattr(store_module, "WORK_LIMIT", 0)
+    monkeypatch.setattr(connection_module, "_WORK_STEP", 100)
+    monkeypatch.setattr(connection_module, "WORK_LIMIT", 0)
     report = verify_database(db)
     text = "\n".join(report.problems)
     assert "does too much work to read" in text and "not a panel-tui file?" in text, text

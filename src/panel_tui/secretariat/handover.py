@@ -61,7 +61,8 @@ def handover(source: Path | str, target: Path | str, replace: bool = False) -> R
     refused unless `replace` is set; then it is swapped for the new copy in one rename.
     """
     from panel_tui.secretariat.verify import verify_database
-    from panel_tui.storage.store import Store, _fsync, _fsync_dir
+    from panel_tui.storage.files import _fsync, _fsync_dir
+    from panel_tui.storage.store import Store
 
     source = Path(source)
     target = Path(target)

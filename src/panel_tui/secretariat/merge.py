@@ -234,7 +234,7 @@ class _Target:
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
-        from panel_tui.storage.store import BUSY_TIMEOUT_MS
+        from panel_tui.storage.connection import BUSY_TIMEOUT_MS
 
         conn = sqlite3.connect(
             path.resolve().as_uri(),
@@ -252,7 +252,8 @@ class _Target:
 
     @classmethod
     def open_existing(cls, path: Path) -> _Target:
-        from panel_tui.storage.store import SCHEMA_VERSION, Store
+        from panel_tui.storage import schema
+        from panel_tui.storage.store import Store
 
         # Store.open checks the header and brings an older schema up to date.
         with Store.open(path) as store:
@@ -266,7 +267,7 @@ class _Target:
         try:
             conn = cls._connect(path)
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version != SCHEMA_VERSION:
+            if version != schema.SCHEMA_VERSION:
                 conn.close()
                 raise PanelError(_("{out}: unexpected schema version").format(out=path))
             return cls(path, conn, None)
@@ -297,7 +298,7 @@ class _Target:
 
     def publish(self) -> None:
         """Rename the temporary new OUT into place (after its first accepted input)."""
-        from panel_tui.storage.store import _fsync, _fsync_dir
+        from panel_tui.storage.files import _fsync, _fsync_dir
 
         assert self.pending is not None
         tmp = self.pending
@@ -337,7 +338,9 @@ def _create_from_reference(tmp: Path, source: Any) -> bool:
     round tables), plus its database_info row. False when there is none in this process."""
     from panel_tui import __version__
     from panel_tui.secretariat.verify import reference_image
-    from panel_tui.storage.store import _fsync, connect, now_utc, transaction
+    from panel_tui.storage.connection import connect, transaction
+    from panel_tui.storage.files import _fsync
+    from panel_tui.storage.store import now_utc
 
     row = source.conn.execute("SELECT snapshot FROM round").fetchone()
     image = reference_image(row[0]) if row is not None and isinstance(row[0], str) else None
@@ -530,7 +533,7 @@ def _worker_count(inputs: int) -> int:
 
 
 def _known_chains(path: Path) -> list[ChainResult]:
-    from panel_tui.storage.store import connect
+    from panel_tui.storage.connection import connect
 
     conn = connect(path, readonly=True)
     try:
@@ -626,7 +629,7 @@ def _match_heads(
 ) -> None:
     """Every chain of the input must end at one of the receipt heads: events after the head
     were added after the hand-over (by anyone who can compute a hash), so they are refused."""
-    from panel_tui.storage.store import connect
+    from panel_tui.storage.connection import connect
 
     conn = connect(path, readonly=True)
     try:
@@ -662,7 +665,8 @@ def _merge_into(
     fingerprints: tuple[str, str] | None,  # those the chains were verified against
     refuse: Callable[[str], None],
 ) -> None:
-    from panel_tui.storage.store import disk_full, now_utc
+    from panel_tui.storage.connection import disk_full
+    from panel_tui.storage.store import now_utc
 
     conn = target.conn
     source_uri = path.resolve().as_uri() + "?mode=ro"

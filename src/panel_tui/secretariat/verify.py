@@ -17,7 +17,17 @@ from panel_tui.domain.model import Round
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _
 from panel_tui.storage.chain import EVENT_KINDS, Event, genesis_hash, row_hash
+from panel_tui.storage.connection import (
+    GuardedConnection,
+    harden,
+    raise_if_cancelled,
+    too_much_work_message,
+    transaction,
+)
+from panel_tui.storage.files import check_header
 from panel_tui.storage.projection import ChainState, fold
+from panel_tui.storage.round_tables import _write_snapshot
+from panel_tui.storage.schema import apply_migrations, schema_problems
 from panel_tui.storage.snapshot import (
     canonical_json,
     round_fingerprint,
@@ -25,18 +35,7 @@ from panel_tui.storage.snapshot import (
     round_to_dict,
     rubric_fingerprint,
 )
-from panel_tui.storage.store import (
-    GuardedConnection,
-    Store,
-    _write_snapshot,
-    apply_migrations,
-    check_header,
-    harden,
-    raise_if_cancelled,
-    schema_problems,
-    too_much_work_message,
-    transaction,
-)
+from panel_tui.storage.store import Store
 
 # A receipt's chain head may be written down shortened; this many hex digits still leave a
 # forger no practical way to hit it.
@@ -548,7 +547,7 @@ _LAST_KEY: list[str] = ["", ""]  # the last snapshot and its key
 
 
 def _snapshot_key(snapshot: str) -> str:
-    from panel_tui.storage.store import migration_files
+    from panel_tui.storage.schema import migration_files
 
     if snapshot != _LAST_KEY[0]:
         digest = hashlib.sha256(snapshot.encode("utf-8")).hexdigest()

@@ -19,7 +19,7 @@ from textual.widgets import Static
 from panel_tui.domain.model import Nominee
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import N_, _, language
-from panel_tui.storage.store import DatabaseBusy
+from panel_tui.storage.connection import DatabaseBusy
 from panel_tui.tui.agenda_screen import AgendaScreen
 from panel_tui.tui.commands import ScoringCommands
 from panel_tui.tui.language import switch_language

@@ -18,7 +18,8 @@ from panel_tui.domain.problems import PanelError
 from panel_tui.domain.scoring import partial_total, weighted_total
 from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import N_, _
-from panel_tui.storage.store import DatabaseBusy, Store
+from panel_tui.storage.connection import DatabaseBusy
+from panel_tui.storage.store import Store
 from panel_tui.tui.claims_table import ClaimsTable, checked_claims
 from panel_tui.tui.criterion_detail import CriterionDetail
 from panel_tui.tui.dialogs.confirm import Confirm

@@ -437,7 +437,7 @@ class SecretariatApp(App[int]):
 
 def run_secretariat(path: Path, method: str = "mean") -> int:
     """Run the secretariat app on `path`; 1 when the file cannot be opened."""
-    from panel_tui.storage.store import check_header
+    from panel_tui.storage.files import check_header
 
     try:
         check_header(Path(path))

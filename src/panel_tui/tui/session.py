@@ -14,7 +14,8 @@ from panel_tui.domain.model import Assessor, Round
 from panel_tui.domain.problems import PanelError
 from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import _
-from panel_tui.storage.store import Store, database_identity
+from panel_tui.storage.files import database_identity
+from panel_tui.storage.store import Store
 
 STATE_NOMINEE = "scoring.nominee"
 STATE_CRITERION = "scoring.criterion"

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import N_, _
-from panel_tui.storage.store import DatabaseBusy
+from panel_tui.storage.connection import DatabaseBusy
 
 RETRY_EVERY = 0.5  # seconds between attempts; each attempt waits WRITE_WAIT_MS at most
 SAVED = ""
