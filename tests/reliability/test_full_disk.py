@@ -19,7 +19,7 @@ import pytest
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.merge import merge
 from panel_tui.secretariat.verify import verify_database
-from panel_tui.storage.connection import _no_shm_possible, disk_full
+from panel_tui.storage.connection import disk_full, no_shm_possible
 from panel_tui.storage.store import Store
 
 from .conftest import make_db, run_cli
@@ -68,7 +68,7 @@ def test_sqlite_says_disk_io_error_and_that_is_read_as_no_shm(
     with pytest.raises(sqlite3.OperationalError) as real:
         conn.execute("PRAGMA schema_version").fetchone()
     conn.close()
-    assert _no_shm_possible(real.value), real.value
+    assert no_shm_possible(real.value), real.value
 
 
 def test_verify_tally_and_merge_read_a_database_on_a_full_disk(

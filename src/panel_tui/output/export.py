@@ -12,14 +12,13 @@ import csv
 import io
 import json
 import os
-import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _
 from panel_tui.secretariat.tally import TallyResult
+from panel_tui.storage.atomic import write_atomic
 
 FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
 WIDE_TABLE = 120  # columns from which the terminal table shows names and criterion ids inline
@@ -31,23 +30,6 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
-
-
-def write_atomic(out: Path, write: Callable[[Path], object]) -> None:
-    """Call write(tmp) for a temporary file beside `out`, then rename it to `out`."""
-    if not out.parent.is_dir():
-        raise PanelError(_("{folder}: no such folder").format(folder=out.parent))
-    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise PanelError(
-            _("{out}: cannot write: {error}").format(out=out, error=exc.strerror or exc)
-        ) from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def write_text(out: Path, text: str, encoding: str = "utf-8") -> None:

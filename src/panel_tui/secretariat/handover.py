@@ -9,12 +9,9 @@ fsync'd, then renamed into place, so the target is either the old file or the co
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import re
 import sqlite3
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,7 +58,12 @@ def handover(source: Path | str, target: Path | str, replace: bool = False) -> R
     refused unless `replace` is set; then it is swapped for the new copy in one rename.
     """
     from panel_tui.secretariat.verify import verify_database
-    from panel_tui.storage.files import _fsync, _fsync_dir
+    from panel_tui.storage.atomic import (
+        move_into_place,
+        remove_leftovers,
+        remove_temporary,
+        temporary_beside,
+    )
     from panel_tui.storage.store import Store
 
     source = Path(source)
@@ -86,8 +88,8 @@ def handover(source: Path | str, target: Path | str, replace: bool = False) -> R
                 )
         if not target.parent.is_dir():
             raise PanelError(_("{folder}: no such folder").format(folder=target.parent))
-        _remove_leftovers(target)
-        tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+        remove_leftovers(target)
+        tmp = temporary_beside(target)
         try:
             try:
                 store.conn.execute("VACUUM INTO ?", (str(tmp),))
@@ -105,9 +107,7 @@ def handover(source: Path | str, target: Path | str, replace: bool = False) -> R
                     )
                     + "".join(f"\n  {p}" for p in report.problems[:20])
                 )
-            _fsync(tmp)
-            os.replace(tmp, target)
-            _fsync_dir(target.parent)
+            move_into_place(tmp, target)
         except OSError as exc:
             raise PanelError(
                 _("{target}: the copy could not be written: {error}").format(
@@ -115,9 +115,7 @@ def handover(source: Path | str, target: Path | str, replace: bool = False) -> R
                 )
             ) from exc
         finally:
-            for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-                if leftover.exists():
-                    leftover.unlink()
+            remove_temporary(tmp)
     return Receipt(
         path=target,
         sha256=file_sha256(target),
@@ -128,21 +126,6 @@ def handover(source: Path | str, target: Path | str, replace: bool = False) -> R
         chains=[ChainHead(c.origin, c.assessor, c.length, c.head) for c in report.chains],
         events=report.events,
     )
-
-
-def _remove_leftovers(target: Path) -> None:
-    """The hidden temporary copies an interrupted hand-over to `target` left behind (a killed
-    process or a pulled stick cannot clean up after itself): up to a whole database each, on
-    a stick that is often small."""
-    pattern = re.compile(rf"\.{re.escape(target.name)}\.[0-9a-f]{{8}}\.tmp(-journal|-wal|-shm)?")
-    try:
-        entries = list(target.parent.iterdir())
-    except OSError:
-        return
-    for entry in entries:
-        if pattern.fullmatch(entry.name) and entry.is_file():
-            with contextlib.suppress(OSError):
-                entry.unlink()
 
 
 def _same_file(a: Path, b: Path) -> bool:

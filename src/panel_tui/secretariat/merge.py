@@ -26,7 +26,6 @@ import hashlib
 import os
 import sqlite3
 import threading
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ from typing import TYPE_CHECKING, Any, cast
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _
 from panel_tui.storage import projection
+from panel_tui.storage.atomic import move_into_place, remove_temporary, temporary_beside
 
 if TYPE_CHECKING:
     from panel_tui.domain.model import Round
@@ -285,7 +285,7 @@ class _Target:
 
         if not out.parent.is_dir():
             raise PanelError(_("{folder}: no such folder").format(folder=out.parent))
-        tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
+        tmp = temporary_beside(out)
         with Store.open(snapshot_source, readonly=True) as source:
             if not _create_from_reference(tmp, source):
                 # the round may read parts of itself lazily: create while the source is open
@@ -293,35 +293,30 @@ class _Target:
         try:
             return cls(out, cls._connect(tmp), tmp)
         except BaseException:
-            _remove(tmp)
+            remove_temporary(tmp)
             raise
 
     def publish(self) -> None:
         """Rename the temporary new OUT into place (after its first accepted input)."""
-        from panel_tui.storage.files import _fsync, _fsync_dir
 
         assert self.pending is not None
         tmp = self.pending
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.close()
         if self.path.exists():
-            _remove(tmp)
+            remove_temporary(tmp)
             raise PanelError(
                 _("{out}: appeared while merging; nothing was written to it").format(out=self.path)
             )
-        _fsync(tmp)
-        os.replace(tmp, self.path)
-        _fsync_dir(self.path.parent)
-        for leftover in (Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            if leftover.exists():
-                leftover.unlink()
+        move_into_place(tmp, self.path)
+        remove_temporary(tmp)  # its -wal and -shm
         self.pending = None
         self.conn = self._connect(self.path)
 
     def discard(self) -> None:
         if self.pending is not None:
             self.conn.close()
-            _remove(self.pending)
+            remove_temporary(self.pending)
 
     def close(self) -> None:
         if self.pending is not None:
@@ -338,8 +333,8 @@ def _create_from_reference(tmp: Path, source: Any) -> bool:
     round tables), plus its database_info row. False when there is none in this process."""
     from panel_tui import __version__
     from panel_tui.secretariat.verify import reference_image
+    from panel_tui.storage.atomic import fsync
     from panel_tui.storage.connection import connect, transaction
-    from panel_tui.storage.files import _fsync
     from panel_tui.storage.store import now_utc
 
     row = source.conn.execute("SELECT snapshot FROM round").fetchone()
@@ -361,9 +356,9 @@ def _create_from_reference(tmp: Path, source: Any) -> bool:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()
-        _fsync(tmp)
+        fsync(tmp)
     except BaseException as exc:
-        _remove(tmp)
+        remove_temporary(tmp)
         # the messages of Store.create
         if isinstance(exc, sqlite3.Error):
             raise PanelError(
@@ -376,12 +371,6 @@ def _create_from_reference(tmp: Path, source: Any) -> bool:
             ) from exc
         raise
     return True
-
-
-def _remove(path: Path) -> None:
-    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
-        if leftover.exists():
-            leftover.unlink()
 
 
 # --- one input ------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from panel_tui.storage.connection import (
 )
 from panel_tui.storage.files import check_header
 from panel_tui.storage.projection import ChainState, fold
-from panel_tui.storage.round_tables import _write_snapshot
+from panel_tui.storage.round_tables import write_round_tables
 from panel_tui.storage.schema import apply_migrations, schema_problems
 from panel_tui.storage.snapshot import (
     canonical_json,
@@ -416,7 +416,7 @@ def _reference_database(
     reference = sqlite3.connect(":memory:", isolation_level=None)
     apply_migrations(reference)
     with transaction(reference):
-        _write_snapshot(reference, round_)
+        write_round_tables(reference, round_)
         if claims is not None:
             items, rows = claims
             data = round_to_dict(round_)
@@ -438,7 +438,7 @@ _NUMBERS_OF = operator.itemgetter(*_CLAIM_NUMBERS)
 
 
 def _plain_claims(items: object) -> list[tuple[object, ...]] | None:
-    """The claims table's rows for a snapshot's "claims" list, as `_write_snapshot` writes
+    """The claims table's rows for a snapshot's "claims" list, as `write_round_tables` writes
     them for the round parsed from it, when every claim is exactly what `round_to_dict`
     writes (the twelve keys; texts; numbers as `_num` gives them: an int that a float holds
     exactly, or a finite float with a fraction; a list of texts): then parsing the claims and

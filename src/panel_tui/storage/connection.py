@@ -42,7 +42,7 @@ def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
         # A damaged file can make SQLite's error message itself undecodable.
         raise PanelError(
             _("{path}: cannot open the database: {reason}{hint}").format(
-                path=path, reason=_sqlite_reason(exc), hint=_read_only_hint(path)
+                path=path, reason=sqlite_reason(exc), hint=_read_only_hint(path)
             )
         ) from exc
     return conn
@@ -169,7 +169,7 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA schema_version").fetchone()
     except sqlite3.OperationalError as exc:
         wal = Path(f"{path}-wal")
-        if not _no_shm_possible(exc) or (wal.exists() and wal.stat().st_size > 0):
+        if not no_shm_possible(exc) or (wal.exists() and wal.stat().st_size > 0):
             conn.close()
             raise
         conn.close()
@@ -188,7 +188,7 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _no_shm_possible(exc: sqlite3.Error) -> bool:
+def no_shm_possible(exc: sqlite3.Error) -> bool:
     """The error SQLite gives when it cannot make the `-shm` file of a WAL database: "unable
     to open" in a read-only folder, "disk I/O error" on a full disk (SQLITE_IOERR_SHMSIZE,
     or another I/O error on the -shm file)."""
@@ -210,7 +210,7 @@ def transaction(conn: sqlite3.Connection, immediate: bool = False) -> Iterator[N
                 _("the database is busy: another panel-tui is writing to it; try again")
             ) from exc
         raise PanelError(
-            _("cannot write to the database: {reason}").format(reason=_sqlite_reason(exc))
+            _("cannot write to the database: {reason}").format(reason=sqlite_reason(exc))
         ) from exc
     try:
         yield
@@ -219,7 +219,7 @@ def transaction(conn: sqlite3.Connection, immediate: bool = False) -> Iterator[N
         # caller (the app's "NOT saved", a command's message) gets a refusal, not a crash.
         _rollback(conn)
         raise PanelError(
-            _("the change was not saved: {reason}").format(reason=_sqlite_reason(exc))
+            _("the change was not saved: {reason}").format(reason=sqlite_reason(exc))
         ) from exc
     except BaseException:
         _rollback(conn)
@@ -229,7 +229,7 @@ def transaction(conn: sqlite3.Connection, immediate: bool = False) -> Iterator[N
     except sqlite3.Error as exc:
         _rollback(conn)
         raise PanelError(
-            _("the change was not saved: {reason}").format(reason=_sqlite_reason(exc))
+            _("the change was not saved: {reason}").format(reason=sqlite_reason(exc))
         ) from exc
 
 
@@ -240,7 +240,7 @@ def _rollback(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
 
 
-def _sqlite_reason(exc: sqlite3.Error | UnicodeDecodeError) -> str:
+def sqlite_reason(exc: sqlite3.Error | UnicodeDecodeError) -> str:
     text = str(exc)
     if "full" in text:
         return text + " " + _("(free some space on the disk, then try again)")

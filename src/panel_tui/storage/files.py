@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -32,7 +31,7 @@ def _snapshot_without_claims(conn: sqlite3.Connection) -> tuple[bool, str | None
     return snapshot_ok, (found[0][0] if found and snapshot_ok else None)
 
 
-def _refuse_damaged(path: Path, conn: sqlite3.Connection) -> str | None:
+def refuse_damaged(path: Path, conn: sqlite3.Connection) -> str | None:
     """Before writing to a file (the app, import-scores, merge's target): is it sound?
 
     A quick structural check of every page and of the round snapshot's JSON, both in C and
@@ -145,24 +144,3 @@ def database_identity(path: Path) -> tuple[str, str, str | None, str | None] | N
     assessor = None if info[1] is None else str(info[1])
     origin = None if info[2] is None else str(info[2])
     return str(round_row[0]), str(info[0]), assessor, origin
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

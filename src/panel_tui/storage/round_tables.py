@@ -14,7 +14,7 @@ from panel_tui.storage.snapshot import (
 )
 
 
-def _write_snapshot(conn: sqlite3.Connection, round_: Round) -> None:
+def write_round_tables(conn: sqlite3.Connection, round_: Round) -> None:
     data = round_to_dict(round_)
     conn.execute(
         "INSERT INTO round (id, title, province, year, stage, venue, dates, number_format, advance,"

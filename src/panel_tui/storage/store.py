@@ -7,7 +7,6 @@ call that returned has reached the disk: the app only shows "saved" after it ret
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import uuid
@@ -24,6 +23,7 @@ from panel_tui.domain.sheet import Sheet
 from panel_tui.domain.text import BIDI_CONTROLS, bidi_message
 from panel_tui.i18n import _
 from panel_tui.storage import projection, schema
+from panel_tui.storage.atomic import move_into_place, remove_temporary, temporary_beside
 from panel_tui.storage.chain import EVENT_KINDS, Event, genesis_hash, new_event
 from panel_tui.storage.connection import (
     connect,
@@ -33,12 +33,10 @@ from panel_tui.storage.connection import (
 )
 from panel_tui.storage.files import (
     ROUND_WITHOUT_CLAIMS,
-    _fsync,
-    _fsync_dir,
-    _refuse_damaged,
     check_header,
+    refuse_damaged,
 )
-from panel_tui.storage.round_tables import _write_snapshot
+from panel_tui.storage.round_tables import write_round_tables
 from panel_tui.storage.schema import (
     apply_migrations,
     refuse_foreign_schema,
@@ -99,14 +97,14 @@ class Store:
             )
         if path.exists():
             raise PanelError(_("{path}: already exists").format(path=path))
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+        tmp = temporary_beside(path)
         try:
             conn = connect(tmp)
             try:
                 conn.execute("PRAGMA journal_mode = WAL")
                 apply_migrations(conn)
                 with transaction(conn):
-                    _write_snapshot(conn, round_)
+                    write_round_tables(conn, round_)
                     origin = uuid.uuid4().hex if kind == "assessor" else None
                     conn.execute(
                         "INSERT INTO database_info (kind, assessor, origin, created_at, created_by)"
@@ -116,9 +114,7 @@ class Store:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 conn.close()
-            _fsync(tmp)
-            os.replace(tmp, path)
-            _fsync_dir(path.parent)
+            move_into_place(tmp, path)
         except sqlite3.Error as exc:
             raise PanelError(
                 _("{path}: cannot create the database: {error}").format(path=path, error=exc)
@@ -130,9 +126,7 @@ class Store:
                 )
             ) from exc
         finally:
-            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-                if leftover.exists():
-                    leftover.unlink()
+            remove_temporary(tmp)
         return cls.open(path)
 
     @classmethod
@@ -154,7 +148,7 @@ class Store:
                 mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
                 if mode != "wal":
                     conn.execute("PRAGMA journal_mode = WAL")
-                round_text = _refuse_damaged(path, conn)
+                round_text = refuse_damaged(path, conn)
             store = cls(path, conn)
             store._round_text = round_text
             return store
