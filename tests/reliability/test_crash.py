@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 
 from .conftest import make_db, record_figure, start_writer
 

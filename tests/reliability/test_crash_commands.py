@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from panel_tui.secretariat.merge import merge
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
 from .conftest import copy_db, make_db, record_figure, run_cli

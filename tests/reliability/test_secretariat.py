@@ -24,7 +24,7 @@ import pytest
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.secretariat.handover import handover
 from panel_tui.secretariat.merge import merge
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
 from .conftest import copy_db, file_state, make_db, record_figure, run_cli, start_writer

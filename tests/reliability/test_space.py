@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from panel_tui.domain.problems import PanelError
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
 from .conftest import file_state, make_db, record_figure, run_cli

@@ -10,7 +10,7 @@ import pytest
 
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.handover import handover
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
 from .conftest import MakeDb

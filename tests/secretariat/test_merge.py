@@ -11,7 +11,7 @@ import pytest
 
 from panel_tui.secretariat.handover import handover
 from panel_tui.secretariat.merge import merge
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
 from .conftest import MakeDb, write_round

@@ -252,7 +252,7 @@ def score(ctx: click.Context, path: Path, assessor: str | None) -> None:
 )
 def verify(db_path: Path, heads: tuple[str, ...]) -> None:
     """Check SQLite integrity and the whole audit chain; exit 1 on any problem."""
-    from panel_tui.secretariat.verify import verify_database
+    from panel_tui.secretariat.verify.database import verify_database
 
     report = verify_database(db_path, heads)
     for problem in report.problems:

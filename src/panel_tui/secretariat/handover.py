@@ -57,7 +57,7 @@ def handover(source: Path | str, target: Path | str, replace: bool = False) -> R
     `target` may be a folder (the copy keeps the source's name). An existing target file is
     refused unless `replace` is set; then it is swapped for the new copy in one rename.
     """
-    from panel_tui.secretariat.verify import verify_database
+    from panel_tui.secretariat.verify.database import verify_database
     from panel_tui.storage.atomic import (
         move_into_place,
         remove_leftovers,

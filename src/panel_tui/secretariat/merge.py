@@ -33,14 +33,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _
+from panel_tui.secretariat.verify.report import MIN_HEAD_PREFIX
 from panel_tui.storage import projection
 from panel_tui.storage.atomic import move_into_place, remove_temporary, temporary_beside
 
 if TYPE_CHECKING:
     from panel_tui.domain.model import Round
-    from panel_tui.secretariat.verify import ChainSummary
+    from panel_tui.secretariat.verify.report import ChainSummary
 
-MIN_HEAD_PREFIX = 16
 # From this many inputs on, verification runs in worker processes (one per core, at most
 # MAX_WORKERS); PANEL_TUI_MERGE_WORKERS=1 turns that off.
 PARALLEL_FROM = 4
@@ -332,7 +332,7 @@ def _create_from_reference(tmp: Path, source: Any) -> bool:
     built for the source's snapshot (what `Store.create` would write: the schema and the
     round tables), plus its database_info row. False when there is none in this process."""
     from panel_tui import __version__
-    from panel_tui.secretariat.verify import reference_image
+    from panel_tui.secretariat.verify.reference import reference_image
     from panel_tui.storage.atomic import fsync
     from panel_tui.storage.connection import connect, transaction
     from panel_tui.storage.store import now_utc
@@ -431,7 +431,8 @@ def _merge_one(
 
 def _check_input(path: Path) -> tuple[str, Any, str | None]:
     """(sha256, VerifyReport, None) of one input, or ("", None, why it cannot be read)."""
-    from panel_tui.secretariat.verify import verify_database, verify_like_template
+    from panel_tui.secretariat.verify.database import verify_database
+    from panel_tui.secretariat.verify.template import verify_like_template
 
     if not path.is_file():
         return "", None, _("no such database file")
@@ -559,7 +560,7 @@ class _Checks:
         if len(unknown) > 1:
             # The round, the reference tables and the template are made once, here, and
             # the workers inherit them; OUT is created from the same image.
-            from panel_tui.secretariat.verify import prepare
+            from panel_tui.secretariat.verify.template import prepare
 
             sized = [p for p in unknown if _size_or_zero(p) <= MAX_INPUT_BYTES]
             if sized:  # prepare reads its file whole

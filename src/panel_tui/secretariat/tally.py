@@ -31,7 +31,7 @@ from panel_tui.i18n import _
 from panel_tui.storage import projection
 
 if TYPE_CHECKING:
-    from panel_tui.secretariat.verify import VerifyReport
+    from panel_tui.secretariat.verify.report import VerifyReport
 
 METHOD = "mean"
 MEAN_DECIMALS = 4
@@ -230,7 +230,7 @@ def tally_database(
     snapshot of it): nothing is read after the check that the check did not see.
     """
     from panel_tui.domain.problems import PanelError, Problem
-    from panel_tui.secretariat.verify import verify_database
+    from panel_tui.secretariat.verify.database import verify_database
     from panel_tui.storage.store import now_utc
 
     path = Path(path)
