@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from panel_tui.domain.problems import PanelError
-from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.merge.driver import merge
 from panel_tui.storage.store import Store
 
 from .conftest import make_db

@@ -23,7 +23,7 @@ import pytest
 
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.secretariat.handover import handover
-from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 

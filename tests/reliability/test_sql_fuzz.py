@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from panel_tui.domain.problems import PanelError
-from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.tally import tally_database
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store

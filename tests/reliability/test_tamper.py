@@ -73,7 +73,7 @@ def test_plain_sql_edit_is_refused_beside_a_clean_file(
 ) -> None:
     """merge verifies most inputs by comparing their round pages with those of the first
     input, verified in full: each edit is refused that way too, and nothing of it merged."""
-    from panel_tui.secretariat.merge import merge
+    from panel_tui.secretariat.merge.driver import merge
     from panel_tui.secretariat.verify.template import prepare, verify_like_template
 
     target = tampered(original, tmp_path, name)

@@ -184,7 +184,7 @@ def sheet_of(index: int) -> dict[tuple[str, str], float]:
 
 @pytest.fixture
 def panel_file(tmp_path: Path, make_db: MakeDb) -> Path:
-    from panel_tui.secretariat.merge import merge
+    from panel_tui.secretariat.merge.driver import merge
 
     a1 = make_db("a1", sheet_of(0), name="a1.db")
     with Store.open(a1) as store:

@@ -253,7 +253,7 @@ def test_xlsx_is_ready_to_send(panel_file: Path, tmp_path: Path) -> None:
 
 def _demo_merged(tmp_path: Path) -> Path:
     """The demo round (long criterion ids, six criteria) scored by three assessors, merged."""
-    from panel_tui.secretariat.merge import merge
+    from panel_tui.secretariat.merge.driver import merge
     from reliability.conftest import make_db
 
     tmp_path = tmp_path / "demo"

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.cli import cli
 from panel_tui.domain.problems import PanelError
-from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.tally import tally_database
 from panel_tui.storage.store import Store
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.tally import round_half_up, tally_database
 from panel_tui.storage.store import Store
 

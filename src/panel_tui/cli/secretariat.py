@@ -63,8 +63,8 @@ def handover(db_path: Path, target: Path, replace: bool) -> None:
 )
 def merge(out: Path, inputs: tuple[Path, ...], heads: tuple[str, ...]) -> None:
     """Merge assessor (or merged) databases into OUT; idempotent; atomic per input."""
-    from panel_tui.secretariat.merge import InputReport
-    from panel_tui.secretariat.merge import merge as do_merge
+    from panel_tui.secretariat.merge.driver import merge as do_merge
+    from panel_tui.secretariat.merge.report import InputReport
 
     def show(report: InputReport) -> None:
         if report.status == "refused":
