@@ -553,13 +553,7 @@ class Store:
 
     def chain_heads(self) -> list[tuple[str, str, int, str]]:
         """(origin, assessor, length, head hash) of every chain in the file."""
-        return [
-            (origin, assessor, seq, head)
-            for origin, assessor, seq, head in self.conn.execute(
-                "SELECT origin, assessor, seq, hash FROM score_events e WHERE seq = "
-                "(SELECT MAX(seq) FROM score_events x WHERE x.origin = e.origin) ORDER BY origin"
-            )
-        ]
+        return chain_heads(self.conn)
 
     # --- where the assessor was ---------------------------------------------------------
 
@@ -617,3 +611,22 @@ def insert_events(conn: sqlite3.Connection, events: list[Event]) -> None:
         conn.execute(_INSERT_EVENT, events[0].row())
     else:
         conn.executemany(_INSERT_EVENT, [e.row() for e in events])
+
+
+def chain_heads(conn: sqlite3.Connection, schema: str = "main") -> list[tuple[str, str, int, str]]:
+    """(origin, assessor, length, head hash) of every chain in `schema` (main, or an attached
+    file's name), by origin.
+
+    The lengths come from the (origin, seq) key alone, then one look-up per chain: asking
+    for the head's columns in the grouped query reads the row of every event instead."""
+    heads = []
+    for origin, length in conn.execute(
+        f"SELECT origin, MAX(seq) FROM {schema}.score_events GROUP BY origin ORDER BY origin"
+    ).fetchall():
+        row = conn.execute(
+            f"SELECT assessor, hash FROM {schema}.score_events WHERE origin = ? AND seq = ?",
+            (origin, length),
+        ).fetchone()
+        if row is not None:
+            heads.append((origin, row[0], length, row[1]))
+    return heads

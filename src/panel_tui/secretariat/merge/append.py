@@ -39,7 +39,7 @@ def merge_into(
     refuse: Callable[[str], None],
 ) -> None:
     from panel_tui.storage.connection import disk_full
-    from panel_tui.storage.store import now_utc
+    from panel_tui.storage.store import chain_heads, now_utc
 
     conn = target.conn
     source_uri = path.resolve().as_uri() + "?mode=ro"
@@ -74,16 +74,10 @@ def merge_into(
         if fingerprints is None or tuple(fingerprints) != target.fingerprints:
             refuse(fingerprint_message(conn, fingerprints, target.fingerprints))
         # The file must still be what was verified a moment ago.
-        now: dict[str, tuple[str, int, str] | None] = {}
-        # The chains' lengths from the index alone, then one look-up per chain head.
-        for origin, length in conn.execute(
-            "SELECT origin, MAX(seq) FROM src.score_events GROUP BY origin"
-        ).fetchall():
-            row = conn.execute(
-                "SELECT assessor, hash FROM src.score_events WHERE origin = ? AND seq = ?",
-                (origin, length),
-            ).fetchone()
-            now[origin] = None if row is None else (row[0], length, row[1])
+        now = {
+            origin: (assessor, length, head)
+            for origin, assessor, length, head in chain_heads(conn, "src")
+        }
         if now != {c.origin: (c.assessor, c.length, c.head) for c in chains}:
             refuse(_("the file changed while it was being merged: merge it again"))
         known_here = target.chains

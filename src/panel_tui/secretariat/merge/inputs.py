@@ -133,14 +133,13 @@ def _worker_count(inputs: int) -> int:
 
 def known_chains(path: Path) -> list[ChainResult]:
     from panel_tui.storage.connection import connect
+    from panel_tui.storage.store import chain_heads
 
     conn = connect(path, readonly=True)
     try:
         return [
             ChainResult(origin, assessor, 0, length, length, head)
-            for origin, assessor, length, head in conn.execute(
-                "SELECT origin, assessor, MAX(seq), hash FROM score_events GROUP BY origin"
-            )
+            for origin, assessor, length, head in chain_heads(conn)
         ]
     finally:
         conn.close()

@@ -34,28 +34,18 @@ class Target:
         version = self.conn.execute("PRAGMA main.data_version").fetchone()[0]
         if version == self.data_version:
             return
+        from panel_tui.storage.store import chain_heads
+
         self.chains = {
-            origin: (assessor, length)
-            for origin, assessor, length in self.conn.execute(
-                "SELECT origin, assessor, MAX(seq) FROM main.score_events GROUP BY origin"
-            )
+            origin: (assessor, length) for origin, assessor, length, _head in chain_heads(self.conn)
         }
         self.data_version = version
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
-        from panel_tui.storage.connection import BUSY_TIMEOUT_MS
+        from panel_tui.storage.connection import connect
 
-        conn = sqlite3.connect(
-            path.resolve().as_uri(),
-            uri=True,
-            isolation_level=None,
-            timeout=BUSY_TIMEOUT_MS / 1000,
-            check_same_thread=False,
-        )
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
+        conn = connect(path)
         # The inputs are ATTACHed to this connection: no function their schema names runs.
         conn.execute("PRAGMA trusted_schema = OFF")
         return conn
