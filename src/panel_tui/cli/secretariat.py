@@ -38,7 +38,6 @@ SUFFIX_FORMATS = {
 )
 @click.option("--replace", is_flag=True, help=N_("Overwrite an existing copy at --to."))
 def handover(db_path: Path, target: Path, replace: bool) -> None:
-    """Write a safe, self-contained copy for the USB stick and print its receipt."""
     from panel_tui.secretariat.handover import handover as do_handover
     from panel_tui.secretariat.handover import receipt_lines
 
@@ -62,7 +61,6 @@ def handover(db_path: Path, target: Path, replace: bool) -> None:
     ),
 )
 def merge(out: Path, inputs: tuple[Path, ...], heads: tuple[str, ...]) -> None:
-    """Merge assessor (or merged) databases into OUT; idempotent; atomic per input."""
     from panel_tui.secretariat.merge.driver import merge as do_merge
     from panel_tui.secretariat.merge.report import InputReport
 
@@ -170,7 +168,6 @@ def tally(
     method: str,
     explain: bool,
 ) -> None:
-    """Results per category (ranking, totals, criterion means, who advances)."""
     if tui:
         from panel_tui.tui.secretariat import run_secretariat
 
