@@ -7,7 +7,6 @@ call that returned has reached the disk: the app only shows "saved" after it ret
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
@@ -20,7 +19,7 @@ from panel_tui.domain.bulk import gc_paused
 from panel_tui.domain.model import Claim, Round, defer_claims
 from panel_tui.domain.problems import PanelError
 from panel_tui.domain.sheet import Sheet
-from panel_tui.domain.text import BIDI_CONTROLS, bidi_message
+from panel_tui.domain.text import bidi_message, first_bidi_control, storable
 from panel_tui.i18n import _
 from panel_tui.storage import projection, schema
 from panel_tui.storage.atomic import move_into_place, remove_temporary, temporary_beside
@@ -355,14 +354,12 @@ class Store:
         for field_, text in fields:
             if text is None:
                 continue
-            bidi = _BIDI_CONTROL.search(text)
+            bidi = first_bidi_control(text)
             if bidi is not None:
                 raise PanelError(
-                    _("the {field} {problem}").format(
-                        field=field_, problem=bidi_message(bidi.group())
-                    )
+                    _("the {field} {problem}").format(field=field_, problem=bidi_message(bidi))
                 )
-            if not _storable(text):
+            if not storable(text):
                 raise PanelError(
                     _(
                         "the {field} has characters that cannot be saved (a broken paste?): retype it"
@@ -582,22 +579,6 @@ class Store:
     def set_busy_timeout(self, milliseconds: int) -> None:
         """How long a write waits for another writer before DatabaseBusy is raised."""
         self.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
-
-
-def _storable(text: str) -> bool:
-    """True when `text` can be written as UTF-8 (no lone surrogates from a broken paste) and
-    holds no terminal control character (ESC, CSI…) that would reach a terminal later."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return _TERMINAL_CONTROL.search(text) is None
-
-
-# Control characters a terminal acts on (NUL is stored and shown as nothing; tab and line
-# breaks are text), and the bidirectional controls that reorder what is shown.
-_TERMINAL_CONTROL = re.compile(f"[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
-_BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
 
 
 _INSERT_EVENT = (
