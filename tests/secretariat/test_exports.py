@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from panel_tui.cli import cli
 from panel_tui.output.export import neutralise, render_csv, render_json
-from panel_tui.output.report import render_html, render_markdown
+from panel_tui.output.report_html import render_html
+from panel_tui.output.report_markdown import render_markdown
 from panel_tui.secretariat.tally import tally_database
 
 from .test_tally import EXPECTED

@@ -402,7 +402,8 @@ async def test_the_robustness_tab_and_the_method_switch(panel: Path) -> None:
 
 
 def test_the_same_numbers_in_md_and_html(panel: Path) -> None:
-    from panel_tui.output.report import render_html, render_markdown
+    from panel_tui.output.report_html import render_html
+    from panel_tui.output.report_markdown import render_markdown
 
     result = tally_database(panel)
     text = render_markdown(result)
@@ -425,7 +426,7 @@ def test_the_same_numbers_in_md_and_html(panel: Path) -> None:
 
 def test_an_assessor_database_has_no_robustness(tmp_path: Path) -> None:
     build_panel(tmp_path)
-    from panel_tui.output.report import render_markdown
+    from panel_tui.output.report_markdown import render_markdown
 
     text = render_markdown(tally_database(tmp_path / "a1.db"))
     assert "An assessor's own database: the methods compare assessors" in text
@@ -435,7 +436,7 @@ def test_an_assessor_database_has_no_robustness(tmp_path: Path) -> None:
 
 def test_the_robustness_section_in_indonesian(panel: Path) -> None:
     from panel_tui.i18n import set_language
-    from panel_tui.output.report import render_markdown
+    from panel_tui.output.report_markdown import render_markdown
 
     set_language("id")
     text = render_markdown(tally_database(panel, method="zscore"))
@@ -503,6 +504,8 @@ def test_the_rules_name_the_method_in_every_format(panel: Path, tmp_path: Path) 
 
 def test_the_disagreements_say_how_many_more(panel: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from panel_tui.output import report
+    from panel_tui.output.report_html import render_html
+    from panel_tui.output.report_markdown import render_markdown
 
     result = tally_database(panel)
     # 12 cells disagree: lotim, loteng, mataram and bima on each of 3 criteria; all on 1-5,
@@ -510,10 +513,10 @@ def test_the_disagreements_say_how_many_more(panel: Path, monkeypatch: pytest.Mo
     spread = [d for d in result.disagreements if d.spread > 0]
     assert len(spread) == 12 and spread[0].nominee.id == "mataram" and spread[0].spread == 3
     monkeypatch.setattr(report, "DISAGREEMENTS_SHOWN", 5)
-    assert "7 more not shown." in report.render_markdown(result)
-    assert "<p>7 more not shown.</p>" in report.render_html(result)
+    assert "7 more not shown." in render_markdown(result)
+    assert "<p>7 more not shown.</p>" in render_html(result)
     monkeypatch.setattr(report, "DISAGREEMENTS_SHOWN", 15)
-    assert "more not shown" not in report.render_markdown(result)
+    assert "more not shown" not in render_markdown(result)
 
 
 def test_the_command_offers_exactly_the_methods() -> None:

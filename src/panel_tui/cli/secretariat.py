@@ -217,7 +217,7 @@ def write_result(result: object, fmt: str, out: Path | None, explain: bool = Fal
     """Render `result` (a TallyResult) as `fmt` to `out`, or to stdout."""
     import io
 
-    from panel_tui.output import export, report
+    from panel_tui.output import export, report_html, report_markdown
     from panel_tui.secretariat.tally import TallyResult
     from panel_tui.storage.store import now_utc
 
@@ -237,9 +237,9 @@ def write_result(result: object, fmt: str, out: Path | None, explain: bool = Fal
     elif fmt == "csv":
         text = export.render_csv(result)
     elif fmt == "md":
-        text = report.render_markdown(result, now_utc())
+        text = report_markdown.render_markdown(result, now_utc())
     else:
-        text = report.render_html(result, now_utc())
+        text = report_html.render_html(result, now_utc())
     if out is None:
         click.echo(text, nl=False)
     else:
