@@ -19,6 +19,9 @@ from panel_tui.secretariat.merge.conflicts import (
 )
 from panel_tui.secretariat.merge.report import ChainResult, InputReport
 from panel_tui.secretariat.merge.target import Target
+from panel_tui.storage.chain import genesis_hash, row_hash
+from panel_tui.storage.connection import disk_full
+from panel_tui.storage.store import chain_heads, now_utc
 
 if TYPE_CHECKING:
     from panel_tui.secretariat.verify.report import ChainSummary
@@ -38,8 +41,6 @@ def merge_into(
     fingerprints: tuple[str, str] | None,  # those the chains were verified against
     refuse: Callable[[str], None],
 ) -> None:
-    from panel_tui.storage.connection import disk_full
-    from panel_tui.storage.store import chain_heads, now_utc
 
     conn = target.conn
     source_uri = path.resolve().as_uri() + "?mode=ro"
@@ -180,7 +181,6 @@ def _inserted_as_verified(
     hash, and the last is the verified head. The hash binds every field, so rows that read
     differently from the file than when it was verified (a file swapped on the stick, a view
     returning other values) cannot pass; checked before COMMIT."""
-    from panel_tui.storage.chain import genesis_hash, row_hash
 
     if known == 0:
         prev = genesis_hash(chain.origin, chain.assessor, *fingerprints)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import TYPE_CHECKING
 
+from panel_tui.domain import formatting
+from panel_tui.domain.round_diff import bounded, round_differences, rubric_differences
 from panel_tui.i18n import _
 from panel_tui.secretariat.merge.report import Conflict
 from panel_tui.storage import projection
+from panel_tui.storage.snapshot import round_from_dict
 
 if TYPE_CHECKING:
     from panel_tui.domain.model import Round
@@ -110,7 +114,6 @@ def fingerprint_message(
     conn: sqlite3.Connection, found: tuple[str, str] | None, expected: tuple[str, str]
 ) -> str:
     """Why the input's round is not OUT's: what differs, read from the two snapshots."""
-    from panel_tui.domain.round_diff import bounded, round_differences, rubric_differences
 
     if found is None:
         return _("the file holds no round")
@@ -140,9 +143,6 @@ def fingerprint_message(
 def _snapshot_round(conn: sqlite3.Connection, schema: str) -> Round | None:
     """The round of `schema`'s snapshot without its claims (most of a large snapshot, and in
     no fingerprint); None when it cannot be read."""
-    import json
-
-    from panel_tui.storage.snapshot import round_from_dict
 
     try:
         row = conn.execute(
@@ -154,7 +154,6 @@ def _snapshot_round(conn: sqlite3.Connection, schema: str) -> Round | None:
 
 
 def _format_value(kind: str, value: float | bool | None) -> str:
-    from panel_tui.domain import formatting
 
     return formatting.cell_value(value, recusal=kind == "recusal")
 

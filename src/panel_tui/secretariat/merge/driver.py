@@ -32,6 +32,7 @@ from panel_tui.secretariat.merge.inputs import InputChecks, known_chains
 from panel_tui.secretariat.merge.report import InputReport, MergeResult
 from panel_tui.secretariat.merge.target import Target
 from panel_tui.secretariat.verify.report import MIN_HEAD_PREFIX
+from panel_tui.storage.connection import connect
 
 if TYPE_CHECKING:
     from panel_tui.secretariat.verify.report import ChainSummary
@@ -168,7 +169,6 @@ def _match_heads(
 ) -> None:
     """Every chain of the input must end at one of the receipt heads: events after the head
     were added after the hand-over (by anyone who can compute a hash), so they are refused."""
-    from panel_tui.storage.connection import connect
 
     conn = connect(path, readonly=True)
     try:

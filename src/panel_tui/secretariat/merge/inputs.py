@@ -11,6 +11,10 @@ from typing import Any, cast
 
 from panel_tui.i18n import _
 from panel_tui.secretariat.merge.report import ChainResult
+from panel_tui.secretariat.verify.database import verify_database
+from panel_tui.secretariat.verify.template import verify_like_template
+from panel_tui.storage.connection import connect
+from panel_tui.storage.store import chain_heads
 
 # From this many inputs on, verification runs in worker processes (one per core, at most
 # MAX_WORKERS); PANEL_TUI_MERGE_WORKERS=1 turns that off.
@@ -40,8 +44,6 @@ def _sha256(path: Path) -> str:
 
 def _check_input(path: Path) -> tuple[str, Any, str | None]:
     """(sha256, VerifyReport, None) of one input, or ("", None, why it cannot be read)."""
-    from panel_tui.secretariat.verify.database import verify_database
-    from panel_tui.secretariat.verify.template import verify_like_template
 
     if not path.is_file():
         return "", None, _("no such database file")
@@ -132,8 +134,6 @@ def _worker_count(inputs: int) -> int:
 
 
 def known_chains(path: Path) -> list[ChainResult]:
-    from panel_tui.storage.connection import connect
-    from panel_tui.storage.store import chain_heads
 
     conn = connect(path, readonly=True)
     try:

@@ -7,9 +7,14 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from panel_tui import __version__
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _
-from panel_tui.storage.atomic import move_into_place, remove_temporary, temporary_beside
+from panel_tui.secretariat.verify.reference import reference_image
+from panel_tui.storage import schema
+from panel_tui.storage.atomic import fsync, move_into_place, remove_temporary, temporary_beside
+from panel_tui.storage.connection import connect, transaction
+from panel_tui.storage.store import Store, chain_heads, now_utc
 
 
 class Target:
@@ -34,7 +39,6 @@ class Target:
         version = self.conn.execute("PRAGMA main.data_version").fetchone()[0]
         if version == self.data_version:
             return
-        from panel_tui.storage.store import chain_heads
 
         self.chains = {
             origin: (assessor, length) for origin, assessor, length, _head in chain_heads(self.conn)
@@ -43,7 +47,6 @@ class Target:
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
-        from panel_tui.storage.connection import connect
 
         conn = connect(path)
         # The inputs are ATTACHed to this connection: no function their schema names runs.
@@ -52,8 +55,6 @@ class Target:
 
     @classmethod
     def open_existing(cls, path: Path) -> Target:
-        from panel_tui.storage import schema
-        from panel_tui.storage.store import Store
 
         # Store.open checks the header and brings an older schema up to date.
         with Store.open(path) as store:
@@ -81,7 +82,6 @@ class Target:
     @classmethod
     def create_pending(cls, out: Path, snapshot_source: Path) -> Target:
         """A new merged file under a temporary name, holding the input's round snapshot."""
-        from panel_tui.storage.store import Store
 
         if not out.parent.is_dir():
             raise PanelError(_("{folder}: no such folder").format(folder=out.parent))
@@ -131,11 +131,6 @@ def _create_from_reference(tmp: Path, source: Any) -> bool:
     """Create the new merged file at `tmp` from the reference database the verification
     built for the source's snapshot (what `Store.create` would write: the schema and the
     round tables), plus its database_info row. False when there is none in this process."""
-    from panel_tui import __version__
-    from panel_tui.secretariat.verify.reference import reference_image
-    from panel_tui.storage.atomic import fsync
-    from panel_tui.storage.connection import connect, transaction
-    from panel_tui.storage.store import now_utc
 
     row = source.conn.execute("SELECT snapshot FROM round").fetchone()
     image = reference_image(row[0]) if row is not None and isinstance(row[0], str) else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from panel_tui.domain import formatting
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _
 from panel_tui.secretariat.verify.chains import verify_chains
@@ -27,6 +28,7 @@ from panel_tui.storage.connection import (
     too_much_work_message,
 )
 from panel_tui.storage.files import check_header
+from panel_tui.storage.projection import SELECT_EVENTS, disagreements, fold
 from panel_tui.storage.store import Store
 
 
@@ -236,8 +238,6 @@ def verify_agreement(store: Store, chains: list[ChainSummary], report: VerifyRep
     """Two chains of one assessor must agree on every cell and recusal they both hold, as
     merge requires (projection.py): otherwise readers of the file would pick different
     values. Read only for the assessors with more than one chain."""
-    from panel_tui.domain import formatting
-    from panel_tui.storage.projection import SELECT_EVENTS, disagreements, fold
 
     counts: dict[str, int] = {}
     for chain in chains:

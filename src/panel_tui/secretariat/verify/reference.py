@@ -13,7 +13,7 @@ from panel_tui.storage.connection import (
     transaction,
 )
 from panel_tui.storage.round_tables import write_round_tables
-from panel_tui.storage.schema import apply_migrations
+from panel_tui.storage.schema import apply_migrations, migration_files
 from panel_tui.storage.snapshot import (
     canonical_json,
     round_fingerprint,
@@ -181,7 +181,6 @@ _LAST_KEY: list[str] = ["", ""]  # the last snapshot and its key
 
 
 def _snapshot_key(snapshot: str) -> str:
-    from panel_tui.storage.schema import migration_files
 
     if snapshot != _LAST_KEY[0]:
         digest = hashlib.sha256(snapshot.encode("utf-8")).hexdigest()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 
-from panel_tui.domain.model import Round
+from panel_tui.domain.model import Assessor, Category, Criterion, Nominee, Round, Rubric
+from panel_tui.domain.round_diff import bounded, round_differences, rubric_differences
 from panel_tui.i18n import _
 from panel_tui.secretariat.verify.reference import (
     ROUND_TABLES,
@@ -27,7 +28,6 @@ def fingerprint_problems(
     """A snapshot edited after its fingerprints were taken. The round tables are written
     from the snapshot with it: when they were left alone, what differs between them and the
     snapshot is what was edited, and is named."""
-    from panel_tui.domain.round_diff import bounded, round_differences, rubric_differences
 
     tables = _tables_round(conn)
     if round_edited:
@@ -52,7 +52,6 @@ def fingerprint_problems(
 
 def _tables_round(conn: sqlite3.Connection) -> Round | None:
     """The fingerprinted parts of the round as its tables hold them (None: unreadable)."""
-    from panel_tui.domain.model import Assessor, Category, Criterion, Nominee, Rubric
 
     try:
         row = conn.execute("SELECT id, year, stage, advance FROM round").fetchone()
