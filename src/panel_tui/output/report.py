@@ -18,6 +18,7 @@ from panel_tui.domain.local_time import LocalZone, offset_text, parse_utc, zone_
 from panel_tui.domain.model import Rubric
 from panel_tui.i18n import _, language
 from panel_tui.output.blocks import Block, Group, Heading, Items, Para, Table
+from panel_tui.output.report_robustness import sections
 from panel_tui.secretariat.tally import CategoryResult, Disagreement, NomineeResult, TallyResult
 
 DISAGREEMENTS_SHOWN = 15
@@ -434,7 +435,6 @@ def minutes(result: TallyResult, generated_at: str = "") -> tuple[str, list[Bloc
         )
         if _more_disagreements(result):
             blocks.append(Para(_more_disagreements(result)))
-    from panel_tui.output.report_robustness import sections
 
     blocks += sections(result)
     verification: list[Block] = [Heading(2, _("Verification"))]
