@@ -423,8 +423,6 @@ def tally(
             CategoryResult(category, rubric, _ranked(rows, round_.advance), calibration)
         )
     if refused and strict:
-        from panel_tui.domain.problems import PanelError
-
         raise PanelError(
             _("the zscore method is not available in every category:")
             + "\n  "

@@ -12,7 +12,7 @@ from typing import Any, cast
 from panel_tui.i18n import _
 from panel_tui.secretariat.merge.report import ChainResult
 from panel_tui.secretariat.verify.database import verify_database
-from panel_tui.secretariat.verify.template import verify_like_template
+from panel_tui.secretariat.verify.template import prepare, verify_like_template
 from panel_tui.storage.connection import connect
 from panel_tui.storage.store import chain_heads
 
@@ -168,8 +168,6 @@ class InputChecks:
         if len(unknown) > 1:
             # The round, the reference tables and the template are made once, here, and
             # the workers inherit them; OUT is created from the same image.
-            from panel_tui.secretariat.verify.template import prepare
-
             sized = [p for p in unknown if _size_or_zero(p) <= MAX_INPUT_BYTES]
             if sized:  # prepare reads its file whole
                 prepare(sized[0])
