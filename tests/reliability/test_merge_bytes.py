@@ -22,6 +22,7 @@ from panel_tui.paths import demo_round_dir
 from panel_tui.secretariat.merge import inputs
 from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.verify.database import verify_database
+from panel_tui.secretariat.verify.template import image_digest
 from panel_tui.storage.store import Store
 
 
@@ -51,7 +52,8 @@ def test_an_input_is_verified_from_its_bytes(tmp_path: Path) -> None:
     sha, report, error = inputs.check_input(db)
     assert error is None and report.ok
     assert sha == hashlib.sha256(db.read_bytes()).hexdigest()
-    assert report.image_sha256 == sha  # checked in memory, not read from the file again
+    # checked in memory, not read from the file again
+    assert report.image_digest == image_digest(db.read_bytes())
 
 
 def _forged_value(path: Path) -> None:
@@ -69,22 +71,36 @@ def _other_bytes(path: Path) -> None:
         store.set_state("nominee", "elsewhere")
 
 
-@pytest.mark.parametrize("change", [_forged_value, _other_bytes])
+def _other_round_tables(path: Path) -> None:
+    """A claim's label changed with plain SQL: the round's pages, not the chains."""
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE claims SET label = label || '!' WHERE rowid = 1")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+@pytest.mark.parametrize("change", [_forged_value, _other_bytes, _other_round_tables])
 def test_a_file_changed_between_its_check_and_its_merge_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Any
 ) -> None:
     first = _scored(tmp_path / "a1.db", "a1", 3)
     second = _scored(tmp_path / "a2.db", "a2", 5)
     checked = inputs.InputChecks.result
+    digests: list[str] = []
 
     def check_then_change(self: inputs.InputChecks, index: int) -> Any:
         found = checked(self, index)
         if self.paths[index] == second:
+            digests.append(found[1].image_digest)
             change(second)  # after the check, before the merge
         return found
 
     monkeypatch.setattr(inputs.InputChecks, "result", check_then_change)
     result = merge(tmp_path / "out.db", [first, second])
+    # the second input was checked against the first (its round pages compared, the rest
+    # hashed): the cheaper identity is the one a change must not get past
+    assert digests[0].startswith("rest:")
     assert [r.status for r in result.inputs] == ["merged", "refused"]
     assert "the file changed while it was being merged" in "\n".join(result.inputs[1].problems)
     assert _events(tmp_path / "out.db") == 3  # nothing of the second file
@@ -102,7 +118,7 @@ def test_a_file_with_wal_frames_is_verified_and_merged_as_a_file(tmp_path: Path)
     assert Path(f"{copy}-wal").stat().st_size > 0
     _sha, report, error = inputs.check_input(copy)
     assert error is None and report.ok
-    assert report.image_sha256 == ""  # the file alone is not the database
+    assert report.image_digest == ""  # the file alone is not the database
     result = merge(tmp_path / "out.db", [copy])
     assert result.ok and result.inputs[0].added == 3
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from panel_tui.secretariat.merge.conflicts import (
 from panel_tui.secretariat.merge.inputs import read_whole
 from panel_tui.secretariat.merge.report import ChainResult, InputReport
 from panel_tui.secretariat.merge.target import Target
-from panel_tui.secretariat.verify.template import image_connection_data
+from panel_tui.secretariat.verify.template import image_connection_data, image_digest
 from panel_tui.storage.chain import genesis_hash, row_hash
 from panel_tui.storage.connection import disk_full
 from panel_tui.storage.store import chain_heads, now_utc
@@ -44,11 +43,11 @@ def merge_into(
     chains: list[ChainSummary],  # from the verification
     fingerprints: tuple[str, str] | None,  # those the chains were verified against
     refuse: Callable[[str], None],
-    image_sha256: str = "",  # the verified bytes' digest, when the bytes were verified
+    digest: str = "",  # the verified bytes' image_digest, when the bytes were verified
 ) -> None:
     conn = target.conn
-    if image_sha256:
-        _attach_image(conn, path, image_sha256, refuse)
+    if digest:
+        _attach_image(conn, path, digest, refuse)
     else:
         _attach_file(conn, path, refuse)
     try:
@@ -116,7 +115,7 @@ def merge_into(
             # read again from the file, are checked event by event against the verified chain.
             if added and not (
                 _holds_verified_chain(conn, chain)
-                if image_sha256
+                if digest
                 else _inserted_as_verified(conn, chain, known, target.fingerprints)
             ):
                 refuse(
@@ -193,16 +192,16 @@ def _attach_file(conn: sqlite3.Connection, path: Path, refuse: Callable[[str], N
 
 
 def _attach_image(
-    conn: sqlite3.Connection, path: Path, sha256: str, refuse: Callable[[str], None]
+    conn: sqlite3.Connection, path: Path, digest: str, refuse: Callable[[str], None]
 ) -> None:
     """The input as `src`: the bytes that were verified, read once more and held in memory,
-    or a refusal when the file no longer has them."""
+    or a refusal when the file no longer has them (its `image_digest` differs)."""
     try:
         data = read_whole(path)
     except OSError as exc:
         refuse(_("cannot read: {error}").format(error=exc.strerror or exc))
         return
-    if hashlib.sha256(data).hexdigest() != sha256:
+    if image_digest(data) != digest:
         refuse(_("the file changed while it was being merged: merge it again"))
     try:
         conn.execute("ATTACH DATABASE ':memory:' AS src")

@@ -152,7 +152,7 @@ def _merge_one(
             verified.chains,
             verified.fingerprints,
             refuse,
-            verified.image_sha256,
+            verified.image_digest,
         )
     except BaseException:
         if created_here:

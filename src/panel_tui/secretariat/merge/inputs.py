@@ -12,7 +12,12 @@ from typing import Any, cast
 from panel_tui.i18n import _
 from panel_tui.secretariat.merge.report import ChainResult
 from panel_tui.secretariat.verify.database import verify_database
-from panel_tui.secretariat.verify.template import prepare, verify_image, verify_like_template
+from panel_tui.secretariat.verify.template import (
+    image_digest,
+    prepare,
+    verify_image,
+    verify_like_template,
+)
 from panel_tui.storage.connection import connect
 from panel_tui.storage.store import chain_heads
 
@@ -59,7 +64,8 @@ def check_input(path: Path) -> tuple[str, Any, str | None]:
     # input of the round, verified in full) when the file's round tables are its, else
     # every check. Only a file that is not whole without a WAL beside it, or that fails a
     # check, is verified as a file (which also describes what is wrong).
-    report = verify_like_template(path, data, sha) or verify_image(path, data, sha)
+    digest = image_digest(data)
+    report = verify_like_template(path, data, digest) or verify_image(path, data, digest)
     if report is None:
         report = verify_database(path)
     return sha, report, None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,7 +217,7 @@ def _like_template(data: bytes | bytearray) -> bool:
 
 
 def verify_like_template(
-    path: Path, data: bytes | bytearray, sha256: str = ""
+    path: Path, data: bytes | bytearray, digest: str = ""
 ) -> VerifyReport | None:
     """The report `verify_database(path)` gives for a file whose bytes are `data`, when its
     round tables are those of a template (see above) and it passes every check; None
@@ -281,7 +282,7 @@ def verify_like_template(
         verify_agreement(store, report.chains, report)
         if report.problems:
             return None
-        report.image_sha256 = sha256
+        report.image_digest = digest
         return report
     except (sqlite3.Error, PanelError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -289,9 +290,9 @@ def verify_like_template(
         conn.close()
 
 
-def verify_image(path: Path, data: bytes | bytearray, sha256: str) -> VerifyReport | None:
+def verify_image(path: Path, data: bytes | bytearray, digest: str) -> VerifyReport | None:
     """Every check of `verify_database(path)`, run on `data`, the file's bytes (whose
-    SHA-256 is `sha256`), in memory, when those bytes are the whole database (no WAL frames
+    `image_digest` is `digest`), in memory, when those bytes are the whole database (no WAL frames
     or journal beside the file) and pass; None otherwise (the caller then verifies the file
     itself, which also describes any problem). A bytearray's header bytes 18 and 19 may be
     changed (see `_memory_copy`)."""
@@ -311,12 +312,30 @@ def verify_image(path: Path, data: bytes | bytearray, sha256: str) -> VerifyRepo
         verify_open(Store(path, conn), report, ())
         if report.problems:
             return None
-        report.image_sha256 = sha256
+        report.image_digest = digest
         return report
     except (sqlite3.Error, PanelError, ValueError, KeyError, TypeError, AttributeError):
         return None
     finally:
         conn.close()
+
+
+def image_digest(data: bytes | bytearray) -> str:
+    """What identifies `data` for merge: its SHA-256; for bytes like the template's, the
+    SHA-256 of the bytes outside the template's round-table pages (those pages are compared
+    with the template's own bytes instead, which is cheaper than hashing them: most of a
+    file is its round). Take it before the header is changed for `deserialize`."""
+    if not _like_template(data):
+        return "whole:" + hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256()
+    view = memoryview(data)
+    start = 0
+    for begin, end, _same in _TEMPLATES[0].runs:
+        digest.update(view[start:begin])
+        start = end
+    digest.update(view[start:])
+    del view
+    return "rest:" + digest.hexdigest()
 
 
 def image_connection_data(data: bytes | bytearray) -> bytes | bytearray:
