@@ -1,4 +1,9 @@
-"""Reading one cell of a nominees or claims table: a slot, a whole number, a column of numbers."""
+"""Reading the cells of the nominees and claims tables: a slot, a whole number, a column of
+numbers.
+
+`read_slot` and `read_integer` hand what they cannot read to `error`; `read_numbers`, used by
+the column-at-a-time readers, raises NumberError and the table is then read row by row.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +12,15 @@ from datetime import datetime, time
 from itertools import compress
 from typing import Any
 
-from panel_tui.domain.model import (
-    NumberFormat,
-    Round,
-)
-from panel_tui.domain.numbers import (
-    NumberError,
-    parse_number,
-    plain_numbers,
-)
+from panel_tui.domain.model import NumberFormat, Round
+from panel_tui.domain.numbers import NumberError, parse_number, plain_numbers
 from panel_tui.i18n import _
-from panel_tui.round_package.tables import (
-    Cell,
-)
+from panel_tui.round_package.tables import Cell
 
-_SLOT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", re.ASCII)
+USUAL_SLOT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", re.ASCII)
 
 
-def _spread(found: list[Any], texts: list[str]) -> list[Any]:
+def spread(found: list[Any], texts: list[str]) -> list[Any]:
     """`found` (one per non-empty text, in order) in the rows of those texts, else None."""
     if len(found) == len(texts):
         return found
@@ -32,7 +28,7 @@ def _spread(found: list[Any], texts: list[str]) -> list[Any]:
     return [next(values) if text else None for text in texts]
 
 
-def _slot(cell: Cell, round_: Round, error: Any) -> datetime | None:
+def read_slot(cell: Cell, round_: Round, error: Any) -> datetime | None:
     if isinstance(cell.raw, datetime):
         return cell.raw.replace(second=0, microsecond=0)
     text = cell.text.strip()
@@ -40,7 +36,7 @@ def _slot(cell: Cell, round_: Round, error: Any) -> datetime | None:
         text = cell.raw.strftime("%H:%M")
     if not text:
         return None
-    if _SLOT.fullmatch(text):  # the usual form, without strptime's cost
+    if USUAL_SLOT.fullmatch(text):  # the usual form, without strptime's cost
         try:
             return datetime.fromisoformat(text)
         except ValueError:
@@ -67,7 +63,7 @@ def _slot(cell: Cell, round_: Round, error: Any) -> datetime | None:
     return None
 
 
-def _integer(cell: Cell, number_format: NumberFormat, error: Any) -> int | None:
+def read_integer(cell: Cell, number_format: NumberFormat, error: Any) -> int | None:
     value = _number(cell, number_format, error)
     if value is None:
         return None
@@ -90,7 +86,7 @@ def _number(cell: Cell, number_format: NumberFormat, error: Any) -> float | None
         return None
 
 
-def _numbers(written: list[str], stripped: list[str], fmt: NumberFormat) -> list[float | None]:
+def read_numbers(written: list[str], stripped: list[str], fmt: NumberFormat) -> list[float | None]:
     """Each non-empty cell's number (None for an empty one); NumberError when one is none."""
     cells = list(compress(written, stripped))
     found = plain_numbers(cells, fmt)
@@ -99,4 +95,4 @@ def _numbers(written: list[str], stripped: list[str], fmt: NumberFormat) -> list
             parse_number(cell, fmt) if number is None else number
             for cell, number in zip(cells, found, strict=True)
         ]
-    return _spread(found, stripped)
+    return spread(found, stripped)

@@ -11,32 +11,14 @@ from typing import Any
 
 from panel_tui.domain.bulk import gc_paused
 from panel_tui.domain.claim_checks import warnings_of
-from panel_tui.domain.model import (
-    Claim,
-    Nominee,
-    NumberFormat,
-    Round,
-    new_claim,
-    new_claims,
-)
-from panel_tui.domain.numbers import (
-    NumberError,
-    looks_numeric,
-    parse_number,
-    plain_parser,
-)
+from panel_tui.domain.model import Claim, Nominee, NumberFormat, Round, new_claim, new_claims
+from panel_tui.domain.numbers import NumberError, looks_numeric, parse_number, plain_parser
 from panel_tui.domain.problems import Problem
 from panel_tui.i18n import _
-from panel_tui.round_package.cells import _numbers
-from panel_tui.round_package.tables import (
-    Table,
-    find_table,
-    read_table,
-)
+from panel_tui.round_package.cells import read_numbers
+from panel_tui.round_package.tables import Table, find_table, read_table
 
 CLAIM_KEY = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
-
-
 CLAIM_COLUMNS = (
     "nominee",
     "key",
@@ -49,11 +31,7 @@ CLAIM_COLUMNS = (
     "part_of",
     "source",
 )
-
-
 TEXT_UNITS = {"text", "teks"}
-
-
 # The fields of Claim that new_claims takes as its first columns, in order (warnings after).
 _CLAIM_COLUMN_FIELDS = tuple(f.name for f in fields(Claim) if f.name != "warnings")
 
@@ -236,8 +214,8 @@ def _sound_claims(
                 # What plain_parser does not read: a number written otherwise, or free text.
                 if value is None and units[row] not in text_units and looks_numeric(written[row]):
                     values[row] = parse_number(written[row], fmt)
-        denominators = _numbers(columns[5], denominator_texts, fmt)
-        percents = _numbers(columns[7], percent_texts, fmt)
+        denominators = read_numbers(columns[5], denominator_texts, fmt)
+        percents = read_numbers(columns[7], percent_texts, fmt)
     except NumberError:
         return None
     if any(d is not None and d <= 0 for d in denominators):
@@ -265,7 +243,7 @@ def _good_key(key: str, good_keys: set[str]) -> bool:
     return False
 
 
-def _load_claims(
+def load_claims(
     folder: Path, round_: Round, nominees: list[Nominee] | None, problems: list[Problem]
 ) -> tuple[Callable[[], list[Claim]], int]:
     """The claims (a function that builds them) and how many; with `nominees` None

@@ -1,7 +1,8 @@
 """Loading and checking a round package: round.toml, nominees.csv|xlsx, claims.csv|xlsx.
 
 `load_round` never raises on bad input: it returns what it could build and every problem
-it found, each naming file, line (or cell) and field.
+it found, each naming file, line (or cell) and field. Each file has its module: round_toml,
+nominees, claims (their cells in cells).
 """
 
 from __future__ import annotations
@@ -10,15 +11,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from panel_tui.domain.bulk import gc_paused
-from panel_tui.domain.model import (
-    Round,
-    defer_claims,
-)
+from panel_tui.domain.model import Round, defer_claims
 from panel_tui.domain.problems import PanelError, Problem
 from panel_tui.i18n import _
-from panel_tui.round_package.claims import _load_claims
-from panel_tui.round_package.nominees import _load_nominees
-from panel_tui.round_package.round_toml import ROUND_FILE, _RoundToml
+from panel_tui.round_package.claims import load_claims
+from panel_tui.round_package.nominees import load_nominees
+from panel_tui.round_package.round_toml import ROUND_FILE, RoundToml
 
 
 @dataclass
@@ -50,11 +48,11 @@ def _load_round(folder: Path) -> LoadResult:
             Problem(str(folder), None, None, _("not a folder: a round package is a folder"))
         )
         return LoadResult(None, problems)
-    header = _RoundToml(folder / ROUND_FILE, problems).load()
+    header = RoundToml(folder / ROUND_FILE, problems).load()
     if header is None:
         return LoadResult(None, problems)
-    nominees = _load_nominees(folder, header, problems)
-    build_claims, claim_count = _load_claims(folder, header, nominees, problems)
+    nominees = load_nominees(folder, header, problems)
+    build_claims, claim_count = load_claims(folder, header, nominees, problems)
     has_errors = any(p.severity == "error" for p in problems)
     if has_errors or nominees is None:
         return LoadResult(None, problems, claim_count)

@@ -7,26 +7,17 @@ from datetime import datetime
 from itertools import compress
 from pathlib import Path
 
-from panel_tui.domain.model import (
-    Nominee,
-    Round,
-)
+from panel_tui.domain.model import Nominee, Round
 from panel_tui.domain.problems import Problem
 from panel_tui.i18n import _
-from panel_tui.round_package.cells import _SLOT, _integer, _numbers, _slot, _spread
-from panel_tui.round_package.tables import (
-    Cell,
-    find_table,
-    read_table,
-)
+from panel_tui.round_package.cells import USUAL_SLOT, read_integer, read_numbers, read_slot, spread
+from panel_tui.round_package.tables import Cell, find_table, read_table
 
 NOMINEE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-
-
 NOMINEE_COLUMNS = ("id", "name", "category", "presenter", "slot", "order")
 
 
-def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list[Nominee] | None:
+def load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list[Nominee] | None:
     """The nominees; None when the file is missing or unreadable (its problems say why)."""
     path = find_table(folder, "nominees", problems)
     if path is None:
@@ -97,11 +88,11 @@ def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list
             )
         slot_raw, order_raw = (None, None) if raws is None else raws[number]
         slot = None
-        if slot_raw is not None or slot_text.strip():  # else _slot finds nothing to read
-            slot = _slot(Cell(slot_text, slot_raw, line), round_, lambda m: error("slot", m))
+        if slot_raw is not None or slot_text.strip():  # else read_slot finds nothing to read
+            slot = read_slot(Cell(slot_text, slot_raw, line), round_, lambda m: error("slot", m))
         order = None
         if order_text.strip():
-            order = _integer(
+            order = read_integer(
                 Cell(order_text, order_raw, line),
                 round_.number_format,
                 lambda m: error("order", m),
@@ -117,9 +108,9 @@ def _load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list
 def _sound_nominees(
     columns: list[list[str]], round_: Round, categories: set[str]
 ) -> list[Nominee] | None:
-    """The nominees of a CSV table in which `_load_nominees` finds no problem, worked out a
+    """The nominees of a CSV table in which `load_nominees` finds no problem, worked out a
     column at a time; None when some row has one (the row-by-row reading then reports it).
-    Every test below is one `_load_nominees` makes on each row."""
+    Every test below is one `load_nominees` makes on each row."""
     strip = str.strip
     ids, names, nominee_categories, presenters, slot_texts, order_texts = (
         list(map(strip, column)) for column in columns
@@ -135,13 +126,13 @@ def _sound_nominees(
         return None
     try:
         cells = list(compress(slot_texts, slot_texts))
-        if all(map(_SLOT.fullmatch, cells)):  # the usual form, which _slot reads so
+        if all(map(USUAL_SLOT.fullmatch, cells)):  # the usual form, which read_slot reads so
             found: list[datetime | None] = list(map(datetime.fromisoformat, cells))
         else:
-            found = [_slot(Cell(cell), round_, _refuse) for cell in cells]
-        slots = _spread(found, slot_texts)
-        # An order is read from the cell as written, as _integer reads it.
-        numbers = _numbers(columns[5], order_texts, round_.number_format)
+            found = [read_slot(Cell(cell), round_, _refuse) for cell in cells]
+        slots = spread(found, slot_texts)
+        # An order is read from the cell as written, as read_integer reads it.
+        numbers = read_numbers(columns[5], order_texts, round_.number_format)
     except (ValueError, _Refused):  # NumberError is a ValueError
         return None
     if not all(n is None or (n.is_integer() and abs(n) <= 1_000_000_000) for n in numbers):

@@ -23,15 +23,9 @@ from panel_tui.domain.model import (
 from panel_tui.domain.problems import Problem
 from panel_tui.i18n import _
 from panel_tui.round_package.nominees import NOMINEE_ID
-from panel_tui.round_package.tables import (
-    CONTROL_CHARS,
-    _control,
-    looks_utf16,
-)
+from panel_tui.round_package.tables import CONTROL_CHARS, _control, looks_utf16
 
 ROUND_FILE = "round.toml"
-
-
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -43,7 +37,7 @@ def _finite(value: float) -> bool:
         return False
 
 
-class _RoundToml:
+class RoundToml:
     def __init__(self, path: Path, problems: list[Problem]) -> None:
         self.path = path
         self.problems = problems
