@@ -36,7 +36,7 @@ TEXT_UNITS = {"text", "teks"}
 _CLAIM_COLUMN_FIELDS = tuple(f.name for f in fields(Claim) if f.name != "warnings")
 
 
-def _checked_claims(
+def checked_claims(
     table: Table,
     rows_texts: list[tuple[str, ...]],
     known: set[str] | None,
@@ -165,16 +165,16 @@ def _checked_claims(
     return claims, rows
 
 
-def _sound_claims(
+def sound_claims(
     columns: list[list[str]], known: set[str] | None, fmt: NumberFormat
 ) -> list[list[Any]] | None:
-    """The claims of a CSV table in which `_checked_claims` finds no problem, worked out a
+    """The claims of a CSV table in which `checked_claims` finds no problem, worked out a
     column at a time (most of it by C code), as the columns of `new_claims` (nominee through
-    source); None when some row has one, and then `_checked_claims` reads the table row by
+    source); None when some row has one, and then `checked_claims` reads the table row by
     row to report it.
 
     The usual claims file has no error: a national round's `check` spends most of its time
-    here. Every test below is one `_checked_claims` makes on each row.
+    here. Every test below is one `checked_claims` makes on each row.
     """
     if not columns[0]:
         return [[] for _field in _CLAIM_COLUMN_FIELDS]
@@ -265,11 +265,11 @@ def load_claims(
     rows: Sequence[int]  # each claim's row
     columns = None
     if table.index is not None:  # CSV (XLSX cells may hold numbers: read row by row)
-        columns = _sound_claims(table.column_texts(CLAIM_COLUMNS), known, round_.number_format)
+        columns = sound_claims(table.column_texts(CLAIM_COLUMNS), known, round_.number_format)
     if columns is not None:
         rows = range(len(columns[0]))
     else:
-        claims, rows = _checked_claims(
+        claims, rows = checked_claims(
             table, table.texts(CLAIM_COLUMNS), known, round_.number_format, problems
         )
         columns = [list(map(attrgetter(f), claims)) for f in _CLAIM_COLUMN_FIELDS]

@@ -11,7 +11,7 @@ from panel_tui.domain.model import Nominee, Round
 from panel_tui.domain.problems import Problem
 from panel_tui.i18n import _
 from panel_tui.round_package.cells import USUAL_SLOT, read_integer, read_numbers, read_slot, spread
-from panel_tui.round_package.tables import Cell, find_table, read_table
+from panel_tui.round_package.tables import Cell, Table, find_table, read_table
 
 NOMINEE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 NOMINEE_COLUMNS = ("id", "name", "category", "presenter", "slot", "order")
@@ -29,18 +29,27 @@ def load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list[
     table = read_table(path, ("id", "name", "category"), NOMINEE_COLUMNS, problems)
     if table is None:
         return None
-    name = table.file
     categories = {c.id for c in round_.categories}
+    result = None
     if table.index is not None:  # CSV (XLSX cells may hold dates and numbers: row by row)
-        sound = _sound_nominees(table.column_texts(NOMINEE_COLUMNS), round_, categories)
-        if sound is not None:
-            if not sound:
-                problems.append(
-                    Problem(
-                        name, None, None, _("no nominees: the file has only its header"), "warning"
-                    )
-                )
-            return sound
+        result = sound_nominees(table.column_texts(NOMINEE_COLUMNS), round_, categories)
+    if result is None:
+        result = checked_nominees(table, round_, categories, problems)
+    if not table.count:
+        problems.append(
+            Problem(
+                table.file, None, None, _("no nominees: the file has only its header"), "warning"
+            )
+        )
+    return result
+
+
+def checked_nominees(
+    table: Table, round_: Round, categories: set[str], problems: list[Problem]
+) -> list[Nominee]:
+    """The nominees read row by row, every problem reported with its line (or cell) and
+    field: a nominee for each row whose id is given and not a duplicate."""
+    name = table.file
     seen: dict[str, int | str] = {}
     result = []
     lines = table.row_lines()
@@ -98,19 +107,15 @@ def load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list[
                 lambda m: error("order", m),
             )
         result.append(Nominee(nominee_id, nominee_name, category, presenter.strip(), slot, order))
-    if not table.count:
-        problems.append(
-            Problem(name, None, None, _("no nominees: the file has only its header"), "warning")
-        )
     return result
 
 
-def _sound_nominees(
+def sound_nominees(
     columns: list[list[str]], round_: Round, categories: set[str]
 ) -> list[Nominee] | None:
-    """The nominees of a CSV table in which `load_nominees` finds no problem, worked out a
-    column at a time; None when some row has one (the row-by-row reading then reports it).
-    Every test below is one `load_nominees` makes on each row."""
+    """The nominees of a CSV table in which `checked_nominees` finds no problem, worked out a
+    column at a time; None when some row has one (`checked_nominees` then reports it).
+    Every test below is one `checked_nominees` makes on each row."""
     strip = str.strip
     ids, names, nominee_categories, presenters, slot_texts, order_texts = (
         list(map(strip, column)) for column in columns
