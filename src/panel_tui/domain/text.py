@@ -7,6 +7,8 @@ so the round package reader and the store both refuse it, with this message.
 
 from __future__ import annotations
 
+import re
+
 from panel_tui.i18n import _
 
 # A regex character class body: Arabic letter mark, LRM/RLM, the embeddings and overrides,
@@ -19,3 +21,17 @@ def bidi_message(char: str) -> str:
         "contains the bidirectional control character U+{code:04X}, which makes text show in"
         " another order than it is stored: remove it"
     ).format(code=ord(char))
+
+
+_BIDI_CHAR = re.compile(f"[{BIDI_CONTROLS}]")
+
+
+def control_message(match: re.Match[str]) -> str:
+    """Why a control character found by a reader's pattern is refused (a bidirectional
+    control gets `bidi_message`)."""
+    if _BIDI_CHAR.fullmatch(match.group()):
+        return bidi_message(match.group())
+    return _(
+        "contains the control character U+{code:04X}, which is not text "
+        "(it could change what a terminal shows): remove it"
+    ).format(code=ord(match.group()))

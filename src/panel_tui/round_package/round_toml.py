@@ -21,9 +21,10 @@ from panel_tui.domain.model import (
     Rubric,
 )
 from panel_tui.domain.problems import Problem
+from panel_tui.domain.text import control_message
 from panel_tui.i18n import _
 from panel_tui.round_package.nominees import NOMINEE_ID
-from panel_tui.round_package.tables import CONTROL_CHARS, _control, looks_utf16
+from panel_tui.round_package.tables import CONTROL_CHARS, looks_utf16
 
 ROUND_FILE = "round.toml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -140,7 +141,7 @@ class RoundToml:
                     ),
                     None,
                 )
-                self.error(line, field_, _control(control))
+                self.error(line, field_, control_message(control))
         if not self.ok:
             return None
         for key in doc:
