@@ -68,7 +68,6 @@ LAZY: dict[tuple[str, str], str] = {
     ("output.export", "xml.sax.saxutils"): STDLIB,
     ("output.export", "zipfile"): STDLIB,
     ("paths", "platformdirs"): PLATFORMDIRS,
-    ("round_package.loader", "panel_tui.domain.local_time"): STDLIB,
     ("round_package.tables", "openpyxl"): OPENPYXL,
     ("round_package.tables", "openpyxl.utils"): OPENPYXL,
     ("round_package.tables", "zipfile"): STDLIB,

@@ -723,16 +723,16 @@ def test_a_numeric_looking_text_value_says_how_to_keep_it_as_text(
 def test_check_validates_without_building_claims_which_are_built_when_read(
     make_round: RoundFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import panel_tui.round_package.loader as loader_module
+    import panel_tui.round_package.claims as claims_module
 
     built: list[int] = []
-    real = loader_module.new_claims
+    real = claims_module.new_claims
 
     def counting(*columns: list[object]) -> list[object]:
         built.append(len(columns[0]))
         return real(*columns)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(loader_module, "new_claims", counting)
+    monkeypatch.setattr(claims_module, "new_claims", counting)
     claims = SMALL_CLAIMS["en"] + "klu,coverage.x,Covered,150,persons,100,,,,press\n"
     folder = make_round(claims=claims)
     result = run_cli("check", folder)

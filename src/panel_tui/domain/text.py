@@ -43,3 +43,14 @@ def storable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return _TERMINAL_CONTROL.search(text) is None
+
+
+def control_message(match: re.Match[str]) -> str:
+    """Why a control character found by a reader's pattern is refused (a bidirectional
+    control gets `bidi_message`)."""
+    if _BIDI_CONTROL.fullmatch(match.group()):
+        return bidi_message(match.group())
+    return _(
+        "contains the control character U+{code:04X}, which is not text "
+        "(it could change what a terminal shows): remove it"
+    ).format(code=ord(match.group()))

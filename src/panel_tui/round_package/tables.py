@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import NamedTuple, cast
 
 from panel_tui.domain.problems import Problem
-from panel_tui.domain.text import BIDI_CONTROLS, bidi_message
+from panel_tui.domain.text import BIDI_CONTROLS
+from panel_tui.domain.text import control_message as _control
 from panel_tui.i18n import _
 
 # A cell larger than this is not a real nominee or claim; refuse it before it eats memory.
@@ -459,7 +460,6 @@ def _first_lines(records: list[list[str]], line_count: int) -> Sequence[int] | N
 # bidirectional controls (U+202A-202E, U+2066-2069, U+200E/200F, U+061C) make a name or a
 # note display in another order than it is stored ("Trojan Source"), so they are refused too.
 CONTROL_CHARS = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
-_BIDI_CHAR = re.compile(f"[{BIDI_CONTROLS}]")
 # Every byte but those that can start a CONTROL_CHARS character in UTF-8: the C0 controls and
 # DEL, 0xC2 (U+0080-U+009F), 0xD8 (U+061C) and 0xE2 (U+200E-U+2069); the regex then rules out
 # the other characters these bytes start.
@@ -469,15 +469,6 @@ _NOT_CONTROL = bytes(
     if not (b <= 0x08 or b in (0x0B, 0x0C) or 0x0E <= b <= 0x1F)
     and b not in (0x7F, 0xC2, 0xD8, 0xE2)
 )
-
-
-def _control(match: re.Match[str]) -> str:
-    if _BIDI_CHAR.fullmatch(match.group()):
-        return bidi_message(match.group())
-    return _(
-        "contains the control character U+{code:04X}, which is not text "
-        "(it could change what a terminal shows): remove it"
-    ).format(code=ord(match.group()))
 
 
 def _count_outside_quotes(line: str, char: str) -> int:
