@@ -11,8 +11,8 @@ import pytest
 from hypothesis import settings
 
 import panel_tui
+from fixtures.rounds import SMALL_CLAIMS, SMALL_NOMINEES, SMALL_ROUND_TOML, RoundFactory
 from panel_tui.i18n import set_language
-from round_samples import SMALL_CLAIMS, SMALL_NOMINEES, SMALL_ROUND_TOML, RoundFactory
 
 # No per-example deadline: CI's two cores run the suite in parallel, and a property that took
 # 250 ms once under load is not a failure of the property (timings live in bench/).

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from core_helpers import DbFactory
 
+from fixtures.core_helpers import DbFactory
+from fixtures.rounds import RoundFactory
 from panel_tui.assessor.setup import init_assessor_db
-from round_samples import RoundFactory
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from core_helpers import run_cli
 
+from fixtures.core_helpers import run_cli
+from fixtures.rounds import RoundFactory
 from panel_tui.secretariat.verify import MIN_HEAD_PREFIX, verify_database
 from panel_tui.storage.chain import Event, event_hash, genesis_hash
 from panel_tui.storage.snapshot import canonical_json, round_from_dict, rubric_fingerprint
 from panel_tui.storage.store import Store
-from round_samples import RoundFactory
 
 
 @pytest.fixture

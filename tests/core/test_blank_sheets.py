@@ -9,9 +9,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from core_helpers import DbFactory, run_cli
 
-from round_samples import SMALL_NOMINEES, SMALL_ROUND_TOML, RoundFactory
+from fixtures.core_helpers import DbFactory, run_cli
+from fixtures.rounds import SMALL_NOMINEES, SMALL_ROUND_TOML, RoundFactory
 
 HOSTILE = "PT <b>Maju</b> & [Persero] =1+1"
 NOMINEES = SMALL_NOMINEES.replace("PT Bank NTB Syariah", f'"{HOSTILE}"')

@@ -7,7 +7,7 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-from core_helpers import DbFactory, run_cli, write_xlsx
+from fixtures.core_helpers import DbFactory, run_cli, write_xlsx
 
 HEADER = "assessor,nominee,criterion,score,note\n"
 TYPISTS = ("--entered-by", "Ani", "--confirmed-by", "Budi")

@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
-from core_helpers import check_json, find, line_of, run_cli, write_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fixtures.core_helpers import check_json, find, line_of, run_cli, write_xlsx
+from fixtures.rounds import SMALL_CLAIMS, SMALL_NOMINEES, SMALL_ROUND_TOML, RoundFactory
 from panel_tui.round_package.loader import load_round
-from round_samples import SMALL_CLAIMS, SMALL_NOMINEES, SMALL_ROUND_TOML, RoundFactory
 
 TOML_EN = SMALL_ROUND_TOML.format(number_format="en")
 CLAIMS_HEADER = (

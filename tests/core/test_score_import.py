@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from core_helpers import DbFactory, run_cli, write_xlsx
 
+from fixtures.core_helpers import DbFactory, run_cli, write_xlsx
 from panel_tui.assessor.score_import import import_scores
 from panel_tui.domain.problems import PanelError
 from panel_tui.storage.store import Store

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.rounds import RoundFactory
 from panel_tui.domain.problems import PanelError
 from panel_tui.round_package.loader import load_round
 from panel_tui.storage.chain import event_hash, genesis_hash
 from panel_tui.storage.connection import connect
 from panel_tui.storage.store import Store
-from round_samples import RoundFactory
 
 
 def view(store: Store, sql: str) -> list[tuple[object, ...]]:

@@ -1,4 +1,4 @@
-"""The scoring app's test round and helpers, borrowed from tests/tui (loaded by path)."""
+"""The scoring app's test round, borrowed from tests/tui (loaded by path)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,3 @@ def load(name: str, path: Path) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
-
-
-tui_helpers = load("i18n_tui_helpers", TUI_TESTS / "tui_helpers.py")
-static_text = tui_helpers.static_text
-table_text = tui_helpers.table_text
-open_nominee = tui_helpers.open_nominee

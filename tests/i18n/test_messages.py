@@ -8,8 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from fixtures.rounds import SMALL_CLAIMS, RoundFactory
 from panel_tui.cli import cli
-from round_samples import SMALL_CLAIMS, RoundFactory
 from secretariat.conftest import make_db, panel_file, round_dir  # noqa: F401  (fixtures)
 
 BAD_CLAIMS = (

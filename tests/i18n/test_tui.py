@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from i18n_helpers import open_nominee, static_text, table_text, tui_helpers
 from rich.table import Table
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
+from fixtures import tui_helpers
+from fixtures.tui_helpers import open_nominee, static_text, table_text
 from panel_tui.i18n import language
 from panel_tui.round_package.loader import load_round_or_raise
 from panel_tui.tui.agenda_screen import AgendaTable

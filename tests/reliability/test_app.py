@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
+from fixtures.nasty_round import NAMES, write_nasty_round
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.merge import merge
@@ -39,7 +40,6 @@ from panel_tui.tui.session import PendingRound, open_database
 from panel_tui.tui.summary_screen import SummaryScreen
 
 from .conftest import make_db, record_figure
-from .nasty_round import NAMES, write_nasty_round
 
 BIG = (250, 70)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.nasty_round import NAMES, write_nasty_round
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.secretariat.handover import handover
 from panel_tui.secretariat.merge import merge
@@ -28,7 +29,6 @@ from panel_tui.secretariat.verify import verify_database
 from panel_tui.storage.store import Store
 
 from .conftest import copy_db, file_state, make_db, record_figure, run_cli, start_writer
-from .nasty_round import NAMES, write_nasty_round
 from .tamper import RECEIPT_ONLY, TAMPERS
 from .test_crash import parse_acks
 from .test_damage import _flip

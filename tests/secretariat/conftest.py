@@ -8,99 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.rounds import write_panel_round as write_round
 from panel_tui.assessor.score_import import import_scores
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.storage.store import Store
-
-ROUND_TOML = """\
-[round]
-id = "uji-2025"
-title = "Paritrana Award 2025 - Provinsi Uji"
-province = "Provinsi Uji"
-year = 2025
-stage = "provincial"
-venue = "Hotel [Uji] Mataram"
-dates = ["2025-07-14"]
-advance = {advance}
-
-[[assessors]]
-id = "a1"
-name = "Sekda [b]Uji[/b]"
-affiliation = "government"
-
-[[assessors]]
-id = "a2"
-name = "BPJS Uji"
-affiliation = "bpjs"
-
-[[assessors]]
-id = "a3"
-name = "Akademisi Uji"
-affiliation = "academic"
-
-[[categories]]
-id = "pemkab"
-title = "Pemerintah Kabupaten/Kota"
-rubric = "pemda"
-
-[[categories]]
-id = "bu"
-title = "Badan Usaha"
-rubric = "usaha"
-
-[[rubrics]]
-id = "pemda"
-scale = {{ min = 1, max = 5 }}
-
-[[rubrics.criteria]]
-id = "regulation"
-title = "Regulasi"
-weight = 40
-
-[[rubrics.criteria]]
-id = "coverage"
-title = "Cakupan"
-weight = 30
-
-[[rubrics.criteria]]
-id = "innovation"
-title = "Inovasi"
-weight = 30
-
-[[rubrics]]
-id = "usaha"
-scale = {{ min = 0, max = 10 }}
-
-[[rubrics.criteria]]
-id = "compliance"
-title = "Kepatuhan"
-weight = 50
-
-[[rubrics.criteria]]
-id = "csr"
-title = "CSR"
-weight = 50
-"""
-
-NOMINEES = [
-    ("lotim", "Pemerintah Kabupaten Lombok Timur", "pemkab"),
-    ("klu", "Pemerintah Kabupaten Lombok Utara", "pemkab"),
-    ("loteng", "Pemerintah Kabupaten Lombok Tengah", "pemkab"),
-    ("mataram", "Kota Mataram", "pemkab"),
-    ("bima", '=HYPERLINK("http://x")|<script>alert(1)</script> [b]Bima[/b]', "pemkab"),
-    ("bank", "PT Bank NTB Syariah", "bu"),
-    ("alfa", "PT Sumber Alfaria Trijaya [Persero]", "bu"),
-]
-
-
-def write_round(folder: Path, advance: int = 2) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "round.toml").write_text(ROUND_TOML.format(advance=advance), encoding="utf-8")
-    with (folder / "nominees.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "name", "category"])
-        writer.writerows(NOMINEES)
-    return folder
 
 
 @pytest.fixture

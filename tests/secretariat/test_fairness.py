@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from fixtures.rounds import FAIRNESS_ROUND_TOML
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.cli import cli
 from panel_tui.domain.problems import PanelError
@@ -84,7 +85,7 @@ CRITERIA = ("regulation", "coverage", "innovation")
 def build_panel(tmp_path: Path, sheets: dict[str, dict[str, int | None]] = SHEETS) -> Path:
     folder = tmp_path / "round"
     folder.mkdir()
-    (folder / "round.toml").write_text(ROUND, encoding="utf-8")
+    (folder / "round.toml").write_text(FAIRNESS_ROUND_TOML, encoding="utf-8")
     with (folder / "nominees.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["id", "name", "category"])

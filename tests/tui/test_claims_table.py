@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from tui_helpers import open_nominee, static_text
 
+from fixtures.tui_helpers import open_nominee, static_text
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.claims_table import ClaimsTable, wrap

@@ -7,8 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from tui_helpers import open_nominee, static_text, table_text
-
+from fixtures.tui_helpers import open_nominee, static_text, table_text
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.storage.store import Store
 from panel_tui.tui.agenda_screen import AgendaScreen

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tui_helpers import open_nominee, static_text, table_text
 
+from fixtures.tui_helpers import open_nominee, static_text, table_text
 from panel_tui.storage.store import Store
 from panel_tui.tui import scoring_screen
 from panel_tui.tui.agenda_screen import AgendaScreen

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import open_nominee, settle, show_agenda, show_scoring
 
+from fixtures.tui_helpers import open_nominee, settle, show_agenda, show_scoring
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.session import open_database
 
