@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.core_helpers import DbFactory, run_cli, write_xlsx
+from fixtures.core_helpers import run_cli, write_xlsx
+from fixtures.databases import MakeDb
+from fixtures.rounds import RoundFactory
 from panel_tui.assessor.score_import import import_scores
 from panel_tui.domain.problems import PanelError
 from panel_tui.storage.store import Store
@@ -179,8 +181,8 @@ def test_xlsx_round_trip(db: Path, tmp_path: Path) -> None:
     assert rows(db, "SELECT note FROM notes") == [("strong Perda",)]
 
 
-def test_indonesian_half_point(make_db: DbFactory, tmp_path: Path) -> None:
-    db = make_db("id")
+def test_indonesian_half_point(make_db: MakeDb, make_round: RoundFactory, tmp_path: Path) -> None:
+    db = make_db(round_dir=make_round("id"))
     sheet = tmp_path / "lembar.csv"
     sheet.write_text("assessor;nominee;criterion;score\na1;bank;compliance;4,5\n")
     assert run_cli("import-scores", db, sheet).exit_code == 0

@@ -9,13 +9,12 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from panel_tui.assessor.setup import init_assessor_db
+from fixtures.databases import build_db, demo_round_dir
 from panel_tui.cli import cli
 from panel_tui.storage.store import Store
 
@@ -32,40 +31,15 @@ def english(monkeypatch: pytest.MonkeyPatch) -> None:
     set_language("en")
 
 
-def demo_round_dir() -> Path:
-    return Path(str(resources.files("panel_tui") / "demo"))
-
-
 @pytest.fixture(scope="session")
 def demo_dir() -> Path:
     return demo_round_dir()
 
 
-def make_db(path: Path, assessor: str = "a1", scores: int = 0, seed: int = 0) -> Path:
-    """An assessor database of the demo round with `scores` scores recorded through Store."""
-    import random
-
-    init_assessor_db(demo_round_dir(), assessor, path)
-    rng = random.Random(seed)
-    with Store.open(path) as store:
-        round_ = store.round
-        cells = [
-            (n.id, c.id, round_.rubric_for(n).values())
-            for n in round_.nominees
-            for c in round_.rubric_for(n).criteria
-        ]
-        for i in range(scores):
-            nominee, criterion, values = cells[i % len(cells)]
-            store.record_score(nominee, criterion, rng.choice(values))
-            if i % 7 == 3:
-                store.record_note(nominee, criterion, f"note {i}")
-    return path
-
-
 @pytest.fixture
 def scored_db(tmp_path: Path) -> Path:
     """A fresh assessor database (a1) with 40 scores and some notes."""
-    return make_db(tmp_path / "a1.db", "a1", scores=40, seed=1)
+    return build_db(tmp_path / "a1.db", "a1", scores=40, seed=1)
 
 
 @dataclass

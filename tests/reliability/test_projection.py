@@ -18,13 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fixtures.databases import demo_round_dir
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.domain.model import Round
 from panel_tui.domain.sheet import Sheet
 from panel_tui.storage import projection
 from panel_tui.storage.store import Store
-
-from .conftest import demo_round_dir
 
 ORIGINS = ("o-a", "o-b", "o-c", "o-d")
 REASONS = (None, "family", "board member")
