@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -726,11 +727,12 @@ def test_check_validates_without_building_claims_which_are_built_when_read(
     import panel_tui.round_package.loader as loader_module
 
     built: list[int] = []
-    real = loader_module.new_claims
+    from panel_tui.domain.model import Claim
+    from panel_tui.domain.model import new_claims as real  # what the loader calls
 
-    def counting(*columns: list[object]) -> list[object]:
+    def counting(*columns: Sequence[object]) -> list[Claim]:
         built.append(len(columns[0]))
-        return real(*columns)  # type: ignore[arg-type]
+        return real(*columns)
 
     monkeypatch.setattr(loader_module, "new_claims", counting)
     claims = SMALL_CLAIMS["en"] + "klu,coverage.x,Covered,150,persons,100,,,,press\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -26,7 +27,7 @@ def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
 
 
 def event_count(db: Path) -> int:
-    return int(rows(db, "SELECT COUNT(*) FROM score_events")[0][0])  # type: ignore[call-overload]
+    return int(cast(int, rows(db, "SELECT COUNT(*) FROM score_events")[0][0]))
 
 
 def scores(db: Path) -> list[tuple[object, ...]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -29,7 +30,7 @@ def test_pragmas_on_every_connection(db: Path) -> None:
         assert view(store, "PRAGMA synchronous") == [(2,)]  # FULL
         assert view(store, "PRAGMA journal_mode") == [("wal",)]
         assert view(store, "PRAGMA foreign_keys") == [(1,)]
-        assert view(store, "PRAGMA busy_timeout")[0][0] >= 1000
+        assert cast(int, view(store, "PRAGMA busy_timeout")[0][0]) >= 1000
     with Store.open(db, readonly=True) as store:
         assert view(store, "PRAGMA synchronous") == [(2,)]
     conn = connect(db)

@@ -245,7 +245,7 @@ def test_a_file_swapped_after_its_verification_is_not_merged(
             shutil.copyfile(forged, inputs[2])
 
     out = tmp_path / "hasil.db"
-    result = merge(out, inputs, progress=swap)  # type: ignore[arg-type]
+    result = merge(out, inputs, progress=swap)
     statuses = [r.status for r in result.inputs]
     assert statuses[2] == "refused", statuses
     with Store.open(out, readonly=True) as store:
@@ -266,7 +266,7 @@ def test_two_merges_into_one_out_at_once_do_not_crash(tmp_path: Path) -> None:
         if Path(getattr(report, "path", "")) == a1:
             assert merge(out, [a2]).ok
 
-    result = merge(out, [a1, a2], progress=other_merge)  # type: ignore[arg-type]
+    result = merge(out, [a1, a2], progress=other_merge)
     assert result.ok, [(r.status, r.problems) for r in result.inputs]
     assert [r.status for r in result.inputs] == ["unchanged", "unchanged"]
     assert verify_database(out).ok

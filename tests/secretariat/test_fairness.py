@@ -159,8 +159,12 @@ def test_zscore_by_hand(panel: Path) -> None:
     # a2: 5,4,5,3 -> μ 4.25, σ √0.6875; a3: 5,4,4,3 -> μ 4, σ √0.5; pooled over the 12 values
     # μ = 41/12, σ = √(159/12 − μ²).
     mu = 41 / 12
-    sigma = (159 / 12 - mu * mu) ** 0.5
-    stats = {"a1": (2.0, 0.5**0.5), "a2": (4.25, 0.6875**0.5), "a3": (4.0, 0.5**0.5)}
+    sigma: float = (159 / 12 - mu * mu) ** 0.5
+    stats: dict[str, tuple[float, float]] = {
+        "a1": (2.0, 0.5**0.5),
+        "a2": (4.25, 0.6875**0.5),
+        "a3": (4.0, 0.5**0.5),
+    }
 
     def z(assessor: str, s: float) -> float:
         mean, sd = stats[assessor]
@@ -205,7 +209,7 @@ def test_method_errors(panel: Path, tmp_path: Path) -> None:
 
 def test_zscore_is_refused_with_too_few_calibration_nominees(tmp_path: Path) -> None:
     # a1 recused from two of four: only loteng and mataram could calibrate
-    sheets = {
+    sheets: dict[str, dict[str, int | None]] = {
         "lotim": {"a1": None, "a2": 5, "a3": 5},
         "klu": {"a1": None, "a2": 4, "a3": 4},
         "loteng": {"a1": 2, "a2": 4, "a3": 4},
@@ -290,7 +294,9 @@ def alpha_by_pairs(units: list[list[float]]) -> Fraction:
 def test_agreement_leniency_outliers_by_hand(panel: Path) -> None:
     cat = explained(panel)["categories"][0]
     agreement = cat["agreement"]
-    sheet = {n: [25 * (s - 1) for s in row.values() if s is not None] for n, row in SHEETS.items()}
+    sheet: dict[str, list[float]] = {
+        n: [25 * (s - 1) for s in row.values() if s is not None] for n, row in SHEETS.items()
+    }
     alpha = alpha_by_pairs(list(sheet.values()))
     assert agreement["alpha_interval_totals"] == {
         "value": round(float(alpha), 6),
