@@ -40,7 +40,7 @@ from panel_tui.tui.secretariat import SecretariatApp
 from panel_tui.tui.session import PendingRound, open_database
 from panel_tui.tui.summary_screen import SummaryScreen
 
-from .conftest import record_figure
+from .helpers import record_figure
 
 BIG = (250, 70)
 
@@ -393,7 +393,8 @@ async def test_app_refuses_or_runs_damaged_databases_never_crashes(tmp_path: Pat
     import random
     import shutil
 
-    from .conftest import copy_db
+    from fixtures.databases import copy_db
+
     from .test_damage import _flip
 
     clean = copy_db(build_db(tmp_path / "a1.db", "a1", scores=40), tmp_path / "clean.db")

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.commands import run_cli_process
 from fixtures.databases import build_db, held_write_lock
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.verify import verify_database
 from panel_tui.storage import connection as connection_module
 from panel_tui.storage.store import Store
 
-from .conftest import record_figure, run_cli_process, start_writer
+from .helpers import record_figure, start_writer
 from .test_crash import check_after_crash, parse_acks
 
 

@@ -21,7 +21,7 @@ import pytest
 from fixtures.databases import build_db
 from panel_tui.secretariat.verify import verify_database
 
-from .conftest import record_figure, start_writer
+from .helpers import record_figure, start_writer
 
 
 @dataclass

@@ -17,12 +17,13 @@ import sys
 import time
 from pathlib import Path
 
-from fixtures.databases import build_db
+from fixtures.commands import run_cli
+from fixtures.databases import build_db, copy_db
 from panel_tui.secretariat.merge import merge
 from panel_tui.secretariat.verify import verify_database
 from panel_tui.storage.store import Store
 
-from .conftest import copy_db, record_figure, run_cli
+from .helpers import record_figure
 
 KILLS = 6
 

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.databases import build_db
+from fixtures.commands import run_cli
+from fixtures.databases import build_db, copy_db
 from panel_tui.secretariat.verify import verify_database
 
-from .conftest import copy_db, record_figure, run_cli
+from .helpers import record_figure
 
 CONTENT_TABLES = (
     "score_events",

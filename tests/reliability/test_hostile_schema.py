@@ -15,15 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.databases import build_db
+from fixtures.commands import run_cli
+from fixtures.databases import build_db, file_state
 from panel_tui.assessor.score_import import import_scores
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.merge import merge
 from panel_tui.secretariat.tally import tally_database
 from panel_tui.secretariat.verify import verify_database
 from panel_tui.storage.store import Store
-
-from .conftest import file_state, run_cli
 
 
 def _edit(path: Path, script: str, user_version: int | None = None) -> None:

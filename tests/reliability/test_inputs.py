@@ -26,7 +26,7 @@ from panel_tui.domain.problems import PanelError, Problem
 from panel_tui.round_package.loader import load_round
 from panel_tui.storage.store import Store
 
-from .conftest import record_figure
+from .helpers import record_figure
 
 FORMULAS = [
     "=cmd|' /C calc'!A0",

@@ -24,7 +24,7 @@ from panel_tui.storage.store import Store
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.session import open_database
 
-from .conftest import record_figure
+from .helpers import record_figure
 
 KEYS = [
     *"0123456789",

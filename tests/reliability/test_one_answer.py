@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.commands import run_cli
 from fixtures.databases import build_db, demo_round_dir
 from panel_tui.assessor.score_import import import_scores
 from panel_tui.assessor.setup import init_assessor_db
@@ -17,8 +18,6 @@ from panel_tui.secretariat.tally import tally_database
 from panel_tui.secretariat.verify import verify_database
 from panel_tui.storage.projection import disagreements, fold
 from panel_tui.storage.store import Store
-
-from .conftest import run_cli
 
 
 def _sheet(path: Path, rows: list[tuple[str, str, str]]) -> Path:

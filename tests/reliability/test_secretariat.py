@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.databases import build_db
+from fixtures.commands import run_cli
+from fixtures.databases import build_db, copy_db, file_state
 from fixtures.nasty_round import NAMES, write_nasty_round
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.secretariat.handover import handover
@@ -29,7 +30,7 @@ from panel_tui.secretariat.merge import merge
 from panel_tui.secretariat.verify import verify_database
 from panel_tui.storage.store import Store
 
-from .conftest import copy_db, file_state, record_figure, run_cli, start_writer
+from .helpers import record_figure, start_writer
 from .tamper import RECEIPT_ONLY, TAMPERS
 from .test_crash import parse_acks
 from .test_damage import _flip

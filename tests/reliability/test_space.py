@@ -18,12 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.databases import build_db
+from fixtures.commands import run_cli
+from fixtures.databases import build_db, file_state
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.verify import verify_database
 from panel_tui.storage.store import Store
 
-from .conftest import file_state, record_figure, run_cli
+from .helpers import record_figure
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 

@@ -19,14 +19,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fixtures.databases import build_db
+from fixtures.databases import build_db, copy_db, file_state
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.merge import merge
 from panel_tui.secretariat.tally import tally_database
 from panel_tui.secretariat.verify import verify_database
 from panel_tui.storage.store import Store
 
-from .conftest import copy_db, file_state, record_figure
+from .helpers import record_figure
 
 TABLES = (
     "score_events",

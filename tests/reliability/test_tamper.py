@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.commands import run_cli
+from fixtures.databases import copy_db
 from panel_tui.secretariat.verify import verify_database
 from panel_tui.storage.store import Store
 
-from .conftest import copy_db, record_figure, run_cli
+from .helpers import record_figure
 from .tamper import RECEIPT_ONLY, TAMPERS
 
 

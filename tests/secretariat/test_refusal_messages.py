@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.databases import MakeDb, build_db, demo_round_dir
+from fixtures.commands import run_cli
+from fixtures.databases import MakeDb, build_db, copy_db, demo_round_dir
 from fixtures.rounds import panel_round, write_round
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.domain.problems import PanelError
@@ -17,7 +18,6 @@ from panel_tui.domain.round_diff import bounded, round_differences, rubric_diffe
 from panel_tui.round_package.loader import load_round_or_raise
 from panel_tui.secretariat.merge import merge
 from panel_tui.storage.store import Store
-from reliability.conftest import copy_db, run_cli
 
 
 def laptops(tmp_path: Path, make_db: MakeDb) -> tuple[Path, Path]:
