@@ -11,15 +11,6 @@ from fixtures.commands import CliResult, run_cli
 from fixtures.databases import build_db, demo_round_dir
 
 
-@pytest.fixture(autouse=True)
-def english(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The tests read messages and screens in English; subprocesses inherit the setting."""
-    from panel_tui.i18n import set_language
-
-    monkeypatch.setenv("PANEL_TUI_LANG", "en")
-    set_language("en")
-
-
 @pytest.fixture(scope="session")
 def demo_dir() -> Path:
     return demo_round_dir()

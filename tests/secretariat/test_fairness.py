@@ -3,7 +3,6 @@ panel where a harsh assessor's recusal decides who advances."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from fractions import Fraction
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from fixtures.rounds import FAIRNESS_ROUND_TOML
+from fixtures.rounds import fairness_round, write_round
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.cli import cli
 from panel_tui.domain.problems import PanelError
@@ -85,11 +84,7 @@ CRITERIA = ("regulation", "coverage", "innovation")
 def build_panel(tmp_path: Path, sheets: dict[str, dict[str, int | None]] = SHEETS) -> Path:
     folder = tmp_path / "round"
     folder.mkdir()
-    (folder / "round.toml").write_text(FAIRNESS_ROUND_TOML, encoding="utf-8")
-    with (folder / "nominees.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "name", "category"])
-        writer.writerows([(n, f"Kabupaten {n} [b]x[/b]", "pemkab") for n in sheets])
+    write_round(folder, fairness_round(sheets))
     files = []
     for assessor in ("a1", "a2", "a3"):
         path = tmp_path / f"{assessor}.db"
