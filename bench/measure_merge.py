@@ -53,7 +53,7 @@ def write_round(folder: Path, assessors: int, nominees: int, criteria: int) -> N
 def main() -> None:
     from panel_tui.assessor.score_import import import_scores
     from panel_tui.assessor.setup import init_assessor_db
-    from panel_tui.secretariat.merge import merge
+    from panel_tui.secretariat.merge.driver import merge
     from panel_tui.secretariat.tally import tally_database
 
     files = int(sys.argv[1]) if len(sys.argv) > 1 else 40

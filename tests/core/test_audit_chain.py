@@ -12,7 +12,8 @@ import pytest
 
 from fixtures.core_helpers import run_cli
 from fixtures.rounds import RoundFactory
-from panel_tui.secretariat.verify import MIN_HEAD_PREFIX, verify_database
+from panel_tui.secretariat.verify.database import verify_database
+from panel_tui.secretariat.verify.report import MIN_HEAD_PREFIX
 from panel_tui.storage.chain import Event, event_hash, genesis_hash
 from panel_tui.storage.snapshot import canonical_json, round_from_dict, rubric_fingerprint
 from panel_tui.storage.store import Store

@@ -47,7 +47,7 @@ def test_the_domain_modules_are_found() -> None:
         "domain.numbers",
         "round_package.loader",
         "storage.store",
-        "secretariat.verify",
+        "secretariat.verify.database",
         "assessor.setup",
         "assessor.score_import",
     ):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from panel_tui.domain.problems import PanelError
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage import schema as schema_module
 from panel_tui.storage.connection import connect
 from panel_tui.storage.schema import apply_migrations, migration_files, schema_dir

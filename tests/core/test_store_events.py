@@ -175,7 +175,7 @@ def test_two_connections_append_one_chain(db: Path) -> None:
     finally:
         one.close()
         two.close()
-    from panel_tui.secretariat.verify import verify_database
+    from panel_tui.secretariat.verify.database import verify_database
 
     assert verify_database(db).ok
 
@@ -217,7 +217,7 @@ def test_text_that_cannot_be_saved_is_refused_cleanly(db: Path) -> None:
             store.recuse("lotim", "\udfff")
         store.record_note("lotim", "regulation", "Perda [draft] \u2014 \u6e2c\u8a66 \x00 ok")
         assert count(store) == 1
-    from panel_tui.secretariat.verify import verify_database
+    from panel_tui.secretariat.verify.database import verify_database
 
     assert verify_database(db).ok
 

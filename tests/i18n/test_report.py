@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from panel_tui.i18n import set_language
-from panel_tui.output.report import render_html, render_markdown
+from panel_tui.output.report_html import render_html
+from panel_tui.output.report_markdown import render_markdown
 from panel_tui.secretariat.tally import tally_database
 
 

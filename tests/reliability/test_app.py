@@ -30,8 +30,8 @@ from fixtures.databases import build_db
 from fixtures.nasty_round import NAMES, write_nasty_round
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.domain.problems import PanelError
-from panel_tui.secretariat.merge import merge
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.merge.driver import merge
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.readback_screen import ReadBackScreen

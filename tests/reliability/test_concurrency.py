@@ -20,7 +20,7 @@ import pytest
 from fixtures.commands import run_cli_process
 from fixtures.databases import build_db, held_write_lock
 from panel_tui.domain.problems import PanelError
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage import connection as connection_module
 from panel_tui.storage.store import Store
 

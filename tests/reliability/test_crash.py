@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.databases import build_db
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 
 from .helpers import record_figure, start_writer
 

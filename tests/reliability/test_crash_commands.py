@@ -19,8 +19,8 @@ from pathlib import Path
 
 from fixtures.commands import run_cli
 from fixtures.databases import build_db, copy_db
-from panel_tui.secretariat.merge import merge
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.merge.driver import merge
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
 from .helpers import record_figure

@@ -19,7 +19,7 @@ import pytest
 
 from fixtures.commands import run_cli
 from fixtures.databases import build_db, copy_db
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 
 from .helpers import record_figure
 
@@ -259,7 +259,7 @@ def test_damage_never_passes_the_comparison_with_a_verified_file(
     """merge verifies most inputs by comparing their round pages with those of a file
     verified in full (`verify_like_template`) and checking the rest of the file: a damaged
     file is accepted that way only when `verify` accepts it too, with the same chains."""
-    from panel_tui.secretariat.verify import prepare, verify_like_template
+    from panel_tui.secretariat.verify.template import prepare, verify_like_template
 
     prepare(clean)
     data = clean.read_bytes()

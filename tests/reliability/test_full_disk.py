@@ -19,8 +19,8 @@ import pytest
 from fixtures.commands import run_cli
 from fixtures.databases import build_db
 from panel_tui.domain.problems import PanelError
-from panel_tui.secretariat.merge import merge
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.merge.driver import merge
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.connection import disk_full, no_shm_possible
 from panel_tui.storage.store import Store
 

@@ -19,9 +19,9 @@ from fixtures.commands import run_cli
 from fixtures.databases import build_db, file_state
 from panel_tui.assessor.score_import import import_scores
 from panel_tui.domain.problems import PanelError
-from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.tally import tally_database
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
 

@@ -12,8 +12,9 @@ import time
 from pathlib import Path
 
 from fixtures.databases import build_db
-from panel_tui.secretariat import merge as merge_module
-from panel_tui.secretariat.merge import MAX_INPUT_BYTES, merge
+from panel_tui.secretariat.merge import inputs as merge_module
+from panel_tui.secretariat.merge.driver import merge
+from panel_tui.secretariat.merge.inputs import MAX_INPUT_BYTES
 
 
 def sparse_giant(path: Path, size: int = 3 * 1024**3) -> Path:
@@ -30,7 +31,7 @@ def test_merge_refuses_a_3_gb_input_quickly_and_in_little_memory(tmp_path: Path)
         "import resource, sys\n"
         "from pathlib import Path\n"
         "from panel_tui.i18n import set_language\n"
-        "from panel_tui.secretariat.merge import merge\n"
+        "from panel_tui.secretariat.merge.driver import merge\n"
         "set_language('en')\n"
         f"result = merge(Path({str(tmp_path / 'out.db')!r}),"
         f" [Path({str(good)!r}), Path({str(giant)!r})])\n"

@@ -13,9 +13,9 @@ from fixtures.databases import build_db, demo_round_dir
 from panel_tui.assessor.score_import import import_scores
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.domain.problems import PanelError
-from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.tally import tally_database
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.projection import disagreements, fold
 from panel_tui.storage.store import Store
 

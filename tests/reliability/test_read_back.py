@@ -11,7 +11,7 @@ import pytest
 
 from fixtures.databases import build_db
 from panel_tui.domain.problems import PanelError
-from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.merge.driver import merge
 from panel_tui.storage.store import Store
 
 DROP_SCORES = (

@@ -15,7 +15,7 @@ import pytest
 
 from fixtures.databases import build_db
 from panel_tui.domain.problems import PanelError
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage import connection as connection_module
 from panel_tui.storage.connection import MAX_VALUE_BYTES, connect
 from panel_tui.storage.store import Store

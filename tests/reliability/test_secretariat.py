@@ -26,8 +26,8 @@ from fixtures.databases import build_db, copy_db, file_state
 from fixtures.nasty_round import NAMES, write_nasty_round
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.secretariat.handover import handover
-from panel_tui.secretariat.merge import merge
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.merge.driver import merge
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
 from .helpers import record_figure, start_writer

@@ -21,7 +21,7 @@ import pytest
 from fixtures.commands import run_cli
 from fixtures.databases import build_db, file_state
 from panel_tui.domain.problems import PanelError
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
 from .helpers import record_figure

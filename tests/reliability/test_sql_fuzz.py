@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 from fixtures.databases import build_db, copy_db, file_state
 from panel_tui.domain.problems import PanelError
-from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.tally import tally_database
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
 from .helpers import record_figure

@@ -14,7 +14,7 @@ import pytest
 
 from fixtures.commands import run_cli
 from fixtures.databases import copy_db
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
 from .helpers import record_figure
@@ -75,8 +75,8 @@ def test_plain_sql_edit_is_refused_beside_a_clean_file(
 ) -> None:
     """merge verifies most inputs by comparing their round pages with those of the first
     input, verified in full: each edit is refused that way too, and nothing of it merged."""
-    from panel_tui.secretariat.merge import merge
-    from panel_tui.secretariat.verify import prepare, verify_like_template
+    from panel_tui.secretariat.merge.driver import merge
+    from panel_tui.secretariat.verify.template import prepare, verify_like_template
 
     target = tampered(original, tmp_path, name)
     prepare(original[0])
@@ -102,20 +102,20 @@ def test_the_reference_for_plain_claims_is_what_panel_tui_writes(
     import json
     import sqlite3
 
-    from panel_tui.secretariat import verify
+    from panel_tui.secretariat.verify import reference
     from panel_tui.storage.snapshot import round_from_dict
 
     conn = sqlite3.connect(original[0])
     (snapshot,) = conn.execute("SELECT snapshot FROM round").fetchone()
     conn.close()
     data = json.loads(snapshot)
-    rows = verify._plain_claims(data["claims"])
+    rows = reference.plain_claims(data["claims"])
     assert rows is not None and data["claims"]
     plain = round_from_dict({**data, "claims": []})
-    fast = verify._Reference(verify._reference_database(plain, (data["claims"], rows)))
-    slow = verify._Reference(verify._reference_database(round_from_dict(data)))
+    fast = reference.Reference(reference.reference_database(plain, (data["claims"], rows)))
+    slow = reference.Reference(reference.reference_database(round_from_dict(data)))
     assert fast.schema == slow.schema and fast.counts == slow.counts
-    for table in verify.ROUND_TABLES:
+    for table in reference.ROUND_TABLES:
         assert fast.rows[table] == slow.rows[table]
         assert [list(map(type, r)) for r in fast.rows[table]] == [
             list(map(type, r)) for r in slow.rows[table]
@@ -132,7 +132,7 @@ def test_the_reference_for_plain_claims_is_what_panel_tui_writes(
         {**claim, "extra": ""},
         {k: v for k, v in claim.items() if k != "source"},
     ):
-        assert verify._plain_claims([odd]) is None
+        assert reference.plain_claims([odd]) is None
 
 
 @pytest.mark.parametrize(
@@ -180,7 +180,7 @@ def test_objects_added_beside_the_round_are_judged_as_verify_judges_them(
     is accepted by the comparison with the template only when verify accepts it too."""
     import sqlite3
 
-    from panel_tui.secretariat.verify import prepare, verify_like_template
+    from panel_tui.secretariat.verify.template import prepare, verify_like_template
 
     target = tmp_path / "added.db"
     shutil.copyfile(original[0], target)

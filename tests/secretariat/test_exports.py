@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from panel_tui.cli import cli
 from panel_tui.output.export import neutralise, render_csv, render_json
-from panel_tui.output.report import render_html, render_markdown
+from panel_tui.output.report_html import render_html
+from panel_tui.output.report_markdown import render_markdown
 from panel_tui.secretariat.tally import tally_database
 
 from .test_tally import EXPECTED
@@ -254,7 +255,7 @@ def test_xlsx_is_ready_to_send(panel_file: Path, tmp_path: Path) -> None:
 def _demo_merged(tmp_path: Path) -> Path:
     """The demo round (long criterion ids, six criteria) scored by three assessors, merged."""
     from fixtures.databases import build_db
-    from panel_tui.secretariat.merge import merge
+    from panel_tui.secretariat.merge.driver import merge
 
     tmp_path = tmp_path / "demo"
     tmp_path.mkdir()

@@ -15,7 +15,7 @@ from fixtures.rounds import fairness_round, write_round
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.cli import cli
 from panel_tui.domain.problems import PanelError
-from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.tally import tally_database
 from panel_tui.storage.store import Store
 
@@ -404,7 +404,8 @@ async def test_the_robustness_tab_and_the_method_switch(panel: Path) -> None:
 
 
 def test_the_same_numbers_in_md_and_html(panel: Path) -> None:
-    from panel_tui.output.report import render_html, render_markdown
+    from panel_tui.output.report_html import render_html
+    from panel_tui.output.report_markdown import render_markdown
 
     result = tally_database(panel)
     text = render_markdown(result)
@@ -427,7 +428,7 @@ def test_the_same_numbers_in_md_and_html(panel: Path) -> None:
 
 def test_an_assessor_database_has_no_robustness(tmp_path: Path) -> None:
     build_panel(tmp_path)
-    from panel_tui.output.report import render_markdown
+    from panel_tui.output.report_markdown import render_markdown
 
     text = render_markdown(tally_database(tmp_path / "a1.db"))
     assert "An assessor's own database: the methods compare assessors" in text
@@ -437,7 +438,7 @@ def test_an_assessor_database_has_no_robustness(tmp_path: Path) -> None:
 
 def test_the_robustness_section_in_indonesian(panel: Path) -> None:
     from panel_tui.i18n import set_language
-    from panel_tui.output.report import render_markdown
+    from panel_tui.output.report_markdown import render_markdown
 
     set_language("id")
     text = render_markdown(tally_database(panel, method="zscore"))
@@ -505,6 +506,8 @@ def test_the_rules_name_the_method_in_every_format(panel: Path, tmp_path: Path) 
 
 def test_the_disagreements_say_how_many_more(panel: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from panel_tui.output import report
+    from panel_tui.output.report_html import render_html
+    from panel_tui.output.report_markdown import render_markdown
 
     result = tally_database(panel)
     # 12 cells disagree: lotim, loteng, mataram and bima on each of 3 criteria; all on 1-5,
@@ -512,10 +515,10 @@ def test_the_disagreements_say_how_many_more(panel: Path, monkeypatch: pytest.Mo
     spread = [d for d in result.disagreements if d.spread > 0]
     assert len(spread) == 12 and spread[0].nominee.id == "mataram" and spread[0].spread == 3
     monkeypatch.setattr(report, "DISAGREEMENTS_SHOWN", 5)
-    assert "7 more not shown." in report.render_markdown(result)
-    assert "<p>7 more not shown.</p>" in report.render_html(result)
+    assert "7 more not shown." in render_markdown(result)
+    assert "<p>7 more not shown.</p>" in render_html(result)
     monkeypatch.setattr(report, "DISAGREEMENTS_SHOWN", 15)
-    assert "more not shown" not in report.render_markdown(result)
+    assert "more not shown" not in render_markdown(result)
 
 
 def test_the_command_offers_exactly_the_methods() -> None:

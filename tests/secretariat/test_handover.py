@@ -11,7 +11,7 @@ import pytest
 from fixtures.databases import MakeDb
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.handover import handover
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
 

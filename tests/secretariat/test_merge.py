@@ -12,8 +12,8 @@ import pytest
 from fixtures.databases import MakeDb
 from fixtures.rounds import panel_round, write_round
 from panel_tui.secretariat.handover import handover
-from panel_tui.secretariat.merge import merge
-from panel_tui.secretariat.verify import verify_database
+from panel_tui.secretariat.merge.driver import merge
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
 
@@ -292,7 +292,7 @@ def test_a_file_edited_after_its_merge_is_verified_again(tmp_path: Path, make_db
 def test_inputs_read_into_one_buffer_keep_their_own_bytes(tmp_path: Path) -> None:
     # merge reads every input into one buffer it reuses: a smaller file after a larger one
     # (and a larger after a smaller) must come back exactly, never with the other's tail.
-    from panel_tui.secretariat.merge import _read, _release_buffer
+    from panel_tui.secretariat.merge.inputs import _read, _release_buffer
 
     sizes = [8192, 1 << 20, 4096, 3 << 19, 12288]
     files = []

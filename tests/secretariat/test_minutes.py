@@ -12,9 +12,10 @@ from fixtures.databases import MakeDb
 from fixtures.panel import sheet_of
 from panel_tui.domain.local_time import province_zone, zone_of
 from panel_tui.i18n import language, set_language
-from panel_tui.output.report import render_html, render_markdown
+from panel_tui.output.report_html import render_html
+from panel_tui.output.report_markdown import render_markdown
 from panel_tui.round_package.loader import load_round_or_raise
-from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.tally import tally_database
 from panel_tui.storage.snapshot import round_fingerprint, round_to_dict, rubric_fingerprint
 from panel_tui.storage.store import Store

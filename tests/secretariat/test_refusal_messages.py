@@ -16,7 +16,7 @@ from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.domain.problems import PanelError
 from panel_tui.domain.round_diff import bounded, round_differences, rubric_differences
 from panel_tui.round_package.loader import load_round_or_raise
-from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.merge.driver import merge
 from panel_tui.storage.store import Store
 
 

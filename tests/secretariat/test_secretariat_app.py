@@ -239,7 +239,7 @@ async def test_a_new_merge_is_shown_without_a_key(
 ) -> None:
     import asyncio
 
-    from panel_tui.secretariat.merge import merge
+    from panel_tui.secretariat.merge.driver import merge
     from panel_tui.storage.store import Store
     from panel_tui.tui import secretariat
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fixtures.databases import MakeDb
 from fixtures.panel import sheet_of
-from panel_tui.secretariat.merge import merge
+from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.tally import round_half_up, tally_database
 from panel_tui.storage.store import Store
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from panel_tui.domain.problems import PanelError, Problem
+from panel_tui.domain.round_diff import bounded, round_differences, rubric_differences
 from panel_tui.i18n import _
 from panel_tui.round_package.loader import load_round_or_raise
 from panel_tui.storage.snapshot import round_fingerprint, rubric_fingerprint
@@ -43,12 +44,6 @@ def init_assessor_db(
                     )
                 )
             if existing.fingerprints() != (round_fingerprint(round_), rubric_fingerprint(round_)):
-                from panel_tui.domain.round_diff import (
-                    bounded,
-                    round_differences,
-                    rubric_differences,
-                )
-
                 changes = round_differences(other, round_) + rubric_differences(other, round_)
                 if changes:
                     raise PanelError(

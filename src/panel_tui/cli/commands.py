@@ -21,7 +21,6 @@ from panel_tui.i18n import N_, _, ngettext
 @click.argument("round_dir", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the problems as JSON."))
 def check(round_dir: Path, as_json: bool) -> None:
-    """Validate a round package (round.toml, nominees, claims)."""
     from panel_tui.round_package.loader import load_round
 
     result = load_round(round_dir)
@@ -79,7 +78,6 @@ def _print_problems(errors: list[Problem], warnings: list[Problem]) -> None:
     help=N_("Where to create the assessor's database."),
 )
 def init(round_dir: Path, assessor: str, db_path: Path) -> None:
-    """Create an assessor's database holding a snapshot of the round."""
     from panel_tui.assessor.setup import init_assessor_db
 
     path, created, warnings = init_assessor_db(round_dir, assessor, db_path)
@@ -127,7 +125,6 @@ def import_scores_command(
     confirmed_by: str,
     reason: str,
 ) -> None:
-    """Record a typed-in paper score sheet (CSV/XLSX), all or nothing."""
     from panel_tui.assessor.score_import import import_paper
     from panel_tui.domain.paper import describe_change
 
@@ -212,7 +209,6 @@ def sheets(
     template: Path | None,
     compact: bool,
 ) -> None:
-    """Print blank paper score sheets for a round (HTML, A4)."""
     from panel_tui.output.blank_sheets import write_sheets
 
     # The panel reads the sheets: without a language asked for, a round written for
@@ -232,7 +228,6 @@ def sheets(
 @click.option("--assessor", help=N_("Which panel member you are (asked when not given)."))
 @click.pass_context
 def score(ctx: click.Context, path: Path, assessor: str | None) -> None:
-    """Open the scoring app on an assessor database (or a round folder)."""
     from panel_tui.tui.launch import run_scoring
 
     lang = ctx.find_root().params.get("lang")
@@ -251,8 +246,7 @@ def score(ctx: click.Context, path: Path, assessor: str | None) -> None:
     help=N_("A chain head from a hand-over receipt that must be in the file (repeatable)."),
 )
 def verify(db_path: Path, heads: tuple[str, ...]) -> None:
-    """Check SQLite integrity and the whole audit chain; exit 1 on any problem."""
-    from panel_tui.secretariat.verify import verify_database
+    from panel_tui.secretariat.verify.database import verify_database
 
     report = verify_database(db_path, heads)
     for problem in report.problems:

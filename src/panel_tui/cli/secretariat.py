@@ -38,7 +38,6 @@ SUFFIX_FORMATS = {
 )
 @click.option("--replace", is_flag=True, help=N_("Overwrite an existing copy at --to."))
 def handover(db_path: Path, target: Path, replace: bool) -> None:
-    """Write a safe, self-contained copy for the USB stick and print its receipt."""
     from panel_tui.secretariat.handover import handover as do_handover
     from panel_tui.secretariat.handover import receipt_lines
 
@@ -62,9 +61,8 @@ def handover(db_path: Path, target: Path, replace: bool) -> None:
     ),
 )
 def merge(out: Path, inputs: tuple[Path, ...], heads: tuple[str, ...]) -> None:
-    """Merge assessor (or merged) databases into OUT; idempotent; atomic per input."""
-    from panel_tui.secretariat.merge import InputReport
-    from panel_tui.secretariat.merge import merge as do_merge
+    from panel_tui.secretariat.merge.driver import merge as do_merge
+    from panel_tui.secretariat.merge.report import InputReport
 
     def show(report: InputReport) -> None:
         if report.status == "refused":
@@ -170,7 +168,6 @@ def tally(
     method: str,
     explain: bool,
 ) -> None:
-    """Results per category (ranking, totals, criterion means, who advances)."""
     if tui:
         from panel_tui.tui.secretariat import run_secretariat
 
@@ -220,7 +217,7 @@ def write_result(result: object, fmt: str, out: Path | None, explain: bool = Fal
     """Render `result` (a TallyResult) as `fmt` to `out`, or to stdout."""
     import io
 
-    from panel_tui.output import export, report
+    from panel_tui.output import export, report_html, report_markdown
     from panel_tui.secretariat.tally import TallyResult
     from panel_tui.storage.store import now_utc
 
@@ -240,9 +237,9 @@ def write_result(result: object, fmt: str, out: Path | None, explain: bool = Fal
     elif fmt == "csv":
         text = export.render_csv(result)
     elif fmt == "md":
-        text = report.render_markdown(result, now_utc())
+        text = report_markdown.render_markdown(result, now_utc())
     else:
-        text = report.render_html(result, now_utc())
+        text = report_html.render_html(result, now_utc())
     if out is None:
         click.echo(text, nl=False)
     else:

@@ -1,4 +1,4 @@
-"""What user text may hold: the one home of the bidirectional-control rule.
+"""What user text may hold: the one home of the bidirectional-control and storable-text rules.
 
 Names, notes and reasons are shown on screens and printed in the minutes; a bidirectional
 control character (U+202E and its kin) makes text show in another order than it is stored,
@@ -6,6 +6,8 @@ so the round package reader and the store both refuse it, with this message.
 """
 
 from __future__ import annotations
+
+import re
 
 from panel_tui.i18n import _
 
@@ -19,3 +21,25 @@ def bidi_message(char: str) -> str:
         "contains the bidirectional control character U+{code:04X}, which makes text show in"
         " another order than it is stored: remove it"
     ).format(code=ord(char))
+
+
+_BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
+# Control characters a terminal acts on (NUL is stored and shown as nothing; tab and line
+# breaks are text), and the bidirectional controls that reorder what is shown.
+_TERMINAL_CONTROL = re.compile(f"[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
+
+
+def first_bidi_control(text: str) -> str | None:
+    """The first bidirectional control character in `text`, if any."""
+    found = _BIDI_CONTROL.search(text)
+    return found.group() if found is not None else None
+
+
+def storable(text: str) -> bool:
+    """True when `text` can be written as UTF-8 (no lone surrogates from a broken paste) and
+    holds no terminal control character (ESC, CSI…) that would reach a terminal later."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return _TERMINAL_CONTROL.search(text) is None

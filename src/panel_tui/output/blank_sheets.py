@@ -19,6 +19,8 @@ from panel_tui.domain.model import Assessor, Criterion, Nominee, Round, Rubric, 
 from panel_tui.domain.paper import COLUMNS, RECUSAL_MARK
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _, language, set_language
+from panel_tui.output.export import write_text
+from panel_tui.round_package.loader import load_round_or_raise
 
 
 @dataclass(frozen=True)
@@ -334,8 +336,6 @@ def write_sheets(
     With `round_language`, a round whose numbers are written the Indonesian way is printed
     in Indonesian whatever the secretariat's own language.
     """
-    from panel_tui.output.export import write_text
-    from panel_tui.round_package.loader import load_round_or_raise
 
     round_, _warnings = load_round_or_raise(round_dir)
     if round_language and round_.number_format == "id":

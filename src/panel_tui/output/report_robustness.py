@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 from panel_tui.domain import formatting
 from panel_tui.domain.fairness import OUTLIER_SHARE
 from panel_tui.i18n import N_, _
-from panel_tui.secretariat.robustness import FEW_NOMINEES, method_label, sentences
+from panel_tui.output.blocks import Group, Heading, Items, Para, Table
+from panel_tui.secretariat.manifest import manifest
+from panel_tui.secretariat.robustness import FEW_NOMINEES, explain, method_label, sentences
 from panel_tui.secretariat.tally import TallyResult
 
 if TYPE_CHECKING:
@@ -183,8 +185,6 @@ def _manifest_rows(manifest: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _figures(result: TallyResult) -> tuple[dict[str, dict[str, Any]] | None, dict[str, Any]]:
-    from panel_tui.secretariat.manifest import manifest
-    from panel_tui.secretariat.robustness import explain
 
     return (explain(result) if result.assessor is None else None), manifest(result)
 
@@ -210,7 +210,6 @@ NUMERIC_COLUMNS = (
 def sections(result: TallyResult) -> list[Block]:
     """The record's Robustness and Manifest sections, as the minutes' blocks (report.py
     renders them in Markdown and HTML like the rest)."""
-    from panel_tui.output.blocks import Group, Heading, Items, Para, Table
 
     explanations, manifest = _figures(result)
     out: list[Block] = [Heading(2, _("Robustness"))]

@@ -17,6 +17,14 @@ from pathlib import Path
 
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import N_, _
+from panel_tui.secretariat.verify.database import verify_database
+from panel_tui.storage.atomic import (
+    move_into_place,
+    remove_leftovers,
+    remove_temporary,
+    temporary_beside,
+)
+from panel_tui.storage.store import Store
 
 CHUNK = 1 << 20
 
@@ -57,14 +65,6 @@ def handover(source: Path | str, target: Path | str, replace: bool = False) -> R
     `target` may be a folder (the copy keeps the source's name). An existing target file is
     refused unless `replace` is set; then it is swapped for the new copy in one rename.
     """
-    from panel_tui.secretariat.verify import verify_database
-    from panel_tui.storage.atomic import (
-        move_into_place,
-        remove_leftovers,
-        remove_temporary,
-        temporary_beside,
-    )
-    from panel_tui.storage.store import Store
 
     source = Path(source)
     target = Path(target)

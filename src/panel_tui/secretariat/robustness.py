@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from panel_tui.domain import formatting
 from panel_tui.domain.fairness import (
     METHODS,
     SENSITIVITY_METHODS,
@@ -382,6 +383,5 @@ def sentences(explanation: dict[str, Any], method: str, advance: int | None) -> 
 
 
 def _fixed(value: float) -> str:
-    from panel_tui.domain import formatting
 
     return formatting.fixed(value, 2)

@@ -25,13 +25,16 @@ from typing import TYPE_CHECKING, Any
 
 from panel_tui.domain.fairness import CENTRES, METHODS, Calibration, Sheets, calibrate
 from panel_tui.domain.model import Assessor, Category, Nominee, Round, Rubric
+from panel_tui.domain.problems import PanelError, Problem
 from panel_tui.domain.scoring import weighted_total
 from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import _
+from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage import projection
+from panel_tui.storage.store import now_utc
 
 if TYPE_CHECKING:
-    from panel_tui.secretariat.verify import VerifyReport
+    from panel_tui.secretariat.verify.report import VerifyReport
 
 METHOD = "mean"
 MEAN_DECIMALS = 4
@@ -229,9 +232,6 @@ def tally_database(
     The tally is computed from the events verify read and checked (one read of the file, one
     snapshot of it): nothing is read after the check that the check did not see.
     """
-    from panel_tui.domain.problems import PanelError, Problem
-    from panel_tui.secretariat.verify import verify_database
-    from panel_tui.storage.store import now_utc
 
     path = Path(path)
     verified_at = now_utc()
@@ -423,8 +423,6 @@ def tally(
             CategoryResult(category, rubric, _ranked(rows, round_.advance), calibration)
         )
     if refused and strict:
-        from panel_tui.domain.problems import PanelError
-
         raise PanelError(
             _("the zscore method is not available in every category:")
             + "\n  "
@@ -451,7 +449,6 @@ def tally(
 
 def check_method(method: str, only: str | None) -> None:
     """Refuse an unknown method, and any but mean on one assessor's own database."""
-    from panel_tui.domain.problems import PanelError
 
     if method not in METHODS:
         raise PanelError(

@@ -24,8 +24,10 @@ def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
         if readonly:
             conn = _connect_readonly(path)
         else:
+            # By URI, so that read-only URIs can be attached to it (merge's inputs).
             conn = sqlite3.connect(
-                path,
+                path.resolve().as_uri(),
+                uri=True,
                 isolation_level=None,
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 check_same_thread=False,

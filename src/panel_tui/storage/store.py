@@ -7,7 +7,6 @@ call that returned has reached the disk: the app only shows "saved" after it ret
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
@@ -20,7 +19,7 @@ from panel_tui.domain.bulk import gc_paused
 from panel_tui.domain.model import Claim, Round, defer_claims
 from panel_tui.domain.problems import PanelError
 from panel_tui.domain.sheet import Sheet
-from panel_tui.domain.text import BIDI_CONTROLS, bidi_message
+from panel_tui.domain.text import bidi_message, first_bidi_control, storable
 from panel_tui.i18n import _
 from panel_tui.storage import projection, schema
 from panel_tui.storage.atomic import move_into_place, remove_temporary, temporary_beside
@@ -355,14 +354,12 @@ class Store:
         for field_, text in fields:
             if text is None:
                 continue
-            bidi = _BIDI_CONTROL.search(text)
+            bidi = first_bidi_control(text)
             if bidi is not None:
                 raise PanelError(
-                    _("the {field} {problem}").format(
-                        field=field_, problem=bidi_message(bidi.group())
-                    )
+                    _("the {field} {problem}").format(field=field_, problem=bidi_message(bidi))
                 )
-            if not _storable(text):
+            if not storable(text):
                 raise PanelError(
                     _(
                         "the {field} has characters that cannot be saved (a broken paste?): retype it"
@@ -553,13 +550,7 @@ class Store:
 
     def chain_heads(self) -> list[tuple[str, str, int, str]]:
         """(origin, assessor, length, head hash) of every chain in the file."""
-        return [
-            (origin, assessor, seq, head)
-            for origin, assessor, seq, head in self.conn.execute(
-                "SELECT origin, assessor, seq, hash FROM score_events e WHERE seq = "
-                "(SELECT MAX(seq) FROM score_events x WHERE x.origin = e.origin) ORDER BY origin"
-            )
-        ]
+        return chain_heads(self.conn)
 
     # --- where the assessor was ---------------------------------------------------------
 
@@ -590,22 +581,6 @@ class Store:
         self.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
 
 
-def _storable(text: str) -> bool:
-    """True when `text` can be written as UTF-8 (no lone surrogates from a broken paste) and
-    holds no terminal control character (ESC, CSI…) that would reach a terminal later."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return _TERMINAL_CONTROL.search(text) is None
-
-
-# Control characters a terminal acts on (NUL is stored and shown as nothing; tab and line
-# breaks are text), and the bidirectional controls that reorder what is shown.
-_TERMINAL_CONTROL = re.compile(f"[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
-_BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
-
-
 _INSERT_EVENT = (
     f"INSERT INTO score_events ({', '.join(Event.COLUMNS)})"
     f" VALUES ({', '.join('?' for _ in Event.COLUMNS)})"
@@ -617,3 +592,22 @@ def insert_events(conn: sqlite3.Connection, events: list[Event]) -> None:
         conn.execute(_INSERT_EVENT, events[0].row())
     else:
         conn.executemany(_INSERT_EVENT, [e.row() for e in events])
+
+
+def chain_heads(conn: sqlite3.Connection, schema: str = "main") -> list[tuple[str, str, int, str]]:
+    """(origin, assessor, length, head hash) of every chain in `schema` (main, or an attached
+    file's name), by origin.
+
+    The lengths come from the (origin, seq) key alone, then one look-up per chain: asking
+    for the head's columns in the grouped query reads the row of every event instead."""
+    heads = []
+    for origin, length in conn.execute(
+        f"SELECT origin, MAX(seq) FROM {schema}.score_events GROUP BY origin ORDER BY origin"
+    ).fetchall():
+        row = conn.execute(
+            f"SELECT assessor, hash FROM {schema}.score_events WHERE origin = ? AND seq = ?",
+            (origin, length),
+        ).fetchone()
+        if row is not None:
+            heads.append((origin, row[0], length, row[1]))
+    return heads

@@ -1,0 +1,209 @@
+"""Reading and verifying the inputs ahead of the merge, in worker processes for many inputs, within a bound on memory."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import threading
+from pathlib import Path
+from typing import Any, cast
+
+from panel_tui.i18n import _
+from panel_tui.secretariat.merge.report import ChainResult
+from panel_tui.secretariat.verify.database import verify_database
+from panel_tui.secretariat.verify.template import prepare, verify_like_template
+from panel_tui.storage.connection import connect
+from panel_tui.storage.store import chain_heads
+
+# From this many inputs on, verification runs in worker processes (one per core, at most
+# MAX_WORKERS); PANEL_TUI_MERGE_WORKERS=1 turns that off.
+PARALLEL_FROM = 4
+
+
+MAX_WORKERS = 8
+
+
+# The largest input a round can make, with a wide margin: an assessor file of a national
+# round (500 nominees x 10 criteria, every score typed twice, a note on each) is under 5 MB,
+# and a merged file of 50 such assessors under 250 MB. A larger input is refused unread.
+MAX_INPUT_BYTES = 512 * 1024 * 1024
+
+
+# What the workers may hold of whole inputs at once: fewer workers for large inputs.
+INPUTS_IN_MEMORY_BYTES = 1024 * 1024 * 1024
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_input(path: Path) -> tuple[str, Any, str | None]:
+    """(sha256, VerifyReport, None) of one input, or ("", None, why it cannot be read)."""
+
+    if not path.is_file():
+        return "", None, _("no such database file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            return "", None, _too_large(size)
+        data = _read(path)
+    except OSError as exc:
+        return "", None, _("cannot read: {error}").format(error=exc.strerror or exc)
+    sha = hashlib.sha256(data).hexdigest()
+    # The bytes hashed are the bytes verified when the file's round tables are those of the
+    # template (another input of the round, verified in full); else the file is verified.
+    report = verify_like_template(path, data)
+    if report is None:
+        report = verify_database(path)
+    return sha, report, None
+
+
+# Each process (and thread) reads its inputs into one buffer, reused from input to input:
+# a fresh 13 MB buffer an input cost more in page faults than the read itself.
+_BUFFER = threading.local()
+
+
+def _read(path: Path) -> bytearray:
+    """The whole file, read straight into this thread's buffer (valid until its next call).
+
+    read_bytes and a copy for SQLite took three times as long as reading, for a 13 MB
+    input; a new buffer each time, half as long again."""
+    data: bytearray = getattr(_BUFFER, "data", None) or bytearray()
+    _BUFFER.data = data
+    with path.open("rb", buffering=0) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if len(data) > size:
+            del data[size:]  # keeps its memory unless it shrinks by half
+        elif len(data) < size:
+            data.extend(bytes(size - len(data)))
+        view = memoryview(data)
+        done = 0
+        while done < len(data):
+            got = handle.readinto(view[done:])
+            if not got:  # shorter than it was a moment ago: what is there
+                del view
+                del data[done:]
+                break
+            done += got
+        else:
+            del view
+            rest = handle.read()  # longer than it was a moment ago
+            if rest:
+                data += rest
+    return data
+
+
+def _release_buffer() -> None:
+    _BUFFER.data = None
+
+
+def _too_large(size: int) -> str:
+    return _(
+        "is {size:,} bytes, larger than any round's file can be ({limit:,} bytes): not a"
+        " panel-tui file? Nothing was read"
+    ).format(size=size, limit=MAX_INPUT_BYTES)
+
+
+def _size_or_zero(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _memory_bound(workers: int, paths: list[Path]) -> int:
+    """Fewer workers when their inputs, each read whole, would not fit in
+    INPUTS_IN_MEMORY_BYTES together."""
+    # A larger one than MAX_INPUT_BYTES is refused unread.
+    largest = max((s for s in map(_size_or_zero, paths) if s <= MAX_INPUT_BYTES), default=0)
+    return max(1, min(workers, INPUTS_IN_MEMORY_BYTES // max(largest, 1)))
+
+
+def _worker_count(inputs: int) -> int:
+    setting = os.environ.get("PANEL_TUI_MERGE_WORKERS", "")
+    if setting.isdigit():
+        return max(1, int(setting))
+    if inputs < PARALLEL_FROM:
+        return 1
+    return max(1, min(os.cpu_count() or 1, MAX_WORKERS, inputs))
+
+
+def known_chains(path: Path) -> list[ChainResult]:
+
+    conn = connect(path, readonly=True)
+    try:
+        return [
+            ChainResult(origin, assessor, 0, length, length, head)
+            for origin, assessor, length, head in chain_heads(conn)
+        ]
+    finally:
+        conn.close()
+
+
+class InputChecks:
+    """Inputs verified ahead of the merge, in worker processes when there are many."""
+
+    def __init__(self, paths: list[Path], merged_before: set[str]) -> None:
+        self.paths = paths
+        self.pool: Any = None
+        self.futures: list[Any] = []
+        self.known: dict[int, str] = {}  # input index -> SHA-256 of a file merged before
+        if merged_before:
+            for index, path in enumerate(paths):
+                wal = Path(f"{path}-wal")
+                if not path.is_file() or (wal.exists() and wal.stat().st_size > 0):
+                    continue
+                try:
+                    sha = _sha256(path)
+                except OSError:
+                    continue
+                if sha in merged_before:
+                    self.known[index] = sha
+        unknown = [p for i, p in enumerate(paths) if i not in self.known]
+        if len(unknown) > 1:
+            # The round, the reference tables and the template are made once, here, and
+            # the workers inherit them; OUT is created from the same image.
+            sized = [p for p in unknown if _size_or_zero(p) <= MAX_INPUT_BYTES]
+            if sized:  # prepare reads its file whole
+                prepare(sized[0])
+        workers = _memory_bound(_worker_count(len(unknown)), unknown)
+        if workers > 1:
+            try:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                context = multiprocessing.get_context("fork")
+            except (ImportError, ValueError):  # no fork (Windows): verify one by one
+                return
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            # The workers are forked at the first submit. Frozen, the objects they inherit
+            # are left alone by their garbage collector, which otherwise writes to every one
+            # and so copies every page of this process's memory into each worker.
+            gc.freeze()
+            try:
+                self.futures = [
+                    None if index in self.known else self.pool.submit(_check_input, path)
+                    for index, path in enumerate(paths)
+                ]
+            finally:
+                gc.unfreeze()
+
+    def result(self, index: int) -> tuple[str, Any, str | None]:
+        future = self.futures[index] if self.futures else None
+        try:
+            if future is None:
+                return _check_input(self.paths[index])
+            return cast("tuple[str, Any, str | None]", future.result())
+        except Exception as exc:  # verification itself failed: refuse, say why
+            return "", None, _("could not be verified: {error}").format(error=exc)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        _release_buffer()

@@ -1,0 +1,118 @@
+"""Every audit chain, event by event: its order, its hashes, and that each event names the round's assessors, nominees, criteria and scale."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from panel_tui.domain.model import Round
+from panel_tui.i18n import _
+from panel_tui.secretariat.verify.report import (
+    ChainSummary,
+    VerifyReport,
+)
+from panel_tui.storage.chain import EVENT_KINDS, Event, genesis_hash, row_hash
+from panel_tui.storage.projection import fold
+from panel_tui.storage.store import Store
+
+
+def verify_chains(
+    store: Store,
+    round_: Round,
+    round_fp: str,
+    rubric_fp: str,
+    report: VerifyReport,
+    project: bool = False,
+) -> list[ChainSummary]:
+    # A tight loop over the rows as read (no Event per row): merge verifies every event of
+    # every input. The checks and their messages are those of one Event at a time.
+    chains: list[ChainSummary] = []
+    current: ChainSummary | None = None
+    prev_hash = ""
+    assessors = {a.id for a in round_.assessors}
+    rubrics = {n.id: round_.rubric_for(n) for n in round_.nominees}
+    criteria = {n: frozenset(c.id for c in r.criteria) for n, r in rubrics.items()}
+    # Whether a value is on a rubric's scale, by rubric (scores repeat a few values).
+    on_scale: dict[int, dict[object, bool]] = {id(r): {} for r in rubrics.values()}
+    broken: set[str] = set()
+    kinds = frozenset(EVENT_KINDS)
+    hash_of = row_hash
+
+    def problem(row: tuple[Any, ...], message: str) -> None:
+        origin = row[0]
+        if origin in broken:
+            return
+        broken.add(origin)
+        report.problems.append(
+            _("audit chain {origin} (assessor {assessor}), event {seq}: {message}").format(
+                origin=origin[:12], assessor=row[2], seq=row[1], message=message
+            )
+        )
+
+    count = 0
+    sql = f"SELECT {', '.join(Event.COLUMNS)} FROM score_events ORDER BY origin, seq"
+
+    def checked() -> Iterator[tuple[Any, ...]]:
+        nonlocal current, prev_hash, count
+        for row in store.conn.execute(sql):
+            count += 1
+            origin, seq, assessor, kind, nominee, criterion, value = row[:7]
+            if current is None or origin != current.origin:
+                current = ChainSummary(origin, assessor, 0, "")
+                chains.append(current)
+                prev_hash = genesis_hash(origin, assessor, round_fp, rubric_fp)
+            if seq != current.length + 1:
+                problem(
+                    row,
+                    _("sequence jumps from {length} to {seq}: events deleted").format(
+                        length=current.length, seq=seq
+                    ),
+                )
+            if assessor != current.assessor:
+                problem(
+                    row,
+                    _("assessor changes from {assessor} to {assessor2}").format(
+                        assessor=current.assessor, assessor2=assessor
+                    ),
+                )
+            if row[10] != prev_hash:
+                problem(
+                    row,
+                    _("does not follow the previous event: events deleted, inserted or reordered"),
+                )
+            if hash_of(row) != row[11]:
+                problem(row, _("its content does not match its hash: edited outside panel-tui"))
+            if assessor not in assessors:
+                problem(
+                    row, _("assessor {assessor!r} is not on the panel").format(assessor=assessor)
+                )
+            if kind not in kinds:
+                problem(row, _("unknown event kind {kind!r}").format(kind=kind))
+            rubric = rubrics.get(nominee)
+            if rubric is None:
+                problem(row, _("unknown nominee {nominee!r}").format(nominee=nominee))
+            elif kind in ("score", "note") and (criterion or "") not in criteria[nominee]:
+                problem(row, _("unknown criterion {criterion!r}").format(criterion=criterion))
+            elif kind == "score" and value is not None:
+                known = on_scale[id(rubric)]
+                allowed = known.get(value)
+                if allowed is None:
+                    allowed = known[value] = rubric.allows(value)
+                if not allowed:
+                    problem(
+                        row, _("score {value} is outside the rubric's scale").format(value=value)
+                    )
+            current.length = seq
+            current.head = row[11]
+            prev_hash = row[11]
+            yield row
+
+    try:
+        if project:
+            report.current = fold(checked())
+        else:
+            for _row in checked():
+                pass
+    finally:
+        report.events += count
+    return chains

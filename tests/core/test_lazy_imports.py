@@ -1,0 +1,138 @@
+"""Every import made inside a function is deliberate, and listed here with its reason.
+
+A module's imports belong at its top. Some are made on first use instead: to keep the
+scoring app's start and `panel-tui --help` fast, or to load a heavy library only for the one
+output that needs it. This test finds every function-level import under src/panel_tui and
+holds the set to LAZY: a new one needs a reason here, and one that goes away leaves the list.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import panel_tui
+
+# Why an import waits for its first use.
+COMMAND = "a command loads its work when it runs: `panel-tui --help` loads none of it"
+UI = "the Textual UI only for the commands that open it (its import is most of a start)"
+SCREEN = "a screen or widget not on the first screen: loaded when first shown"
+FEATURE = "an app feature (secretariat tab, paper path, hand-over) loaded when first used"
+PAPER = "the paper path only: not on the scoring app's start"
+OPENPYXL = "openpyxl (~0.2 s to import): only XLSX reading and writing need it"
+RICH = "Rich's table and console: only the terminal table needs them"
+BABEL = "Babel's locale data: only localised numbers and dates need it, once"
+SQLITE_UTILS = "sqlite-utils: only creating or upgrading a database runs migrations"
+PLATFORMDIRS = "platformdirs: only when no data directory is given"
+TEXTUAL_THEME = "Textual's themes: only the theme switch needs them"
+STDLIB = "a standard-library module only one rarely taken path uses"
+PROCESSES = "worker processes: only a merge of several inputs starts them (no fork: none)"
+
+LAZY: dict[tuple[str, str], str] = {
+    ("cli.commands", "panel_tui.assessor.score_import"): COMMAND,
+    ("cli.commands", "panel_tui.assessor.setup"): COMMAND,
+    ("cli.commands", "panel_tui.domain.paper"): COMMAND,
+    ("cli.commands", "panel_tui.output.blank_sheets"): COMMAND,
+    ("cli.commands", "panel_tui.round_package.loader"): COMMAND,
+    ("cli.commands", "panel_tui.secretariat.verify.database"): COMMAND,
+    ("cli.commands", "panel_tui.tui.launch"): UI,
+    ("cli.group", "panel_tui.i18n"): COMMAND,
+    ("cli.group", "panel_tui.tui.launch"): UI,
+    ("cli.secretariat", "io"): STDLIB,
+    ("cli.secretariat", "panel_tui.domain.problems"): COMMAND,
+    ("cli.secretariat", "panel_tui.output"): COMMAND,
+    ("cli.secretariat", "panel_tui.secretariat.handover"): COMMAND,
+    ("cli.secretariat", "panel_tui.secretariat.merge.driver"): COMMAND,
+    ("cli.secretariat", "panel_tui.secretariat.merge.report"): COMMAND,
+    ("cli.secretariat", "panel_tui.secretariat.tally"): COMMAND,
+    ("cli.secretariat", "panel_tui.storage.store"): COMMAND,
+    ("cli.secretariat", "panel_tui.tui.secretariat"): UI,
+    ("domain.fairness", "bisect"): STDLIB,
+    ("domain.formatting", "babel.core"): BABEL,
+    ("domain.formatting", "babel.numbers"): BABEL,
+    ("output.export", "openpyxl"): OPENPYXL,
+    ("output.export", "openpyxl.cell"): OPENPYXL,
+    ("output.export", "openpyxl.cell.cell"): OPENPYXL,
+    ("output.export", "openpyxl.styles"): OPENPYXL,
+    ("output.export", "openpyxl.utils"): OPENPYXL,
+    ("output.export", "panel_tui.domain"): COMMAND,
+    ("output.export", "panel_tui.i18n"): COMMAND,
+    ("output.export", "panel_tui.output.report"): COMMAND,
+    ("output.export", "panel_tui.secretariat.manifest"): COMMAND,
+    ("output.export", "panel_tui.secretariat.robustness"): COMMAND,
+    ("output.export", "re"): STDLIB,
+    ("output.export", "rich"): RICH,
+    ("output.export", "rich.console"): RICH,
+    ("output.export", "rich.table"): RICH,
+    ("output.export", "rich.text"): RICH,
+    ("output.export", "xml.sax.saxutils"): STDLIB,
+    ("output.export", "zipfile"): STDLIB,
+    ("paths", "platformdirs"): PLATFORMDIRS,
+    ("round_package.loader", "panel_tui.domain.local_time"): STDLIB,
+    ("round_package.tables", "openpyxl"): OPENPYXL,
+    ("round_package.tables", "openpyxl.utils"): OPENPYXL,
+    ("round_package.tables", "zipfile"): STDLIB,
+    ("secretariat.manifest", "importlib.metadata"): STDLIB,
+    ("secretariat.merge.inputs", "concurrent.futures"): PROCESSES,
+    ("secretariat.merge.inputs", "multiprocessing"): PROCESSES,
+    ("storage.schema", "sqlite_utils"): SQLITE_UTILS,
+    ("storage.schema", "sqlite_utils.migrations"): SQLITE_UTILS,
+    ("storage.store", "panel_tui.domain"): PAPER,
+    ("tui.app", "panel_tui.domain.local_time"): FEATURE,
+    ("tui.app", "panel_tui.paths"): FEATURE,
+    ("tui.app", "panel_tui.tui.dialogs.choose_assessor"): SCREEN,
+    ("tui.app", "panel_tui.tui.keys_panel"): SCREEN,
+    ("tui.app", "panel_tui.tui.readback_screen"): SCREEN,
+    ("tui.app", "panel_tui.tui.scoring_screen"): SCREEN,
+    ("tui.app", "panel_tui.tui.summary_screen"): SCREEN,
+    ("tui.app", "textual.theme"): TEXTUAL_THEME,
+    ("tui.double_entry_screen", "panel_tui.assessor.score_import"): FEATURE,
+    ("tui.launch", "panel_tui.round_package.loader"): FEATURE,
+    ("tui.launch", "panel_tui.tui.app"): SCREEN,
+    ("tui.nominee_result_screen", "panel_tui.output.report"): FEATURE,
+    ("tui.scoring_screen", "panel_tui.tui.dialogs.wait_database"): SCREEN,
+    ("tui.secretariat", "panel_tui.domain.fairness"): FEATURE,
+    ("tui.secretariat", "panel_tui.secretariat.robustness"): FEATURE,
+    ("tui.secretariat", "panel_tui.secretariat.tally"): FEATURE,
+    ("tui.secretariat", "panel_tui.storage.files"): FEATURE,
+    ("tui.secretariat", "panel_tui.tui.double_entry_screen"): SCREEN,
+    ("tui.secretariat", "panel_tui.tui.keys_panel"): SCREEN,
+    ("tui.secretariat", "panel_tui.tui.nominee_result_screen"): SCREEN,
+    ("tui.secretariat", "sys"): STDLIB,
+    ("tui.session", "panel_tui.assessor.setup"): FEATURE,
+    ("tui.session", "panel_tui.paths"): FEATURE,
+}
+
+
+def function_level_imports() -> set[tuple[str, str]]:
+    """(importing module, imported module) of every import inside a function or method."""
+    root = Path(panel_tui.__file__).parent
+    found: set[tuple[str, str]] = set()
+    for path in sorted(root.rglob("*.py")):
+        module = ".".join(path.relative_to(root).with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.ImportFrom) and inner.module:
+                    found.add((module, inner.module))
+                elif isinstance(inner, ast.Import):
+                    found.update((module, alias.name) for alias in inner.names)
+    return found
+
+
+def test_every_lazy_import_is_listed_with_its_reason() -> None:
+    found = function_level_imports()
+    unlisted = sorted(found - LAZY.keys())
+    assert not unlisted, f"imports inside functions without a reason in LAZY: {unlisted}"
+
+
+def test_the_list_names_no_import_that_is_gone() -> None:
+    gone = sorted(LAZY.keys() - function_level_imports())
+    assert not gone, f"LAZY lists imports no function makes any more: {gone}"
+
+
+def test_the_finder_sees_a_known_lazy_import() -> None:
+    # Migrations load sqlite-utils on first use: a finder that saw no function-level import
+    # at all would pass the two tests above with an empty list.
+    assert ("storage.schema", "sqlite_utils") in function_level_imports()
