@@ -292,7 +292,7 @@ def test_a_file_edited_after_its_merge_is_verified_again(tmp_path: Path, make_db
 def test_inputs_read_into_one_buffer_keep_their_own_bytes(tmp_path: Path) -> None:
     # merge reads every input into one buffer it reuses: a smaller file after a larger one
     # (and a larger after a smaller) must come back exactly, never with the other's tail.
-    from panel_tui.secretariat.merge.inputs import _read, _release_buffer
+    from panel_tui.secretariat.merge.inputs import _release_buffer, read_whole
 
     sizes = [8192, 1 << 20, 4096, 3 << 19, 12288]
     files = []
@@ -302,7 +302,7 @@ def test_inputs_read_into_one_buffer_keep_their_own_bytes(tmp_path: Path) -> Non
         files.append(path)
     try:
         for path in [*files, *reversed(files)]:
-            data = _read(path)
+            data = read_whole(path)
             assert bytes(data) == path.read_bytes()
     finally:
         _release_buffer()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -17,8 +19,10 @@ from panel_tui.secretariat.merge.conflicts import (
     fork_cells,
     fork_message,
 )
+from panel_tui.secretariat.merge.inputs import read_whole
 from panel_tui.secretariat.merge.report import ChainResult, InputReport
 from panel_tui.secretariat.merge.target import Target
+from panel_tui.secretariat.verify.template import image_connection_data
 from panel_tui.storage.chain import genesis_hash, row_hash
 from panel_tui.storage.connection import disk_full
 from panel_tui.storage.store import chain_heads, now_utc
@@ -40,21 +44,13 @@ def merge_into(
     chains: list[ChainSummary],  # from the verification
     fingerprints: tuple[str, str] | None,  # those the chains were verified against
     refuse: Callable[[str], None],
+    image_sha256: str = "",  # the verified bytes' digest, when the bytes were verified
 ) -> None:
-
     conn = target.conn
-    source_uri = path.resolve().as_uri() + "?mode=ro"
-    wal = Path(f"{path}-wal")
-    if not (wal.exists() and wal.stat().st_size > 0) and (
-        not os.access(path.parent, os.W_OK) or disk_full(path)
-    ):
-        # A write-protected or full stick: no -shm can be made beside it (a full one may
-        # hold an empty -wal and -shm from an attempt to read it).
-        source_uri += "&immutable=1"
-    try:
-        conn.execute("ATTACH DATABASE ? AS src", (source_uri,))
-    except sqlite3.Error as exc:
-        refuse(_("cannot open: {error}").format(error=exc))
+    if image_sha256:
+        _attach_image(conn, path, image_sha256, refuse)
+    else:
+        _attach_file(conn, path, refuse)
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
@@ -115,7 +111,14 @@ def merge_into(
                     added, known = chain.length - length_here, length_here
                 else:
                     added, known = 0, chain.length
-            if added and not _inserted_as_verified(conn, chain, known, target.fingerprints):
+            # Bytes that were verified are what was inserted (SQLite reads the same bytes
+            # the same way): the insert is read back by its count and head. A file's rows,
+            # read again from the file, are checked event by event against the verified chain.
+            if added and not (
+                _holds_verified_chain(conn, chain)
+                if image_sha256
+                else _inserted_as_verified(conn, chain, known, target.fingerprints)
+            ):
                 refuse(
                     _(
                         "the events read for merging are not the ones verified (the file changed "
@@ -171,6 +174,53 @@ def merge_into(
         raise
     finally:
         conn.execute("DETACH DATABASE src")
+
+
+def _attach_file(conn: sqlite3.Connection, path: Path, refuse: Callable[[str], None]) -> None:
+    """The input as `src`, read-only, from its file."""
+    source_uri = path.resolve().as_uri() + "?mode=ro"
+    wal = Path(f"{path}-wal")
+    if not (wal.exists() and wal.stat().st_size > 0) and (
+        not os.access(path.parent, os.W_OK) or disk_full(path)
+    ):
+        # A write-protected or full stick: no -shm can be made beside it (a full one may
+        # hold an empty -wal and -shm from an attempt to read it).
+        source_uri += "&immutable=1"
+    try:
+        conn.execute("ATTACH DATABASE ? AS src", (source_uri,))
+    except sqlite3.Error as exc:
+        refuse(_("cannot open: {error}").format(error=exc))
+
+
+def _attach_image(
+    conn: sqlite3.Connection, path: Path, sha256: str, refuse: Callable[[str], None]
+) -> None:
+    """The input as `src`: the bytes that were verified, read once more and held in memory,
+    or a refusal when the file no longer has them."""
+    try:
+        data = read_whole(path)
+    except OSError as exc:
+        refuse(_("cannot read: {error}").format(error=exc.strerror or exc))
+        return
+    if hashlib.sha256(data).hexdigest() != sha256:
+        refuse(_("the file changed while it was being merged: merge it again"))
+    try:
+        conn.execute("ATTACH DATABASE ':memory:' AS src")
+        conn.deserialize(image_connection_data(data), name="src")
+    except sqlite3.Error as exc:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("DETACH DATABASE src")
+        refuse(_("cannot open: {error}").format(error=exc))
+
+
+def _holds_verified_chain(conn: sqlite3.Connection, chain: ChainSummary) -> bool:
+    """OUT now holds `chain` exactly as long as verified, ending in the verified head."""
+    count, head = conn.execute(
+        "SELECT COUNT(*), (SELECT hash FROM main.score_events WHERE origin = ?1 AND seq = ?2)"
+        " FROM main.score_events WHERE origin = ?1",
+        (chain.origin, chain.length),
+    ).fetchone()
+    return bool(count == chain.length and head == chain.head)
 
 
 def _inserted_as_verified(

@@ -145,7 +145,15 @@ def _merge_one(
         target = Target.create_pending(out, path)
         created_here = True
     try:
-        merge_into(target, path, report, verified.chains, verified.fingerprints, refuse)
+        merge_into(
+            target,
+            path,
+            report,
+            verified.chains,
+            verified.fingerprints,
+            refuse,
+            verified.image_sha256,
+        )
     except BaseException:
         if created_here:
             target.discard()

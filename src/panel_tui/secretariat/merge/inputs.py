@@ -12,7 +12,7 @@ from typing import Any, cast
 from panel_tui.i18n import _
 from panel_tui.secretariat.merge.report import ChainResult
 from panel_tui.secretariat.verify.database import verify_database
-from panel_tui.secretariat.verify.template import prepare, verify_like_template
+from panel_tui.secretariat.verify.template import prepare, verify_image, verify_like_template
 from panel_tui.storage.connection import connect
 from panel_tui.storage.store import chain_heads
 
@@ -42,7 +42,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _check_input(path: Path) -> tuple[str, Any, str | None]:
+def check_input(path: Path) -> tuple[str, Any, str | None]:
     """(sha256, VerifyReport, None) of one input, or ("", None, why it cannot be read)."""
 
     if not path.is_file():
@@ -51,13 +51,15 @@ def _check_input(path: Path) -> tuple[str, Any, str | None]:
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:
             return "", None, _too_large(size)
-        data = _read(path)
+        data = read_whole(path)
     except OSError as exc:
         return "", None, _("cannot read: {error}").format(error=exc.strerror or exc)
     sha = hashlib.sha256(data).hexdigest()
-    # The bytes hashed are the bytes verified when the file's round tables are those of the
-    # template (another input of the round, verified in full); else the file is verified.
-    report = verify_like_template(path, data)
+    # The bytes hashed are the bytes verified, in memory: against the template (another
+    # input of the round, verified in full) when the file's round tables are its, else
+    # every check. Only a file that is not whole without a WAL beside it, or that fails a
+    # check, is verified as a file (which also describes what is wrong).
+    report = verify_like_template(path, data, sha) or verify_image(path, data, sha)
     if report is None:
         report = verify_database(path)
     return sha, report, None
@@ -68,7 +70,7 @@ def _check_input(path: Path) -> tuple[str, Any, str | None]:
 _BUFFER = threading.local()
 
 
-def _read(path: Path) -> bytearray:
+def read_whole(path: Path) -> bytearray:
     """The whole file, read straight into this thread's buffer (valid until its next call).
 
     read_bytes and a copy for SQLite took three times as long as reading, for a 13 MB
@@ -187,7 +189,7 @@ class InputChecks:
             gc.freeze()
             try:
                 self.futures = [
-                    None if index in self.known else self.pool.submit(_check_input, path)
+                    None if index in self.known else self.pool.submit(check_input, path)
                     for index, path in enumerate(paths)
                 ]
             finally:
@@ -197,7 +199,7 @@ class InputChecks:
         future = self.futures[index] if self.futures else None
         try:
             if future is None:
-                return _check_input(self.paths[index])
+                return check_input(self.paths[index])
             return cast("tuple[str, Any, str | None]", future.result())
         except Exception as exc:  # verification itself failed: refuse, say why
             return "", None, _("could not be verified: {error}").format(error=exc)

@@ -50,7 +50,7 @@ def verify_database(
         return report
     try:
         store.conn.execute("BEGIN")  # one snapshot of the file for every check
-        _verify_open(store, report, expect_heads, project)
+        verify_open(store, report, expect_heads, project)
     except sqlite3.DatabaseError as exc:
         raise_if_cancelled(store.conn, exc)
         if getattr(store.conn, "too_much_work", False):
@@ -73,7 +73,7 @@ def verify_database(
     return report
 
 
-def _verify_open(
+def verify_open(
     store: Store, report: VerifyReport, expect_heads: tuple[str, ...], project: bool = False
 ) -> None:
     conn = store.conn

@@ -49,6 +49,10 @@ class VerifyReport:
     kind: str = ""
     assessor: str | None = None
     imports: list[tuple[Any, ...]] = field(default_factory=list)
+    # Set when the checks read the file's bytes, held in memory, and not the file: their
+    # SHA-256. Merge takes in exactly bytes with this digest, so what it merges is what was
+    # verified even if the file changes (or a device reads it differently) in between.
+    image_sha256: str = ""
 
     @property
     def ok(self) -> bool:

@@ -12,6 +12,7 @@ from panel_tui.secretariat.verify.chains import verify_chains
 from panel_tui.secretariat.verify.database import (
     verify_agreement,
     verify_ledger,
+    verify_open,
     verify_owner,
 )
 from panel_tui.secretariat.verify.reference import (
@@ -31,7 +32,7 @@ from panel_tui.storage.connection import (
     harden,
 )
 from panel_tui.storage.files import check_header
-from panel_tui.storage.schema import schema_problems
+from panel_tui.storage.schema import APPLICATION_ID, schema_problems
 from panel_tui.storage.store import Store
 
 
@@ -103,11 +104,7 @@ def _memory_copy(data: bytes | bytearray) -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:", isolation_level=None, factory=GuardedConnection)
     try:
         harden(conn)
-        if isinstance(data, bytearray):
-            data[18:20] = b"\x01\x01"
-            conn.deserialize(data)
-        else:
-            conn.deserialize(data[:18] + b"\x01\x01" + data[20:])
+        conn.deserialize(image_connection_data(data))
     except BaseException:
         conn.close()
         raise
@@ -218,7 +215,9 @@ def _like_template(data: bytes | bytearray) -> bool:
     )
 
 
-def verify_like_template(path: Path, data: bytes | bytearray) -> VerifyReport | None:
+def verify_like_template(
+    path: Path, data: bytes | bytearray, sha256: str = ""
+) -> VerifyReport | None:
     """The report `verify_database(path)` gives for a file whose bytes are `data`, when its
     round tables are those of a template (see above) and it passes every check; None
     otherwise (the caller then verifies it in full, which also describes any problem).
@@ -280,11 +279,53 @@ def verify_like_template(path: Path, data: bytes | bytearray) -> VerifyReport | 
         verify_owner(store, report.chains, report)
         verify_ledger(store, report.chains, report)
         verify_agreement(store, report.chains, report)
-        return None if report.problems else report
+        if report.problems:
+            return None
+        report.image_sha256 = sha256
+        return report
     except (sqlite3.Error, PanelError, ValueError, KeyError, TypeError, AttributeError):
         return None
     finally:
         conn.close()
+
+
+def verify_image(path: Path, data: bytes | bytearray, sha256: str) -> VerifyReport | None:
+    """Every check of `verify_database(path)`, run on `data`, the file's bytes (whose
+    SHA-256 is `sha256`), in memory, when those bytes are the whole database (no WAL frames
+    or journal beside the file) and pass; None otherwise (the caller then verifies the file
+    itself, which also describes any problem). A bytearray's header bytes 18 and 19 may be
+    changed (see `_memory_copy`)."""
+    if _page_count(data) is None or int.from_bytes(data[68:72], "big") != APPLICATION_ID:
+        return None
+    if not _no_journal(path):
+        return None
+    try:
+        conn = _memory_copy(data)
+    except sqlite3.Error:
+        return None
+    try:
+        if schema_problems(conn):  # never read through a schema that is not ours
+            return None
+        report = VerifyReport(path)
+        conn.execute("BEGIN")
+        verify_open(Store(path, conn), report, ())
+        if report.problems:
+            return None
+        report.image_sha256 = sha256
+        return report
+    except (sqlite3.Error, PanelError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    finally:
+        conn.close()
+
+
+def image_connection_data(data: bytes | bytearray) -> bytes | bytearray:
+    """`data` as `deserialize` takes it: read as a rollback-journal file (an in-memory
+    database cannot be in WAL mode; the pages are the same)."""
+    if isinstance(data, bytearray):
+        data[18:20] = b"\x01\x01"
+        return data
+    return data[:18] + b"\x01\x01" + data[20:]
 
 
 def _no_journal(path: Path) -> bool:

@@ -1,0 +1,112 @@
+"""The bytes merge takes in are the bytes that were verified.
+
+An input is read whole, hashed and verified in memory; merge then reads it again and takes
+it in only when those bytes have the verified SHA-256. A file that changes in between (a
+swapped stick, a device that answers two reads differently) is refused, and OUT keeps
+nothing of it. A file that is not whole without its WAL is verified, and read back event by
+event, as a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from panel_tui.assessor.setup import init_assessor_db
+from panel_tui.paths import demo_round_dir
+from panel_tui.secretariat.merge import inputs
+from panel_tui.secretariat.merge.driver import merge
+from panel_tui.secretariat.verify.database import verify_database
+from panel_tui.storage.store import Store
+
+
+def _scored(path: Path, assessor: str, scores: int) -> Path:
+    init_assessor_db(demo_round_dir(), assessor, path)
+    with Store.open(path) as store:
+        cells = [
+            (n.id, c.id, store.round.rubric_for(n).min)
+            for n in store.round.nominees
+            for c in store.round.rubric_for(n).criteria
+        ]
+        for nominee, criterion, value in cells[:scores]:
+            store.record_score(nominee, criterion, value)
+    return path
+
+
+def _events(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT COUNT(*) FROM score_events").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_an_input_is_verified_from_its_bytes(tmp_path: Path) -> None:
+    db = _scored(tmp_path / "a1.db", "a1", 4)
+    sha, report, error = inputs.check_input(db)
+    assert error is None and report.ok
+    assert sha == hashlib.sha256(db.read_bytes()).hexdigest()
+    assert report.image_sha256 == sha  # checked in memory, not read from the file again
+
+
+def _forged_value(path: Path) -> None:
+    """A score's value changed with plain SQL, its hash column left as it was."""
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE score_events SET value = value + 1 WHERE seq = 2")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def _other_bytes(path: Path) -> None:
+    """Bytes that differ, holding the same chains (where the app was, in ui_state)."""
+    with Store.open(path) as store:
+        store.set_state("nominee", "elsewhere")
+
+
+@pytest.mark.parametrize("change", [_forged_value, _other_bytes])
+def test_a_file_changed_between_its_check_and_its_merge_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Any
+) -> None:
+    first = _scored(tmp_path / "a1.db", "a1", 3)
+    second = _scored(tmp_path / "a2.db", "a2", 5)
+    checked = inputs.InputChecks.result
+
+    def check_then_change(self: inputs.InputChecks, index: int) -> Any:
+        found = checked(self, index)
+        if self.paths[index] == second:
+            change(second)  # after the check, before the merge
+        return found
+
+    monkeypatch.setattr(inputs.InputChecks, "result", check_then_change)
+    result = merge(tmp_path / "out.db", [first, second])
+    assert [r.status for r in result.inputs] == ["merged", "refused"]
+    assert "the file changed while it was being merged" in "\n".join(result.inputs[1].problems)
+    assert _events(tmp_path / "out.db") == 3  # nothing of the second file
+    assert verify_database(tmp_path / "out.db").ok
+
+
+def test_a_file_with_wal_frames_is_verified_and_merged_as_a_file(tmp_path: Path) -> None:
+    db = _scored(tmp_path / "live" / "a1.db", "a1", 2)
+    copy = tmp_path / "copy" / "a1.db"
+    copy.parent.mkdir()
+    with Store.open(db) as store:  # open: the next score stays in the WAL
+        store.record_score(*_first_cell(store), 5)
+        shutil.copy(db, copy)
+        shutil.copy(f"{db}-wal", f"{copy}-wal")
+    assert Path(f"{copy}-wal").stat().st_size > 0
+    _sha, report, error = inputs.check_input(copy)
+    assert error is None and report.ok
+    assert report.image_sha256 == ""  # the file alone is not the database
+    result = merge(tmp_path / "out.db", [copy])
+    assert result.ok and result.inputs[0].added == 3
+
+
+def _first_cell(store: Store) -> tuple[str, str]:
+    nominee = store.round.nominees[0]
+    return nominee.id, store.round.rubric_for(nominee).criteria[0].id
