@@ -5,28 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from core_helpers import DbFactory
 
-from panel_tui.assessor.setup import init_assessor_db
-from round_samples import RoundFactory
-
-
-@pytest.fixture
-def make_db(make_round: RoundFactory, tmp_path: Path) -> DbFactory:
-    """`make_db(number_format="en", assessor="a1")`: a fresh assessor database of the small round."""
-    counter = iter(range(1_000_000))
-
-    def make(number_format: str = "en", assessor: str = "a1") -> Path:
-        n = next(counter)
-        folder = make_round(number_format, name=f"db-round{n}")
-        path, created, _ = init_assessor_db(folder, assessor, tmp_path / f"{assessor}-{n}.db")
-        assert created
-        return path
-
-    return make
+from fixtures.databases import MakeDb
+from fixtures.rounds import RoundFactory
 
 
 @pytest.fixture
-def db(make_db: DbFactory) -> Path:
+def round_dir(make_round: RoundFactory) -> Path:
+    """The small round in English number format: the round of `make_db` here."""
+    return make_round(name="db-round")
+
+
+@pytest.fixture
+def db(make_db: MakeDb) -> Path:
     """Assessor a1's fresh database of the small English-format round."""
     return make_db()

@@ -8,14 +8,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from core_helpers import run_cli
 
+from fixtures.core_helpers import run_cli
+from fixtures.rounds import SMALL_NOMINEES, SMALL_ROUND_TOML, RoundFactory
 from panel_tui.domain.problems import PanelError
 from panel_tui.round_package.loader import load_round
 from panel_tui.storage.schema import APPLICATION_ID, SCHEMA_VERSION, migration_files
 from panel_tui.storage.snapshot import round_fingerprint, rubric_fingerprint
 from panel_tui.storage.store import Store
-from round_samples import SMALL_NOMINEES, SMALL_ROUND_TOML, RoundFactory
 
 
 def digest(path: Path) -> str:

@@ -9,14 +9,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from core_helpers import run_cli
 
+from fixtures.core_helpers import run_cli
+from fixtures.rounds import RoundFactory
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.secretariat.verify.report import MIN_HEAD_PREFIX
 from panel_tui.storage.chain import Event, event_hash, genesis_hash
 from panel_tui.storage.snapshot import canonical_json, round_from_dict, rubric_fingerprint
 from panel_tui.storage.store import Store
-from round_samples import RoundFactory
 
 
 @pytest.fixture

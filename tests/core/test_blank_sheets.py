@@ -9,9 +9,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from core_helpers import DbFactory, run_cli
 
-from round_samples import SMALL_NOMINEES, SMALL_ROUND_TOML, RoundFactory
+from fixtures.core_helpers import run_cli
+from fixtures.rounds import SMALL_NOMINEES, SMALL_ROUND_TOML, RoundFactory
 
 HOSTILE = "PT <b>Maju</b> & [Persero] =1+1"
 NOMINEES = SMALL_NOMINEES.replace("PT Bank NTB Syariah", f'"{HOSTILE}"')
@@ -104,7 +104,7 @@ def test_the_lines_on_paper_are_the_template_lines_and_it_imports_back(
 
 
 def test_an_indonesian_round_prints_in_indonesian(
-    make_db: DbFactory, make_round: RoundFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_round: RoundFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("PANEL_TUI_LANG")
     folder = make_round("id")

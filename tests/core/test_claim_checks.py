@@ -140,7 +140,7 @@ def test_new_claim_takes_claims_arguments_and_builds_the_same_claim() -> None:
 
 
 def test_new_claims_builds_each_rows_claim() -> None:
-    columns = [
+    columns: list[list[object]] = [
         ["n1", "n2"],
         ["k1", "k2"],
         ["L1", "L2"],
@@ -154,11 +154,10 @@ def test_new_claims_builds_each_rows_claim() -> None:
         ["s", ""],
     ]
     built = new_claims(*columns)
-    assert built == [Claim(*row) for row in zip(*columns, strict=True)]  # type: ignore[arg-type]
+    assert built == [Claim(*row) for row in zip(*columns, strict=True)]
     assert [c.warnings for c in built] == [(), ()]
     assert new_claims(*columns, [("w",), ()]) == [
-        Claim(*row)  # type: ignore[arg-type]
-        for row in zip(*columns, [("w",), ()], strict=True)
+        Claim(*row) for row in zip(*columns, [("w",), ()], strict=True)
     ]
     assert new_claims(*[[] for _ in columns]) == []
 

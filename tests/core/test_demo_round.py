@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from core_helpers import check_json, run_cli
-
+from fixtures.core_helpers import check_json, run_cli
 from panel_tui.domain.model import AFFILIATIONS
 from panel_tui.round_package.loader import load_round
 

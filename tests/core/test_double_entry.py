@@ -7,7 +7,9 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-from core_helpers import DbFactory, run_cli, write_xlsx
+from fixtures.core_helpers import run_cli, write_xlsx
+from fixtures.databases import MakeDb
+from fixtures.rounds import RoundFactory
 
 HEADER = "assessor,nominee,criterion,score,note\n"
 TYPISTS = ("--entered-by", "Ani", "--confirmed-by", "Budi")
@@ -160,9 +162,9 @@ def test_a_second_typing_of_a_recorded_sheet_records_nothing(db: Path, tmp_path:
 
 
 def test_an_xlsx_number_agrees_with_the_same_score_typed_the_indonesian_way(
-    make_db: DbFactory, tmp_path: Path
+    make_db: MakeDb, make_round: RoundFactory, tmp_path: Path
 ) -> None:
-    db = make_db("id")
+    db = make_db(round_dir=make_round("id"))
     first = write_xlsx(
         tmp_path / "ani.xlsx",
         [["assessor", "nominee", "criterion", "score"], ["a1", "bank", "compliance", 4.5]],

@@ -244,8 +244,8 @@ def test_every_method_from_cell_counts_is_the_full_tally(
         assert detailed.to_json() == full
         assert [c.calibration for c in regrouped] == [c.calibration for c in again.categories]
         detailed.categories, detailed.method = kept, "mean"
-    full = tally(DEMO, scores, recusals)
-    for cat in full.categories:
+    plain = tally(DEMO, scores, recusals)
+    for cat in plain.categories:
         for r in cat.results:
             for criterion, shown in r.means.items():
                 values = [

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from core_helpers import check_json, find, line_of, run_cli, write_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fixtures.core_helpers import check_json, find, line_of, run_cli, write_xlsx
+from fixtures.rounds import SMALL_CLAIMS, SMALL_NOMINEES, SMALL_ROUND_TOML, RoundFactory
 from panel_tui.round_package.loader import load_round
-from round_samples import SMALL_CLAIMS, SMALL_NOMINEES, SMALL_ROUND_TOML, RoundFactory
 
 TOML_EN = SMALL_ROUND_TOML.format(number_format="en")
 CLAIMS_HEADER = (
@@ -726,11 +727,12 @@ def test_check_validates_without_building_claims_which_are_built_when_read(
     import panel_tui.round_package.claims as claims_module
 
     built: list[int] = []
-    real = claims_module.new_claims
+    from panel_tui.domain.model import Claim
+    from panel_tui.domain.model import new_claims as real  # what the loader calls
 
-    def counting(*columns: list[object]) -> list[object]:
+    def counting(*columns: Sequence[object]) -> list[Claim]:
         built.append(len(columns[0]))
-        return real(*columns)  # type: ignore[arg-type]
+        return real(*columns)
 
     monkeypatch.setattr(claims_module, "new_claims", counting)
     claims = SMALL_CLAIMS["en"] + "klu,coverage.x,Covered,150,persons,100,,,,press\n"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import cast
 
 import pytest
-from core_helpers import DbFactory, run_cli, write_xlsx
 
+from fixtures.core_helpers import run_cli, write_xlsx
+from fixtures.databases import MakeDb
+from fixtures.rounds import RoundFactory
 from panel_tui.assessor.score_import import import_scores
 from panel_tui.domain.problems import PanelError
 from panel_tui.storage.store import Store
@@ -24,7 +27,7 @@ def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
 
 
 def event_count(db: Path) -> int:
-    return int(rows(db, "SELECT COUNT(*) FROM score_events")[0][0])  # type: ignore[call-overload]
+    return int(cast(int, rows(db, "SELECT COUNT(*) FROM score_events")[0][0]))
 
 
 def scores(db: Path) -> list[tuple[object, ...]]:
@@ -179,8 +182,8 @@ def test_xlsx_round_trip(db: Path, tmp_path: Path) -> None:
     assert rows(db, "SELECT note FROM notes") == [("strong Perda",)]
 
 
-def test_indonesian_half_point(make_db: DbFactory, tmp_path: Path) -> None:
-    db = make_db("id")
+def test_indonesian_half_point(make_db: MakeDb, make_round: RoundFactory, tmp_path: Path) -> None:
+    db = make_db(round_dir=make_round("id"))
     sheet = tmp_path / "lembar.csv"
     sheet.write_text("assessor;nominee;criterion;score\na1;bank;compliance;4,5\n")
     assert run_cli("import-scores", db, sheet).exit_code == 0

@@ -5,15 +5,16 @@ from __future__ import annotations
 import math
 import sqlite3
 from pathlib import Path
+from typing import cast
 
 import pytest
 
+from fixtures.rounds import RoundFactory
 from panel_tui.domain.problems import PanelError
 from panel_tui.round_package.loader import load_round
 from panel_tui.storage.chain import event_hash, genesis_hash
 from panel_tui.storage.connection import connect
 from panel_tui.storage.store import Store
-from round_samples import RoundFactory
 
 
 def view(store: Store, sql: str) -> list[tuple[object, ...]]:
@@ -29,7 +30,7 @@ def test_pragmas_on_every_connection(db: Path) -> None:
         assert view(store, "PRAGMA synchronous") == [(2,)]  # FULL
         assert view(store, "PRAGMA journal_mode") == [("wal",)]
         assert view(store, "PRAGMA foreign_keys") == [(1,)]
-        assert view(store, "PRAGMA busy_timeout")[0][0] >= 1000
+        assert cast(int, view(store, "PRAGMA busy_timeout")[0][0]) >= 1000
     with Store.open(db, readonly=True) as store:
         assert view(store, "PRAGMA synchronous") == [(2,)]
     conn = connect(db)

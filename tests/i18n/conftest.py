@@ -1,19 +1,13 @@
-"""The scoring app's test round (tests/tui) for the language tests, and a switch to Indonesian."""
+"""The scoring app's test round (as in tests/tui) for the language tests, and a switch to Indonesian."""
 
 from __future__ import annotations
 
 import pytest
-from i18n_helpers import TUI_TESTS, load
 
+from fixtures.scoring_app import data_dir, db_path, make_app, round_dir
 from panel_tui.i18n import set_language
 
-_tui = load("i18n_tui_round", TUI_TESTS / "conftest.py")
-
-# The same round, database and app factory as the English tests of the scoring app.
-data_dir = _tui.data_dir
-round_dir = _tui.round_dir
-db_path = _tui.db_path
-make_app = _tui.make_app
+__all__ = ["data_dir", "db_path", "indonesian", "make_app", "round_dir"]
 
 
 @pytest.fixture

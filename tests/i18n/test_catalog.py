@@ -39,7 +39,8 @@ SCRIPT = _script()
 
 @pytest.fixture(scope="module")
 def source() -> Catalog:
-    return SCRIPT.extract()
+    catalog: Catalog = SCRIPT.extract()
+    return catalog
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def _key(message: Message) -> str:
 
 def _strings(message: Message) -> list[str]:
     ids = [message.id] if isinstance(message.id, str) else list(message.id)
-    strings = [message.string] if isinstance(message.string, str) else list(message.string)
+    strings = [message.string] if isinstance(message.string, str) else list(message.string or ())
     return [*ids, *strings]
 
 
@@ -117,7 +118,9 @@ def _translations(catalog: Catalog) -> dict[tuple[str, str | None], tuple[str, .
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
-        strings = [message.string] if isinstance(message.string, str) else message.string
+        strings = (
+            [message.string] if isinstance(message.string, str) else list(message.string or ())
+        )
         if not all(strings):
             continue
         key = message.id if isinstance(message.id, str) else "\x00".join(message.id)

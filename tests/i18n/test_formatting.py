@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
@@ -18,7 +19,7 @@ def lang(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-CASES = {
+CASES: dict[str, tuple[Callable[[], str], str, str]] = {
     "number": (lambda: formatting.number(32680), "32.680", "32,680"),
     "decimal": (lambda: formatting.number(1234.5), "1.234,5", "1,234.5"),
     "fixed": (lambda: formatting.fixed(84.25), "84,25", "84.25"),

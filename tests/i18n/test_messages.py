@@ -6,11 +6,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from fixtures.rounds import SMALL_CLAIMS, RoundFactory
 from panel_tui.cli import cli
-from round_samples import SMALL_CLAIMS, RoundFactory
-from secretariat.conftest import make_db, panel_file, round_dir  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def round_dir(panel_round_dir: Path) -> Path:
+    """The secretariat's round (as in tests/secretariat), not the scoring app's."""
+    return panel_round_dir
+
 
 BAD_CLAIMS = (
     SMALL_CLAIMS["id"]
@@ -53,7 +60,7 @@ def test_refusals_in_indonesian(make_round: RoundFactory, tmp_path: Path) -> Non
     assert "berkas kosong, bukan basis data panel-tui" in result.output
 
 
-def test_tally_in_indonesian(panel_file: Path) -> None:  # noqa: F811
+def test_tally_in_indonesian(panel_file: Path) -> None:
     runner = CliRunner()
     table = runner.invoke(cli, ["--lang", "id", "tally", str(panel_file)])
     assert table.exit_code == 0, table.output

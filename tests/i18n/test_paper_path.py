@@ -6,9 +6,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from fixtures.rounds import RoundFactory
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.cli import cli
-from round_samples import RoundFactory
 
 HEADER = "assessor;nominee;criterion;score;note\n"
 

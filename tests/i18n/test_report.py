@@ -10,14 +10,20 @@ from panel_tui.i18n import set_language
 from panel_tui.output.report_html import render_html
 from panel_tui.output.report_markdown import render_markdown
 from panel_tui.secretariat.tally import tally_database
-from secretariat.conftest import make_db, panel_file, round_dir  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def round_dir(panel_round_dir: Path) -> Path:
+    """The secretariat's round (as in tests/secretariat), not the scoring app's."""
+    return panel_round_dir
+
 
 ENGLISH = ["## Round", "## Panel", "## Method", "## Ranking", "## Scores by assessor"]
 INDONESIAN = ["## Putaran", "## Tim penilai", "## Metode", "## Peringkat", "## Nilai per penilai"]
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
-def test_markdown_report_in_both_languages(panel_file: Path, lang: str) -> None:  # noqa: F811
+def test_markdown_report_in_both_languages(panel_file: Path, lang: str) -> None:
     set_language(lang)
     text = render_markdown(tally_database(panel_file), generated_at="2025-07-15 17:00")
     wanted, other = (INDONESIAN, ENGLISH) if lang == "id" else (ENGLISH, INDONESIAN)
@@ -36,7 +42,7 @@ def test_markdown_report_in_both_languages(panel_file: Path, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
-def test_html_report_in_both_languages(panel_file: Path, lang: str) -> None:  # noqa: F811
+def test_html_report_in_both_languages(panel_file: Path, lang: str) -> None:
     set_language(lang)
     page = render_html(tally_database(panel_file), generated_at="2025-07-15 17:00")
     if lang == "id":

@@ -5,12 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from panel_tui.i18n import language
 from panel_tui.tui.secretariat import SecretariatApp
-from secretariat.conftest import make_db, panel_file, round_dir  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def round_dir(panel_round_dir: Path) -> Path:
+    """The secretariat's round (as in tests/secretariat), not the scoring app's."""
+    return panel_round_dir
 
 
 async def _loaded(pilot: Pilot[Any]) -> None:
@@ -28,7 +34,7 @@ def _ranking_columns(app: SecretariatApp) -> list[str]:
     return [str(column.label) for column in table.columns.values()]
 
 
-async def test_switch_the_secretariat_screen_live(panel_file: Path) -> None:  # noqa: F811
+async def test_switch_the_secretariat_screen_live(panel_file: Path) -> None:
     app = SecretariatApp(panel_file)
     async with app.run_test(size=(160, 45)) as pilot:
         await _loaded(pilot)

@@ -3,18 +3,19 @@ live switch from the command palette (the English snapshots are in tests/tui).""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from i18n_helpers import open_nominee, static_text, table_text, tui_helpers
 from rich.table import Table
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
+from fixtures import tui_helpers
+from fixtures.databases import held_write_lock
+from fixtures.tui_helpers import open_nominee, static_text, table_text
 from panel_tui.i18n import language
 from panel_tui.round_package.loader import load_round_or_raise
 from panel_tui.tui.agenda_screen import AgendaTable
@@ -263,19 +264,14 @@ def test_agenda_with_now_and_next_in_indonesian(
 def test_waiting_for_the_database_in_indonesian(
     snap_compare: Any, make_app: Callable[[], ScoringApp], db_path: Path, size: tuple[int, int]
 ) -> None:
-    holder = sqlite3.connect(db_path, isolation_level=None)
+    with held_write_lock(db_path, take=False) as holder:
 
-    async def busy(pilot: Pilot[Any]) -> None:
-        await open_nominee(pilot, "lotim")
-        holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
-        await pilot.press("4")
-        await pilot.pause()
-        await pilot.press("3")  # typed blind: counted as not used
-        await _settle(pilot)
+        async def busy(pilot: Pilot[Any]) -> None:
+            await open_nominee(pilot, "lotim")
+            holder.take()  # another program holds the write lock
+            await pilot.press("4")
+            await pilot.pause()
+            await pilot.press("3")  # typed blind: counted as not used
+            await _settle(pilot)
 
-    try:
         assert snap_compare(make_app(), terminal_size=size, run_before=busy)
-    finally:
-        if holder.in_transaction:
-            holder.execute("ROLLBACK")
-        holder.close()

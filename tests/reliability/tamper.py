@@ -45,9 +45,10 @@ def _events(conn: sqlite3.Connection) -> list[Event]:
 
 
 def _score_seq(conn: sqlite3.Connection, nth: int = 0) -> int:
-    return conn.execute(
+    seq: int = conn.execute(
         "SELECT seq FROM score_events WHERE kind = 'score' ORDER BY seq LIMIT 1 OFFSET ?", (nth,)
     ).fetchone()[0]
+    return seq
 
 
 def change_score(path: Path) -> None:

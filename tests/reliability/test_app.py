@@ -26,6 +26,8 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
+from fixtures.databases import build_db
+from fixtures.nasty_round import NAMES, write_nasty_round
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.merge.driver import merge
@@ -38,8 +40,7 @@ from panel_tui.tui.secretariat import SecretariatApp
 from panel_tui.tui.session import PendingRound, open_database
 from panel_tui.tui.summary_screen import SummaryScreen
 
-from .conftest import make_db, record_figure
-from .nasty_round import NAMES, write_nasty_round
+from .helpers import record_figure
 
 BIG = (250, 70)
 
@@ -133,7 +134,7 @@ class Terminal:
 
 
 def _kill_after_saved(tmp_path: Path, cycles: int) -> int:
-    db = make_db(tmp_path / "a1.db", "a1")
+    db = build_db(tmp_path / "a1.db", "a1")
     typed: list[int] = []
     for i in range(cycles):
         term = Terminal(db)
@@ -176,7 +177,7 @@ def test_app_killed_after_saved_many_times(tmp_path: Path) -> None:
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_two_app_instances_on_one_database_both_save(tmp_path: Path) -> None:
     """A second app opened on the same file (a second terminal): each key saves, none lost."""
-    db = make_db(tmp_path / "a1.db", "a1")
+    db = build_db(tmp_path / "a1.db", "a1")
     first, second = Terminal(db), Terminal(db)
     typed = []
     try:
@@ -207,7 +208,7 @@ def test_two_app_instances_on_one_database_both_save(tmp_path: Path) -> None:
 
 
 async def test_saved_score_is_on_disk_while_the_app_runs(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1")
+    db = build_db(tmp_path / "a1.db", "a1")
     app = ScoringApp(session=open_database(db), now=lambda: 0.0)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -222,7 +223,7 @@ async def test_saved_score_is_on_disk_while_the_app_runs(tmp_path: Path) -> None
 
 
 async def test_full_database_shows_not_saved_and_keeps_what_was(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1", scores=6)
+    db = build_db(tmp_path / "a1.db", "a1", scores=6)
     app = ScoringApp(session=open_database(db), now=lambda: 0.0)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -392,10 +393,11 @@ async def test_app_refuses_or_runs_damaged_databases_never_crashes(tmp_path: Pat
     import random
     import shutil
 
-    from .conftest import copy_db
+    from fixtures.databases import copy_db
+
     from .test_damage import _flip
 
-    clean = copy_db(make_db(tmp_path / "a1.db", "a1", scores=40), tmp_path / "clean.db")
+    clean = copy_db(build_db(tmp_path / "a1.db", "a1", scores=40), tmp_path / "clean.db")
     size = clean.stat().st_size
     rng = random.Random(1)
     refused = ran = 0

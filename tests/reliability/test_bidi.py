@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.databases import build_db, demo_round_dir
 from panel_tui.assessor.score_import import import_scores
 from panel_tui.domain.problems import PanelError
 from panel_tui.round_package.loader import load_round
 from panel_tui.storage.store import Store
-
-from .conftest import demo_round_dir, make_db
 
 BIDI = ["\u202e", "\u202a", "\u2066", "\u2069", "\u200e", "\u200f", "\u061c"]
 
@@ -98,7 +97,7 @@ def test_nominees_xlsx_with_a_bidi_control_is_refused_naming_the_cell(tmp_path: 
 
 @pytest.mark.parametrize("char", BIDI)
 def test_notes_and_reasons_with_a_bidi_control_are_not_saved(tmp_path: Path, char: str) -> None:
-    db = make_db(tmp_path / "a1.db", "a1")
+    db = build_db(tmp_path / "a1.db", "a1")
     with Store.open(db) as store:
         with pytest.raises(PanelError, match=f"the note .*U\\+{ord(char):04X}"):
             store.record_note("lotim", "regulation", f"baik{char} sekali")
@@ -112,7 +111,7 @@ def test_notes_and_reasons_with_a_bidi_control_are_not_saved(tmp_path: Path, cha
 
 
 def test_an_imported_score_sheet_with_a_bidi_note_records_nothing(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1")
+    db = build_db(tmp_path / "a1.db", "a1")
     sheet = tmp_path / "sheet.csv"
     sheet.write_text(
         "assessor,nominee,criterion,score,note\n"

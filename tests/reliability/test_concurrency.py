@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import re
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,12 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.commands import run_cli_process
+from fixtures.databases import build_db, held_write_lock
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage import connection as connection_module
 from panel_tui.storage.store import Store
 
-from .conftest import make_db, record_figure, run_cli_process, start_writer
+from .helpers import record_figure, start_writer
 from .test_crash import check_after_crash, parse_acks
 
 
@@ -36,7 +37,7 @@ def _finish(proc: subprocess.Popen[str], timeout: float = 120) -> str:
 
 
 def test_two_writers_on_one_database_lose_nothing(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1")
+    db = build_db(tmp_path / "a1.db", "a1")
     first = start_writer(db, seed=1, count=150)
     second = start_writer(db, seed=2, count=150)
     acks = parse_acks(_finish(first)) + parse_acks(_finish(second))
@@ -64,7 +65,7 @@ def _all_cells(db: Path) -> list[tuple[str, str]]:
 
 
 def test_import_scores_while_the_app_writes(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1")
+    db = build_db(tmp_path / "a1.db", "a1")
     cells = _all_cells(db)
     sheet = _sheet(tmp_path / "paper.csv", [(n, c, "4") for n, c in cells])
     writer = start_writer(db, seed=3, count=200)
@@ -95,7 +96,7 @@ IMPORT = (sys.executable, "-m", "panel_tui", "import-scores")
 
 
 def test_two_imports_at_once(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1")
+    db = build_db(tmp_path / "a1.db", "a1")
     cells = _all_cells(db)
     one = _sheet(tmp_path / "one.csv", [(n, c, "2") for n, c in cells])
     two = _sheet(tmp_path / "two.csv", [(n, c, "5") for n, c in cells])
@@ -124,19 +125,13 @@ def test_two_imports_at_once(tmp_path: Path) -> None:
 def test_a_lock_held_too_long_is_a_clear_refusal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = make_db(tmp_path / "a1.db", "a1", scores=5)
+    db = build_db(tmp_path / "a1.db", "a1", scores=5)
     monkeypatch.setattr(connection_module, "BUSY_TIMEOUT_MS", 300)
-    holder = sqlite3.connect(db, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
-        with Store.open(db) as store:
-            with pytest.raises(PanelError, match="busy"):
-                store.record_score("lotim", "regulation", 3)
-            with pytest.raises(PanelError, match="busy"):
-                store.import_rows([("lotim", "budget", 3.0, "")])
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+    with held_write_lock(db), Store.open(db) as store:
+        with pytest.raises(PanelError, match="busy"):
+            store.record_score("lotim", "regulation", 3)
+        with pytest.raises(PanelError, match="busy"):
+            store.import_rows([("lotim", "budget", 3.0, "")])
     with Store.open(db) as store:
         store.record_score("lotim", "regulation", 3)
     report = verify_database(db)
@@ -150,7 +145,7 @@ def test_finalise_from_a_second_app_cannot_slip_between_check_and_write(
     on the final sheet without a reason (the check is made under the write lock)."""
     import threading
 
-    db = make_db(tmp_path / "a1.db", "a1", scores=3)
+    db = build_db(tmp_path / "a1.db", "a1", scores=3)
     first, second = Store.open(db), Store.open(db)
     checked = threading.Event()
     original = second._sheet_state

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.databases import build_db
 from panel_tui.secretariat.verify.database import verify_database
 
-from .conftest import make_db, record_figure, start_writer
+from .helpers import record_figure, start_writer
 
 
 @dataclass
@@ -145,7 +146,7 @@ def kill_cycles(db: Path, kills: int, seed: int) -> KillStats:
 
 
 def _run(tmp_path: Path, kills: int, seed: int) -> KillStats:
-    db = make_db(tmp_path / "a1.db", "a1")
+    db = build_db(tmp_path / "a1.db", "a1")
     stats = kill_cycles(db, kills, seed)
     assert stats.kills == kills
     # The harness must really have killed writers in mid-work, not only idle ones.
@@ -178,7 +179,7 @@ def test_acknowledged_scores_survive_many_sigkills(tmp_path: Path) -> None:
 
 def test_writer_without_kill_finishes(tmp_path: Path) -> None:
     """The harness itself: an unkilled writer acknowledges exactly what it wrote."""
-    db = make_db(tmp_path / "a1.db", "a1")
+    db = build_db(tmp_path / "a1.db", "a1")
     proc = start_writer(db, 3, count=30)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err

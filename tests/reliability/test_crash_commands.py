@@ -17,11 +17,13 @@ import sys
 import time
 from pathlib import Path
 
+from fixtures.commands import run_cli
+from fixtures.databases import build_db, copy_db
 from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
-from .conftest import copy_db, make_db, record_figure, run_cli
+from .helpers import record_figure
 
 KILLS = 6
 
@@ -72,7 +74,7 @@ def _events(db: Path) -> int:
 
 def test_import_scores_killed_is_all_or_nothing(tmp_path: Path) -> None:
     rng = random.Random(3)
-    db = make_db(tmp_path / "a1.db", "a1", scores=4)
+    db = build_db(tmp_path / "a1.db", "a1", scores=4)
     with Store.open(db, readonly=True) as store:
         round_ = store.round
         cells = [(n.id, c.id) for n in round_.nominees for c in round_.rubric_for(n).criteria]
@@ -95,7 +97,7 @@ def test_import_scores_killed_is_all_or_nothing(tmp_path: Path) -> None:
 
 def test_handover_killed_leaves_old_or_complete_copy(tmp_path: Path) -> None:
     rng = random.Random(5)
-    db = make_db(tmp_path / "a1.db", "a1", scores=60)
+    db = build_db(tmp_path / "a1.db", "a1", scores=60)
     with Store.open(db) as store:
         for i in range(150):  # a few megabytes, so that the copy takes a while
             store.record_note("lotim", "regulation", f"{i} " + "catatan " * 3000)
@@ -121,8 +123,8 @@ def test_handover_killed_leaves_old_or_complete_copy(tmp_path: Path) -> None:
 
 def test_merge_killed_is_all_or_nothing(tmp_path: Path) -> None:
     rng = random.Random(7)
-    a2 = copy_db(make_db(tmp_path / "a2.db", "a2", scores=20, seed=1), tmp_path / "a2c.db")
-    a1 = copy_db(make_db(tmp_path / "a1.db", "a1", scores=80, seed=2), tmp_path / "a1c.db")
+    a2 = copy_db(build_db(tmp_path / "a2.db", "a2", scores=20, seed=1), tmp_path / "a2c.db")
+    a1 = copy_db(build_db(tmp_path / "a1.db", "a1", scores=80, seed=2), tmp_path / "a1c.db")
     base = tmp_path / "base.db"
     assert merge(base, [a2]).ok
     base_events = _events(base)
@@ -140,7 +142,7 @@ def test_merge_killed_is_all_or_nothing(tmp_path: Path) -> None:
 
 
 def test_init_killed_leaves_no_half_database(tmp_path: Path) -> None:
-    from .conftest import demo_round_dir
+    from fixtures.databases import demo_round_dir
 
     rng = random.Random(11)
     took = _duration("init", demo_round_dir(), "--assessor", "a1", "--db", tmp_path / "spare.db")

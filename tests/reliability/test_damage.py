@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.commands import run_cli
+from fixtures.databases import build_db, copy_db
 from panel_tui.secretariat.verify.database import verify_database
 
-from .conftest import copy_db, make_db, record_figure, run_cli
+from .helpers import record_figure
 
 CONTENT_TABLES = (
     "score_events",
@@ -61,7 +63,7 @@ def content(path: Path) -> object:
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("damage")
-    db = make_db(folder / "a1.db", "a1", scores=60, seed=9)
+    db = build_db(folder / "a1.db", "a1", scores=60, seed=9)
     return copy_db(db, folder / "clean.db")
 
 
@@ -200,7 +202,7 @@ def event_page_flips(clean: Path, tmp_path: Path, trials: int, seed: int) -> Non
 def test_damaged_wal_loses_at_most_a_tail_never_changes_data(tmp_path: Path) -> None:
     """A WAL with a damaged frame: SQLite stops at it, as after a crash. The chain that is
     left is a prefix of the original (verify ok), and the receipt's head catches the loss."""
-    db = make_db(tmp_path / "a1.db", "a1", scores=0)
+    db = build_db(tmp_path / "a1.db", "a1", scores=0)
     from panel_tui.storage.store import Store
 
     store = Store.open(db)

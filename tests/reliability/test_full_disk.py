@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.commands import run_cli
+from fixtures.databases import build_db
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.connection import disk_full, no_shm_possible
 from panel_tui.storage.store import Store
-
-from .conftest import make_db, run_cli
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def _fill(folder: Path) -> None:
 
 
 def _assessor_db_on(disk: Path, tmp_path: Path) -> Path:
-    db = make_db(tmp_path / "a1.db", "a1", scores=5)
+    db = build_db(tmp_path / "a1.db", "a1", scores=5)
     shutil.copy(db, disk / "a1.db")  # WAL mode, no -wal and no -shm beside it
     _fill(disk)
     return disk / "a1.db"

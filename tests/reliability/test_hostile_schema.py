@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.commands import run_cli
+from fixtures.databases import build_db, file_state
 from panel_tui.assessor.score_import import import_scores
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.tally import tally_database
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
-
-from .conftest import file_state, make_db, run_cli
 
 
 def _edit(path: Path, script: str, user_version: int | None = None) -> None:
@@ -94,7 +94,7 @@ HOSTILE: list[Callable[[Path], None]] = [
 
 @pytest.fixture
 def hostile(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
-    db = make_db(tmp_path / "a1.db", "a1", scores=6, seed=3)
+    db = build_db(tmp_path / "a1.db", "a1", scores=6, seed=3)
     request.param(db)
     return db
 
@@ -140,7 +140,7 @@ def test_every_reader_and_writer_refuses_a_foreign_schema(hostile: Path, tmp_pat
 
 @pytest.mark.parametrize("hostile", HOSTILE, indirect=True, ids=lambda f: f.__name__)
 def test_merge_refuses_a_foreign_schema_and_writes_nothing(hostile: Path, tmp_path: Path) -> None:
-    good = make_db(tmp_path / "a2.db", "a2", scores=4, seed=4)
+    good = build_db(tmp_path / "a2.db", "a2", scores=4, seed=4)
     out = tmp_path / "hasil.db"
     first = merge(out, [good])
     assert first.ok
@@ -152,7 +152,7 @@ def test_merge_refuses_a_foreign_schema_and_writes_nothing(hostile: Path, tmp_pa
 
 
 def test_a_trigger_cannot_make_the_app_say_saved_for_a_score_not_on_disk(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1")
+    db = build_db(tmp_path / "a1.db", "a1")
     trigger_that_drops_writes(db)
     with pytest.raises(PanelError, match="schema"):
         Store.open(db)
@@ -164,7 +164,7 @@ def test_a_trigger_cannot_make_the_app_say_saved_for_a_score_not_on_disk(tmp_pat
 
 @pytest.mark.parametrize("command", ["verify", "tally", "handover"])
 def test_commands_refuse_a_foreign_schema_with_exit_1(tmp_path: Path, command: str) -> None:
-    db = make_db(tmp_path / "a1.db", "a1", scores=3)
+    db = build_db(tmp_path / "a1.db", "a1", scores=3)
     scores_view_always_five(db)
     args: list[str | Path] = [command, db]
     if command == "handover":
@@ -184,7 +184,7 @@ def test_tally_refuses_an_edited_merged_file_in_every_format(tmp_path: Path, fmt
     out = tmp_path / "hasil.db"
     assert merge(
         out,
-        [make_db(tmp_path / f"{a}.db", a, scores=8, seed=i) for i, a in enumerate(("a1", "a2"))],
+        [build_db(tmp_path / f"{a}.db", a, scores=8, seed=i) for i, a in enumerate(("a1", "a2"))],
     ).ok
     conn = sqlite3.connect(out, isolation_level=None)
     conn.execute(
@@ -203,7 +203,7 @@ def test_tally_refuses_an_edited_merged_file_in_every_format(tmp_path: Path, fmt
 
 
 def test_tally_states_the_verification_and_the_receipt_heads(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1", scores=5)
+    db = build_db(tmp_path / "a1.db", "a1", scores=5)
     with Store.open(db, readonly=True) as store:
         head = store.chain_heads()[0][3]
     record = tmp_path / "hasil.md"
@@ -225,7 +225,7 @@ def test_a_file_swapped_after_its_verification_is_not_merged(
 
     monkeypatch.setenv("PANEL_TUI_MERGE_WORKERS", "2")
     inputs = [
-        make_db(tmp_path / f"{a}.db", a, scores=8, seed=i)
+        build_db(tmp_path / f"{a}.db", a, scores=8, seed=i)
         for i, a in enumerate(("a1", "a2", "a3", "a4"))
     ]
     forged = tmp_path / "forged.db"
@@ -244,7 +244,7 @@ def test_a_file_swapped_after_its_verification_is_not_merged(
             shutil.copyfile(forged, inputs[2])
 
     out = tmp_path / "hasil.db"
-    result = merge(out, inputs, progress=swap)  # type: ignore[arg-type]
+    result = merge(out, inputs, progress=swap)
     statuses = [r.status for r in result.inputs]
     assert statuses[2] == "refused", statuses
     with Store.open(out, readonly=True) as store:
@@ -256,7 +256,7 @@ def test_two_merges_into_one_out_at_once_do_not_crash(tmp_path: Path) -> None:
     """A second merge commits into OUT while the first is between inputs: the first must see
     it under the write lock, not insert the same chain again (an IntegrityError before)."""
     a1, a2 = (
-        make_db(tmp_path / f"{a}.db", a, scores=5, seed=i) for i, a in enumerate(("a1", "a2"))
+        build_db(tmp_path / f"{a}.db", a, scores=5, seed=i) for i, a in enumerate(("a1", "a2"))
     )
     out = tmp_path / "hasil.db"
     assert merge(out, [a1]).ok
@@ -265,7 +265,7 @@ def test_two_merges_into_one_out_at_once_do_not_crash(tmp_path: Path) -> None:
         if Path(getattr(report, "path", "")) == a1:
             assert merge(out, [a2]).ok
 
-    result = merge(out, [a1, a2], progress=other_merge)  # type: ignore[arg-type]
+    result = merge(out, [a1, a2], progress=other_merge)
     assert result.ok, [(r.status, r.problems) for r in result.inputs]
     assert [r.status for r in result.inputs] == ["unchanged", "unchanged"]
     assert verify_database(out).ok
@@ -276,7 +276,7 @@ def test_a_round_toml_integer_of_thousands_of_digits_is_an_error_with_its_line(
 ) -> None:
     import shutil
 
-    from .conftest import demo_round_dir
+    from fixtures.databases import demo_round_dir
 
     folder = tmp_path / "round"
     shutil.copytree(demo_round_dir(), folder)
@@ -294,7 +294,7 @@ def test_a_round_toml_integer_of_thousands_of_digits_is_an_error_with_its_line(
 def test_a_snapshot_nested_thousands_deep_is_a_refusal(tmp_path: Path) -> None:
     """A round snapshot of 5,000 nested lists (its fingerprint recomputed or not) used to end
     in "unexpected error" (RecursionError)."""
-    db = make_db(tmp_path / "a1.db", "a1", scores=2)
+    db = build_db(tmp_path / "a1.db", "a1", scores=2)
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("UPDATE round SET snapshot = ?", ("[" * 5000 + "]" * 5000,))
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -310,7 +310,7 @@ def test_a_snapshot_nested_thousands_deep_is_a_refusal(tmp_path: Path) -> None:
 def test_handover_removes_what_an_interrupted_handover_left_on_the_stick(tmp_path: Path) -> None:
     from panel_tui.secretariat.handover import handover
 
-    db = make_db(tmp_path / "a1.db", "a1", scores=3)
+    db = build_db(tmp_path / "a1.db", "a1", scores=3)
     usb = tmp_path / "usb"
     usb.mkdir()
     stale = [usb / ".a1.db.0badc0de.tmp", usb / ".a1.db.0badc0de.tmp-journal"]

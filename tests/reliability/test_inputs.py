@@ -20,12 +20,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fixtures.databases import build_db, demo_round_dir
 from panel_tui.assessor.score_import import import_scores
 from panel_tui.domain.problems import PanelError, Problem
 from panel_tui.round_package.loader import load_round
 from panel_tui.storage.store import Store
 
-from .conftest import demo_round_dir, make_db, record_figure
+from .helpers import record_figure
 
 FORMULAS = [
     "=cmd|' /C calc'!A0",
@@ -450,7 +451,7 @@ def test_terminal_control_characters_are_refused_with_their_position() -> None:
 @pytest.fixture(scope="module")
 def scores_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("import")
-    return make_db(folder / "a1.db", "a1", scores=5)
+    return build_db(folder / "a1.db", "a1", scores=5)
 
 
 score_cell = st.one_of(
@@ -589,7 +590,7 @@ def _record_inputs_generated() -> Iterator[None]:
 
 def test_notes_with_terminal_control_characters_are_not_saved(tmp_path: Path) -> None:
     """A paste holding ESC is refused ("NOT saved" in the app); tab and newline are text."""
-    db = make_db(tmp_path / "a1.db", "a1")
+    db = build_db(tmp_path / "a1.db", "a1")
     with Store.open(db) as store:
         for bad in ("\x1b[2J", "x\x9b1m", "\x07"):
             with pytest.raises(PanelError, match="cannot be saved"):

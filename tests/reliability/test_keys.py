@@ -18,12 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fixtures.databases import build_db
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.session import open_database
 
-from .conftest import make_db, record_figure
+from .helpers import record_figure
 
 KEYS = [
     *"0123456789",
@@ -62,7 +63,7 @@ pressed = {"sequences": 0, "keys": 0}
 
 @pytest.fixture(scope="module")
 def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_db(tmp_path_factory.mktemp("keys") / "a1.db", "a1", scores=5)
+    return build_db(tmp_path_factory.mktemp("keys") / "a1.db", "a1", scores=5)
 
 
 async def _drive(db: Path, keys: list[str]) -> None:

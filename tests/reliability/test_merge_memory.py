@@ -11,22 +11,21 @@ import sys
 import time
 from pathlib import Path
 
+from fixtures.databases import build_db
 from panel_tui.secretariat.merge import inputs as merge_module
 from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.merge.inputs import MAX_INPUT_BYTES
 
-from .conftest import make_db
-
 
 def sparse_giant(path: Path, size: int = 3 * 1024**3) -> Path:
     """A real assessor database grown (sparsely: no disk used) to `size` bytes."""
-    make_db(path, "a2", scores=3)
+    build_db(path, "a2", scores=3)
     os.truncate(path, size)
     return path
 
 
 def test_merge_refuses_a_3_gb_input_quickly_and_in_little_memory(tmp_path: Path) -> None:
-    good = make_db(tmp_path / "a1.db", "a1", scores=4)
+    good = build_db(tmp_path / "a1.db", "a1", scores=4)
     giant = sparse_giant(tmp_path / "a2.db")
     script = (
         "import resource, sys\n"
@@ -56,14 +55,14 @@ def test_merge_refuses_a_3_gb_input_quickly_and_in_little_memory(tmp_path: Path)
 def test_large_inputs_make_fewer_workers(tmp_path: Path) -> None:
     inputs = [sparse_giant(tmp_path / f"a{i}.db", 400 * 1024**2) for i in range(8)]
     assert merge_module._memory_bound(8, inputs) == 2  # 1 GB / 400 MB
-    small = [make_db(tmp_path / "s.db", "a1")] * 8
+    small = [build_db(tmp_path / "s.db", "a1")] * 8
     assert merge_module._memory_bound(8, small) == 8
     huge = [*small, sparse_giant(tmp_path / "h.db")]
     assert merge_module._memory_bound(8, huge) == 8  # the huge one is refused unread
 
 
 def test_many_inputs_with_a_giant_among_them_merge_the_others(tmp_path: Path) -> None:
-    paths = [make_db(tmp_path / f"a{i}.db", f"a{i}", scores=2) for i in range(1, 4)]
+    paths = [build_db(tmp_path / f"a{i}.db", f"a{i}", scores=2) for i in range(1, 4)]
     paths.insert(0, sparse_giant(tmp_path / "giant.db"))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result = merge(tmp_path / "out.db", paths)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.commands import run_cli
+from fixtures.databases import build_db, demo_round_dir
 from panel_tui.assessor.score_import import import_scores
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.domain.problems import PanelError
@@ -16,8 +18,6 @@ from panel_tui.secretariat.tally import tally_database
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.projection import disagreements, fold
 from panel_tui.storage.store import Store
-
-from .conftest import demo_round_dir, make_db, run_cli
 
 
 def _sheet(path: Path, rows: list[tuple[str, str, str]]) -> Path:
@@ -31,9 +31,9 @@ def _sheet(path: Path, rows: list[tuple[str, str, str]]) -> Path:
 def merged_and_second_chain(tmp_path: Path) -> tuple[Path, Path]:
     """A merged file of a1 and a2, and another real database of a1 (init + import-scores)
     scoring two cells differently."""
-    first = make_db(tmp_path / "a1.db", "a1", scores=6, seed=2)
+    first = build_db(tmp_path / "a1.db", "a1", scores=6, seed=2)
     out = tmp_path / "hasil.db"
-    assert merge(out, [first, make_db(tmp_path / "a2.db", "a2", scores=6, seed=3)]).ok
+    assert merge(out, [first, build_db(tmp_path / "a2.db", "a2", scores=6, seed=3)]).ok
     with Store.open(first, readonly=True) as store:
         cells = [
             (nominee, criterion, value)
@@ -99,7 +99,7 @@ def test_a_chain_cut_shorter_than_its_ledger_row_is_refused(
 
 def test_a_ledger_row_without_its_chain_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "hasil.db"
-    assert merge(out, [make_db(tmp_path / "a1.db", "a1", scores=4)]).ok
+    assert merge(out, [build_db(tmp_path / "a1.db", "a1", scores=4)]).ok
     conn = sqlite3.connect(out, isolation_level=None)
     conn.execute(
         "INSERT INTO imports (file, sha256, origin, assessor, events_added, events_known,"
@@ -113,7 +113,7 @@ def test_a_ledger_row_without_its_chain_is_refused(tmp_path: Path) -> None:
 def test_a_merged_file_panel_tui_wrote_verifies(tmp_path: Path) -> None:
     out = tmp_path / "hasil.db"
     inputs = [
-        make_db(tmp_path / f"{a}.db", a, scores=5, seed=i) for i, a in enumerate(("a1", "a2"))
+        build_db(tmp_path / f"{a}.db", a, scores=5, seed=i) for i, a in enumerate(("a1", "a2"))
     ]
     assert merge(out, inputs).ok
     assert merge(out, inputs).ok  # again: unchanged, and still verifies

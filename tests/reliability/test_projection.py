@@ -13,18 +13,18 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import cast
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fixtures.databases import demo_round_dir
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.domain.model import Round
 from panel_tui.domain.sheet import Sheet
 from panel_tui.storage import projection
 from panel_tui.storage.store import Store
-
-from .conftest import demo_round_dir
 
 ORIGINS = ("o-a", "o-b", "o-c", "o-d")
 REASONS = (None, "family", "board member")
@@ -72,11 +72,11 @@ def _flatten(
 ) -> tuple[str, str, str | None, float | None, str | None]:
     kind = str(drawn[0])
     if kind in ("score", "note"):
-        nominee, criterion = drawn[1]  # type: ignore[misc]
+        nominee, criterion = cast(tuple[str, str], drawn[1])
         if kind == "score":
-            return kind, nominee, criterion, drawn[2], None  # type: ignore[return-value]
-        return kind, nominee, criterion, None, drawn[2]  # type: ignore[return-value]
-    return kind, str(drawn[1]), None, None, drawn[2]  # type: ignore[return-value]
+            return kind, nominee, criterion, cast(float | None, drawn[2]), None
+        return kind, nominee, criterion, None, cast(str, drawn[2])
+    return kind, str(drawn[1]), None, None, cast(str | None, drawn[2])
 
 
 LOG = st.lists(
@@ -189,7 +189,7 @@ def test_every_reader_gives_the_projection(
         assert set(conn.execute("SELECT assessor, nominee FROM finalised")) == {
             (a, n) for a, of in expected.items() for n, s in of.items() if s.final
         }
-        notes = {
+        notes: set[tuple[str, str, str | None, str]] = {
             (a, n, c, t)
             for a, of in expected.items()
             for n, s in of.items()

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.databases import build_db
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.merge.driver import merge
 from panel_tui.storage.store import Store
-
-from .conftest import make_db
 
 DROP_SCORES = (
     "CREATE TRIGGER drop_scores BEFORE INSERT ON score_events WHEN NEW.kind = 'score'"
@@ -37,7 +36,7 @@ def _events(db: Path) -> int:
 
 
 def test_a_trigger_added_while_open_cannot_make_a_lost_score_look_saved(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1", scores=2)
+    db = build_db(tmp_path / "a1.db", "a1", scores=2)
     with Store.open(db) as store:
         store.record_score("lotim", "regulation", 4)
         _add_trigger(db)
@@ -48,7 +47,7 @@ def test_a_trigger_added_while_open_cannot_make_a_lost_score_look_saved(tmp_path
 
 
 def test_import_rows_records_nothing_when_rows_do_not_reach_the_file(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1")
+    db = build_db(tmp_path / "a1.db", "a1")
     with Store.open(db) as store:
         _add_trigger(db)
         with pytest.raises(PanelError, match="not written as given"):
@@ -57,7 +56,7 @@ def test_import_rows_records_nothing_when_rows_do_not_reach_the_file(tmp_path: P
 
 
 def test_import_rows_reports_what_is_on_disk(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1")
+    db = build_db(tmp_path / "a1.db", "a1")
     with Store.open(db) as store:
         recorded = store.import_rows(
             [("lotim", "regulation", 4, "ok"), ("lotim", "innovation", 3, "")]
@@ -66,7 +65,7 @@ def test_import_rows_reports_what_is_on_disk(tmp_path: Path) -> None:
 
 
 def test_a_writable_open_refuses_a_trigger(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1")
+    db = build_db(tmp_path / "a1.db", "a1")
     _add_trigger(db)
     with pytest.raises(PanelError, match="unknown trigger drop_scores"):
         Store.open(db)
@@ -75,8 +74,8 @@ def test_a_writable_open_refuses_a_trigger(tmp_path: Path) -> None:
 def test_merge_refuses_a_target_with_a_trigger_and_counts_only_rows_it_holds(
     tmp_path: Path,
 ) -> None:
-    a1 = make_db(tmp_path / "a1.db", "a1", scores=5)
-    a2 = make_db(tmp_path / "a2.db", "a2", scores=7)
+    a1 = build_db(tmp_path / "a1.db", "a1", scores=5)
+    a2 = build_db(tmp_path / "a2.db", "a2", scores=7)
     out = tmp_path / "out.db"
     first = merge(out, [a1])
     assert first.ok and first.inputs[0].added == _events(out)

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.databases import build_db
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage import connection as connection_module
 from panel_tui.storage.connection import MAX_VALUE_BYTES, connect
 from panel_tui.storage.store import Store
 
-from .conftest import make_db
 from .test_hostile_schema import _edit, _promptly
 
 FOREVER = "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT count(*) FROM r"
@@ -36,7 +36,7 @@ def zeroblob_view(path: Path) -> None:
 
 
 def test_read_only_connections_distrust_the_schema_and_bound_lengths(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1", scores=2)
+    db = build_db(tmp_path / "a1.db", "a1", scores=2)
     conn = connect(db, readonly=True)
     try:
         assert conn.execute("PRAGMA trusted_schema").fetchone() == (0,)
@@ -48,7 +48,7 @@ def test_read_only_connections_distrust_the_schema_and_bound_lengths(tmp_path: P
 
 
 def test_a_zeroblob_view_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1", scores=2)
+    db = build_db(tmp_path / "a1.db", "a1", scores=2)
     zeroblob_view(db)
     report = _promptly(lambda: verify_database(db), seconds=20)
     assert not isinstance(report, BaseException), report
@@ -56,7 +56,7 @@ def test_a_zeroblob_view_is_refused_before_it_is_read(tmp_path: Path) -> None:
 
 
 def test_a_statement_that_works_without_end_is_a_clear_refusal(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1", scores=2)
+    db = build_db(tmp_path / "a1.db", "a1", scores=2)
     conn = connect(db, readonly=True)
     try:
         started = time.monotonic()
@@ -71,7 +71,7 @@ def test_a_statement_that_works_without_end_is_a_clear_refusal(tmp_path: Path) -
 def test_verify_past_the_work_limit_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = make_db(tmp_path / "a1.db", "a1", scores=2)
+    db = build_db(tmp_path / "a1.db", "a1", scores=2)
     # Every statement of more than 100 steps is "too much".
     monkeypatch.setattr(connection_module, "_WORK_STEP", 100)
     monkeypatch.setattr(connection_module, "WORK_LIMIT", 0)
@@ -83,7 +83,7 @@ def test_verify_past_the_work_limit_says_so(
 
 
 def test_ctrl_c_stops_a_statement_on_a_strangers_file(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1", scores=2)
+    db = build_db(tmp_path / "a1.db", "a1", scores=2)
     script = (
         "import sys, time\n"
         "from panel_tui.storage.store import connect\n"
@@ -110,7 +110,7 @@ def test_ctrl_c_stops_a_statement_on_a_strangers_file(tmp_path: Path) -> None:
 
 
 def test_a_file_of_many_legal_events_verifies(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1")
+    db = build_db(tmp_path / "a1.db", "a1")
     with Store.open(db) as store:
         cells = [
             (n.id, c.id, store.round.rubric_for(n).values())

@@ -21,14 +21,16 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.commands import run_cli
+from fixtures.databases import build_db, copy_db, file_state
+from fixtures.nasty_round import NAMES, write_nasty_round
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.secretariat.handover import handover
 from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
-from .conftest import copy_db, file_state, make_db, record_figure, run_cli, start_writer
-from .nasty_round import NAMES, write_nasty_round
+from .helpers import record_figure, start_writer
 from .tamper import RECEIPT_ONLY, TAMPERS
 from .test_crash import parse_acks
 from .test_damage import _flip
@@ -56,7 +58,7 @@ class AckReader(threading.Thread):
 
 
 def test_handover_under_load_is_a_verified_prefix(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1", scores=10)
+    db = build_db(tmp_path / "a1.db", "a1", scores=10)
     stick = tmp_path / "stick"
     stick.mkdir()
     proc = start_writer(db, seed=7)
@@ -97,7 +99,7 @@ def test_handover_under_load_is_a_verified_prefix(tmp_path: Path) -> None:
 
 
 def test_handover_refuses_a_tampered_database(tmp_path: Path) -> None:
-    db = copy_db(make_db(tmp_path / "a1.db", "a1", scores=20), tmp_path / "t.db")
+    db = copy_db(build_db(tmp_path / "a1.db", "a1", scores=20), tmp_path / "t.db")
     TAMPERS["change_score"](db)
     result = run_cli("handover", db, "--to", tmp_path / "copy.db")
     assert result.exit_code == 1
@@ -112,10 +114,10 @@ def test_handover_refuses_a_tampered_database(tmp_path: Path) -> None:
 def merged_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     """(OUT holding a2's file, a1's clean file, a1's head)."""
     folder = tmp_path_factory.mktemp("merge")
-    a2 = copy_db(make_db(folder / "a2.db", "a2", scores=25, seed=2), folder / "a2c.db")
+    a2 = copy_db(build_db(folder / "a2.db", "a2", scores=25, seed=2), folder / "a2c.db")
     out = folder / "out.db"
     assert merge(out, [a2]).ok
-    a1 = make_db(folder / "a1.db", "a1", scores=40, seed=3)
+    a1 = build_db(folder / "a1.db", "a1", scores=40, seed=3)
     with Store.open(a1) as store:
         head = store.chain_heads()[0][3]
     return out, copy_db(a1, folder / "a1c.db"), head
@@ -316,7 +318,7 @@ def test_merge_with_receipt_head_refuses_events_appended_after_the_handover(
     the receipt's head is still inside the chain, but the file no longer ends there."""
     from .tamper import append_forged_events
 
-    db = make_db(tmp_path / "a1.db", "a1", scores=20)
+    db = build_db(tmp_path / "a1.db", "a1", scores=20)
     receipt = handover(db, tmp_path / "stick.db")
     head = receipt.chains[0].head
     append_forged_events(receipt.path)

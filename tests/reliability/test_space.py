@@ -18,11 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.commands import run_cli
+from fixtures.databases import build_db, file_state
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
-from .conftest import file_state, make_db, record_figure, run_cli
+from .helpers import record_figure
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -67,7 +69,7 @@ def read_only_place(tmp_path: Path, db: Path) -> Iterator[Path]:
 
 
 def test_read_only_database_refuses_scores_clearly(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1", scores=12)
+    db = build_db(tmp_path / "a1.db", "a1", scores=12)
     with read_only_place(tmp_path, db) as ro:
         before = file_state(ro)
         with pytest.raises(PanelError) as caught, Store.open(ro) as store:
@@ -89,7 +91,7 @@ def test_read_only_database_refuses_scores_clearly(tmp_path: Path) -> None:
 
 
 def test_handover_to_read_only_place_fails_clearly(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1", scores=3)
+    db = build_db(tmp_path / "a1.db", "a1", scores=3)
     with read_only_place(tmp_path, db) as ro:
         result = run_cli("handover", db, "--to", ro.parent / "copy.db")
         assert result.exit_code == 1
@@ -118,7 +120,7 @@ def _after_full(db: Path, saved_before: int, events_before: int) -> None:
 
 
 def test_full_database_via_max_page_count(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1", scores=10)
+    db = build_db(tmp_path / "a1.db", "a1", scores=10)
     events_before = verify_database(db).events
     with Store.open(db) as store:
         pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
@@ -138,7 +140,7 @@ def test_full_disk_on_a_small_tmpfs(tmp_path: Path) -> None:
     if not _mount_tmpfs(place, "1m"):
         pytest.skip("cannot mount tmpfs here")
     try:
-        db = make_db(place / "a1.db", "a1", scores=10)
+        db = build_db(place / "a1.db", "a1", scores=10)
         events_before = verify_database(db).events
         filler = place / "filler"
         with Store.open(db) as store:
@@ -161,7 +163,7 @@ def test_full_disk_on_a_small_tmpfs(tmp_path: Path) -> None:
 
 
 def test_merge_from_a_read_only_medium(tmp_path: Path) -> None:
-    db = make_db(tmp_path / "a1.db", "a1", scores=5)
+    db = build_db(tmp_path / "a1.db", "a1", scores=5)
     with read_only_place(tmp_path, db) as ro:
         result = run_cli("merge", tmp_path / "out.db", ro)
         assert result.exit_code == 0, result.output

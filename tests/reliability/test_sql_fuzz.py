@@ -19,13 +19,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fixtures.databases import build_db, copy_db, file_state
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.tally import tally_database
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
-from .conftest import copy_db, file_state, make_db, record_figure
+from .helpers import record_figure
 
 TABLES = (
     "score_events",
@@ -61,8 +62,8 @@ counts = {"edits": 0, "refused": 0, "unchanged": 0}
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("sqlfuzz")
-    a1 = copy_db(make_db(folder / "a1.db", "a1", scores=20, seed=5), folder / "a1c.db")
-    a2 = copy_db(make_db(folder / "a2.db", "a2", scores=10, seed=6), folder / "a2c.db")
+    a1 = copy_db(build_db(folder / "a1.db", "a1", scores=20, seed=5), folder / "a1c.db")
+    a2 = copy_db(build_db(folder / "a2.db", "a2", scores=10, seed=6), folder / "a2c.db")
     out = folder / "out.db"
     assert merge(out, [a2]).ok
     return a1, out

@@ -12,19 +12,21 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.commands import run_cli
+from fixtures.databases import copy_db
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
-from .conftest import copy_db, record_figure, run_cli
+from .helpers import record_figure
 from .tamper import RECEIPT_ONLY, TAMPERS
 
 
 @pytest.fixture(scope="module")
 def original(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    from .conftest import make_db
+    from fixtures.databases import build_db
 
     folder = tmp_path_factory.mktemp("tamper")
-    db = make_db(folder / "a1.db", "a1", scores=30, seed=4)
+    db = build_db(folder / "a1.db", "a1", scores=30, seed=4)
     with Store.open(db) as store:
         ((_, _, _, head),) = store.chain_heads()
     clean = copy_db(db, folder / "clean.db")

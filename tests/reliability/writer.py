@@ -33,13 +33,13 @@ def main(argv: list[str]) -> int:
         print("READY", flush=True)
         done = 0
         while count == 0 or done < count:
-            nominee, criterion, values = rng.choice(cells)
+            nominee_id, criterion_id, values = rng.choice(cells)
             value = rng.choice(values)
             try:
                 if rng.random() < 0.1:
-                    event = store.record_note(nominee, criterion, f"note {done} [b]x[/b]")
+                    event = store.record_note(nominee_id, criterion_id, f"note {done} [b]x[/b]")
                 else:
-                    event = store.record_score(nominee, criterion, value)
+                    event = store.record_score(nominee_id, criterion_id, value)
             except PanelError as exc:
                 print(f"REFUSED {exc}", flush=True)
                 continue

@@ -11,9 +11,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from fixtures.databases import MakeDb
 from panel_tui.cli import cli
-
-from .conftest import MakeDb
 
 
 def run(*args: object) -> tuple[int, str]:

@@ -254,13 +254,13 @@ def test_xlsx_is_ready_to_send(panel_file: Path, tmp_path: Path) -> None:
 
 def _demo_merged(tmp_path: Path) -> Path:
     """The demo round (long criterion ids, six criteria) scored by three assessors, merged."""
+    from fixtures.databases import build_db
     from panel_tui.secretariat.merge.driver import merge
-    from reliability.conftest import make_db
 
     tmp_path = tmp_path / "demo"
     tmp_path.mkdir()
     files = [
-        make_db(tmp_path / f"{a}.db", a, scores=42, seed=i)
+        build_db(tmp_path / f"{a}.db", a, scores=42, seed=i)
         for i, a in enumerate(("a1", "a2", "a3"))
     ]
     out = tmp_path / "demo-merged.db"

@@ -3,7 +3,6 @@ panel where a harsh assessor's recusal decides who advances."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from fractions import Fraction
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from fixtures.rounds import fairness_round, write_round
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.cli import cli
 from panel_tui.domain.problems import PanelError
@@ -84,11 +84,7 @@ CRITERIA = ("regulation", "coverage", "innovation")
 def build_panel(tmp_path: Path, sheets: dict[str, dict[str, int | None]] = SHEETS) -> Path:
     folder = tmp_path / "round"
     folder.mkdir()
-    (folder / "round.toml").write_text(ROUND, encoding="utf-8")
-    with (folder / "nominees.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "name", "category"])
-        writer.writerows([(n, f"Kabupaten {n} [b]x[/b]", "pemkab") for n in sheets])
+    write_round(folder, fairness_round(sheets))
     files = []
     for assessor in ("a1", "a2", "a3"):
         path = tmp_path / f"{assessor}.db"
@@ -158,8 +154,12 @@ def test_zscore_by_hand(panel: Path) -> None:
     # a2: 5,4,5,3 -> μ 4.25, σ √0.6875; a3: 5,4,4,3 -> μ 4, σ √0.5; pooled over the 12 values
     # μ = 41/12, σ = √(159/12 − μ²).
     mu = 41 / 12
-    sigma = (159 / 12 - mu * mu) ** 0.5
-    stats = {"a1": (2.0, 0.5**0.5), "a2": (4.25, 0.6875**0.5), "a3": (4.0, 0.5**0.5)}
+    sigma: float = (159 / 12 - mu * mu) ** 0.5
+    stats: dict[str, tuple[float, float]] = {
+        "a1": (2.0, 0.5**0.5),
+        "a2": (4.25, 0.6875**0.5),
+        "a3": (4.0, 0.5**0.5),
+    }
 
     def z(assessor: str, s: float) -> float:
         mean, sd = stats[assessor]
@@ -204,7 +204,7 @@ def test_method_errors(panel: Path, tmp_path: Path) -> None:
 
 def test_zscore_is_refused_with_too_few_calibration_nominees(tmp_path: Path) -> None:
     # a1 recused from two of four: only loteng and mataram could calibrate
-    sheets = {
+    sheets: dict[str, dict[str, int | None]] = {
         "lotim": {"a1": None, "a2": 5, "a3": 5},
         "klu": {"a1": None, "a2": 4, "a3": 4},
         "loteng": {"a1": 2, "a2": 4, "a3": 4},
@@ -289,7 +289,9 @@ def alpha_by_pairs(units: list[list[float]]) -> Fraction:
 def test_agreement_leniency_outliers_by_hand(panel: Path) -> None:
     cat = explained(panel)["categories"][0]
     agreement = cat["agreement"]
-    sheet = {n: [25 * (s - 1) for s in row.values() if s is not None] for n, row in SHEETS.items()}
+    sheet: dict[str, list[float]] = {
+        n: [25 * (s - 1) for s in row.values() if s is not None] for n, row in SHEETS.items()
+    }
     alpha = alpha_by_pairs(list(sheet.values()))
     assert agreement["alpha_interval_totals"] == {
         "value": round(float(alpha), 6),

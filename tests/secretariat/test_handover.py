@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.databases import MakeDb
 from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.handover import handover
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
-
-from .conftest import MakeDb
 
 
 def test_handover_of_a_database_still_open_holds_its_last_score(

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.databases import MakeDb
+from fixtures.rounds import panel_round, write_round
 from panel_tui.secretariat.handover import handover
 from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
-
-from .conftest import MakeDb, write_round
 
 
 def sha(path: Path) -> str:
@@ -202,7 +202,7 @@ def test_a_recusal_on_one_laptop_and_scores_on_another_conflict(
 
 def test_a_different_rubric_is_refused(tmp_path: Path, make_db: MakeDb) -> None:
     a1 = make_db("a1", {("lotim", "regulation"): 4})
-    other = write_round(tmp_path / "other")
+    other = write_round(tmp_path / "other", panel_round())
     toml = other / "round.toml"
     toml.write_text(toml.read_text().replace("weight = 40", "weight = 45"))
     from panel_tui.assessor.setup import init_assessor_db

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.databases import MakeDb
+from fixtures.panel import sheet_of
 from panel_tui.domain.local_time import province_zone, zone_of
 from panel_tui.i18n import language, set_language
 from panel_tui.output.report_html import render_html
@@ -17,8 +19,6 @@ from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.tally import tally_database
 from panel_tui.storage.snapshot import round_fingerprint, round_to_dict, rubric_fingerprint
 from panel_tui.storage.store import Store
-
-from .conftest import MakeDb, sheet_of
 
 GENERATED = "2025-07-15T09:30:00Z"  # 17.30 in Mataram (WITA, UTC+8)
 

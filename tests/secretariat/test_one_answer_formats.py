@@ -10,7 +10,7 @@ import json
 import re
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from click.testing import CliRunner
@@ -50,7 +50,7 @@ def _from_the_view(path: Path) -> dict[str, tuple[float | None, dict[str, float]
         rubric = round_.rubric_for(nominee)
         means = averages.get(nominee.id, {})
         total = (
-            round_half_up(weighted_total(rubric, means), 2)
+            round_half_up(cast(float, weighted_total(rubric, means)), 2)
             if all(c.id in means for c in rubric.criteria)
             else None
         )

@@ -9,16 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.commands import run_cli
+from fixtures.databases import MakeDb, build_db, copy_db, demo_round_dir
+from fixtures.rounds import panel_round, write_round
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.domain.problems import PanelError
 from panel_tui.domain.round_diff import bounded, round_differences, rubric_differences
 from panel_tui.round_package.loader import load_round_or_raise
 from panel_tui.secretariat.merge.driver import merge
 from panel_tui.storage.store import Store
-from reliability.conftest import copy_db, demo_round_dir, run_cli
-from reliability.conftest import make_db as make_demo_db
-
-from .conftest import MakeDb, write_round
 
 
 def laptops(tmp_path: Path, make_db: MakeDb) -> tuple[Path, Path]:
@@ -65,7 +64,7 @@ def test_a_fork_names_each_differing_cell_with_both_values(tmp_path: Path, make_
 
 
 def test_a_fork_lists_its_first_twenty_cells_then_how_many_more(tmp_path: Path) -> None:
-    laptop1 = make_demo_db(tmp_path / "laptop1.db")
+    laptop1 = build_db(tmp_path / "laptop1.db")
     laptop2 = copy_db(laptop1, tmp_path / "laptop2.db")
     with Store.open(laptop1) as store:
         cells = [
@@ -138,8 +137,8 @@ def test_score_conflicts_are_counted_as_scores(tmp_path: Path, make_db: MakeDb) 
 
 def test_values_are_written_in_the_readers_language(tmp_path: Path) -> None:
     """The demo's badan-usaha rubric steps by 0.5: 3,5 in Indonesian, 3.5 in English."""
-    first = make_demo_db(tmp_path / "first.db", "a2")
-    second = make_demo_db(tmp_path / "second.db", "a2")
+    first = build_db(tmp_path / "first.db", "a2")
+    second = build_db(tmp_path / "second.db", "a2")
     with Store.open(first) as store:
         store.record_score("alfamart", "compliance", 3.5)
     with Store.open(second) as store:
@@ -158,7 +157,7 @@ def test_values_are_written_in_the_readers_language(tmp_path: Path) -> None:
 
 
 def changed_round(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Path:
-    folder = write_round(tmp_path / name)
+    folder = write_round(tmp_path / name, panel_round())
     toml = folder / "round.toml"
     text = toml.read_text(encoding="utf-8")
     for old, new in edits:
@@ -188,7 +187,7 @@ def test_a_rubric_mismatch_names_the_criterion_and_the_weights(
 
 def test_a_round_mismatch_names_the_nominees_and_the_panel(tmp_path: Path, make_db: MakeDb) -> None:
     a1 = make_db("a1", {("lotim", "regulation"): 4})
-    other = write_round(tmp_path / "other")
+    other = write_round(tmp_path / "other", panel_round())
     with (other / "nominees.csv").open("a", encoding="utf-8") as handle:
         handle.write("lobar,Pemerintah Kabupaten Lombok Barat,pemkab\n")
     toml = other / "round.toml"
@@ -218,7 +217,7 @@ def test_init_names_what_changed_in_the_round_package(tmp_path: Path, round_dir:
 
 
 def test_every_fingerprinted_part_is_named(tmp_path: Path) -> None:
-    old = load_round_or_raise(write_round(tmp_path / "old"))[0]
+    old = load_round_or_raise(write_round(tmp_path / "old", panel_round()))[0]
     new = load_round_or_raise(
         changed_round(
             tmp_path,
@@ -249,8 +248,8 @@ def test_every_fingerprinted_part_is_named(tmp_path: Path) -> None:
 
 
 def test_criteria_in_another_order_and_long_lists_are_bounded(tmp_path: Path) -> None:
-    old = load_round_or_raise(write_round(tmp_path / "old"))[0]
-    folder = write_round(tmp_path / "new")
+    old = load_round_or_raise(write_round(tmp_path / "old", panel_round()))[0]
+    folder = write_round(tmp_path / "new", panel_round())
     toml = folder / "round.toml"
     text = toml.read_text(encoding="utf-8")
     regulation = text.index('[[rubrics.criteria]]\nid = "regulation"')
@@ -278,7 +277,7 @@ def test_criteria_in_another_order_and_long_lists_are_bounded(tmp_path: Path) ->
 def test_differences_are_written_in_the_readers_language(tmp_path: Path) -> None:
     from panel_tui.i18n import set_language
 
-    old = load_round_or_raise(write_round(tmp_path / "old"))[0]
+    old = load_round_or_raise(write_round(tmp_path / "old", panel_round()))[0]
     new = load_round_or_raise(changed_round(tmp_path, "new", ("weight = 40", "weight = 40.5")))[0]
     assert rubric_differences(old, new) == ["rubric pemda, criterion regulation: weight 40 → 40.5"]
     set_language("id")  # the autouse fixture sets English again for the next test

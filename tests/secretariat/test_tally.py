@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fixtures.databases import MakeDb
+from fixtures.panel import sheet_of
 from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.tally import round_half_up, tally_database
 from panel_tui.storage.store import Store
-
-from .conftest import MakeDb, sheet_of
 
 EXPECTED = {
     "round": "uji-2025",

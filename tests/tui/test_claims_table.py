@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from tui_helpers import open_nominee, static_text
 
+from fixtures.tui_helpers import open_nominee, static_text
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.claims_table import ClaimsTable, wrap
@@ -165,5 +165,5 @@ async def test_digits_in_the_full_screen_claims_view_do_not_score(demo_app: Scor
         await pilot.pause()
         assert screen.maximized is None
         assert table.border_title is None
-    with Store.open(Path(demo_app.session.store.path)) as store:  # type: ignore[union-attr]
+    with Store.open(Path(demo_app.session.store.path)) as store:
         assert store.sheet("lotim").scores == {}

@@ -7,8 +7,8 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from tui_helpers import open_nominee, static_text, table_text
-
+from fixtures.databases import held_write_lock
+from fixtures.tui_helpers import open_nominee, static_text, table_text
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.storage.store import Store
 from panel_tui.tui.agenda_screen import AgendaScreen
@@ -202,9 +202,7 @@ async def test_a_busy_database_is_waited_for_in_sight_and_keys_are_not_replayed(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_nominee(pilot, "lotim")
-        holder = sqlite3.connect(db_path, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
-        try:
+        with held_write_lock(db_path):  # another program holds the write lock
             await pilot.press("4")
             await pilot.pause()
             assert isinstance(app.screen, WaitForDatabase)
@@ -212,9 +210,6 @@ async def test_a_busy_database_is_waited_for_in_sight_and_keys_are_not_replayed(
             await pilot.press("3", "2")  # typed blind: never used
             await pilot.pause()
             assert "not used (2)" in static_text(app, "#wait-explanation")
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
         await asyncio.sleep(0.8)
         await pilot.pause()
         assert isinstance(app.screen, ScoringScreen)
@@ -229,18 +224,13 @@ async def test_giving_up_on_a_busy_database_saves_nothing(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_nominee(pilot, "lotim")
-        holder = sqlite3.connect(db_path, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")
-        try:
+        with held_write_lock(db_path):
             await pilot.press("4")
             await pilot.pause()
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, ScoringScreen)
             assert "NOT saved: Regulasi = 4" in static_text(app, "#save-status")
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
     with read_store() as store:
         assert store.sheet("lotim").scores == {}
 
@@ -585,18 +575,13 @@ async def test_a_recusal_waits_for_a_busy_database_too(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_nominee(pilot, "lotim")
-        holder = sqlite3.connect(db_path, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")
-        try:
+        with held_write_lock(db_path):
             await pilot.press("r")
             await pilot.pause()
             await pilot.press(*"cousin", "enter")
             await pilot.pause()
             assert isinstance(app.screen, WaitForDatabase)
             assert "Your recusal" in static_text(app, "#wait-explanation")
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
         await asyncio.sleep(0.8)
         await pilot.pause()
         assert "RECUSED" in static_text(app, "#nominee-name")

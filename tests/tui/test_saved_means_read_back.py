@@ -7,8 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from tui_helpers import open_nominee, static_text
-
+from fixtures.tui_helpers import open_nominee, static_text
 from panel_tui.tui.app import ScoringApp
 
 SIZE = (120, 40)

@@ -7,15 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tui_helpers import open_nominee, static_text, table_text
 
+from fixtures.tui_helpers import open_nominee, static_text, table_text
 from panel_tui.storage.store import Store
 from panel_tui.tui import scoring_screen
 from panel_tui.tui.agenda_screen import AgendaScreen
-from panel_tui.tui.app import STATE_CRITERION, STATE_NOMINEE, STATE_SCREEN, ScoringApp
+from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.dialogs.text_prompt import TextPrompt
 from panel_tui.tui.readback_screen import ReadBackScreen
 from panel_tui.tui.scoring_screen import ScoringScreen
+from panel_tui.tui.session import STATE_CRITERION, STATE_NOMINEE, STATE_SCREEN
 from panel_tui.tui.summary_screen import SummaryScreen
 
 MakeApp = Callable[[], ScoringApp]
@@ -377,7 +378,7 @@ async def test_a_failed_save_is_shown_as_not_saved(
             raise sqlite3.OperationalError("disk I/O error")
 
         store = app.session.store
-        store.record_score = broken  # type: ignore[method-assign]
+        store.record_score = broken  # type: ignore[method-assign,assignment]
         await pilot.press("4")
         await pilot.pause()
         status = static_text(app, "#save-status")

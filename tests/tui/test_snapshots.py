@@ -6,7 +6,6 @@ runs, notifications are cleared before the picture is taken.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -14,8 +13,9 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import open_nominee, settle, show_agenda, show_scoring
 
+from fixtures.databases import held_write_lock
+from fixtures.tui_helpers import open_nominee, settle, show_agenda, show_scoring
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.session import open_database
 
@@ -81,22 +81,17 @@ def wait_for_database_snapshot(
     snap_compare: Any, app: ScoringApp, db_path: Path, size: object
 ) -> bool:
     """The dialog shown while another program holds the write lock (a score typed meanwhile)."""
-    holder = sqlite3.connect(db_path, isolation_level=None)
+    with held_write_lock(db_path, take=False) as holder:
 
-    async def busy(pilot: Pilot[Any]) -> None:
-        await open_nominee(pilot, "lotim")
-        holder.execute("BEGIN IMMEDIATE")
-        await pilot.press("4")
-        await pilot.pause()
-        await pilot.press("3")  # typed blind: the dialog counts it as not used
-        await _settle(pilot)
+        async def busy(pilot: Pilot[Any]) -> None:
+            await open_nominee(pilot, "lotim")
+            holder.take()
+            await pilot.press("4")
+            await pilot.pause()
+            await pilot.press("3")  # typed blind: the dialog counts it as not used
+            await _settle(pilot)
 
-    try:
         return bool(snap_compare(app, terminal_size=size, run_before=busy))
-    finally:
-        if holder.in_transaction:
-            holder.execute("ROLLBACK")
-        holder.close()
 
 
 @pytest.mark.parametrize("size", SIZES)
