@@ -123,8 +123,8 @@ def db_stamp() -> str:
     return _stamp(
         [
             BENCH / "generate.py",
-            src / "chain.py",
-            src / "snapshot.py",
+            src / "storage" / "chain.py",
+            src / "storage" / "snapshot.py",
             *sorted((ROOT / "db").glob("*.sql")),
         ]
     )

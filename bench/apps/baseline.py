@@ -2,6 +2,7 @@
 process each time, paying its own start.
 
     python bench/apps/baseline.py merge OUT DB...   # schema, then ATTACH + INSERT … SELECT
+    python bench/apps/baseline.py add OUT DB...     # the same into an OUT the baseline made
     python bench/apps/baseline.py tally DB          # AVG(value) … GROUP BY over `scores`
 
 Only the standard library: the schema is read from db/*.sql, as panel-tui's migrations are.
@@ -26,11 +27,13 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def merge(out: Path, inputs: list[Path]) -> int:
-    """Each input's events into a new file: one ATTACH and one transaction per input."""
+def merge(out: Path, inputs: list[Path], new: bool = True) -> int:
+    """Each input's events into a new file (`new`; else into one this script made): one
+    ATTACH and one transaction per input."""
     conn = connect(out)
-    for path in sorted(SCHEMA.glob("*.sql")):
-        conn.executescript(path.read_text(encoding="utf-8"))
+    if new:
+        for path in sorted(SCHEMA.glob("*.sql")):
+            conn.executescript(path.read_text(encoding="utf-8"))
     for path in inputs:
         conn.execute("ATTACH DATABASE ? AS src", (f"{path.resolve().as_uri()}?mode=ro",))
         conn.execute("BEGIN IMMEDIATE")
@@ -55,6 +58,9 @@ def tally(db: Path) -> int:
 def main(argv: list[str]) -> int:
     if argv[:1] == ["merge"] and len(argv) >= 3:
         print(merge(Path(argv[1]), [Path(a) for a in argv[2:]]))
+        return 0
+    if argv[:1] == ["add"] and len(argv) >= 3:
+        print(merge(Path(argv[1]), [Path(a) for a in argv[2:]], new=False))
         return 0
     if argv[:1] == ["tally"] and len(argv) == 2:
         print(tally(Path(argv[1])))

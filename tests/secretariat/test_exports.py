@@ -292,3 +292,29 @@ def test_the_terminal_table_fits_its_width(
             for r in cat.results:
                 assert any(r.nominee.id in line and "…" not in line for line in lines)
         assert legend.count("incomplete") >= 1 and "incompl " not in legend
+
+
+def test_scores_sheet_xml_keeps_each_value_its_own_cell() -> None:
+    """The Scores sheet's rows are written as XML with repeated texts made once: equal keys
+    of different values (True, 1, 1.0; 0.0 and -0.0) still get their own cells, and a text
+    seen again keeps its formula guard and its escaping."""
+    from panel_tui.output.export import _rows_xml
+
+    rows = [
+        [True, 1, 1.0, -0.0, "=x", " a ", "<&>"],
+        [1, 1.0, True, 0.0, "=x", " a ", "<&>", None, 2.5],
+    ]
+    assert list(_rows_xml(rows, "3")) == [
+        '<row r="2"><c r="A2" t="b"><v>1</v></c><c r="B2" t="n"><v>1</v></c>'
+        '<c r="C2" t="n"><v>1.0</v></c><c r="D2" t="n"><v>-0.0</v></c>'
+        '<c r="E2" t="inlineStr" s="3"><is><t>=x</t></is></c>'
+        '<c r="F2" t="inlineStr"><is><t xml:space="preserve"> a </t></is></c>'
+        '<c r="G2" t="inlineStr"><is><t>&lt;&amp;&gt;</t></is></c></row>',
+        '<row r="3"><c r="A3" t="n"><v>1</v></c><c r="B3" t="n"><v>1.0</v></c>'
+        '<c r="C3" t="b"><v>1</v></c><c r="D3" t="n"><v>0.0</v></c>'
+        '<c r="E3" t="inlineStr" s="3"><is><t>=x</t></is></c>'
+        '<c r="F3" t="inlineStr"><is><t xml:space="preserve"> a </t></is></c>'
+        '<c r="G3" t="inlineStr"><is><t>&lt;&amp;&gt;</t></is></c>'
+        '<c r="I3" t="n"><v>2.5</v></c></row>',
+    ]
+    assert 's="' not in "".join(_rows_xml([["=x"]], None))

@@ -304,31 +304,35 @@ def _xml_text(value: str) -> str:
 
 
 def _rows_xml(rows: Iterable[list[Any]], quote_style: str | None) -> Iterator[str]:
-    texts: dict[str, str] = {}  # ids and names repeat on every row: escaped once each
+    # Ids, names, criteria and statuses repeat on every row: each distinct text's cell (all
+    # of it after the reference) is made once. Numbers are not cached: 0.0 and -0.0 are
+    # equal keys with different cells.
+    texts: dict[str, str] = {}
     for number, row in enumerate(rows, start=2):
         cells = []
         for column, value in zip(_COLUMNS, row, strict=False):
             if value is None:
                 continue
-            ref = f"{column}{number}"
-            if isinstance(value, bool):
-                cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, (int, float)):
-                cells.append(f'<c r="{ref}" t="n"><v>{value!r}</v></c>')
+            if value.__class__ is str:
+                tail = texts.get(value)
+                if tail is None:
+                    tail = texts[value] = _cell_xml(value, quote_style)
             else:
-                text = str(value)
-                cell = texts.get(text)
-                if cell is None:
-                    style = (
-                        f' s="{quote_style}"'
-                        if quote_style and text.startswith(FORMULA_START)
-                        else ""
-                    )
-                    space = ' xml:space="preserve"' if text != text.strip() else ""
-                    cell = f' t="inlineStr"{style}><is><t{space}>{_xml_text(text)}</t></is></c>'
-                    texts[text] = cell
-                cells.append(f'<c r="{ref}"{cell}')
+                tail = _cell_xml(value, quote_style)
+            cells.append(f'<c r="{column}{number}"{tail}')
         yield f'<row r="{number}">{"".join(cells)}</row>'
+
+
+def _cell_xml(value: Any, quote_style: str | None) -> str:
+    """A cell's XML after its reference, in the form openpyxl writes."""
+    if isinstance(value, bool):
+        return f' t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        return f' t="n"><v>{value!r}</v></c>'
+    text = str(value)
+    style = f' s="{quote_style}"' if quote_style and text.startswith(FORMULA_START) else ""
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f' t="inlineStr"{style}><is><t{space}>{_xml_text(text)}</t></is></c>'
 
 
 def _fill_rows(path: Path, filled: dict[str, Iterable[list[Any]]]) -> None:
