@@ -19,55 +19,6 @@ from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.tally import tally_database
 from panel_tui.storage.store import Store
 
-ROUND = """\
-[round]
-id = "adil-2025"
-title = "Paritrana Award 2025 - Uji Keadilan"
-province = "Provinsi Uji"
-year = 2025
-stage = "provincial"
-advance = 2
-
-[[assessors]]
-id = "a1"
-name = "Penilai Keras"
-affiliation = "government"
-
-[[assessors]]
-id = "a2"
-name = "Penilai Dua"
-affiliation = "bpjs"
-
-[[assessors]]
-id = "a3"
-name = "Penilai Tiga"
-affiliation = "academic"
-
-[[categories]]
-id = "pemkab"
-title = "Pemerintah Kabupaten/Kota"
-rubric = "pemda"
-
-[[rubrics]]
-id = "pemda"
-scale = { min = 1, max = 5 }
-
-[[rubrics.criteria]]
-id = "regulation"
-title = "Regulasi"
-weight = 40
-
-[[rubrics.criteria]]
-id = "coverage"
-title = "Cakupan"
-weight = 30
-
-[[rubrics.criteria]]
-id = "innovation"
-title = "Inovasi"
-weight = 30
-"""
-
 # One score per assessor and nominee, given on every criterion, so a sheet total is
 # 25·(s − 1) and a nominee's total is 25·(m − 1). a1 is harsh, and recused from klu.
 # None = recused, 0 = not scored.

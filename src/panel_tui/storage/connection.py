@@ -153,20 +153,24 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     """Read-only, also on a write-protected USB stick or share.
 
     A database in WAL mode needs its `-shm` file even to be read; where that cannot be created
-    (a read-only folder) and no `-wal` holds anything to recover, nothing can change the file,
     (a read-only folder, a full disk) and no `-wal` holds anything to recover, nothing can
     change the file, so it is opened as immutable instead of being refused.
     """
     uri = path.resolve().as_uri()
-    conn = sqlite3.connect(
-        f"{uri}?mode=ro",
-        uri=True,
-        isolation_level=None,
-        timeout=BUSY_TIMEOUT_MS / 1000,
-        check_same_thread=False,
-        factory=GuardedConnection,
-    )
-    harden(conn)
+
+    def opened(query: str) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            f"{uri}?{query}",
+            uri=True,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+            factory=GuardedConnection,
+        )
+        harden(conn)
+        return conn
+
+    conn = opened("mode=ro")
     try:
         conn.execute("PRAGMA schema_version").fetchone()
     except sqlite3.OperationalError as exc:
@@ -175,15 +179,7 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
             conn.close()
             raise
         conn.close()
-        conn = sqlite3.connect(
-            f"{uri}?mode=ro&immutable=1",
-            uri=True,
-            isolation_level=None,
-            timeout=BUSY_TIMEOUT_MS / 1000,
-            check_same_thread=False,
-            factory=GuardedConnection,
-        )
-        harden(conn)
+        conn = opened("mode=ro&immutable=1")
     except (sqlite3.DatabaseError, UnicodeDecodeError):
         # A damaged file: the caller reports it on its first read.
         pass
