@@ -705,13 +705,8 @@ def scenario_export(data: Data, sizes: Sizes) -> list[Result]:
     memory: the file is what is measured, not reading a database."""
     from generate import sheet_rows
 
-    from panel_tui.output.export import (
-        SCORE_HEADER,
-        result_header,
-        result_rows,
-        score_rows,
-        write_xlsx,
-    )
+    from panel_tui.output.export import SCORE_HEADER, result_header, result_rows, score_rows
+    from panel_tui.output.xlsx import write_xlsx
     from panel_tui.round_package.loader import load_round
     from panel_tui.secretariat.tally import tally
 

@@ -152,7 +152,7 @@ def test_cli_formats(panel_file: Path, tmp_path: Path) -> None:
 def test_xlsx_formula_guard_keeps_the_text(tmp_path: Path) -> None:
     from openpyxl import Workbook, load_workbook
 
-    from panel_tui.output.export import xlsx_cell
+    from panel_tui.output.xlsx import xlsx_cell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("x")
@@ -276,7 +276,7 @@ def test_the_terminal_table_fits_its_width(
     whole, each nominee's status shown (in its table, or on its own line when narrow)."""
     import io as _io
 
-    from panel_tui.output.export import print_table
+    from panel_tui.output.terminal_table import print_table
 
     result = tally_database(panel_file if which == "panel" else _demo_merged(tmp_path))
     for width in (80, 64, 60):
@@ -298,7 +298,7 @@ def test_scores_sheet_xml_keeps_each_value_its_own_cell() -> None:
     """The Scores sheet's rows are written as XML with repeated texts made once: equal keys
     of different values (True, 1, 1.0; 0.0 and -0.0) still get their own cells, and a text
     seen again keeps its formula guard and its escaping."""
-    from panel_tui.output.export import _rows_xml
+    from panel_tui.output.xlsx import _rows_xml
 
     rows = [
         [True, 1, 1.0, -0.0, "=x", " a ", "<&>"],

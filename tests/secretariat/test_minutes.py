@@ -308,7 +308,7 @@ def test_minutes_hold_notes_reasons_and_final_sheets(noted_panel: Path) -> None:
 def test_xlsx_notes_sheet(noted_panel: Path, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from panel_tui.output.export import write_xlsx
+    from panel_tui.output.xlsx import write_xlsx
 
     out = tmp_path / "hasil.xlsx"
     write_xlsx(tally_database(noted_panel), out)

@@ -217,18 +217,18 @@ def write_result(result: object, fmt: str, out: Path | None, explain: bool = Fal
     """Render `result` (a TallyResult) as `fmt` to `out`, or to stdout."""
     import io
 
-    from panel_tui.output import export, report_html, report_markdown
+    from panel_tui.output import export, report_html, report_markdown, terminal_table, xlsx
     from panel_tui.secretariat.tally import TallyResult
     from panel_tui.storage.store import now_utc
 
     assert isinstance(result, TallyResult)
     if fmt == "xlsx":
         assert out is not None
-        export.write_xlsx(result, out)
+        xlsx.write_xlsx(result, out)
         return
     if fmt == "table":
         buffer = io.StringIO() if out is not None else None
-        export.print_table(result, file=buffer)
+        terminal_table.print_table(result, file=buffer)
         if out is not None and buffer is not None:
             export.write_text(out, buffer.getvalue())
         return
