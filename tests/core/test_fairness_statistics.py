@@ -215,13 +215,8 @@ def test_every_method_from_cell_counts_is_the_full_tally(
 ) -> None:
     """The JSON path (per-cell counts) and the detailed path agree under every method that
     counts can give; the mean of both is the contract's mean, value for value."""
-    from panel_tui.secretariat.tally import (
-        MEAN_DECIMALS,
-        round_half_up,
-        tally,
-        tally_again,
-        tally_summary,
-    )
+    from panel_tui.secretariat.tally import tally, tally_again, tally_summary
+    from panel_tui.secretariat.tally_result import MEAN_DECIMALS, round_half_up
 
     scores, recusals = drawn
     recused = set(recusals)

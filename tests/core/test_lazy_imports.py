@@ -45,6 +45,7 @@ LAZY: dict[tuple[str, str], str] = {
     ("cli.secretariat", "panel_tui.secretariat.merge.driver"): COMMAND,
     ("cli.secretariat", "panel_tui.secretariat.merge.report"): COMMAND,
     ("cli.secretariat", "panel_tui.secretariat.tally"): COMMAND,
+    ("cli.secretariat", "panel_tui.secretariat.tally_result"): COMMAND,
     ("cli.secretariat", "panel_tui.storage.store"): COMMAND,
     ("cli.secretariat", "panel_tui.tui.secretariat"): UI,
     ("domain.fairness", "bisect"): STDLIB,

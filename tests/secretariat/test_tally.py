@@ -7,7 +7,8 @@ from pathlib import Path
 from fixtures.databases import MakeDb
 from fixtures.panel import sheet_of
 from panel_tui.secretariat.merge.driver import merge
-from panel_tui.secretariat.tally import round_half_up, tally_database
+from panel_tui.secretariat.tally import tally_database
+from panel_tui.secretariat.tally_result import round_half_up
 from panel_tui.storage.store import Store
 
 EXPECTED = {

@@ -218,7 +218,7 @@ def write_result(result: object, fmt: str, out: Path | None, explain: bool = Fal
     import io
 
     from panel_tui.output import export, report_html, report_markdown, terminal_table, xlsx
-    from panel_tui.secretariat.tally import TallyResult
+    from panel_tui.secretariat.tally_result import TallyResult
     from panel_tui.storage.store import now_utc
 
     assert isinstance(result, TallyResult)

@@ -18,7 +18,7 @@ from typing import Any
 from panel_tui.i18n import _, language
 from panel_tui.secretariat.manifest import manifest
 from panel_tui.secretariat.robustness import explain as explain_result
-from panel_tui.secretariat.tally import TallyResult
+from panel_tui.secretariat.tally_result import TallyResult
 from panel_tui.storage.atomic import write_atomic
 
 FORMATS = ("table", "json", "csv", "xlsx", "md", "html")

@@ -19,7 +19,12 @@ from panel_tui.domain.model import Rubric
 from panel_tui.i18n import _, language
 from panel_tui.output.blocks import Block, Group, Heading, Items, Para, Table
 from panel_tui.output.report_robustness import sections
-from panel_tui.secretariat.tally import CategoryResult, Disagreement, NomineeResult, TallyResult
+from panel_tui.secretariat.tally_result import (
+    CategoryResult,
+    Disagreement,
+    NomineeResult,
+    TallyResult,
+)
 
 DISAGREEMENTS_SHOWN = 15
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from panel_tui.i18n import language
 from panel_tui.output.blocks import Block, Heading, Items, Para, Table
 from panel_tui.output.report import minutes
-from panel_tui.secretariat.tally import TallyResult
+from panel_tui.secretariat.tally_result import TallyResult
 
 # Print first: A4, page numbers in the bottom margin, headings kept with what follows, rows
 # never split, table headers repeated on every page, and nothing told by colour alone.

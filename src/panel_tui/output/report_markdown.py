@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from panel_tui.output.blocks import Block, Heading, Items, Para, Table
 from panel_tui.output.report import minutes
-from panel_tui.secretariat.tally import TallyResult
+from panel_tui.secretariat.tally_result import TallyResult
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
 

@@ -16,7 +16,7 @@ from panel_tui.i18n import N_, _
 from panel_tui.output.blocks import Group, Heading, Items, Para, Table
 from panel_tui.secretariat.manifest import manifest
 from panel_tui.secretariat.robustness import FEW_NOMINEES, explain, method_label, sentences
-from panel_tui.secretariat.tally import TallyResult
+from panel_tui.secretariat.tally_result import TallyResult
 
 if TYPE_CHECKING:
     from panel_tui.output.blocks import Block

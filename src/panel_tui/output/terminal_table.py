@@ -6,7 +6,7 @@ from typing import IO, Any
 
 from panel_tui.domain import formatting
 from panel_tui.i18n import _
-from panel_tui.secretariat.tally import TallyResult
+from panel_tui.secretariat.tally_result import TallyResult
 
 WIDE_TABLE = 120  # columns from which the terminal table shows names and criterion ids inline
 

@@ -21,7 +21,7 @@ from panel_tui.output.export import (
     score_rows,
 )
 from panel_tui.output.report import round_details
-from panel_tui.secretariat.tally import TallyResult
+from panel_tui.secretariat.tally_result import TallyResult
 from panel_tui.storage.atomic import write_atomic
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from panel_tui.domain.model import Assessor
-from panel_tui.secretariat.tally import TallyResult
+from panel_tui.secretariat.tally_result import TallyResult
 
 
 @dataclass(frozen=True)

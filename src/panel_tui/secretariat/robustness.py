@@ -26,7 +26,8 @@ from panel_tui.domain.fairness import (
 )
 from panel_tui.domain.scoring import weighted_total
 from panel_tui.i18n import _
-from panel_tui.secretariat.tally import CategoryResult, TallyResult, round_half_up, tally_again
+from panel_tui.secretariat.tally import tally_again
+from panel_tui.secretariat.tally_result import CategoryResult, TallyResult, round_half_up
 
 # Above this many assessors the leave-one-out tallies (one per assessor) are not run.
 LEAVE_ONE_OUT_LIMIT = 15

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 
 from panel_tui.domain import formatting
 from panel_tui.i18n import N_, _
-from panel_tui.secretariat.tally import CategoryResult, NomineeResult, TallyResult
+from panel_tui.secretariat.tally_result import CategoryResult, NomineeResult, TallyResult
 from panel_tui.tui.footer import TranslatedFooter
 
 

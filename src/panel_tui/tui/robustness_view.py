@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 from panel_tui.domain import formatting
 from panel_tui.i18n import _
 from panel_tui.secretariat.robustness import method_label, sentences
-from panel_tui.secretariat.tally import TallyResult
+from panel_tui.secretariat.tally_result import TallyResult
 
 
 def method_cell(row: dict[str, Any] | None) -> Text:

@@ -27,7 +27,7 @@ from panel_tui.domain import formatting
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import N_, _, set_language
 from panel_tui.secretariat.panel_progress import panel_progress
-from panel_tui.secretariat.tally import NomineeResult, TallyResult
+from panel_tui.secretariat.tally_result import NomineeResult, TallyResult
 from panel_tui.tui.footer import TranslatedFooter
 from panel_tui.tui.language import COMMAND_TITLE, LANGUAGE_NAMES, other_language
 from panel_tui.tui.robustness_view import RobustnessView
