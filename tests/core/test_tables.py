@@ -16,7 +16,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from panel_tui.domain.problems import Problem
-from panel_tui.round_package.tables import EMPTY_CELL, MAX_CELL, Row, Table, _csv_grid, read_table
+from panel_tui.round_package.csv_grid import read_csv_grid
+from panel_tui.round_package.grid import EMPTY_CELL, MAX_CELL
+from panel_tui.round_package.tables import Row, Table, read_table
 
 KNOWN = ("nominee", "key", "label", "value", "unit", "source")
 
@@ -258,7 +260,7 @@ def test_each_record_is_on_the_line_the_reader_reports(
     csv.writer(out, lineterminator=terminator).writerows([["nominee", "key"], *records])
     text = out.getvalue()
     problems: list[Problem] = []
-    assert _csv_grid("claims.csv", text.encode(), problems) == _reference_grid(text)
+    assert read_csv_grid("claims.csv", text.encode(), problems) == _reference_grid(text)
     assert problems == []
 
 

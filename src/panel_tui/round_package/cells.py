@@ -15,7 +15,7 @@ from typing import Any
 from panel_tui.domain.model import NumberFormat, Round
 from panel_tui.domain.numbers import NumberError, parse_number, plain_numbers
 from panel_tui.i18n import _
-from panel_tui.round_package.tables import Cell
+from panel_tui.round_package.grid import Cell
 
 USUAL_SLOT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", re.ASCII)
 

@@ -11,7 +11,8 @@ from panel_tui.domain.model import Nominee, Round
 from panel_tui.domain.problems import Problem
 from panel_tui.i18n import _
 from panel_tui.round_package.cells import USUAL_SLOT, read_integer, read_numbers, read_slot, spread
-from panel_tui.round_package.tables import Cell, Table, find_table, read_table
+from panel_tui.round_package.grid import Cell
+from panel_tui.round_package.tables import Table, find_table, read_table
 
 NOMINEE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 NOMINEE_COLUMNS = ("id", "name", "category", "presenter", "slot", "order")

@@ -24,8 +24,9 @@ from panel_tui.domain.model import (
 from panel_tui.domain.problems import Problem
 from panel_tui.domain.text import control_message
 from panel_tui.i18n import _
+from panel_tui.round_package.csv_grid import looks_utf16
+from panel_tui.round_package.grid import CONTROL_CHARS
 from panel_tui.round_package.nominees import NOMINEE_ID
-from panel_tui.round_package.tables import CONTROL_CHARS, looks_utf16
 
 ROUND_FILE = "round.toml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")

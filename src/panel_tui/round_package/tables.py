@@ -7,42 +7,26 @@ bytes, the outcome is rows or problems naming the file, line (or cell) and field
 
 from __future__ import annotations
 
-import csv
-import io
-import math
-import re
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
-from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import cast
 
 from panel_tui.domain.problems import Problem
-from panel_tui.domain.text import BIDI_CONTROLS
-from panel_tui.domain.text import control_message as _control
 from panel_tui.i18n import _
-
-# A cell larger than this is not a real nominee or claim; refuse it before it eats memory.
-MAX_CELL = 100_000
-MAX_BYTES = 200 * 1024 * 1024
-
-
-# What a spreadsheet stored in a cell, when it is not text.
-CellRaw = float | datetime | date | time | None
-
-
-class Cell(NamedTuple):
-    """One cell; a named tuple because a large round has hundreds of thousands of them."""
-
-    text: str
-    # Set when the spreadsheet stored a number or a date/time (XLSX), taken as it is.
-    raw: CellRaw = None
-    where: int | str | None = None  # CSV line number or XLSX cell reference
-
-
-EMPTY_CELL = Cell("")
+from panel_tui.round_package.csv_grid import read_csv_grid
+from panel_tui.round_package.grid import (
+    EMPTY_CELL,
+    FIRST_OF,
+    LINE_OF,
+    MAX_BYTES,
+    TEXTS_OF,
+    Cell,
+    CellRaw,
+    Grid,
+    TextGrid,
+)
+from panel_tui.round_package.xlsx_grid import read_xlsx_grid
 
 
 class Row:
@@ -291,297 +275,12 @@ def read_table(
         return None
     grid: Grid | TextGrid | None
     if path.suffix.lower() == ".xlsx":
-        grid = _xlsx_grid(name, data, problems)
+        grid = read_xlsx_grid(name, data, problems)
     else:
-        grid = _csv_grid(name, data, problems)
+        grid = read_csv_grid(name, data, problems)
     if grid is None:
         return None
     return _to_table(name, grid, required, known, problems)
-
-
-Grid = list[tuple[int | str, list[Cell]]]
-# CSV: the reader's strings, every cell of a record on the record's first line.
-TextGrid = list[tuple[int, list[str]]]
-
-
-def looks_utf16(data: bytes) -> bool:
-    """A UTF-16 BOM, or text whose every other byte is NUL (UTF-16 saved without a BOM)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True
-    head = data[:200]
-    if len(head) < 4:
-        return False
-    even, odd = head[0::2], head[1::2]
-    return even.count(0) > 0.9 * len(even) or odd.count(0) > 0.9 * len(odd)
-
-
-def _csv_grid(name: str, data: bytes, problems: list[Problem]) -> TextGrid | None:
-    if looks_utf16(data):
-        problems.append(
-            Problem(name, 1, None, _("file is UTF-16: save it as 'CSV UTF-8 (comma delimited)'"))
-        )
-        return None
-    if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        problems.append(
-            Problem(name, line, None, _("file contains binary data (NUL byte): not a CSV"))
-        )
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.append(
-            Problem(
-                name,
-                line,
-                None,
-                _("not UTF-8 (byte 0x{byte:02x} at offset {start}): save it as 'CSV UTF-8'").format(
-                    byte=data[exc.start], start=exc.start
-                ),
-            )
-        )
-        return None
-    if not text.strip():
-        problems.append(Problem(name, 1, None, _("file is empty: expected a header row")))
-        return None
-    # The regex walks every character; deleting every byte that cannot start a control
-    # character is many times faster and, when nothing is left, proves there is none.
-    control = CONTROL_CHARS.search(text) if data.translate(None, _NOT_CONTROL) else None
-    if control:
-        problems.append(
-            Problem(name, text[: control.start()].count("\n") + 1, None, _control(control))
-        )
-        return None
-    # The first line as text.splitlines() gives it, without splitting the whole file.
-    head = text.partition("\n")[0].splitlines()
-    first_line = head[0] if head else ""
-    delimiter = (
-        ";"
-        if _count_outside_quotes(first_line, ";") > _count_outside_quotes(first_line, ",")
-        else ","
-    )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        records = list(reader)
-    except csv.Error:
-        records = None  # read again below, record by record, to say where
-    if records is not None:
-        starts = _first_lines(records, reader.line_num)
-        if starts is not None:
-            lines_of: TextGrid = list(zip(starts, records, strict=True))
-            one_line_each = len(starts) == reader.line_num
-            return None if _too_long(name, lines_of, text, one_line_each, problems) else lines_of
-    # Damage (or lines not accounted for): read again, record by record, noting each one's
-    # first line as the reader reports it.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    grid: TextGrid = []
-    append = grid.append
-    start = 1
-    previous = 0  # the reader's line number after the previous record
-    try:
-        for record in reader:
-            start = previous + 1
-            previous = reader.line_num
-            append((start, record))
-    except csv.Error as exc:
-        # A too long cell before the damage is what reading stopped at (see below).
-        if not _too_long(name, grid, text, False, problems):
-            problems.append(
-                Problem(
-                    name,
-                    reader.line_num or start,
-                    None,
-                    _("malformed CSV: {error}").format(error=exc),
-                )
-            )
-        return None
-    if _too_long(name, grid, text, False, problems):
-        return None
-    return grid
-
-
-_LINE = itemgetter(0)
-_RECORD = itemgetter(1)
-_FIRST = itemgetter(0)
-
-
-def _too_long(
-    name: str, grid: TextGrid, text: str, one_line_each: bool, problems: list[Problem]
-) -> bool:
-    """Report the first cell of more than MAX_CELL characters, as reading stops at it.
-
-    Looked for after reading, rather than record by record while reading: a file with such a
-    cell is refused at that cell all the same.
-    """
-    # No cell can be longer than the whole text or, when no record spans lines, than the
-    # longest line (the reader breaks lines at \n, \r and \r\n: \n-pieces are no shorter).
-    if len(text) <= MAX_CELL or (one_line_each and max(map(len, text.split("\n"))) <= MAX_CELL):
-        return False
-    if max(map(len, chain.from_iterable(map(_RECORD, grid))), default=0) <= MAX_CELL:
-        return False
-    for start, record in grid:
-        for value in record:
-            if len(value) > MAX_CELL:
-                problems.append(
-                    Problem(
-                        name,
-                        start,
-                        None,
-                        _("a cell of {count} characters is too long").format(count=len(value)),
-                    )
-                )
-                return True
-    return False  # pragma: no cover - the maximum above found one
-
-
-def _first_lines(records: list[list[str]], line_count: int) -> Sequence[int] | None:
-    """Each record's first line, from the `line_count` lines the reader took for them.
-
-    The reader takes one line per record, plus one for every line break inside a quoted
-    cell, which it keeps in the cell as written (\n, \r\n or \r). None when the count does
-    not add up (then the caller asks the reader record by record).
-    """
-    if line_count == len(records):  # the usual file: one line each
-        return range(1, line_count + 1)
-    starts = []
-    line = 1
-    for record in records:
-        starts.append(line)
-        # NUL cannot be in the text (refused before): it keeps a \r ending one cell and a \n
-        # starting the next apart.
-        cells = "\x00".join(record)
-        line += 1 + cells.count("\n") + cells.count("\r") - cells.count("\r\n")
-    return starts if line - 1 == line_count else None
-
-
-# Control characters other than tab and line breaks: no spreadsheet cell holds them on
-# purpose, and ESC or CSI in a name would reach the terminal as an escape sequence. The
-# bidirectional controls (U+202A-202E, U+2066-2069, U+200E/200F, U+061C) make a name or a
-# note display in another order than it is stored ("Trojan Source"), so they are refused too.
-CONTROL_CHARS = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
-# Every byte but those that can start a CONTROL_CHARS character in UTF-8: the C0 controls and
-# DEL, 0xC2 (U+0080-U+009F), 0xD8 (U+061C) and 0xE2 (U+200E-U+2069); the regex then rules out
-# the other characters these bytes start.
-_NOT_CONTROL = bytes(
-    b
-    for b in range(256)
-    if not (b <= 0x08 or b in (0x0B, 0x0C) or 0x0E <= b <= 0x1F)
-    and b not in (0x7F, 0xC2, 0xD8, 0xE2)
-)
-
-
-def _count_outside_quotes(line: str, char: str) -> int:
-    count, quoted = 0, False
-    for ch in line:
-        if ch == '"':
-            quoted = not quoted
-        elif ch == char and not quoted:
-            count += 1
-    return count
-
-
-def _xlsx_grid(name: str, data: bytes, problems: list[Problem]) -> Grid | None:
-    import zipfile
-
-    try:
-        from openpyxl import load_workbook
-        from openpyxl.utils import get_column_letter
-    except ImportError:  # pragma: no cover - openpyxl is a dependency
-        problems.append(Problem(name, None, None, _("reading XLSX needs openpyxl installed")))
-        return None
-    if not data.startswith(b"PK"):
-        problems.append(
-            Problem(name, None, None, _("not an XLSX workbook (save it as .xlsx or .csv)"))
-        )
-        return None
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
-        problems.append(
-            Problem(name, None, None, _("not a readable XLSX workbook: {error}").format(error=exc))
-        )
-        return None
-    except Exception as exc:  # openpyxl raises many kinds on damaged XML
-        problems.append(
-            Problem(name, None, None, _("not a readable XLSX workbook: {error}").format(error=exc))
-        )
-        return None
-    grid: Grid = []
-    try:
-        if not workbook.worksheets:
-            problems.append(Problem(name, None, None, _("the workbook has no sheets")))
-            return None
-        sheet = workbook.worksheets[0]
-        # Read-only mode stops at the rows the sheet's <dimension> tag claims; a file whose
-        # tag understates its rows (any writer may put anything there) would lose the rest
-        # silently, while Excel and LibreOffice show every row.
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()
-        for row_number, row in enumerate(sheet.iter_rows(), start=1):
-            cells = []
-            for col, xlsx_cell in enumerate(row, start=1):
-                ref = f"{get_column_letter(col)}{row_number}"
-                value = xlsx_cell.value
-                if (
-                    isinstance(value, (int, float))
-                    and not isinstance(value, bool)
-                    and "%" in (getattr(xlsx_cell, "number_format", None) or "")
-                ):
-                    cells.append(_xlsx_percent_cell(value, ref))
-                else:
-                    cells.append(_xlsx_cell(value, ref))
-                if len(cells[-1].text) > MAX_CELL:
-                    problems.append(Problem(name, ref, None, _("cell is too long")))
-                    return None
-                control = CONTROL_CHARS.search(cells[-1].text)
-                if control:
-                    problems.append(Problem(name, ref, None, _control(control)))
-                    return None
-            grid.append((row_number, cells))
-    except Exception as exc:
-        problems.append(
-            Problem(name, None, None, _("not a readable XLSX workbook: {error}").format(error=exc))
-        )
-        return None
-    finally:
-        workbook.close()
-    if not grid or not any(c.text.strip() for c in grid[0][1]):
-        problems.append(
-            Problem(name, "A1", None, _("the first sheet is empty: expected a header row"))
-        )
-        return None
-    return grid
-
-
-def _xlsx_percent_cell(value: float, ref: str) -> Cell:
-    """A cell formatted as a percentage holds a fraction: Excel shows 0.5088 as 50.88%."""
-    try:
-        number = float(Decimal(repr(float(value))) * 100)
-    except (InvalidOperation, ValueError, OverflowError):
-        return _xlsx_cell(value, ref)
-    if not math.isfinite(number):
-        return _xlsx_cell(value, ref)
-    text = str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
-    return Cell(f"{text}%", number, ref)
-
-
-def _xlsx_cell(value: object, ref: str) -> Cell:
-    if value is None:
-        return Cell("", None, ref)
-    if isinstance(value, bool):
-        return Cell(str(value).upper(), None, ref)
-    if isinstance(value, (int, float)):
-        number = float(value)
-        text = str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
-        return Cell(text, number, ref)
-    if isinstance(value, (datetime, date, time)):
-        return Cell(
-            value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat(),
-            value,
-            ref,
-        )
-    return Cell(str(value), None, ref)
 
 
 def _to_table(
@@ -673,16 +372,16 @@ def _text_rows(
     lines, records = table.lines, table.records
     strip = str.strip
     if grid:
-        lengths = list(map(len, map(_RECORD, grid)))
+        lengths = list(map(len, map(TEXTS_OF, grid)))
         if (
             min(lengths) > 0
             and max(lengths) <= width
-            and all(map(strip, map(_FIRST, map(_RECORD, grid))))
+            and all(map(strip, map(FIRST_OF, map(TEXTS_OF, grid))))
         ):
             # The usual table: no row is longer than the header and each starts with a
             # cell, so none is blank: the checks below would keep every row as it is.
-            lines.extend(map(_LINE, grid))
-            records.extend(map(_RECORD, grid))
+            lines.extend(map(LINE_OF, grid))
+            records.extend(map(TEXTS_OF, grid))
             return
     for line, values in grid:
         if not any(map(strip, values)):
