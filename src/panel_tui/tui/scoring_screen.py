@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from panel_tui.domain.model import Claim, Criterion, Nominee, Rubric
 from panel_tui.domain.problems import PanelError
+from panel_tui.domain.score_entry import ScoreEntry, Step
 from panel_tui.domain.scoring import partial_total, weighted_total
 from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import N_, _
@@ -33,7 +34,6 @@ from panel_tui.tui.nominee_header import NomineeHeader
 from panel_tui.tui.readback_screen import ReadBackScreen
 from panel_tui.tui.redraw import show
 from panel_tui.tui.rubric_table import RubricTable
-from panel_tui.tui.score_entry import ScoreEntry, Step
 from panel_tui.tui.timer import InterviewTimer
 
 PENDING_DELAY = 1.2  # seconds a typed score that could still grow waits before it is taken

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from panel_tui.domain.model import Criterion, Rubric
+from panel_tui.domain.score_entry import ScoreEntry
 from panel_tui.tui.dialogs.score_input import parse_score
-from panel_tui.tui.score_entry import ScoreEntry
 
 CRITERIA = (Criterion("a", "A", 1),)
 
