@@ -81,7 +81,6 @@ LAZY: dict[tuple[str, str], str] = {
     ("tui.launch", "panel_tui.round_package.loader"): FEATURE,
     ("tui.launch", "panel_tui.tui.app"): SCREEN,
     ("tui.nominee_result_screen", "panel_tui.output.report"): FEATURE,
-    ("tui.scoring_screen", "panel_tui.tui.dialogs.wait_database"): SCREEN,
     ("tui.secretariat", "panel_tui.domain.fairness"): FEATURE,
     ("tui.secretariat", "panel_tui.secretariat.robustness"): FEATURE,
     ("tui.secretariat", "panel_tui.secretariat.tally"): FEATURE,
@@ -92,6 +91,7 @@ LAZY: dict[tuple[str, str], str] = {
     ("tui.secretariat", "sys"): STDLIB,
     ("tui.session", "panel_tui.assessor.setup"): FEATURE,
     ("tui.session", "panel_tui.paths"): FEATURE,
+    ("tui.sheet_writes", "panel_tui.tui.dialogs.wait_database"): SCREEN,
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from fixtures.tui_helpers import open_nominee, static_text, table_text
 from panel_tui.storage.store import Store
-from panel_tui.tui import scoring_screen
+from panel_tui.tui import score_typing
 from panel_tui.tui.agenda_screen import AgendaScreen
 from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.dialogs.text_prompt import TextPrompt
@@ -101,7 +101,7 @@ async def test_backspace_clears_a_score(make_app: MakeApp, read_store: ReadStore
 async def test_ten_point_scale_with_half_points(
     make_app: MakeApp, read_store: ReadStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(scoring_screen, "PENDING_DELAY", 30)
+    monkeypatch.setattr(score_typing, "PENDING_DELAY", 30)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_nominee(pilot, "pupuk")
@@ -113,13 +113,13 @@ async def test_ten_point_scale_with_half_points(
         await pilot.pause()
         with read_store() as store:
             assert store.sheet("pupuk").scores == {"compliance": 10, "csr": 7.5}
-        monkeypatch.setattr(scoring_screen, "PENDING_DELAY", 0.05)
+        monkeypatch.setattr(score_typing, "PENDING_DELAY", 0.05)
         await pilot.press("up", "1")  # left alone: taken after the pause
         await pilot.pause(0.3)
         await pilot.pause()
         with read_store() as store:
             assert store.sheet("pupuk").scores["compliance"] == 1
-        monkeypatch.setattr(scoring_screen, "PENDING_DELAY", 30)
+        monkeypatch.setattr(score_typing, "PENDING_DELAY", 30)
         await pilot.press("up", "2", "enter")  # Enter takes it at once
         await pilot.pause()
         with read_store() as store:
@@ -537,3 +537,21 @@ async def test_typing_ahead_stops_at_the_last_criterion(
         await pilot.pause(0.2)
     with read_store() as store:
         assert store.sheet("pupuk").scores == {"csr": 1}
+
+
+async def test_enter_on_a_claim_shows_its_source_and_scores_nothing(
+    make_app: MakeApp, read_store: ReadStore
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_nominee(pilot, "lotim")
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#claims")
+        # Literally: the brackets are the claim's text, not markup.
+        assert static_text(app, "#save-status") == "Source of Perda [No. 5/2024]: Paparan"
+        await pilot.press("tab", "enter")  # back in the rubric, Enter asks for a score
+        await pilot.pause()
+        assert not isinstance(app.screen, ScoringScreen)
+    with read_store() as store:
+        assert store.sheet("lotim").scores == {}
