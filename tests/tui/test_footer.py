@@ -7,9 +7,9 @@ from typing import ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
-from textual.widgets._footer import FooterKey
 
 from panel_tui.tui.footer import PanelFooter
+from panel_tui.tui.textual_private import FooterKey
 
 
 class _Pane(Widget, can_focus=True):

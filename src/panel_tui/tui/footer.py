@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from panel_tui.i18n import N_, _
+from panel_tui.tui.textual_private import FooterKey, bindings_ready
 
 # Words of Textual's own bindings that our footers and palettes show.
 TEXTUAL_WORDS = (N_("palette"), N_("Open the command palette"))
@@ -41,7 +41,7 @@ class TranslatedFooter(Footer):
         await super().recompose()
 
     def compose(self) -> ComposeResult:
-        self._shown = self._keys() if self._bindings_ready else None
+        self._shown = self._keys() if bindings_ready(self) else None
         for widget in super().compose():
             if isinstance(widget, FooterKey):
                 widget.description = _(widget.description) if widget.description else ""

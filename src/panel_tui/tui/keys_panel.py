@@ -7,18 +7,19 @@ of Textual's own widgets (no translation in our catalog) stay as Textual writes 
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import HelpPanel, KeyPanel, Markdown
-from textual.widgets._key_panel import BindingsTable
 
 from panel_tui.i18n import _
+from panel_tui.tui.textual_private import BindingsTable, column_cells, set_column_cells
 
 
-def _translated(cell: object) -> object:
+def _translated(cell: RenderableType) -> RenderableType:
     """`description tooltip` (the tooltip dim) with both parts translated."""
     if not isinstance(cell, Text) or not cell.plain:
         return cell
@@ -45,12 +46,10 @@ class TranslatedBindingsTable(BindingsTable):
         if len(table.columns) > 1:
             keys, descriptions = table.columns[0], table.columns[1]
             # The digit keys are one row, "0-9": Textual lists each digit's own binding too.
-            kept = [i for i, cell in enumerate(keys._cells) if not _one_digit(cell)]
-            keys._cells = [keys._cells[i] for i in kept]
-            descriptions._cells = [
-                _translated(descriptions._cells[i])  # type: ignore[misc]
-                for i in kept
-            ]
+            key_cells, description_cells = column_cells(keys), column_cells(descriptions)
+            kept = [i for i, cell in enumerate(key_cells) if not _one_digit(cell)]
+            set_column_cells(keys, [key_cells[i] for i in kept])
+            set_column_cells(descriptions, [_translated(description_cells[i]) for i in kept])
             table.rows = [table.rows[i] for i in kept if i < len(table.rows)]
         return table
 

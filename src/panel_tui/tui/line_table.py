@@ -22,11 +22,11 @@ from textual.binding import Binding, BindingType
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from panel_tui.i18n import N_
 from panel_tui.tui.formatting import theme_colours
+from panel_tui.tui.textual_private import QuietScrollView
 
 _BLANKS = str.maketrans("\t\r\n", "   ")
 PADDING = 1  # blank cells either side of a column's text, as DataTable draws them
@@ -43,7 +43,7 @@ class Column:
     ellipsis: bool = False  # one line only: text too long ends in …
 
 
-class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
+class LineTable(QuietScrollView, can_focus=True, inherit_bindings=False):
     """Rows of fixed-width columns under a fixed header, with a row cursor.
 
     Its own keys only: ScrollView's (scroll left/right, page left/right) do nothing in a
@@ -116,7 +116,6 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._tops: list[int] = []
         self._lines = 0
         self._line_base: Style | None = None
-        self._sized: tuple[Size, Size, Size] | None = None
         self._themed: tuple[str, dict[str, Style]] | None = None
         self._line_width = 0
 
@@ -161,23 +160,8 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(width, max(1, top) + 1)  # + the header
         if self.container_size:
             # The scrollbar follows now, drawn in the same frame as the rows (see below).
-            self._scroll_update(self.virtual_size)
-            self._sized = (self.size, self.virtual_size, self.container_size)
+            self.scrollbars_follow()
         self.refresh()
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        # ScrollView updates and refreshes its scrollbar on every layout pass of the screen,
-        # even when neither its size nor its content changed; the refresh comes after the
-        # frame being drawn and costs a second frame (every nominee switch re-lays out the
-        # header and the criterion text). Skipped when nothing moved. Textual is pinned to
-        # an exact version (pyproject.toml), so this private hook does not move under us.
-        key = (size, self.virtual_size, container_size)
-        if key == self._sized:
-            return False
-        self._sized = key
-        return super()._size_updated(size, virtual_size, container_size, layout)
 
     @property
     def row_count(self) -> int:
