@@ -16,10 +16,12 @@ from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.claims_table import ClaimsTable
 from panel_tui.tui.dialogs.text_prompt import TextPrompt
 from panel_tui.tui.dialogs.wait_database import WaitForDatabase
+from panel_tui.tui.footer import DialogFooter
 from panel_tui.tui.launch import resolve
 from panel_tui.tui.readback_screen import ReadBackScreen
 from panel_tui.tui.scoring_screen import ScoringScreen
 from panel_tui.tui.session import open_database
+from panel_tui.tui.textual_private import FooterKey
 
 MakeApp = Callable[[], ScoringApp]
 ReadStore = Callable[[], Store]
@@ -207,6 +209,11 @@ async def test_a_busy_database_is_waited_for_in_sight_and_keys_are_not_replayed(
             await pilot.pause()
             assert isinstance(app.screen, WaitForDatabase)
             assert "Waiting for the database" in static_text(app, ".dialog-title")
+            # The footer in sight is the dialog's: the scoring keys it covers do nothing now.
+            shown = [
+                key.description for key in app.screen.query(DialogFooter).first().query(FooterKey)
+            ]
+            assert shown == ["give up"]
             await pilot.press("3", "2")  # typed blind: never used
             await pilot.pause()
             assert "not used (2)" in static_text(app, "#wait-explanation")

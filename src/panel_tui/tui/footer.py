@@ -70,3 +70,30 @@ class PanelFooter(TranslatedFooter):
     def compose(self) -> ComposeResult:
         yield from super().compose()
         self.styles.clear_rule("grid_size_columns")
+
+
+class DialogFooter(TranslatedFooter):
+    """A dialog's own keys, drawn over the footer of the screen beneath it.
+
+    A modal dialog leaves the screen below in sight; without a footer of its own the screen's
+    keys (0-9 score, n note...) would still be listed while none of them acts.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+
+    def on_mount(self) -> None:
+        self._cover_the_footer_below()
+
+    def on_resize(self) -> None:
+        self._cover_the_footer_below()
+
+    def _cover_the_footer_below(self) -> None:
+        # As tall as the footer it covers (two rows on a narrow scoring screen).
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 and stack[-1] is self.screen else None
+        footers = below.query(Footer) if below is not None else None
+        if footers:
+            height = footers.first().outer_size.height
+            if height > 1 and self.outer_size.height != height:
+                self.styles.height = height

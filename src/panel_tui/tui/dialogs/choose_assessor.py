@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from panel_tui.domain.formatting import affiliation_label
 from panel_tui.domain.model import Assessor, Round
 from panel_tui.i18n import N_, _
+from panel_tui.tui.footer import DialogFooter
 
 
 class ChooseAssessor(ModalScreen[str | None]):
@@ -46,6 +47,7 @@ class ChooseAssessor(ModalScreen[str | None]):
                 classes="dialog-hint",
             )
             yield Static(Content(self.error), id="choose-error", classes="dialog-error")
+        yield DialogFooter()
 
     @staticmethod
     def _row(assessor: Assessor, width: int) -> Table:

@@ -11,6 +11,7 @@ from textual.widgets import Button, Static
 
 from panel_tui.i18n import N_, _
 from panel_tui.tui.dialogs import Words, words
+from panel_tui.tui.footer import DialogFooter
 
 
 class Confirm(ModalScreen[bool]):
@@ -37,6 +38,7 @@ class Confirm(ModalScreen[bool]):
                 yes = self.yes_label or _("Yes (y)")
                 yield Button(Content(yes), id="yes", variant="primary")
                 yield Button(Content(self.no_label or _("No (n)")), id="no")
+        yield DialogFooter()
 
     async def refresh_language(self) -> None:
         await self.recompose()

@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from panel_tui.domain.model import Criterion, Rubric
 from panel_tui.i18n import N_, _
+from panel_tui.tui.footer import DialogFooter
 from panel_tui.tui.formatting import scale_text, score_text
 
 
@@ -52,6 +53,7 @@ class ScoreInput(ModalScreen[float | None]):
             yield Input("" if self.current is None else score_text(self.current), id="score-input")
             yield Static(Content(""), id="score-error", classes="dialog-error")
             yield Static(Content(_("Enter: save · Esc: cancel")), classes="dialog-hint")
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

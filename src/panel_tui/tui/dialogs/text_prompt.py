@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from panel_tui.i18n import N_, _
 from panel_tui.tui.dialogs import Words, words
+from panel_tui.tui.footer import DialogFooter
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -46,6 +47,7 @@ class TextPrompt(ModalScreen[str | None]):
             if not self.required:
                 hint = _("Enter: save (empty clears) · Esc: cancel")
             yield Static(Content(hint), classes="dialog-hint")
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -17,6 +17,7 @@ from textual.widgets import Static
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import N_, _
 from panel_tui.storage.connection import DatabaseBusy
+from panel_tui.tui.footer import DialogFooter
 
 RETRY_EVERY = 0.5  # seconds between attempts; each attempt waits WRITE_WAIT_MS at most
 SAVED = ""
@@ -46,6 +47,7 @@ class WaitForDatabase(ModalScreen[str]):
             yield Static(Content(_("Waiting for the database…")), classes="dialog-title")
             yield Static(id="wait-explanation", classes="dialog-explanation")
             yield Static(Content(_("Esc: give up (nothing is saved)")), classes="dialog-hint")
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         self._explain()
