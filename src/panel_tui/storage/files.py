@@ -144,3 +144,21 @@ def database_identity(path: Path) -> tuple[str, str, str | None, str | None] | N
     assessor = None if info[1] is None else str(info[1])
     origin = None if info[2] is None else str(info[2])
     return str(round_row[0]), str(info[0]), assessor, origin
+
+
+def no_journal(path: Path) -> bool:
+    """No WAL frames or rollback journal beside the file: SQLite reads only the file.
+
+    Checked while a connection holds a read transaction on the file, it also means the file
+    itself cannot change until that transaction ends: the transaction then reads the file
+    directly (WAL read mark 0, or a shared lock without WAL), which keeps a checkpoint from
+    writing into it and any other writer out of it."""
+    for suffix in ("-wal", "-journal"):
+        try:
+            if Path(f"{path}{suffix}").stat().st_size > 0:
+                return False
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+    return True

@@ -32,7 +32,7 @@ from panel_tui.storage.connection import (
     GuardedConnection,
     harden,
 )
-from panel_tui.storage.files import check_header
+from panel_tui.storage.files import check_header, no_journal
 from panel_tui.storage.schema import APPLICATION_ID, schema_problems
 from panel_tui.storage.store import Store
 
@@ -48,7 +48,7 @@ def prepare(path: Path) -> None:
             row = store.conn.execute("SELECT snapshot FROM round").fetchone()
             if row is not None and isinstance(row[0], str):
                 reference_for(row[0], parsed_round(row[0])[0])
-        if _no_journal(path):
+        if no_journal(path):
             data = path.read_bytes()
             if not _like_template(data):  # else the template of an earlier merge serves
                 template = _make_template(data)
@@ -226,7 +226,7 @@ def verify_like_template(
     pages = _page_count(data)
     if pages is None or not _like_template(data):
         return None
-    if not _no_journal(path):
+    if not no_journal(path):
         return None  # SQLite would read pages from beside the file too
     template = _TEMPLATES[0]
     page_size = len(data) // pages
@@ -298,7 +298,7 @@ def verify_image(path: Path, data: bytes | bytearray, digest: str) -> VerifyRepo
     changed (see `_memory_copy`)."""
     if _page_count(data) is None or int.from_bytes(data[68:72], "big") != APPLICATION_ID:
         return None
-    if not _no_journal(path):
+    if not no_journal(path):
         return None
     try:
         conn = _memory_copy(data)
@@ -345,16 +345,3 @@ def image_connection_data(data: bytes | bytearray) -> bytes | bytearray:
         data[18:20] = b"\x01\x01"
         return data
     return data[:18] + b"\x01\x01" + data[20:]
-
-
-def _no_journal(path: Path) -> bool:
-    """No WAL frames or rollback journal beside the file: SQLite reads only the file."""
-    for suffix in ("-wal", "-journal"):
-        try:
-            if Path(f"{path}{suffix}").stat().st_size > 0:
-                return False
-        except FileNotFoundError:
-            continue
-        except OSError:
-            return False
-    return True
