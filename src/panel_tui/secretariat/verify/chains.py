@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from panel_tui.domain.model import Round
@@ -12,8 +14,19 @@ from panel_tui.secretariat.verify.report import (
     VerifyReport,
 )
 from panel_tui.storage.chain import EVENT_KINDS, Event, genesis_hash, row_hash
-from panel_tui.storage.projection import fold
+from panel_tui.storage.projection import ChainState, fold
 from panel_tui.storage.store import Store
+
+
+@dataclass
+class ChainCheck:
+    """What checking chains found: the chains, the problems (at most one a chain), how many
+    events were read, and with `project` what they mean now (projection.fold)."""
+
+    chains: list[ChainSummary] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    events: int = 0
+    current: list[ChainState] | None = None
 
 
 def verify_chains(
@@ -24,9 +37,35 @@ def verify_chains(
     report: VerifyReport,
     project: bool = False,
 ) -> list[ChainSummary]:
+    """Every chain of the file checked, its problems added to `report` (and with `project`,
+    `report.current` set)."""
+    found = ChainCheck(problems=report.problems)
+    try:
+        check_chains(store.conn, round_, round_fp, rubric_fp, found, project)
+    finally:
+        report.events += found.events
+    if project:
+        report.current = found.current
+    return found.chains
+
+
+def check_chains(
+    conn: sqlite3.Connection,
+    round_: Round,
+    round_fp: str,
+    rubric_fp: str,
+    found: ChainCheck,
+    project: bool = False,
+    after: str | None = None,
+    up_to: str | None = None,
+) -> None:
+    """The chains whose origins are after `after` and up to `up_to` (SQLite's order; None:
+    no bound), event by event, into `found` (its `events` counts the rows read, also when a
+    row makes the check raise)."""
     # A tight loop over the rows as read (no Event per row): merge verifies every event of
     # every input. The checks and their messages are those of one Event at a time.
-    chains: list[ChainSummary] = []
+    chains = found.chains
+    problems = found.problems
     current: ChainSummary | None = None
     prev_hash = ""
     assessors = {a.id for a in round_.assessors}
@@ -43,18 +82,25 @@ def verify_chains(
         if origin in broken:
             return
         broken.add(origin)
-        report.problems.append(
+        problems.append(
             _("audit chain {origin} (assessor {assessor}), event {seq}: {message}").format(
                 origin=origin[:12], assessor=row[2], seq=row[1], message=message
             )
         )
 
+    bounds = [("origin > ?", after), ("origin <= ?", up_to)]
+    where = " AND ".join(test for test, bound in bounds if bound is not None)
+    params = [bound for _test, bound in bounds if bound is not None]
+    sql = (
+        f"SELECT {', '.join(Event.COLUMNS)} FROM score_events"
+        f"{' WHERE ' + where if where else ''} ORDER BY origin, seq"
+    )
+
     count = 0
-    sql = f"SELECT {', '.join(Event.COLUMNS)} FROM score_events ORDER BY origin, seq"
 
     def checked() -> Iterator[tuple[Any, ...]]:
         nonlocal current, prev_hash, count
-        for row in store.conn.execute(sql):
+        for row in conn.execute(sql, params):
             count += 1
             origin, seq, assessor, kind, nominee, criterion, value = row[:7]
             if current is None or origin != current.origin:
@@ -109,10 +155,9 @@ def verify_chains(
 
     try:
         if project:
-            report.current = fold(checked())
+            found.current = fold(checked())
         else:
             for _row in checked():
                 pass
     finally:
-        report.events += count
-    return chains
+        found.events += count
