@@ -27,6 +27,7 @@ PLATFORMDIRS = "platformdirs: only when no data directory is given"
 TEXTUAL_THEME = "Textual's themes: only the theme switch needs them"
 STDLIB = "a standard-library module only one rarely taken path uses"
 PROCESSES = "worker processes: only a merge of several inputs starts them (no fork: none)"
+CHAIN_WORKERS = "worker processes: only verifying a large file starts them (no fork: none)"
 
 LAZY: dict[tuple[str, str], str] = {
     ("cli.commands", "panel_tui.assessor.score_import"): COMMAND,
@@ -66,6 +67,7 @@ LAZY: dict[tuple[str, str], str] = {
     ("secretariat.manifest", "importlib.metadata"): STDLIB,
     ("secretariat.merge.inputs", "concurrent.futures"): PROCESSES,
     ("secretariat.merge.inputs", "multiprocessing"): PROCESSES,
+    ("secretariat.verify.parallel", "multiprocessing"): CHAIN_WORKERS,
     ("storage.schema", "sqlite_utils"): SQLITE_UTILS,
     ("storage.schema", "sqlite_utils.migrations"): SQLITE_UTILS,
     ("storage.store", "panel_tui.domain"): PAPER,

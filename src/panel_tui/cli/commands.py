@@ -248,7 +248,7 @@ def score(ctx: click.Context, path: Path, assessor: str | None) -> None:
 def verify(db_path: Path, heads: tuple[str, ...]) -> None:
     from panel_tui.secretariat.verify.database import verify_database
 
-    report = verify_database(db_path, heads)
+    report = verify_database(db_path, heads, parallel=True)
     for problem in report.problems:
         click.echo(_("problem: {problem}").format(problem=problem))
     for chain in report.chains:

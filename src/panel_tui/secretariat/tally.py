@@ -56,7 +56,7 @@ def tally_database(
 
     path = Path(path)
     verified_at = now_utc()
-    report = verify_database(path, heads, project=True)
+    report = verify_database(path, heads, project=True, parallel=True)
     if not report.ok:
         raise PanelError(
             _(

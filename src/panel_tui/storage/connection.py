@@ -186,6 +186,28 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def connect_unchanging(path: Path) -> sqlite3.Connection:
+    """Read-only, guarded as `connect(path, readonly=True)`, for a file that cannot change
+    while it is read: opened as immutable (SQLite reads the file alone, without locks and
+    without a `-wal`), and without sharing this process's record of the file's locks (the
+    `unix-none` VFS where there is one: a process forked from one holding the file open)."""
+    uri = path.resolve().as_uri()
+    vfs = "&vfs=unix-none" if os.name == "posix" else ""
+    conn = sqlite3.connect(
+        f"{uri}?mode=ro&immutable=1{vfs}",
+        uri=True,
+        isolation_level=None,
+        check_same_thread=False,
+        factory=GuardedConnection,
+    )
+    try:
+        harden(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def no_shm_possible(exc: sqlite3.Error) -> bool:
     """The error SQLite gives when it cannot make the `-shm` file of a WAL database: "unable
     to open" in a read-only folder, "disk I/O error" on a full disk (SQLITE_IOERR_SHMSIZE,

@@ -9,6 +9,7 @@ from panel_tui.domain import formatting
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _
 from panel_tui.secretariat.verify.chains import verify_chains
+from panel_tui.secretariat.verify.parallel import ChainsAhead, start_chains
 from panel_tui.secretariat.verify.reference import (
     parsed_round,
     reference_for,
@@ -33,12 +34,17 @@ from panel_tui.storage.store import Store
 
 
 def verify_database(
-    path: Path | str, expect_heads: tuple[str, ...] = (), project: bool = False
+    path: Path | str,
+    expect_heads: tuple[str, ...] = (),
+    project: bool = False,
+    parallel: bool = False,
 ) -> VerifyReport:
     """Everything that is wrong with the file at `path`; never raises on a damaged file.
 
     Every check reads one snapshot of the file (one read transaction). `project`: also fold
-    the events into `report.current` as they are checked (the tally's input)."""
+    the events into `report.current` as they are checked (the tally's input). `parallel`:
+    a large file's chains are checked in worker processes meanwhile (verify/parallel.py),
+    with the same findings."""
     path = Path(path)
     report = VerifyReport(path)
     try:
@@ -48,9 +54,12 @@ def verify_database(
         report.problems.append(exc.message)
         report.problems.extend(problem.message for problem in exc.problems)
         return report
+    ahead: ChainsAhead | None = None
     try:
         store.conn.execute("BEGIN")  # one snapshot of the file for every check
-        verify_open(store, report, expect_heads, project)
+        if parallel:
+            ahead = start_chains(store, project)
+        verify_open(store, report, expect_heads, project, ahead)
     except sqlite3.DatabaseError as exc:
         raise_if_cancelled(store.conn, exc)
         if getattr(store.conn, "too_much_work", False):
@@ -69,12 +78,18 @@ def verify_database(
         # A snapshot or table edited into nonsense: a finding, not a crash.
         report.problems.append(_("the database content is inconsistent: {error}").format(error=exc))
     finally:
+        if ahead is not None:
+            ahead.close()
         store.close()
     return report
 
 
 def verify_open(
-    store: Store, report: VerifyReport, expect_heads: tuple[str, ...], project: bool = False
+    store: Store,
+    report: VerifyReport,
+    expect_heads: tuple[str, ...],
+    project: bool = False,
+    ahead: ChainsAhead | None = None,
 ) -> None:
     conn = store.conn
     report.kind, report.assessor = store.kind, store.assessor_id
@@ -104,7 +119,9 @@ def verify_open(
         )
     reference = reference_for(snapshot, round_)
     verify_tables(conn, reference, report)
-    chains = verify_chains(store, round_, round_fp, rubric_fp, report, project)
+    chains = ahead.collect(round_, round_fp, rubric_fp, report) if ahead is not None else None
+    if chains is None:
+        chains = verify_chains(store, round_, round_fp, rubric_fp, report, project)
     report.chains = chains
     report.fingerprints = (round_fp, rubric_fp)
     report.round = round_

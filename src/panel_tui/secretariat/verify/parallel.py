@@ -1,0 +1,222 @@
+"""A large file's audit chains checked in worker processes, each its share of the chains, while the main process runs the other checks of the same snapshot."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from panel_tui.domain.model import Round
+from panel_tui.secretariat.verify.chains import ChainCheck, check_chains
+from panel_tui.secretariat.verify.reference import parsed_round
+from panel_tui.secretariat.verify.report import ChainSummary, VerifyReport
+from panel_tui.storage.connection import GuardedConnection, connect_unchanging
+from panel_tui.storage.files import no_journal
+from panel_tui.storage.store import Store
+
+# From this many events on, the chains are checked in worker processes (one per core, at
+# most MAX_WORKERS); fewer cost less to check than to fork for. PANEL_TUI_VERIFY_WORKERS=1
+# turns it off (and a number sets the workers).
+PARALLEL_FROM = 20_000
+
+
+# Up to this many events: far below what would make the one read of every event run past
+# the work bound (storage/connection.py, WORK_LIMIT), so the shares' reads, each bounded
+# alone, refuse nothing the one read would not.
+PARALLEL_UP_TO = 2_000_000
+
+
+MAX_WORKERS = 8
+
+
+# What the workers inherit when forked: (the round, its fingerprints as the file states them).
+_INHERITED: list[tuple[Round, str, str]] = []
+
+
+@dataclass
+class _Share:
+    process: Any
+    receiver: Any
+    after: str | None
+    up_to: str | None
+
+
+@dataclass
+class ChainsAhead:
+    """Worker processes checking the chains of the file `store` reads, in the same snapshot.
+
+    The workers read the file itself, as immutable: it cannot change while the main process
+    holds its read transaction and no `-wal` or `-journal` lies beside it (files.no_journal),
+    so they read exactly what the main process's snapshot holds. Each checks the chains of
+    one range of origins (`check_chains`, the one check of every event) and folds them; the
+    main process takes their findings only when the heads and lengths of every chain are
+    those its own snapshot holds, and else, or when a worker fails, checks the chains itself.
+    """
+
+    round: Round
+    fingerprints: tuple[str, str]
+    project: bool
+    heads: list[tuple[Any, ...]]  # (origin, length, head) of each chain, in the snapshot
+    shares: list[_Share] = field(default_factory=list)
+
+    def collect(
+        self, round_: Round, round_fp: str, rubric_fp: str, report: VerifyReport
+    ) -> list[ChainSummary] | None:
+        """The chains, their problems added to `report` (and the events folded into
+        `report.current` with `project`), as `verify_chains` gives them; None when the
+        workers checked something else or did not finish (the caller then checks them)."""
+        if round_ is not self.round or (round_fp, rubric_fp) != self.fingerprints:
+            return None
+        found: list[ChainCheck] = []
+        for share in self.shares:
+            try:
+                result = share.receiver.recv()
+            except (EOFError, OSError):  # the worker died
+                return None
+            if not isinstance(result, ChainCheck):
+                return None
+            found.append(result)
+        chains = [chain for part in found for chain in part.chains]
+        if [(c.origin, c.length, c.head) for c in chains] != self.heads:
+            return None
+        for part in found:  # in origin order, as one read of every chain reports them
+            report.problems.extend(part.problems)
+            report.events += part.events
+        if self.project:
+            report.current = [state for part in found for state in part.current or []]
+        return chains
+
+    def close(self) -> None:
+        """Ends the workers (done or not: the check may have stopped before the chains)."""
+        for share in self.shares:
+            share.receiver.close()
+            if share.process.is_alive():
+                share.process.kill()
+            share.process.join()
+        self.shares = []
+
+
+def start_chains(store: Store, project: bool) -> ChainsAhead | None:
+    """Workers checking the chains of the file `store` has open (in a read transaction),
+    for a file with enough events, on a machine with cores to spare and fork; else None."""
+    workers = _worker_count()
+    if workers < 2:
+        return None
+    conn = store.conn
+    tripped = getattr(conn, "too_much_work", False)
+    try:
+        row = conn.execute(
+            "SELECT snapshot, round_fingerprint, rubric_fingerprint FROM round"
+        ).fetchall()
+        origins = conn.execute(
+            "SELECT origin, count(*), MAX(seq) FROM score_events GROUP BY origin ORDER BY origin"
+        ).fetchall()
+        heads = []
+        for origin, _count, length in origins:
+            head = conn.execute(
+                "SELECT hash FROM score_events WHERE origin = ? AND seq = ?", (origin, length)
+            ).fetchone()
+            heads.append((origin, length, head[0] if head else None))
+    except (sqlite3.Error, UnicodeDecodeError):
+        # The checks themselves report whatever this is; the work bound is theirs to trip.
+        if isinstance(conn, GuardedConnection) and not tripped:
+            conn.too_much_work = False
+        return None
+    events = sum(count for _origin, count, _length in origins)
+    if (
+        len(row) != 1
+        or not all(isinstance(value, str) for value in row[0])
+        or not all(isinstance(origin, str) for origin, _count, _length in origins)
+        or len(origins) < 2
+        or not PARALLEL_FROM <= events <= PARALLEL_UP_TO
+        or not no_journal(store.path)  # after the snapshot began (see ChainsAhead)
+    ):
+        return None
+    snapshot, round_fp, rubric_fp = row[0]
+    try:
+        round_ = parsed_round(snapshot)[0]  # the checks parse it again from the cache
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        if multiprocessing.current_process().daemon:  # a worker may not start workers
+            return None
+    except Exception:  # an unreadable snapshot (the checks say so), or no fork (Windows)
+        return None
+    ahead = ChainsAhead(round_, (round_fp, rubric_fp), project, heads)
+    _INHERITED[:] = [(round_, round_fp, rubric_fp)]
+    # Frozen, the objects the workers inherit are left alone by their garbage collector,
+    # which otherwise writes to every one and so copies this process's memory into each.
+    gc.freeze()
+    try:
+        after: str | None = None
+        for last in _split(origins, workers):
+            up_to = None if last == origins[-1][0] else last
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_check_share,
+                args=(sender, store.path, after, up_to, project),
+                daemon=True,
+            )
+            try:
+                process.start()
+            finally:
+                sender.close()  # the worker's end: closed here, its death is an EOF
+            ahead.shares.append(_Share(process, receiver, after, up_to))
+            after = last
+    except OSError:  # no process to be had (out of memory, of processes): one process
+        ahead.close()
+        return None
+    except BaseException:
+        ahead.close()
+        raise
+    finally:
+        gc.unfreeze()
+        _INHERITED.clear()
+    return ahead
+
+
+def _split(origins: list[tuple[str, int, Any]], workers: int) -> list[str]:
+    """The last origin of each of up to `workers` ranges of about as many events each."""
+    total = sum(count for _origin, count, _length in origins)
+    lasts: list[str] = []
+    done = 0
+    for origin, count, _length in origins:
+        done += count
+        if done * workers >= total * (len(lasts) + 1) or origin == origins[-1][0]:
+            lasts.append(origin)
+    return lasts
+
+
+def _worker_count() -> int:
+    setting = os.environ.get("PANEL_TUI_VERIFY_WORKERS", "")
+    if setting.isdigit():
+        return int(setting)
+    return min(os.cpu_count() or 1, MAX_WORKERS)
+
+
+def _check_share(
+    sender: Any, path: Path, after: str | None, up_to: str | None, project: bool
+) -> None:
+    """In a worker: check the chains of origins after `after` and up to `up_to`, and send
+    what was found, or None when the check did not finish (the main process then checks
+    every chain itself, and reports whatever stopped this one as it always does)."""
+    round_, round_fp, rubric_fp = _INHERITED[0]
+    found = ChainCheck()
+    result: ChainCheck | None = found
+    try:
+        conn = connect_unchanging(path)
+        try:
+            check_chains(conn, round_, round_fp, rubric_fp, found, project, after, up_to)
+        finally:
+            conn.close()
+    except BaseException:
+        result = None
+    try:
+        sender.send(result)
+    except (OSError, ValueError):  # the main process stopped waiting
+        pass
+    finally:
+        sender.close()
