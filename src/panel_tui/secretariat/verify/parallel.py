@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from panel_tui.domain.bulk import gc_paused
 from panel_tui.domain.model import Round
 from panel_tui.secretariat.verify.chains import ChainCheck, check_chains
 from panel_tui.secretariat.verify.reference import parsed_round
 from panel_tui.secretariat.verify.report import ChainSummary, VerifyReport
 from panel_tui.storage.connection import GuardedConnection, connect_unchanging
 from panel_tui.storage.files import no_journal
+from panel_tui.storage.projection import ChainState
 from panel_tui.storage.store import Store
 
 # From this many events on, the chains are checked in worker processes (one per core, at
@@ -71,14 +73,15 @@ class ChainsAhead:
         if round_ is not self.round or (round_fp, rubric_fp) != self.fingerprints:
             return None
         found: list[ChainCheck] = []
-        for share in self.shares:
-            try:
-                result = share.receiver.recv()
-            except (EOFError, OSError):  # the worker died
-                return None
-            if not isinstance(result, ChainCheck):
-                return None
-            found.append(result)
+        with gc_paused():  # unpickling the folded chains: many objects, none cyclic
+            for share in self.shares:
+                try:
+                    result = share.receiver.recv()
+                except (EOFError, OSError):  # the worker died
+                    return None
+                if not isinstance(result, ChainCheck):
+                    return None
+                found.append(result)
         chains = [chain for part in found for chain in part.chains]
         if [(c.origin, c.length, c.head) for c in chains] != self.heads:
             return None
@@ -214,9 +217,24 @@ def _check_share(
             conn.close()
     except BaseException:
         result = None
+    if result is not None and result.current:
+        _share_keys(result.current)
     try:
         sender.send(result)
     except (OSError, ValueError):  # the main process stopped waiting
         pass
     finally:
         sender.close()
+
+
+def _share_keys(states: list[ChainState]) -> None:
+    """Each chain's keys made the same objects as the other chains' equal keys (every chain
+    has a key per cell it scored, read as new strings from each row): pickled once each
+    then, the folded chains are sent and read back in a fifth of the time."""
+    same: dict[Any, Any] = {}
+    for state in states:
+        state.scores = {same.setdefault(key, key): value for key, value in state.scores.items()}
+        state.notes = {same.setdefault(key, key): value for key, value in state.notes.items()}
+        for name in ("recused", "reasons", "final"):
+            held: dict[str, Any] = getattr(state, name)
+            setattr(state, name, {same.setdefault(key, key): value for key, value in held.items()})
