@@ -38,7 +38,7 @@ def _shares(path: Path) -> list[list[str]]:
         ahead = parallel.start_chains(store, project=True)
         assert ahead is not None, "the parallel path was not taken"
         try:
-            bounds = [(share.after, share.up_to) for share in ahead.shares]
+            bounds = list(ahead.ranges)
         finally:
             ahead.close()
         origins = [
@@ -95,6 +95,8 @@ def test_a_tampered_event_in_either_share_is_refused_as_in_one_process(
         ahead = parallel.start_chains(store, project=True)
         assert ahead is not None
         try:
+            assert ahead.round is not None
+            assert ahead.integrity_check() == [("ok",)]
             found = VerifyReport(tampered)
             chains = ahead.collect(ahead.round, *ahead.fingerprints, found)
         finally:

@@ -93,7 +93,9 @@ def verify_open(
 ) -> None:
     conn = store.conn
     report.kind, report.assessor = store.kind, store.assessor_id
-    rows = conn.execute("PRAGMA integrity_check").fetchall()
+    rows = ahead.integrity_check() if ahead is not None else None
+    if rows is None:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
     if rows != [("ok",)]:
         report.problems.extend(
             _("SQLite integrity: {detail}").format(detail=r[0]) for r in rows[:20]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,30 +40,51 @@ _INHERITED: list[tuple[Round, str, str]] = []
 
 
 @dataclass
-class _Share:
+class _Worker:
     process: Any
     receiver: Any
-    after: str | None
-    up_to: str | None
+
+    def result(self) -> Any:
+        """What the worker sent; None if it died first."""
+        try:
+            return self.receiver.recv()
+        except (EOFError, OSError):
+            return None
+
+    def end(self) -> None:
+        self.receiver.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
 
 
 @dataclass
 class ChainsAhead:
-    """Worker processes checking the chains of the file `store` reads, in the same snapshot.
+    """Worker processes checking the file `store` reads, in the same snapshot: one runs its
+    integrity check, the others its chains, a range of origins each.
 
     The workers read the file itself, as immutable: it cannot change while the main process
     holds its read transaction and no `-wal` or `-journal` lies beside it (files.no_journal),
-    so they read exactly what the main process's snapshot holds. Each checks the chains of
-    one range of origins (`check_chains`, the one check of every event) and folds them; the
-    main process takes their findings only when the heads and lengths of every chain are
-    those its own snapshot holds, and else, or when a worker fails, checks the chains itself.
+    so they read exactly what the main process's snapshot holds. A chain worker checks its
+    chains (`check_chains`, the one check of every event) and folds them; the main process
+    takes their findings only when the heads and lengths of every chain are those its own
+    snapshot holds. A worker that fails or finds the work bound, and the main process runs
+    that check itself, as without workers (which reports what stopped it).
     """
 
-    round: Round
     fingerprints: tuple[str, str]
     project: bool
     heads: list[tuple[Any, ...]]  # (origin, length, head) of each chain, in the snapshot
-    shares: list[_Share] = field(default_factory=list)
+    round: Round | None = None  # the round the chain workers check the events against
+    integrity: _Worker | None = None
+    shares: list[_Worker] = field(default_factory=list)
+    ranges: list[tuple[str | None, str | None]] = field(default_factory=list)  # (after, up_to)
+
+    def integrity_check(self) -> list[tuple[Any, ...]] | None:
+        """What `PRAGMA integrity_check` gave in the integrity worker (the same bytes);
+        None when it did not finish (the caller then runs it itself)."""
+        rows = self.integrity.result() if self.integrity is not None else None
+        return rows if isinstance(rows, list) else None
 
     def collect(
         self, round_: Round, round_fp: str, rubric_fp: str, report: VerifyReport
@@ -75,10 +97,7 @@ class ChainsAhead:
         found: list[ChainCheck] = []
         with gc_paused():  # unpickling the folded chains: many objects, none cyclic
             for share in self.shares:
-                try:
-                    result = share.receiver.recv()
-                except (EOFError, OSError):  # the worker died
-                    return None
+                result = share.result()
                 if not isinstance(result, ChainCheck):
                     return None
                 found.append(result)
@@ -94,11 +113,10 @@ class ChainsAhead:
 
     def close(self) -> None:
         """Ends the workers (done or not: the check may have stopped before the chains)."""
-        for share in self.shares:
-            share.receiver.close()
-            if share.process.is_alive():
-                share.process.kill()
-            share.process.join()
+        for worker in [self.integrity, *self.shares]:
+            if worker is not None:
+                worker.end()
+        self.integrity = None
         self.shares = []
 
 
@@ -140,34 +158,33 @@ def start_chains(store: Store, project: bool) -> ChainsAhead | None:
         return None
     snapshot, round_fp, rubric_fp = row[0]
     try:
-        round_ = parsed_round(snapshot)[0]  # the checks parse it again from the cache
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
         if multiprocessing.current_process().daemon:  # a worker may not start workers
             return None
-    except Exception:  # an unreadable snapshot (the checks say so), or no fork (Windows)
+    except ValueError:  # no fork (Windows)
         return None
-    ahead = ChainsAhead(round_, (round_fp, rubric_fp), project, heads)
-    _INHERITED[:] = [(round_, round_fp, rubric_fp)]
+    ahead = ChainsAhead((round_fp, rubric_fp), project, heads)
     # Frozen, the objects the workers inherit are left alone by their garbage collector,
     # which otherwise writes to every one and so copies this process's memory into each.
     gc.freeze()
     try:
+        # The integrity check first: it runs while this process parses the round, which
+        # the chain workers then inherit.
+        ahead.integrity = _start(context, _check_integrity, store.path)
+        try:
+            round_ = parsed_round(snapshot)[0]  # the checks parse it again from the cache
+        except Exception:  # an unreadable snapshot: the checks say so
+            return ahead
+        ahead.round = round_
+        _INHERITED[:] = [(round_, round_fp, rubric_fp)]
+        gc.freeze()  # the round too
         after: str | None = None
         for last in _split(origins, workers):
             up_to = None if last == origins[-1][0] else last
-            receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(
-                target=_check_share,
-                args=(sender, store.path, after, up_to, project),
-                daemon=True,
-            )
-            try:
-                process.start()
-            finally:
-                sender.close()  # the worker's end: closed here, its death is an EOF
-            ahead.shares.append(_Share(process, receiver, after, up_to))
+            ahead.shares.append(_start(context, _check_share, store.path, after, up_to, project))
+            ahead.ranges.append((after, up_to))
             after = last
     except OSError:  # no process to be had (out of memory, of processes): one process
         ahead.close()
@@ -179,6 +196,20 @@ def start_chains(store: Store, project: bool) -> ChainsAhead | None:
         gc.unfreeze()
         _INHERITED.clear()
     return ahead
+
+
+def _start(context: Any, work: Callable[..., None], *args: Any) -> _Worker:
+    """A forked worker running `work(sender, *args)`; what it sends comes out of `receiver`."""
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=work, args=(sender, *args), daemon=True)
+    try:
+        process.start()
+    except BaseException:
+        receiver.close()
+        raise
+    finally:
+        sender.close()  # the worker's end: closed here, its death is an EOF
+    return _Worker(process, receiver)
 
 
 def _split(origins: list[tuple[str, int, Any]], workers: int) -> list[str]:
@@ -200,6 +231,30 @@ def _worker_count() -> int:
     return min(os.cpu_count() or 1, MAX_WORKERS)
 
 
+def _check_integrity(sender: Any, path: Path) -> None:
+    """In a worker: `PRAGMA integrity_check` of the file, sent as its rows, or None when it
+    did not finish (the main process then runs it itself, and reports what stopped it)."""
+    rows: list[tuple[Any, ...]] | None = None
+    try:
+        conn = connect_unchanging(path)
+        try:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+        finally:
+            conn.close()
+    except BaseException:
+        rows = None
+    _send(sender, rows)
+
+
+def _send(sender: Any, value: object) -> None:
+    try:
+        sender.send(value)
+    except (OSError, ValueError):  # the main process stopped waiting
+        pass
+    finally:
+        sender.close()
+
+
 def _check_share(
     sender: Any, path: Path, after: str | None, up_to: str | None, project: bool
 ) -> None:
@@ -219,12 +274,7 @@ def _check_share(
         result = None
     if result is not None and result.current:
         _share_keys(result.current)
-    try:
-        sender.send(result)
-    except (OSError, ValueError):  # the main process stopped waiting
-        pass
-    finally:
-        sender.close()
+    _send(sender, result)
 
 
 def _share_keys(states: list[ChainState]) -> None:
