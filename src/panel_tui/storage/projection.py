@@ -115,10 +115,14 @@ def sheets(chains: Iterable[ChainState]) -> dict[str, dict[str, Sheet]]:
         return of[nominee]
 
     for chain in sorted(chains, key=lambda c: c.origin):
+        # A chain's cells come nominee by nominee: the sheet looked up when the nominee changes.
+        scored: str | None = None
+        cells: dict[str, float] = {}
         for (nominee, criterion), value in chain.scores.items():
             if value is not None:
-                held = sheet(chain.assessor, nominee)
-                held.scores.setdefault(criterion, value)
+                if nominee != scored:
+                    scored, cells = nominee, sheet(chain.assessor, nominee).scores
+                cells.setdefault(criterion, value)
         for (nominee, note_criterion), text in chain.notes.items():
             if not text:
                 continue
