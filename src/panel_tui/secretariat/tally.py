@@ -108,9 +108,11 @@ def tally_verified(report: VerifyReport, details: bool = True, method: str = MET
     else:
         panel = [a.id for a in round_.assessors if only is None or a.id == only]
         counts: dict[str, dict[str, dict[float, int]]] = {}
-        for _assessor, nominee, criterion, value in projection.counted(sheets, panel):
-            cell = counts.setdefault(nominee, {}).setdefault(criterion, {})
-            cell[value] = cell.get(value, 0) + 1
+        for _assessor, nominee, held in projection.counted_sheets(sheets, panel):
+            cells = counts.setdefault(nominee, {})
+            for criterion, value in held.scores.items():
+                cell = cells.setdefault(criterion, {})
+                cell[value] = cell.get(value, 0) + 1
         result = tally_summary(round_, counts, recusals, only, method)
     result.path = report.path
     result.kind = report.kind

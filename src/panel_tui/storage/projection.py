@@ -151,12 +151,19 @@ def counted(
 ) -> Iterator[tuple[str, str, str, float]]:
     """The scores that count: (assessor, nominee, criterion, value) of the panel's assessors,
     less those recused from the nominee (the `counted_scores` view)."""
+    for assessor, nominee, held in counted_sheets(all_sheets, panel):
+        for criterion, value in held.scores.items():
+            yield assessor, nominee, criterion, value
+
+
+def counted_sheets(
+    all_sheets: dict[str, dict[str, Sheet]], panel: Iterable[str]
+) -> Iterator[tuple[str, str, Sheet]]:
+    """The sheets whose scores count (`counted`), as (assessor, nominee, sheet)."""
     for assessor in panel:
         for nominee, held in all_sheets.get(assessor, {}).items():
-            if held.recused:
-                continue
-            for criterion, value in held.scores.items():
-                yield assessor, nominee, criterion, value
+            if not held.recused:
+                yield assessor, nominee, held
 
 
 def disagreements(chains: Iterable[ChainState]) -> list[ChainDisagreement]:
