@@ -1,4 +1,4 @@
-"""A large file's audit chains checked in worker processes, each its share of the chains, while the main process runs the other checks of the same snapshot."""
+"""A large file's integrity check and audit chains run in worker processes (the chains a range of origins each), beside the main process's other checks of the same snapshot."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from panel_tui.storage.files import no_journal
 from panel_tui.storage.projection import ChainState
 from panel_tui.storage.store import Store
 
-# From this many events on, the chains are checked in worker processes (one per core, at
-# most MAX_WORKERS); fewer cost less to check than to fork for. PANEL_TUI_VERIFY_WORKERS=1
-# turns it off (and a number sets the workers).
+# From this many events on, the integrity check and the chains are checked in worker
+# processes (the chains in one per core, at most MAX_WORKERS); fewer cost less to check than
+# to fork for. PANEL_TUI_VERIFY_WORKERS=1 turns it off (and a number sets the chain workers).
 PARALLEL_FROM = 20_000
 
 
