@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,21 @@ def test_a_file_with_a_wal_beside_it_is_checked_in_one_process(
         assert verify_database(panel_file, project=True, parallel=True).ok
     finally:
         writer.close()
+
+
+def test_a_process_with_other_threads_checks_in_one_process(
+    workers: pytest.MonkeyPatch, panel_file: Path
+) -> None:
+    """Forked from a process with other threads (the secretariat app tallies in a thread), a
+    worker could inherit a lock another thread held: no workers then."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with Store.open(panel_file, readonly=True) as store:
+            store.conn.execute("BEGIN")
+            assert parallel.start_chains(store, project=True) is None
+        assert tally_database(panel_file).categories
+    finally:
+        stop.set()
+        other.join()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,10 +122,13 @@ class ChainsAhead:
 
 
 def start_chains(store: Store, project: bool) -> ChainsAhead | None:
-    """Workers checking the chains of the file `store` has open (in a read transaction),
-    for a file with enough events, on a machine with cores to spare and fork; else None."""
+    """Workers checking the file `store` has open (in a read transaction), for a file with
+    enough events, on a machine with cores to spare and fork, from a process of one thread;
+    else None."""
     workers = _worker_count()
-    if workers < 2:
+    if workers < 2 or threading.active_count() > 1:
+        # Forked from a process with other threads (the secretariat app tallies in one), a
+        # worker may inherit a lock one of them held, and wait for it for ever.
         return None
     conn = store.conn
     tripped = getattr(conn, "too_much_work", False)
