@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -205,7 +206,7 @@ def start_chains(store: Store, project: bool) -> ChainsAhead | None:
 def _start(context: Any, work: Callable[..., None], *args: Any) -> _Worker:
     """A forked worker running `work(sender, *args)`; what it sends comes out of `receiver`."""
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=work, args=(sender, *args), daemon=True)
+    process = context.Process(target=_in_worker, args=(work, sender, *args), daemon=True)
     try:
         process.start()
     except BaseException:
@@ -233,6 +234,12 @@ def _worker_count() -> int:
     if setting.isdigit():
         return int(setting)
     return min(os.cpu_count() or 1, MAX_WORKERS)
+
+
+def _in_worker(work: Callable[..., None], *args: Any) -> None:
+    """Ctrl-C is the main process's to answer (it ends the workers): a worker ignores it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    work(*args)
 
 
 def _check_integrity(sender: Any, path: Path) -> None:
