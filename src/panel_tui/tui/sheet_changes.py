@@ -8,10 +8,12 @@ database call returned.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from panel_tui.domain.model import Criterion
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _
+from panel_tui.tui.dialogs import Words
 from panel_tui.tui.dialogs.confirm import Confirm
 from panel_tui.tui.dialogs.score_input import ScoreInput
 from panel_tui.tui.dialogs.text_prompt import TextPrompt
@@ -177,17 +179,14 @@ class SheetChanges:
                 view.refresh_sheet()
                 view.status.say(_("Not changed: a final sheet needs a reason."), "info")
 
-        view.app.push_screen(
-            TextPrompt(
-                lambda: _("This sheet is final"),
-                lambda: _(
-                    "Why change {criterion} from {old} to {new}? The reason goes into the audit trail."
-                ).format(
-                    criterion=criterion.title,
-                    old=score_text(current),
-                    new=score_text(value),
-                ),
-                required=True,
+        self._ask_reason(
+            lambda: _("This sheet is final"),
+            lambda: _(
+                "Why change {criterion} from {old} to {new}? The reason goes into the audit trail."
+            ).format(
+                criterion=criterion.title,
+                old=score_text(current),
+                new=score_text(value),
             ),
             done,
         )
@@ -214,15 +213,12 @@ class SheetChanges:
                     ).format(criterion=criterion.title)
                 )
 
-        view.app.push_screen(
-            TextPrompt(
-                lambda: _("This sheet is final"),
-                lambda: _(
-                    "Clearing {criterion} ({old}) reopens the sheet: it will no longer be final."
-                    " Why? The reason goes into the audit trail."
-                ).format(criterion=criterion.title, old=score_text(current)),
-                required=True,
-            ),
+        self._ask_reason(
+            lambda: _("This sheet is final"),
+            lambda: _(
+                "Clearing {criterion} ({old}) reopens the sheet: it will no longer be final."
+                " Why? The reason goes into the audit trail."
+            ).format(criterion=criterion.title, old=score_text(current)),
             done,
         )
 
@@ -253,6 +249,12 @@ class SheetChanges:
             self.change_final(criterion, before)
             return
         self.save(criterion, before, "", advance=False)
+
+    def _ask_reason(
+        self, title: Words, explanation: Words, then: Callable[[str | None], None]
+    ) -> None:
+        """A reason for the audit trail, in a dialog that refuses an empty one."""
+        self.view.app.push_screen(TextPrompt(title, explanation, required=True), then)
 
     # --- notes and the comment ------------------------------------------------------------
 
@@ -343,14 +345,9 @@ class SheetChanges:
             if reason:
                 self._recusal(withdraw=False, reason=reason)
 
-        view.app.push_screen(
-            TextPrompt(
-                lambda: _("Recuse from {nominee}").format(nominee=name),
-                lambda: _(
-                    "A conflict of interest? Give the reason; it is kept in the audit trail."
-                ),
-                required=True,
-            ),
+        self._ask_reason(
+            lambda: _("Recuse from {nominee}").format(nominee=name),
+            lambda: _("A conflict of interest? Give the reason; it is kept in the audit trail."),
             recuse,
         )
 
@@ -432,13 +429,10 @@ class SheetChanges:
                 )
             )
 
-        view.app.push_screen(
-            TextPrompt(
-                lambda: _("Reopen the sheet of {nominee}").format(nominee=name),
-                lambda: _(
-                    "It will no longer be final. Give the reason; it is kept in the audit trail."
-                ),
-                required=True,
+        self._ask_reason(
+            lambda: _("Reopen the sheet of {nominee}").format(nominee=name),
+            lambda: _(
+                "It will no longer be final. Give the reason; it is kept in the audit trail."
             ),
             done,
         )
