@@ -148,6 +148,11 @@ def _panel(
     return panel, panel_ids, recused_by
 
 
+def _split_panel(panel_ids: list[str], recused: set[str]) -> tuple[list[str], list[str]]:
+    """The panel of one nominee in round order: who is recused from it, and who counts."""
+    return [a for a in panel_ids if a in recused], [a for a in panel_ids if a not in recused]
+
+
 def _categories(round_: Round) -> Iterator[tuple[Category, Rubric, list[str], list[str]]]:
     """Each category with its rubric, the rubric's criteria and their tie-break order:
     descending weight, rubric order between equal weights (sorted is stable)."""
@@ -199,8 +204,7 @@ def tally(
             if nominee.category != category.id:
                 continue
             sheets = by_nominee.get(nominee.id, {})
-            recused = [a for a in panel_ids if a in recused_by.get(nominee.id, set())]
-            counted = [a for a in panel_ids if a not in recused]
+            recused, counted = _split_panel(panel_ids, recused_by.get(nominee.id, set()))
             raw_means: dict[str, float | None] = {}
             missing: dict[str, list[str]] = {}
             counted_sheets = [(a, sheets[a]) for a in counted if a in sheets]
@@ -499,8 +503,7 @@ def tally_summary(
             if nominee.category != category.id:
                 continue
             cells = counts.get(nominee.id, {})
-            recused = [a for a in panel_ids if a in recused_by.get(nominee.id, set())]
-            counted = [a for a in panel_ids if a not in recused]
+            recused, counted = _split_panel(panel_ids, recused_by.get(nominee.id, set()))
             raw_means: dict[str, float | None] = {}
             complete = bool(counted)
             for criterion in criteria:
