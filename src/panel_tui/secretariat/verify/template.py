@@ -182,6 +182,16 @@ def _make_template(data: bytes) -> _Template | None:
     )
 
 
+def _stored_outside(
+    conn: sqlite3.Connection, names: frozenset[str], types: tuple[str, ...]
+) -> list[str]:
+    """The schema's objects of `types` that own pages and are not among `names` (the
+    round's tables, proven on the template)."""
+    marks = ", ".join("?" * len(types))
+    query = f"SELECT name FROM sqlite_schema WHERE type IN ({marks}) AND rootpage > 0"
+    return [name for (name,) in conn.execute(query, types) if name not in names]
+
+
 def _free_pages(data: bytes | bytearray, page_size: int, pages: int) -> list[int] | None:
     """The freelist's trunk and leaf pages, as the header and trunk pages list them; None
     when they do not add up."""
@@ -241,13 +251,7 @@ def verify_like_template(
             return None
         # Integrity of everything but the round tables (proven on the template), and every
         # page used once: by a table or index, or free.
-        others = [
-            name
-            for (name,) in conn.execute(
-                "SELECT name FROM sqlite_schema WHERE type = 'table' AND rootpage > 0"
-            )
-            if name not in template.names
-        ]
+        others = _stored_outside(conn, template.names, ("table",))
         for name in ("sqlite_schema", *others):
             quoted = name.replace('"', '""')
             if conn.execute(f'PRAGMA integrity_check("{quoted}")').fetchall() != [("ok",)]:
@@ -255,13 +259,7 @@ def verify_like_template(
         free = _free_pages(data, page_size, pages)
         if free is None:
             return None
-        trees = [
-            name
-            for (name,) in conn.execute(
-                "SELECT name FROM sqlite_schema WHERE type IN ('table', 'index') AND rootpage > 0"
-            )
-            if name not in template.names
-        ]
+        trees = _stored_outside(conn, template.names, ("table", "index"))
         used = free + [
             page
             for name in ("sqlite_schema", *trees)
