@@ -263,7 +263,7 @@ def app_available() -> bool:
     import importlib.util
 
     try:
-        return importlib.util.find_spec("panel_tui.tui.app") is not None
+        return importlib.util.find_spec("panel_tui.tui.scoring.app") is not None
     except ImportError:
         return False
 
@@ -468,8 +468,8 @@ async def _switch_nominees(db: Path, count: int) -> tuple[list[float], list[floa
 
     from textual import events
 
-    from panel_tui.tui.app import ScoringApp
-    from panel_tui.tui.session import open_database
+    from panel_tui.tui.scoring.app import ScoringApp
+    from panel_tui.tui.scoring.session import open_database
 
     app = ScoringApp(session=open_database(db, "a1"))
     timings: list[float] = []

@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from panel_tui.i18n import language
-from panel_tui.tui.secretariat import SecretariatApp
+from panel_tui.tui.secretariat.app import SecretariatApp
 
 
 @pytest.fixture

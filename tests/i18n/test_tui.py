@@ -18,11 +18,11 @@ from fixtures.databases import held_write_lock
 from fixtures.tui_helpers import open_nominee, static_text, table_text
 from panel_tui.i18n import language
 from panel_tui.round_package.loader import load_round_or_raise
-from panel_tui.tui.agenda_screen import AgendaTable
-from panel_tui.tui.app import ScoringApp
-from panel_tui.tui.footer import PanelFooter
-from panel_tui.tui.keys_panel import TranslatedBindingsTable
-from panel_tui.tui.session import PendingRound, open_database
+from panel_tui.tui.common.footer import PanelFooter
+from panel_tui.tui.common.keys_panel import TranslatedBindingsTable
+from panel_tui.tui.scoring.agenda_screen import AgendaTable
+from panel_tui.tui.scoring.app import ScoringApp
+from panel_tui.tui.scoring.session import PendingRound, open_database
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
 SIZE = (120, 36)

@@ -33,12 +33,12 @@ from panel_tui.domain.problems import PanelError
 from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
-from panel_tui.tui.app import ScoringApp
-from panel_tui.tui.readback_screen import ReadBackScreen
-from panel_tui.tui.scoring_screen import ScoringScreen
-from panel_tui.tui.secretariat import SecretariatApp
-from panel_tui.tui.session import PendingRound, open_database
-from panel_tui.tui.summary_screen import SummaryScreen
+from panel_tui.tui.scoring.app import ScoringApp
+from panel_tui.tui.scoring.readback_screen import ReadBackScreen
+from panel_tui.tui.scoring.scoring_screen import ScoringScreen
+from panel_tui.tui.scoring.session import PendingRound, open_database
+from panel_tui.tui.scoring.summary_screen import SummaryScreen
+from panel_tui.tui.secretariat.app import SecretariatApp
 
 from .helpers import record_figure
 

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from fixtures.databases import build_db
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
-from panel_tui.tui.app import ScoringApp
-from panel_tui.tui.session import open_database
+from panel_tui.tui.scoring.app import ScoringApp
+from panel_tui.tui.scoring.session import open_database
 
 from .helpers import record_figure
 

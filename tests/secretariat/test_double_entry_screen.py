@@ -8,8 +8,8 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from panel_tui.tui.double_entry_screen import DoubleEntryScreen
-from panel_tui.tui.secretariat import SecretariatApp
+from panel_tui.tui.secretariat.app import SecretariatApp
+from panel_tui.tui.secretariat.double_entry_screen import DoubleEntryScreen
 
 HEADER = "assessor,nominee,criterion,score,note\n"
 

@@ -307,7 +307,7 @@ def test_the_manifest_reproduces(panel: Path) -> None:
 async def test_the_robustness_tab_and_the_method_switch(panel: Path) -> None:
     from textual.widgets import DataTable, Static, TabbedContent
 
-    from panel_tui.tui.secretariat import SecretariatApp
+    from panel_tui.tui.secretariat.app import SecretariatApp
 
     app = SecretariatApp(panel)
     async with app.run_test(size=(160, 45)) as pilot:

@@ -344,8 +344,8 @@ def test_xlsx_notes_sheet(noted_panel: Path, tmp_path: Path) -> None:
 async def test_nominee_screen_shows_notes_and_final_sheets(noted_panel: Path) -> None:
     from textual.widgets import DataTable, Static
 
-    from panel_tui.tui.nominee_result_screen import NomineeResultScreen
-    from panel_tui.tui.secretariat import SecretariatApp
+    from panel_tui.tui.secretariat.app import SecretariatApp
+    from panel_tui.tui.secretariat.nominee_result_screen import NomineeResultScreen
 
     app = SecretariatApp(noted_panel)
     async with app.run_test(size=(160, 45)) as pilot:

@@ -20,7 +20,7 @@ from panel_tui.cli import cli
 from panel_tui.domain.scoring import weighted_total
 from panel_tui.secretariat.tally_result import MEAN_DECIMALS, round_half_up
 from panel_tui.storage.store import Store
-from panel_tui.tui.secretariat import SecretariatApp
+from panel_tui.tui.secretariat.app import SecretariatApp
 
 from .test_secretariat_app import _loaded
 

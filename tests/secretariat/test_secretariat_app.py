@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static, TabbedContent
 
-from panel_tui.tui.secretariat import SecretariatApp
+from panel_tui.tui.secretariat.app import SecretariatApp
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
 
@@ -132,7 +132,7 @@ async def test_wide_tables_scroll_by_keyboard(relative_panel: Path) -> None:
 
 
 async def test_enter_opens_a_nominees_matrix(relative_panel: Path) -> None:
-    from panel_tui.tui.nominee_result_screen import NomineeResultScreen
+    from panel_tui.tui.secretariat.nominee_result_screen import NomineeResultScreen
 
     app = SecretariatApp(relative_panel)
     async with app.run_test(size=(160, 45)) as pilot:
@@ -181,7 +181,7 @@ async def test_enter_opens_a_nominees_matrix(relative_panel: Path) -> None:
 
 
 async def test_incomplete_nominee_shows_what_it_lacks(relative_panel: Path) -> None:
-    from panel_tui.tui.nominee_result_screen import NomineeResultScreen
+    from panel_tui.tui.secretariat.nominee_result_screen import NomineeResultScreen
 
     app = SecretariatApp(relative_panel)
     async with app.run_test(size=(160, 45)) as pilot:
@@ -241,7 +241,7 @@ async def test_a_new_merge_is_shown_without_a_key(
 
     from panel_tui.secretariat.merge.driver import merge
     from panel_tui.storage.store import Store
-    from panel_tui.tui import secretariat
+    from panel_tui.tui.secretariat import app as secretariat
 
     monkeypatch.setattr(secretariat, "WATCH_SECONDS", 0.1)
     app = SecretariatApp(relative_panel)

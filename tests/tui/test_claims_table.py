@@ -9,9 +9,9 @@ from rich.cells import cell_len
 
 from fixtures.tui_helpers import open_nominee, static_text
 from panel_tui.assessor.setup import init_assessor_db
-from panel_tui.tui.app import ScoringApp
-from panel_tui.tui.claims_table import ClaimsTable, wrap
-from panel_tui.tui.session import open_database
+from panel_tui.tui.scoring.app import ScoringApp
+from panel_tui.tui.scoring.claims_table import ClaimsTable, wrap
+from panel_tui.tui.scoring.session import open_database
 
 
 def test_wrap_breaks_between_words() -> None:
@@ -125,7 +125,7 @@ async def test_a_tab_in_a_note_does_not_leave_the_grid(
 ) -> None:
     """Tabs and line breaks are text in notes; on screen they are spaces, columns stay put."""
     from panel_tui.storage.store import Store
-    from panel_tui.tui.rubric_table import RubricTable
+    from panel_tui.tui.scoring.rubric_table import RubricTable
 
     monkeypatch.setenv("PANEL_TUI_DATA_DIR", str(tmp_path / "data"))
     init_assessor_db(demo_dir, "a1", tmp_path / "a1.db")

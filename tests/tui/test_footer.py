@@ -8,8 +8,8 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
-from panel_tui.tui.footer import PanelFooter
-from panel_tui.tui.textual_private import FooterKey
+from panel_tui.tui.common.footer import PanelFooter
+from panel_tui.tui.common.textual_private import FooterKey
 
 
 class _Pane(Widget, can_focus=True):

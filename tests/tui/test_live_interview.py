@@ -11,17 +11,17 @@ from fixtures.databases import held_write_lock
 from fixtures.tui_helpers import open_nominee, static_text, table_text
 from panel_tui.assessor.setup import init_assessor_db
 from panel_tui.storage.store import Store
-from panel_tui.tui.agenda_screen import AgendaScreen
-from panel_tui.tui.app import ScoringApp
-from panel_tui.tui.claims_table import ClaimsTable
+from panel_tui.tui.common.footer import DialogFooter
+from panel_tui.tui.common.textual_private import FooterKey
 from panel_tui.tui.dialogs.text_prompt import TextPrompt
 from panel_tui.tui.dialogs.wait_database import WaitForDatabase
-from panel_tui.tui.footer import DialogFooter
 from panel_tui.tui.launch import resolve
-from panel_tui.tui.readback_screen import ReadBackScreen
-from panel_tui.tui.scoring_screen import ScoringScreen
-from panel_tui.tui.session import open_database
-from panel_tui.tui.textual_private import FooterKey
+from panel_tui.tui.scoring.agenda_screen import AgendaScreen
+from panel_tui.tui.scoring.app import ScoringApp
+from panel_tui.tui.scoring.claims_table import ClaimsTable
+from panel_tui.tui.scoring.readback_screen import ReadBackScreen
+from panel_tui.tui.scoring.scoring_screen import ScoringScreen
+from panel_tui.tui.scoring.session import open_database
 
 MakeApp = Callable[[], ScoringApp]
 ReadStore = Callable[[], Store]
@@ -438,7 +438,7 @@ async def test_leaving_the_full_screen_view_fits_the_claims_to_their_pane_again(
 async def test_question_mark_shows_the_keys_with_the_digits_once(make_app: MakeApp) -> None:
     from rich.text import Text
 
-    from panel_tui.tui.keys_panel import TranslatedBindingsTable
+    from panel_tui.tui.common.keys_panel import TranslatedBindingsTable
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

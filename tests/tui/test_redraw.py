@@ -6,7 +6,7 @@ from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
-from panel_tui.tui.redraw import show
+from panel_tui.tui.common.redraw import show
 
 
 class _App(App[None]):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fixtures.tui_helpers import open_nominee, static_text
-from panel_tui.tui.app import ScoringApp
+from panel_tui.tui.scoring.app import ScoringApp
 
 SIZE = (120, 40)
 

@@ -10,14 +10,14 @@ import pytest
 
 from fixtures.tui_helpers import open_nominee, static_text, table_text
 from panel_tui.storage.store import Store
-from panel_tui.tui import score_typing
-from panel_tui.tui.agenda_screen import AgendaScreen
-from panel_tui.tui.app import ScoringApp
 from panel_tui.tui.dialogs.text_prompt import TextPrompt
-from panel_tui.tui.readback_screen import ReadBackScreen
-from panel_tui.tui.scoring_screen import ScoringScreen
-from panel_tui.tui.session import STATE_CRITERION, STATE_NOMINEE, STATE_SCREEN
-from panel_tui.tui.summary_screen import SummaryScreen
+from panel_tui.tui.scoring import score_typing
+from panel_tui.tui.scoring.agenda_screen import AgendaScreen
+from panel_tui.tui.scoring.app import ScoringApp
+from panel_tui.tui.scoring.readback_screen import ReadBackScreen
+from panel_tui.tui.scoring.scoring_screen import ScoringScreen
+from panel_tui.tui.scoring.session import STATE_CRITERION, STATE_NOMINEE, STATE_SCREEN
+from panel_tui.tui.scoring.summary_screen import SummaryScreen
 
 MakeApp = Callable[[], ScoringApp]
 ReadStore = Callable[[], Store]
@@ -51,7 +51,7 @@ async def test_agenda_shows_round_and_nominees_literally(make_app: MakeApp) -> N
 
 
 async def test_the_agenda_cursor_steps_over_headings(make_app: MakeApp) -> None:
-    from panel_tui.tui.agenda_screen import AgendaTable
+    from panel_tui.tui.scoring.agenda_screen import AgendaTable
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -482,7 +482,7 @@ async def test_choose_assessor_creates_the_database_in_the_data_dir(
     round_dir: Path, data_dir: Path
 ) -> None:
     from panel_tui.round_package.loader import load_round_or_raise
-    from panel_tui.tui.session import PendingRound
+    from panel_tui.tui.scoring.session import PendingRound
 
     round_, _ = load_round_or_raise(round_dir)
     app = ScoringApp(pending=PendingRound(round_dir, round_), now=lambda: 0.0)
@@ -501,7 +501,7 @@ async def test_choose_assessor_creates_the_database_in_the_data_dir(
 
 async def test_the_mouse_works_too(make_app: MakeApp, read_store: ReadStore) -> None:
     from panel_tui.tui.dialogs.score_input import ScoreInput
-    from panel_tui.tui.rubric_table import RubricTable
+    from panel_tui.tui.scoring.rubric_table import RubricTable
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -16,8 +16,8 @@ from textual.pilot import Pilot
 
 from fixtures.databases import held_write_lock
 from fixtures.tui_helpers import open_nominee, settle, show_agenda, show_scoring
-from panel_tui.tui.app import ScoringApp
-from panel_tui.tui.session import open_database
+from panel_tui.tui.scoring.app import ScoringApp
+from panel_tui.tui.scoring.session import open_database
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
 

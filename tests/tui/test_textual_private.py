@@ -1,4 +1,4 @@
-"""The canary for Textual upgrades: each private name tui/textual_private.py relies on, checked
+"""The canary for Textual upgrades: each private name tui/common/textual_private.py relies on, checked
 by itself, so that a Textual (or Rich) that moved one fails here and says which."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, KeyPanel
 
 import panel_tui
-from panel_tui.tui.textual_private import (
+from panel_tui.tui.common.textual_private import (
     BindingsTable,
     FooterKey,
     QuietScrollView,
@@ -111,4 +111,6 @@ def test_no_other_module_imports_a_private_module_of_textual_or_rich() -> None:
                 parts = name.split(".")
                 if parts[0] in {"textual", "rich"} and any(p.startswith("_") for p in parts):
                     found.append(f"{path.relative_to(root)}:{node.lineno}: {name}")
-    assert not found, "private modules imported outside tui/textual_private.py: " + ", ".join(found)
+    assert not found, (
+        "private modules imported outside tui/common/textual_private.py: " + ", ".join(found)
+    )

@@ -169,7 +169,7 @@ def tally(
     explain: bool,
 ) -> None:
     if tui:
-        from panel_tui.tui.secretariat import run_secretariat
+        from panel_tui.tui.secretariat.app import run_secretariat
 
         sys.exit(run_secretariat(db_path, method))
     from panel_tui.secretariat.tally import tally_database

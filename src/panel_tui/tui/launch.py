@@ -9,7 +9,7 @@ from pathlib import Path
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import LANGUAGES, _, set_language
 from panel_tui.paths import demo_round_dir
-from panel_tui.tui.session import (
+from panel_tui.tui.scoring.session import (
     STATE_LANGUAGE,
     PendingRound,
     Session,
@@ -98,7 +98,7 @@ def run_scoring(target: Path | None, assessor: str | None, language_given: bool 
     """
     opening = _Opening(target, assessor)
     opening.start()
-    from panel_tui.tui.app import ScoringApp
+    from panel_tui.tui.scoring.app import ScoringApp
 
     try:
         session, pending = opening.outcome()

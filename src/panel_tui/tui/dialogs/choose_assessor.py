@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from panel_tui.domain.formatting import affiliation_label
 from panel_tui.domain.model import Assessor, Round
 from panel_tui.i18n import N_, _
-from panel_tui.tui.footer import DialogFooter
+from panel_tui.tui.common.footer import DialogFooter
 
 
 class ChooseAssessor(ModalScreen[str | None]):

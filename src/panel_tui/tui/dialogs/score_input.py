@@ -11,8 +11,8 @@ from textual.widgets import Input, Static
 
 from panel_tui.domain.model import Criterion, Rubric
 from panel_tui.i18n import N_, _
-from panel_tui.tui.footer import DialogFooter
-from panel_tui.tui.formatting import scale_text, score_text
+from panel_tui.tui.common.footer import DialogFooter
+from panel_tui.tui.common.formatting import scale_text, score_text
 
 
 def parse_score(text: str, rubric: Rubric) -> float | None:

@@ -10,8 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from panel_tui.i18n import N_, _
+from panel_tui.tui.common.footer import DialogFooter
 from panel_tui.tui.dialogs import Words, words
-from panel_tui.tui.footer import DialogFooter
 
 
 class TextPrompt(ModalScreen[str | None]):

@@ -17,7 +17,7 @@ from textual.widgets import Static
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import N_, _
 from panel_tui.storage.connection import DatabaseBusy
-from panel_tui.tui.footer import DialogFooter
+from panel_tui.tui.common.footer import DialogFooter
 
 RETRY_EVERY = 0.5  # seconds between attempts; each attempt waits WRITE_WAIT_MS at most
 SAVED = ""

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import HelpPanel, KeyPanel, Markdown
 
 from panel_tui.i18n import _
-from panel_tui.tui.textual_private import BindingsTable, column_cells, set_column_cells
+from panel_tui.tui.common.textual_private import BindingsTable, column_cells, set_column_cells
 
 
 def _translated(cell: RenderableType) -> RenderableType:

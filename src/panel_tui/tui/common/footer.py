@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 
 from panel_tui.i18n import N_, _
-from panel_tui.tui.textual_private import FooterKey, bindings_ready
+from panel_tui.tui.common.textual_private import FooterKey, bindings_ready
 
 # Words of Textual's own bindings that our footers and palettes show.
 TEXTUAL_WORDS = (N_("palette"), N_("Open the command palette"))

@@ -16,8 +16,8 @@ from textual.events import Resize
 from panel_tui.domain.claim_checks import claim_warnings
 from panel_tui.domain.model import Claim, Criterion
 from panel_tui.i18n import N_, _
-from panel_tui.tui.formatting import claim_coverage, claim_value
-from panel_tui.tui.line_table import Cell, Column, LineTable
+from panel_tui.tui.common.formatting import claim_coverage, claim_value
+from panel_tui.tui.common.line_table import Cell, Column, LineTable
 
 MARK_LINKED = "▶"
 MARK_WARNING = "⚠"

@@ -11,7 +11,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from panel_tui.i18n import _
-from panel_tui.tui.redraw import show
+from panel_tui.tui.common.redraw import show
 
 WARN_SECONDS = 3 * 60
 

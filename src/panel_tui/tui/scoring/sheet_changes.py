@@ -13,14 +13,14 @@ from collections.abc import Callable
 from panel_tui.domain.model import Criterion
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _
+from panel_tui.tui.common.formatting import score_text
 from panel_tui.tui.dialogs import Words
 from panel_tui.tui.dialogs.confirm import Confirm
 from panel_tui.tui.dialogs.score_input import ScoreInput
 from panel_tui.tui.dialogs.text_prompt import TextPrompt
-from panel_tui.tui.formatting import score_text
-from panel_tui.tui.readback_screen import ReadBackScreen
-from panel_tui.tui.scoring_view import ScoringView
-from panel_tui.tui.sheet_writes import SheetWrite, SheetWriter
+from panel_tui.tui.scoring.readback_screen import ReadBackScreen
+from panel_tui.tui.scoring.scoring_view import ScoringView
+from panel_tui.tui.scoring.sheet_writes import SheetWrite, SheetWriter
 
 # (nominee, criterion, before, after) of the last score change made here, for u.
 Change = tuple[str, str, float | None, float | None]

@@ -17,9 +17,9 @@ from panel_tui.domain.problems import PanelError
 from panel_tui.domain.scoring import weighted_total
 from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import N_, _
-from panel_tui.tui.footer import PanelFooter
-from panel_tui.tui.formatting import scale_text, score_text, total_text, weight_text
-from panel_tui.tui.session import Session
+from panel_tui.tui.common.footer import PanelFooter
+from panel_tui.tui.common.formatting import scale_text, score_text, total_text, weight_text
+from panel_tui.tui.scoring.session import Session
 
 
 class ReadBackScreen(Screen[bool]):

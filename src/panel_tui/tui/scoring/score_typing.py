@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from panel_tui.domain.score_entry import ScoreEntry, Step
 from panel_tui.i18n import _
-from panel_tui.tui.formatting import scale_text, score_text
-from panel_tui.tui.scoring_view import ScoringView
-from panel_tui.tui.sheet_changes import SheetChanges
+from panel_tui.tui.common.formatting import scale_text, score_text
+from panel_tui.tui.scoring.scoring_view import ScoringView
+from panel_tui.tui.scoring.sheet_changes import SheetChanges
 
 if TYPE_CHECKING:
     from textual.timer import Timer

@@ -21,21 +21,21 @@ from panel_tui.domain.scoring import partial_total, weighted_total
 from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import N_, _
 from panel_tui.storage.store import Store
-from panel_tui.tui.claims_table import ClaimsTable, checked_claims
-from panel_tui.tui.criterion_detail import CriterionDetail
-from panel_tui.tui.footer import PanelFooter
-from panel_tui.tui.formatting import scale_text, total_text
-from panel_tui.tui.host import ScoringHost, scoring_host
-from panel_tui.tui.line_table import LineTable
-from panel_tui.tui.nominee_header import NomineeHeader
-from panel_tui.tui.redraw import show
-from panel_tui.tui.rubric_table import RubricTable
-from panel_tui.tui.score_typing import ScoreTyping
-from panel_tui.tui.session import Session
-from panel_tui.tui.sheet_changes import SheetChanges
-from panel_tui.tui.sheet_writes import SheetWriter
-from panel_tui.tui.status_line import StatusLine
-from panel_tui.tui.timer import InterviewTimer
+from panel_tui.tui.common.footer import PanelFooter
+from panel_tui.tui.common.formatting import scale_text, total_text
+from panel_tui.tui.common.line_table import LineTable
+from panel_tui.tui.common.redraw import show
+from panel_tui.tui.scoring.claims_table import ClaimsTable, checked_claims
+from panel_tui.tui.scoring.criterion_detail import CriterionDetail
+from panel_tui.tui.scoring.host import ScoringHost, scoring_host
+from panel_tui.tui.scoring.nominee_header import NomineeHeader
+from panel_tui.tui.scoring.rubric_table import RubricTable
+from panel_tui.tui.scoring.score_typing import ScoreTyping
+from panel_tui.tui.scoring.session import Session
+from panel_tui.tui.scoring.sheet_changes import SheetChanges
+from panel_tui.tui.scoring.sheet_writes import SheetWriter
+from panel_tui.tui.scoring.status_line import StatusLine
+from panel_tui.tui.scoring.timer import InterviewTimer
 
 
 def _digit_bindings() -> list[Binding]:

@@ -12,8 +12,8 @@ from textual.widgets import Static
 
 from panel_tui.domain.model import Criterion, Rubric
 from panel_tui.i18n import _
-from panel_tui.tui.formatting import scale_text, score_text, theme_colours, weight_text
-from panel_tui.tui.redraw import show
+from panel_tui.tui.common.formatting import scale_text, score_text, theme_colours, weight_text
+from panel_tui.tui.common.redraw import show
 
 
 class CriterionDetail(VerticalScroll):

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from panel_tui.domain.model import Nominee
-    from panel_tui.tui.session import Session
-    from panel_tui.tui.timer import TimerState
+    from panel_tui.tui.scoring.session import Session
+    from panel_tui.tui.scoring.timer import TimerState
 
 
 @runtime_checkable

@@ -25,8 +25,8 @@ from textual.message import Message
 from textual.strip import Strip
 
 from panel_tui.i18n import N_
-from panel_tui.tui.formatting import theme_colours
-from panel_tui.tui.textual_private import QuietScrollView
+from panel_tui.tui.common.formatting import theme_colours
+from panel_tui.tui.common.textual_private import QuietScrollView
 
 _BLANKS = str.maketrans("\t\r\n", "   ")
 PADDING = 1  # blank cells either side of a column's text, as DataTable draws them

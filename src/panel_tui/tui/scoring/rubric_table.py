@@ -11,8 +11,8 @@ from textual.events import Resize
 from panel_tui.domain.model import Criterion, Rubric
 from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import N_, _
-from panel_tui.tui.formatting import score_text, weight_text
-from panel_tui.tui.line_table import Cell, Column, LineTable
+from panel_tui.tui.common.formatting import score_text, weight_text
+from panel_tui.tui.common.line_table import Cell, Column, LineTable
 
 
 class RubricTable(LineTable):

@@ -10,9 +10,9 @@ from textual.widgets import Static
 from panel_tui.domain.model import Nominee, Round
 from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import _
-from panel_tui.tui.formatting import slot_text
-from panel_tui.tui.redraw import show
-from panel_tui.tui.timer import InterviewTimer
+from panel_tui.tui.common.formatting import slot_text
+from panel_tui.tui.common.redraw import show
+from panel_tui.tui.scoring.timer import InterviewTimer
 
 
 class NomineeHeader(Vertical):

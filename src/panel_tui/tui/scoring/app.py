@@ -20,10 +20,10 @@ from panel_tui.domain.model import Nominee
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import N_, _, language
 from panel_tui.storage.connection import DatabaseBusy
-from panel_tui.tui.agenda_screen import AgendaScreen
-from panel_tui.tui.commands import ScoringCommands
-from panel_tui.tui.language import switch_language
-from panel_tui.tui.session import (
+from panel_tui.tui.common.language import switch_language
+from panel_tui.tui.scoring.agenda_screen import AgendaScreen
+from panel_tui.tui.scoring.commands import ScoringCommands
+from panel_tui.tui.scoring.session import (
     STATE_CRITERION,
     STATE_LANGUAGE,
     STATE_NOMINEE,
@@ -33,7 +33,7 @@ from panel_tui.tui.session import (
     open_round,
     round_db_path,
 )
-from panel_tui.tui.timer import TimerState
+from panel_tui.tui.scoring.timer import TimerState
 
 OTHER_WRITER_CHECK = 1.0  # seconds between looks for another program's saves
 
@@ -177,7 +177,7 @@ class ScoringApp(App[int]):
             self.push_screen(AgendaScreen())
         nominee = self.last_nominee()
         if nominee and self.session_state(STATE_SCREEN) == "scoring":
-            from panel_tui.tui.scoring_screen import ScoringScreen
+            from panel_tui.tui.scoring.scoring_screen import ScoringScreen
 
             criterion = self.session_state(STATE_CRITERION) or None
             self.push_screen(ScoringScreen(nominee, criterion))
@@ -205,7 +205,7 @@ class ScoringApp(App[int]):
 
     async def action_quit(self) -> None:
         """A score still waiting for its second digit is saved before the app closes."""
-        from panel_tui.tui.scoring_screen import ScoringScreen
+        from panel_tui.tui.scoring.scoring_screen import ScoringScreen
 
         screen = self.screen
         if isinstance(screen, ScoringScreen) and not screen.take_pending():
@@ -272,9 +272,9 @@ class ScoringApp(App[int]):
     # --- moving between screens ------------------------------------------------------------
 
     def open_nominee(self, nominee: str, criterion: str | None = None) -> None:
-        from panel_tui.tui.readback_screen import ReadBackScreen
-        from panel_tui.tui.scoring_screen import ScoringScreen
-        from panel_tui.tui.summary_screen import SummaryScreen
+        from panel_tui.tui.scoring.readback_screen import ReadBackScreen
+        from panel_tui.tui.scoring.scoring_screen import ScoringScreen
+        from panel_tui.tui.scoring.summary_screen import SummaryScreen
 
         while isinstance(self.screen, SummaryScreen | ReadBackScreen):
             self.pop_screen()
@@ -297,7 +297,7 @@ class ScoringApp(App[int]):
             self._set_state(STATE_LANGUAGE, language())
 
     def action_show_help_panel(self) -> None:
-        from panel_tui.tui.keys_panel import show_help_panel
+        from panel_tui.tui.common.keys_panel import show_help_panel
 
         show_help_panel(self.screen)
 
@@ -325,7 +325,7 @@ class ScoringApp(App[int]):
             yield SystemCommand(title, help_text, callback, discover)
 
     def action_summary(self) -> None:
-        from panel_tui.tui.summary_screen import SummaryScreen
+        from panel_tui.tui.scoring.summary_screen import SummaryScreen
 
         if self.session is not None and not isinstance(self.screen, SummaryScreen):
             self.push_screen(SummaryScreen())

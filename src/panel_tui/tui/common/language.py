@@ -13,7 +13,7 @@ from typing import Any
 from textual.app import App
 
 from panel_tui.i18n import _, language, set_language
-from panel_tui.tui.footer import TranslatedFooter
+from panel_tui.tui.common.footer import TranslatedFooter
 
 COMMAND_TITLE = "Bahasa Indonesia / English"
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}

@@ -28,9 +28,9 @@ from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import N_, _, set_language
 from panel_tui.secretariat.panel_progress import panel_progress
 from panel_tui.secretariat.tally_result import NomineeResult, TallyResult
-from panel_tui.tui.footer import TranslatedFooter
-from panel_tui.tui.language import COMMAND_TITLE, LANGUAGE_NAMES, other_language
-from panel_tui.tui.robustness_view import RobustnessView
+from panel_tui.tui.common.footer import TranslatedFooter
+from panel_tui.tui.common.language import COMMAND_TITLE, LANGUAGE_NAMES, other_language
+from panel_tui.tui.secretariat.robustness_view import RobustnessView
 
 DISAGREEMENTS_SHOWN = 100
 WATCH_SECONDS = 2.0  # how often the file is looked at for a new merge
@@ -199,7 +199,7 @@ class SecretariatApp(App[int]):
 
     def action_double_entry(self) -> None:
         """Compare two typings of a paper sheet (the round gives the number format)."""
-        from panel_tui.tui.double_entry_screen import DoubleEntryScreen
+        from panel_tui.tui.secretariat.double_entry_screen import DoubleEntryScreen
 
         if self.result is None:
             self.notify(_("The file is not loaded: nothing to compare against."), severity="error")
@@ -207,7 +207,7 @@ class SecretariatApp(App[int]):
         self.push_screen(DoubleEntryScreen(self.result.round))
 
     def action_show_help_panel(self) -> None:
-        from panel_tui.tui.keys_panel import show_help_panel
+        from panel_tui.tui.common.keys_panel import show_help_panel
 
         show_help_panel(self.screen)
 
@@ -426,7 +426,10 @@ class SecretariatApp(App[int]):
 
     @on(DataTable.RowSelected, ".ranking-table, #completion-table, #disagreement-table")
     def _open_nominee(self, event: DataTable.RowSelected) -> None:
-        from panel_tui.tui.nominee_result_screen import NomineeResultScreen, find_nominee
+        from panel_tui.tui.secretariat.nominee_result_screen import (
+            NomineeResultScreen,
+            find_nominee,
+        )
 
         if self.result is None or event.row_key.value is None:
             return

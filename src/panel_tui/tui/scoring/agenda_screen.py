@@ -24,10 +24,10 @@ from panel_tui.domain.progress import (
     progress_from_counts,
 )
 from panel_tui.i18n import N_, _
-from panel_tui.tui.footer import PanelFooter
-from panel_tui.tui.formatting import bar, slot_text, status_colour, status_text
-from panel_tui.tui.host import ScoringHost, scoring_host
-from panel_tui.tui.line_table import Cell, Column, LineTable
+from panel_tui.tui.common.footer import PanelFooter
+from panel_tui.tui.common.formatting import bar, slot_text, status_colour, status_text
+from panel_tui.tui.common.line_table import Cell, Column, LineTable
+from panel_tui.tui.scoring.host import ScoringHost, scoring_host
 
 HEADER_PREFIX = "category:"
 CLOCK_CHECK = 30.0  # seconds between looks at the clock for "now" and "next"

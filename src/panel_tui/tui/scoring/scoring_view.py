@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from panel_tui.domain.model import Criterion, Nominee, Rubric
     from panel_tui.domain.sheet import Sheet
     from panel_tui.storage.store import Store
-    from panel_tui.tui.session import Session
-    from panel_tui.tui.status_line import StatusLine
+    from panel_tui.tui.scoring.session import Session
+    from panel_tui.tui.scoring.status_line import StatusLine
 
 
 class ScoringView(Protocol):

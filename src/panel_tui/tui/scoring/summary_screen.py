@@ -13,9 +13,9 @@ from textual.widgets import DataTable, Static
 from panel_tui.domain.problems import PanelError
 from panel_tui.domain.progress import SummaryRow, summary
 from panel_tui.i18n import N_, _
-from panel_tui.tui.footer import PanelFooter
-from panel_tui.tui.formatting import status_cell, theme_colours, total_text
-from panel_tui.tui.host import ScoringHost, scoring_host
+from panel_tui.tui.common.footer import PanelFooter
+from panel_tui.tui.common.formatting import status_cell, theme_colours, total_text
+from panel_tui.tui.scoring.host import ScoringHost, scoring_host
 
 
 class SummaryTable(DataTable[Text]):

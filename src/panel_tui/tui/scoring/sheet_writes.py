@@ -18,7 +18,7 @@ from textual.screen import Screen
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _
 from panel_tui.storage.connection import DatabaseBusy
-from panel_tui.tui.status_line import StatusLine
+from panel_tui.tui.scoring.status_line import StatusLine
 
 
 def _nothing() -> None:

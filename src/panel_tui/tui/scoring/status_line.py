@@ -12,7 +12,7 @@ from typing import Literal
 from textual.content import Content
 from textual.widgets import Static
 
-from panel_tui.tui.redraw import show
+from panel_tui.tui.common.redraw import show
 
 Kind = Literal["ok", "error", "pending", "info"]
 

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Static
 from panel_tui.domain import formatting
 from panel_tui.i18n import N_, _
 from panel_tui.secretariat.tally_result import CategoryResult, NomineeResult, TallyResult
-from panel_tui.tui.footer import TranslatedFooter
+from panel_tui.tui.common.footer import TranslatedFooter
 
 
 def find_nominee(

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Input, Static
 from panel_tui.domain.model import Round
 from panel_tui.domain.problems import PanelError, Problem
 from panel_tui.i18n import N_, _
-from panel_tui.tui.footer import TranslatedFooter
+from panel_tui.tui.common.footer import TranslatedFooter
 
 
 class DoubleEntryScreen(Screen[None]):

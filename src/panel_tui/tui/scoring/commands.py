@@ -10,8 +10,13 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
 from panel_tui.i18n import _
-from panel_tui.tui.host import ScoringHost
-from panel_tui.tui.language import COMMAND_TITLE, LANGUAGE_NAMES, other_language, switch_language
+from panel_tui.tui.common.language import (
+    COMMAND_TITLE,
+    LANGUAGE_NAMES,
+    other_language,
+    switch_language,
+)
+from panel_tui.tui.scoring.host import ScoringHost
 
 OUR_SCREENS = {"agenda", "scoring", "readback", "summary"}
 

@@ -1,0 +1,1 @@
+"""The assessor's scoring app: agenda, scoring screen, read-back, summary."""

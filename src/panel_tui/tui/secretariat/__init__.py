@@ -1,0 +1,1 @@
+"""The secretariat's app: tally, drill-down, robustness, double entry."""
