@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from fixtures.databases import MakeDb
 from fixtures.rounds import panel_round, write_round
 from panel_tui.secretariat.handover import handover
 from panel_tui.secretariat.merge.driver import merge
+from panel_tui.secretariat.merge.inputs import InputChecks
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.storage.store import Store
 
@@ -320,3 +322,31 @@ def test_the_ledger_holds_each_inputs_own_sha256_when_read_in_one_process(
     ledger = dict(conn.execute("SELECT file, sha256 FROM imports").fetchall())
     conn.close()
     assert ledger == {str(a2): sha(a2), str(a1): sha(a1)}
+
+
+def test_a_process_with_other_threads_verifies_its_inputs_without_workers(
+    tmp_path: Path, make_db: MakeDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker forked from a process with other threads could inherit a lock one of them
+    held and wait for ever: the inputs are then verified one by one, with the same result."""
+    monkeypatch.setenv("PANEL_TUI_MERGE_WORKERS", "2")
+    inputs = [make_db(a, {("lotim", "regulation"): n}) for a, n in (("a1", 4), ("a2", 3))]
+    forked = InputChecks(inputs, set())
+    try:
+        assert forked.pool is not None  # one thread: workers
+    finally:
+        forked.close()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        alone = InputChecks(inputs, set())
+        try:
+            assert alone.pool is None
+        finally:
+            alone.close()
+        result = merge(tmp_path / "out.db", inputs)
+    finally:
+        stop.set()
+        other.join()
+    assert [(r.status, r.added) for r in result.inputs] == [("merged", 1), ("merged", 1)]

@@ -180,7 +180,9 @@ class InputChecks:
             if sized:  # prepare reads its file whole
                 prepare(sized[0])
         workers = _memory_bound(_worker_count(len(unknown)), unknown)
-        if workers > 1:
+        # Forked from a process with other threads, a worker may inherit a lock one of them
+        # held and wait for it for ever: such a process verifies its inputs one by one.
+        if workers > 1 and threading.active_count() == 1:
             try:
                 import multiprocessing
                 from concurrent.futures import ProcessPoolExecutor
