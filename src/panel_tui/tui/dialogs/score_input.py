@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -65,7 +66,8 @@ class ScoreInput(ModalScreen[float | None]):
         self.query_one(Input).value = typed
         self.query_one(Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted, "#score-input")
+    def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         value = parse_score(event.value, self.rubric)
         if value is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.style import Style
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -326,7 +327,8 @@ class AgendaScreen(Screen[None]):
             counts,
         )
 
-    def on_line_table_selected(self, event: LineTable.Selected) -> None:
+    @on(LineTable.Selected, "#agenda-table")
+    def _row_chosen(self, event: LineTable.Selected) -> None:
         event.stop()
         self.action_open()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -142,7 +143,8 @@ class SummaryScreen(Screen[None]):
         )
         self.query_one(SummaryTable).fill(rows)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(DataTable.RowSelected, "#summary-table")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open()
 
