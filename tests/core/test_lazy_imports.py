@@ -83,7 +83,6 @@ LAZY: dict[tuple[str, str], str] = {
     ("tui.launch", "panel_tui.round_package.loader"): FEATURE,
     ("tui.launch", "panel_tui.tui.scoring.app"): SCREEN,
     ("tui.secretariat.nominee_result_screen", "panel_tui.output.report"): FEATURE,
-    ("tui.secretariat.app", "panel_tui.domain.fairness"): FEATURE,
     ("tui.secretariat.app", "panel_tui.secretariat.robustness"): FEATURE,
     ("tui.secretariat.app", "panel_tui.secretariat.tally"): FEATURE,
     ("tui.secretariat.app", "panel_tui.storage.files"): FEATURE,

@@ -8,6 +8,7 @@ import json
 from fractions import Fraction
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -472,8 +473,10 @@ def test_the_disagreements_say_how_many_more(panel: Path, monkeypatch: pytest.Mo
     assert "more not shown" not in render_markdown(result)
 
 
-def test_the_command_offers_exactly_the_methods() -> None:
-    from panel_tui.cli.secretariat import TALLY_METHODS
-    from panel_tui.domain.fairness import METHODS
+def test_the_command_offers_exactly_the_methods_the_tally_computes() -> None:
+    from panel_tui.cli.secretariat import tally
+    from panel_tui.domain.fairness import CENTRES
 
-    assert TALLY_METHODS == METHODS
+    method = next(p for p in tally.params if p.name == "method")
+    assert isinstance(method.type, click.Choice)
+    assert set(method.type.choices) == set(CENTRES)

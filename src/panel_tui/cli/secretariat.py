@@ -8,23 +8,12 @@ from pathlib import Path
 import click
 
 from panel_tui.cli.group import cli, existing_path, leave_to_exit
+from panel_tui.domain.methods import METHODS
 from panel_tui.i18n import N_, _
+from panel_tui.output.formats import FORMATS, SUFFIX_FORMATS
 
 # Conflicting cells listed per refused input of merge.
 CONFLICTS_SHOWN = 20
-
-TALLY_FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
-TALLY_METHODS = ("mean", "trimmed", "median", "zscore")  # fairness.METHODS, without its import
-SUFFIX_FORMATS = {
-    ".json": "json",
-    ".csv": "csv",
-    ".xlsx": "xlsx",
-    ".md": "md",
-    ".markdown": "md",
-    ".html": "html",
-    ".htm": "html",
-    ".txt": "table",
-}
 
 
 @cli.command(help=N_("Write a safe, self-contained copy for the USB stick and print its receipt."))
@@ -125,7 +114,7 @@ def merge(out: Path, inputs: tuple[Path, ...], heads: tuple[str, ...]) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(TALLY_FORMATS),
+    type=click.Choice(FORMATS),
     default=None,
     help=N_("Output format (default: table, or from the --out suffix)."),
 )
@@ -144,7 +133,7 @@ def merge(out: Path, inputs: tuple[Path, ...], heads: tuple[str, ...]) -> None:
 )
 @click.option(
     "--method",
-    type=click.Choice(TALLY_METHODS),
+    type=click.Choice(METHODS),
     default="mean",
     show_default=True,
     help=N_(

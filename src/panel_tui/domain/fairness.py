@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-METHODS = ("mean", "trimmed", "median", "zscore")
+from panel_tui.domain.methods import METHODS
+
 # Every centre of a cell, in the order the sensitivity table shows them; "rank" is the Borda
 # share, shown for comparison only (it is not a centre per criterion).
 SENSITIVITY_METHODS = (*METHODS, "rank")

@@ -21,7 +21,6 @@ from panel_tui.secretariat.robustness import explain as explain_result
 from panel_tui.secretariat.tally_result import TallyResult
 from panel_tui.storage.atomic import write_atomic
 
-FORMATS = ("table", "json", "csv", "xlsx", "md", "html")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

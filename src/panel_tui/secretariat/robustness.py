@@ -14,7 +14,6 @@ from typing import Any
 
 from panel_tui.domain import formatting
 from panel_tui.domain.fairness import (
-    METHODS,
     SENSITIVITY_METHODS,
     Calibration,
     Statistic,
@@ -24,6 +23,7 @@ from panel_tui.domain.fairness import (
     leniency,
     outliers,
 )
+from panel_tui.domain.methods import METHODS
 from panel_tui.domain.scoring import weighted_total
 from panel_tui.i18n import _
 from panel_tui.secretariat.tally import tally_again

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from panel_tui.domain.bulk import gc_paused
-from panel_tui.domain.fairness import CENTRES, METHODS, Calibration, Sheets, calibrate
+from panel_tui.domain.fairness import CENTRES, Calibration, Sheets, calibrate
+from panel_tui.domain.methods import METHODS
 from panel_tui.domain.model import Assessor, Category, Nominee, Round, Rubric
 from panel_tui.domain.problems import PanelError, Problem
 from panel_tui.domain.scoring import weighted_total

@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from panel_tui.domain import formatting
+from panel_tui.domain.methods import METHODS
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import N_, _, set_language
 from panel_tui.secretariat.panel_progress import panel_progress
@@ -242,8 +243,6 @@ class SecretariatApp(App[int]):
 
     def action_next_method(self) -> None:
         """The next centre (mean, trimmed, median, zscore), tallied again."""
-        from panel_tui.domain.fairness import METHODS
-
         self.method = METHODS[(METHODS.index(self.method) + 1) % len(METHODS)]
         self.load()
 
