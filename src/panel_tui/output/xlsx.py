@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -144,8 +143,14 @@ def write_xlsx(result: TallyResult, out: Path) -> None:
         _sheets_sheet(result, sheets)
         _criteria_sheet(result, sheets)
         _method_sheet(result, sheets)
-        book.save(tmp)
-        _fill_rows(tmp, sheets.filled)
+        # openpyxl's book (each large sheet holding its header only) is saved beside the
+        # output, then copied into it with the rows written straight as XML.
+        styled = tmp.with_name(tmp.name + ".styled")
+        try:
+            book.save(styled)
+            _fill_rows(styled, tmp, sheets.filled)
+        finally:
+            styled.unlink(missing_ok=True)
 
     write_atomic(out, write)
 
@@ -195,10 +200,11 @@ def _cell_xml(value: Any, quote_style: str | None) -> str:
     return f' t="inlineStr"{style}><is><t{space}>{_xml_text(text)}</t></is></c>'
 
 
-def _fill_rows(path: Path, filled: dict[str, Iterable[list[Any]]]) -> None:
-    """Put the rows into the saved book's sheets (each holding only its header row)."""
+def _fill_rows(styled: Path, out: Path, filled: dict[str, Iterable[list[Any]]]) -> None:
+    """The saved book `styled` copied to `out` with the rows put into its sheets (each holding
+    only its header row)."""
 
-    with zipfile.ZipFile(path) as source:
+    with zipfile.ZipFile(styled) as source:
         workbook = source.read("xl/workbook.xml").decode("utf-8")
         rels = source.read("xl/_rels/workbook.xml.rels").decode("utf-8")
         styles = source.read("xl/styles.xml").decode("utf-8")
@@ -220,28 +226,22 @@ def _fill_rows(path: Path, filled: dict[str, Iterable[list[Any]]]) -> None:
                 if 'quotePrefix="1"' in xf:
                     quote_style = str(index)
                     break
-        partial = path.with_name(path.name + ".part")
-        try:
-            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as copy:
-                for info in source.infolist():
-                    if info.filename not in members:
-                        copy.writestr(info, source.read(info.filename))
-                        continue
-                    head, tail = source.read(info.filename).decode("utf-8").split("</sheetData>", 1)
-                    with copy.open(info.filename, "w", force_zip64=True) as handle:
-                        handle.write(head.encode("utf-8"))
-                        batch: list[str] = []
-                        for line in _rows_xml(members[info.filename], quote_style):
-                            batch.append(line)
-                            if len(batch) >= 2000:
-                                handle.write("".join(batch).encode("utf-8"))
-                                batch.clear()
-                        handle.write("".join(batch).encode("utf-8"))
-                        handle.write(("</sheetData>" + tail).encode("utf-8"))
-            os.replace(partial, path)
-        finally:
-            if partial.exists():
-                partial.unlink()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+            for info in source.infolist():
+                if info.filename not in members:
+                    copy.writestr(info, source.read(info.filename))
+                    continue
+                head, tail = source.read(info.filename).decode("utf-8").split("</sheetData>", 1)
+                with copy.open(info.filename, "w", force_zip64=True) as handle:
+                    handle.write(head.encode("utf-8"))
+                    batch: list[str] = []
+                    for line in _rows_xml(members[info.filename], quote_style):
+                        batch.append(line)
+                        if len(batch) >= 2000:
+                            handle.write("".join(batch).encode("utf-8"))
+                            batch.clear()
+                    handle.write("".join(batch).encode("utf-8"))
+                    handle.write(("</sheetData>" + tail).encode("utf-8"))
 
 
 def _results_sheet(result: TallyResult, sheets: _Sheets) -> None:
