@@ -7,7 +7,6 @@ of a typed sheet, the comparison and what recording changes are in `panel_tui.do
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from panel_tui.domain.model import Round
 from panel_tui.domain.problems import PanelError, Problem
 from panel_tui.i18n import _
 from panel_tui.round_package.tables import Table, read_table
+from panel_tui.storage.files import file_sha256
 from panel_tui.storage.store import Store
 
 COLUMNS = paper.COLUMNS
@@ -54,17 +54,13 @@ def _read(sheet: Path) -> Table:
     return table
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _source(first: Typist, second: Typist | None) -> str:
     """The audit trail's record of where the scores came from (not translated: it is data)."""
     if second is None:
         return SOURCE
     return (
-        f"{SOURCE}, blind double entry: {first.sheet.name} sha256 {sha256(first.sheet)}"
-        f" typed by {first.name}; {second.sheet.name} sha256 {sha256(second.sheet)}"
+        f"{SOURCE}, blind double entry: {first.sheet.name} sha256 {file_sha256(first.sheet)}"
+        f" typed by {first.name}; {second.sheet.name} sha256 {file_sha256(second.sheet)}"
         f" typed by {second.name}"
     )
 
@@ -99,7 +95,7 @@ def import_paper(
                     " by someone else"
                 ).format(name=first.name)
             )
-        if sha256(first.sheet) == sha256(second.sheet):
+        if file_sha256(first.sheet) == file_sha256(second.sheet):
             raise PanelError(
                 _(
                     "{first} and {second} are the same file: the second typing must be typed"

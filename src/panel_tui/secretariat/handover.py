@@ -9,7 +9,6 @@ fsync'd, then renamed into place, so the target is either the old file or the co
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 from dataclasses import dataclass, field
@@ -24,9 +23,8 @@ from panel_tui.storage.atomic import (
     remove_temporary,
     temporary_beside,
 )
+from panel_tui.storage.files import file_sha256
 from panel_tui.storage.store import Store
-
-CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -49,14 +47,6 @@ class Receipt:
     assessor: str | None
     chains: list[ChainHead] = field(default_factory=list)
     events: int = 0
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def handover(source: Path | str, target: Path | str, replace: bool = False) -> Receipt:

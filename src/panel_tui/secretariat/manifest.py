@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from panel_tui.secretariat.tally_result import TallyResult
+from panel_tui.storage.files import file_sha256_and_size
 
 METHOD_PARAMETERS: dict[str, dict[str, Any]] = {
     "mean": {},
@@ -40,16 +41,6 @@ def result_sha256(result: TallyResult) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def file_sha256(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-            size += len(block)
-    return digest.hexdigest(), size
-
-
 def _ledger_hashes(path: Path) -> list[str]:
     """The sha256 column of the imports ledger, in ledger order (the tally reads the rest)."""
     uri = path.resolve().as_uri() + "?mode=ro"
@@ -67,7 +58,7 @@ def manifest(result: TallyResult) -> dict[str, Any]:
         software_version = version("panel-tui")
     except PackageNotFoundError:  # running from a source tree that was never installed
         software_version = "unknown"
-    sha256, size = file_sha256(result.path)
+    sha256, size = file_sha256_and_size(result.path)
     hashes = _ledger_hashes(result.path)
     imports = [
         {**row, "sha256": hashes[i] if i < len(hashes) else None}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 from pathlib import Path
@@ -162,3 +163,19 @@ def no_journal(path: Path) -> bool:
         except OSError:
             return False
     return True
+
+
+def file_sha256_and_size(path: Path) -> tuple[str, int]:
+    """The SHA-256 (hex) of the file's bytes and how many there were, read in 1 MiB blocks
+    (a merged file is tens of megabytes; memory stays flat)."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def file_sha256(path: Path) -> str:
+    return file_sha256_and_size(path)[0]

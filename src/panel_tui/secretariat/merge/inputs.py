@@ -19,6 +19,7 @@ from panel_tui.secretariat.verify.template import (
     verify_like_template,
 )
 from panel_tui.storage.connection import connect
+from panel_tui.storage.files import file_sha256
 from panel_tui.storage.store import chain_heads
 
 # From this many inputs on, verification runs in worker processes (one per core, at most
@@ -37,14 +38,6 @@ MAX_INPUT_BYTES = 512 * 1024 * 1024
 
 # What the workers may hold of whole inputs at once: fewer workers for large inputs.
 INPUTS_IN_MEMORY_BYTES = 1024 * 1024 * 1024
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def check_input(path: Path) -> tuple[str, Any, str | None]:
@@ -167,7 +160,7 @@ class InputChecks:
                 if not path.is_file() or (wal.exists() and wal.stat().st_size > 0):
                     continue
                 try:
-                    sha = _sha256(path)
+                    sha = file_sha256(path)
                 except OSError:
                     continue
                 if sha in merged_before:
