@@ -99,3 +99,22 @@ def test_waiting_for_the_database(
     snap_compare: Any, make_app: Callable[[], ScoringApp], db_path: Path, size: tuple[int, int]
 ) -> None:
     assert wait_for_database_snapshot(snap_compare, make_app(), db_path, size)
+
+
+async def _reason_on_a_final_sheet(pilot: Pilot[Any]) -> None:
+    """A score changed on a final sheet: the dialog asking why, its own footer over the
+    scoring keys."""
+    await open_nominee(pilot, "lotim")
+    await pilot.press("5", "3", "1", "f")
+    await pilot.pause()
+    await pilot.press("f")  # the read-back finalises
+    await pilot.pause()
+    await pilot.press("up", "4")
+    await _settle(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_reason_dialog_on_a_final_sheet(
+    snap_compare: Any, make_app: Callable[[], ScoringApp], size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=_reason_on_a_final_sheet)
