@@ -10,6 +10,7 @@ import pytest
 
 from fixtures.tui_helpers import open_nominee, static_text, table_text
 from panel_tui.storage.store import Store
+from panel_tui.tui.dialogs.score_input import ScoreInput
 from panel_tui.tui.dialogs.text_prompt import TextPrompt
 from panel_tui.tui.scoring import score_typing
 from panel_tui.tui.scoring.agenda_screen import AgendaScreen
@@ -552,6 +553,6 @@ async def test_enter_on_a_claim_shows_its_source_and_scores_nothing(
         assert static_text(app, "#save-status") == "Source of Perda [No. 5/2024]: Paparan"
         await pilot.press("tab", "enter")  # back in the rubric, Enter asks for a score
         await pilot.pause()
-        assert not isinstance(app.screen, ScoringScreen)
+        assert isinstance(app.screen, ScoreInput)
     with read_store() as store:
         assert store.sheet("lotim").scores == {}

@@ -26,7 +26,7 @@ class ScoreTyping:
         self.view = view
         self.changes = changes
         self.entry: ScoreEntry | None = None  # none before the first nominee is shown
-        self.criterion: str | None = None  # the criterion the typed digits are for
+        self.target: str | None = None  # the criterion the typed digits are for
         self._timer: Timer | None = None
 
     @property
@@ -36,8 +36,8 @@ class ScoreTyping:
 
     def pending(self) -> tuple[str, str] | None:
         """(criterion, typed) while a score is being typed, to draw on its row."""
-        if self.buffer and self.criterion:
-            return (self.criterion, self.buffer)
+        if self.buffer and self.target:
+            return (self.target, self.buffer)
         return None
 
     def start(self) -> None:
@@ -51,7 +51,7 @@ class ScoreTyping:
             return
         criterion = view.criterion
         assert criterion is not None
-        if self.entry.buffer and self.criterion != criterion.id:
+        if self.entry.buffer and self.target != criterion.id:
             self.drop()
         self._apply(self.entry.type(char))
 
@@ -72,7 +72,7 @@ class ScoreTyping:
         view = self.view
         self._cancel_timer()
         if step.outcome == "invalid":
-            self.criterion = None
+            self.target = None
             view.refresh_sheet()
             view.status.say(self._not_on_scale(step.rejected), "error")
             return
@@ -100,7 +100,7 @@ class ScoreTyping:
         if step.buffer and self.entry is not None and self.entry.buffer:
             criterion = view.criterion
             assert criterion is not None
-            self.criterion = criterion.id
+            self.target = criterion.id
             view.refresh_sheet()
             waiting = self.entry.complete
             if waiting is not None:
@@ -114,7 +114,7 @@ class ScoreTyping:
                 )
             view.status.say(message, "pending")
         else:
-            self.criterion = None
+            self.target = None
 
     def _not_on_scale(self, typed: str) -> str:
         rubric = self.view.rubric
@@ -139,8 +139,8 @@ class ScoreTyping:
             return False
         self._cancel_timer()
         step = self.entry.enter()
-        target = self.criterion
-        self.criterion = None
+        target = self.target
+        self.target = None
         if step.outcome == "invalid":
             view.refresh_sheet()
             view.status.say(self._not_on_scale(step.rejected), "error")
@@ -163,7 +163,7 @@ class ScoreTyping:
 
     def moved_to(self, criterion_id: str) -> None:
         """The cursor left the criterion being typed for: what was typed is taken for it."""
-        if self.buffer and self.criterion is not None and criterion_id != self.criterion:
+        if self.buffer and self.target is not None and criterion_id != self.target:
             self.commit(advance=False)
 
     def cancel(self) -> bool:
@@ -179,7 +179,7 @@ class ScoreTyping:
         self._cancel_timer()
         if self.entry is not None:
             self.entry.clear()
-        self.criterion = None
+        self.target = None
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:

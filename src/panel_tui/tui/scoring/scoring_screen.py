@@ -247,7 +247,6 @@ class ScoringScreen(Screen[None]):
     # --- loading a nominee ----------------------------------------------------------------
 
     def load(self, nominee_id: str, criterion: str | None = None) -> None:
-        self.typing.drop()
         self.nominee_id = nominee_id
         self.failed = {}
         round_ = self.store.round

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from textual.screen import Screen
@@ -33,8 +33,8 @@ class SheetWrite:
     attempt: Callable[[], object]  # the store call; tried again while the file is busy
     saved: Callable[[], str | None]  # worded after the write returned (None: said elsewhere)
     refused: Callable[[str], str]  # from the database's reason
-    on_saved: Callable[[], None] = field(default=_nothing)  # before the sheet is drawn again
-    on_refused: Callable[[], None] = field(default=_nothing)
+    on_saved: Callable[[], None] = _nothing  # before the sheet is drawn again
+    on_refused: Callable[[], None] = _nothing
 
 
 class SheetWriter:
