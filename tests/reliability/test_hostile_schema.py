@@ -215,19 +215,25 @@ def test_tally_states_the_verification_and_the_receipt_heads(tmp_path: Path) -> 
     assert refused.exit_code == 1 and "not in any audit chain" in refused.output
 
 
-def test_a_file_swapped_after_its_verification_is_not_merged(
+def test_a_file_swapped_after_its_verification_gets_nothing_past_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Inputs are verified ahead (worker processes); a file replaced on the stick after its
-    verification, with the same chain heads but other values, used to be merged as forged."""
+    verification, with the same chain heads but other values, used to be merged as forged.
+    Merge takes in the events of the bytes it verified, so OUT gets the original's."""
+    import hashlib
     import shutil
-    import time
+
+    from panel_tui.secretariat.merge.inputs import InputChecks
 
     monkeypatch.setenv("PANEL_TUI_MERGE_WORKERS", "2")
     inputs = [
         build_db(tmp_path / f"{a}.db", a, scores=8, seed=i)
         for i, a in enumerate(("a1", "a2", "a3", "a4"))
     ]
+    with Store.open(inputs[2], readonly=True) as store:
+        original = [e.row() for e in store.events()]
+    original_sha = hashlib.sha256(inputs[2].read_bytes()).hexdigest()
     forged = tmp_path / "forged.db"
     shutil.copyfile(inputs[2], forged)
     conn = sqlite3.connect(forged, isolation_level=None)
@@ -238,17 +244,22 @@ def test_a_file_swapped_after_its_verification_is_not_merged(
     conn.close()
     assert changed > 0
 
-    def swap(report: object) -> None:
-        if Path(getattr(report, "path", "")) == inputs[0]:
-            time.sleep(1.0)  # the workers have verified the originals by now
-            shutil.copyfile(forged, inputs[2])
+    checked = InputChecks.result
 
+    def verified_then_swapped(self: InputChecks, index: int) -> object:
+        found = checked(self, index)  # the worker's verdict on the original
+        if index == 2:
+            shutil.copyfile(forged, inputs[2])
+        return found
+
+    monkeypatch.setattr(InputChecks, "result", verified_then_swapped)
     out = tmp_path / "hasil.db"
-    result = merge(out, inputs, progress=swap)
-    statuses = [r.status for r in result.inputs]
-    assert statuses[2] == "refused", statuses
+    result = merge(out, inputs)
+    assert inputs[2].read_bytes() == forged.read_bytes()  # swapped before its merge
+    assert [r.status for r in result.inputs] == ["merged"] * 4
+    assert result.inputs[2].sha256 == original_sha
     with Store.open(out, readonly=True) as store:
-        assert not [e for e in store.events() if e.assessor == "a3"]
+        assert [e.row() for e in store.events() if e.assessor == "a3"] == original
     assert verify_database(out).ok
 
 

@@ -1,10 +1,11 @@
-"""The bytes merge takes in are the bytes that were verified.
+"""The events merge takes in are the events that were verified.
 
-An input is read whole, hashed and verified in memory; merge then reads it again and takes
-it in only when those bytes have the verified SHA-256. A file that changes in between (a
-swapped stick, a device that answers two reads differently) is refused, and OUT keeps
-nothing of it. A file that is not whole without its WAL is verified, and read back event by
-event, as a file.
+An input is read whole, hashed and verified in memory, and its events are copied from that
+verified copy into a one-table database (the report's `events_image`); merge takes them in
+from it and never reads the file again. A file that changes in between (a swapped stick, a
+device that answers two reads differently) gets nothing past the check: OUT receives the
+events verified, and the ledger names the bytes verified. A file that is not whole without
+its WAL is verified, and read back event by event, as a file.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from panel_tui.paths import demo_round_dir
 from panel_tui.secretariat.merge import inputs
 from panel_tui.secretariat.merge.driver import merge
 from panel_tui.secretariat.verify.database import verify_database
-from panel_tui.secretariat.verify.template import image_digest
+from panel_tui.storage.chain import Event
 from panel_tui.storage.store import Store
 
 
@@ -47,13 +48,52 @@ def _events(path: Path) -> int:
         conn.close()
 
 
+def _rows(conn: sqlite3.Connection, schema: str = "main") -> list[tuple[Any, ...]]:
+    return conn.execute(
+        f"SELECT {', '.join(Event.COLUMNS)} FROM {schema}.score_events ORDER BY origin, seq"
+    ).fetchall()
+
+
+def _image_rows(image: bytes) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.deserialize(image)
+        return _rows(conn)
+    finally:
+        conn.close()
+
+
 def test_an_input_is_verified_from_its_bytes(tmp_path: Path) -> None:
     db = _scored(tmp_path / "a1.db", "a1", 4)
     sha, report, error = inputs.check_input(db)
     assert error is None and report.ok
     assert sha == hashlib.sha256(db.read_bytes()).hexdigest()
-    # checked in memory, not read from the file again
-    assert report.image_digest == image_digest(db.read_bytes())
+    # checked in memory; the events merge takes in are those of the checked copy, every
+    # field as stored, in chain order
+    conn = sqlite3.connect(db)
+    try:
+        assert _image_rows(report.events_image) == _rows(conn)
+    finally:
+        conn.close()
+    assert len(_image_rows(report.events_image)) == _events(db) == 4
+
+
+def test_the_events_of_an_input_checked_against_another_are_its_own(tmp_path: Path) -> None:
+    """Checked against the first input (its round pages compared), the second input's events
+    image holds the second input's events, not the first's."""
+    first = _scored(tmp_path / "a1.db", "a1", 3)
+    second = _scored(tmp_path / "a2.db", "a2", 5)
+    checks = inputs.InputChecks([first, second], set())
+    try:
+        reports = [checks.result(0)[1], checks.result(1)[1]]
+    finally:
+        checks.close()
+    for path, report in zip([first, second], reports, strict=True):
+        conn = sqlite3.connect(path)
+        try:
+            assert _image_rows(report.events_image) == _rows(conn)
+        finally:
+            conn.close()
 
 
 def _forged_value(path: Path) -> None:
@@ -81,29 +121,38 @@ def _other_round_tables(path: Path) -> None:
 
 
 @pytest.mark.parametrize("change", [_forged_value, _other_bytes, _other_round_tables])
-def test_a_file_changed_between_its_check_and_its_merge_is_refused(
+def test_a_file_changed_between_its_check_and_its_merge_gets_nothing_past_the_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Any
 ) -> None:
     first = _scored(tmp_path / "a1.db", "a1", 3)
     second = _scored(tmp_path / "a2.db", "a2", 5)
+    verified_sha = hashlib.sha256(second.read_bytes()).hexdigest()
+    conn = sqlite3.connect(second)
+    try:
+        verified_rows = _rows(conn)
+    finally:
+        conn.close()
     checked = inputs.InputChecks.result
-    digests: list[str] = []
 
     def check_then_change(self: inputs.InputChecks, index: int) -> Any:
         found = checked(self, index)
         if self.paths[index] == second:
-            digests.append(found[1].image_digest)
             change(second)  # after the check, before the merge
         return found
 
     monkeypatch.setattr(inputs.InputChecks, "result", check_then_change)
     result = merge(tmp_path / "out.db", [first, second])
-    # the second input was checked against the first (its round pages compared, the rest
-    # hashed): the cheaper identity is the one a change must not get past
-    assert digests[0].startswith("rest:")
-    assert [r.status for r in result.inputs] == ["merged", "refused"]
-    assert "the file changed while it was being merged" in "\n".join(result.inputs[1].problems)
-    assert _events(tmp_path / "out.db") == 3  # nothing of the second file
+    assert [r.status for r in result.inputs] == ["merged", "merged"]
+    assert hashlib.sha256(second.read_bytes()).hexdigest() != verified_sha  # it did change
+    out = sqlite3.connect(tmp_path / "out.db")
+    try:
+        origin = verified_rows[0][0]
+        merged = [row for row in _rows(out) if row[0] == origin]
+        ledger = out.execute("SELECT sha256 FROM imports WHERE origin = ?", (origin,)).fetchall()
+    finally:
+        out.close()
+    assert merged == verified_rows  # the events as verified, not as the file now reads
+    assert ledger == [(verified_sha,)]  # the bytes verified are the bytes recorded
     assert verify_database(tmp_path / "out.db").ok
 
 
@@ -118,7 +167,7 @@ def test_a_file_with_wal_frames_is_verified_and_merged_as_a_file(tmp_path: Path)
     assert Path(f"{copy}-wal").stat().st_size > 0
     _sha, report, error = inputs.check_input(copy)
     assert error is None and report.ok
-    assert report.image_digest == ""  # the file alone is not the database
+    assert report.events_image is None  # the file alone is not the database
     result = merge(tmp_path / "out.db", [copy])
     assert result.ok and result.inputs[0].added == 3
 

@@ -18,10 +18,8 @@ from panel_tui.secretariat.merge.conflicts import (
     fork_cells,
     fork_message,
 )
-from panel_tui.secretariat.merge.inputs import read_whole
 from panel_tui.secretariat.merge.report import ChainResult, InputReport
 from panel_tui.secretariat.merge.target import Target
-from panel_tui.secretariat.verify.template import image_connection_data, image_digest
 from panel_tui.storage.chain import genesis_hash, row_hash
 from panel_tui.storage.connection import disk_full
 from panel_tui.storage.store import chain_heads, now_utc
@@ -43,11 +41,15 @@ def merge_into(
     chains: list[ChainSummary],  # from the verification
     fingerprints: tuple[str, str] | None,  # those the chains were verified against
     refuse: Callable[[str], None],
-    digest: str = "",  # the verified bytes' image_digest, when the bytes were verified
+    events_image: bytes | None = None,  # the events as verified, when the bytes were verified
 ) -> None:
     conn = target.conn
-    if digest:
-        _attach_image(conn, path, digest, refuse)
+    # A file of another round is refused below with what differs, read from its snapshot:
+    # the file, not its events, is attached for that.
+    verified = events_image is not None and fingerprints == target.fingerprints
+    if verified:
+        assert events_image is not None
+        _attach_events(conn, events_image, refuse)
     else:
         _attach_file(conn, path, refuse)
     try:
@@ -110,12 +112,12 @@ def merge_into(
                     added, known = chain.length - length_here, length_here
                 else:
                     added, known = 0, chain.length
-            # Bytes that were verified are what was inserted (SQLite reads the same bytes
-            # the same way): the insert is read back by its count and head. A file's rows,
-            # read again from the file, are checked event by event against the verified chain.
+            # The events as verified are what was inserted: the insert is read back by its
+            # count and head. A file's rows, read again from the file, are checked event by
+            # event against the verified chain.
             if added and not (
                 _holds_verified_chain(conn, chain)
-                if digest
+                if verified
                 else _inserted_as_verified(conn, chain, known, target.fingerprints)
             ):
                 refuse(
@@ -191,21 +193,13 @@ def _attach_file(conn: sqlite3.Connection, path: Path, refuse: Callable[[str], N
         refuse(_("cannot open: {error}").format(error=exc))
 
 
-def _attach_image(
-    conn: sqlite3.Connection, path: Path, digest: str, refuse: Callable[[str], None]
+def _attach_events(
+    conn: sqlite3.Connection, events_image: bytes, refuse: Callable[[str], None]
 ) -> None:
-    """The input as `src`: the bytes that were verified, read once more and held in memory,
-    or a refusal when the file no longer has them (its `image_digest` differs)."""
-    try:
-        data = read_whole(path)
-    except OSError as exc:
-        refuse(_("cannot read: {error}").format(error=exc.strerror or exc))
-        return
-    if image_digest(data) != digest:
-        refuse(_("the file changed while it was being merged: merge it again"))
+    """The input's events as verified (its VerifyReport's `events_image`) as `src`."""
     try:
         conn.execute("ATTACH DATABASE ':memory:' AS src")
-        conn.deserialize(image_connection_data(data), name="src")
+        conn.deserialize(events_image, name="src")
     except sqlite3.Error as exc:
         with contextlib.suppress(sqlite3.Error):
             conn.execute("DETACH DATABASE src")

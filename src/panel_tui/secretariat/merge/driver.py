@@ -152,7 +152,7 @@ def _merge_one(
             verified.chains,
             verified.fingerprints,
             refuse,
-            verified.image_digest,
+            verified.events_image,
         )
     except BaseException:
         if created_here:

@@ -13,7 +13,6 @@ from panel_tui.i18n import _
 from panel_tui.secretariat.merge.report import ChainResult
 from panel_tui.secretariat.verify.database import verify_database
 from panel_tui.secretariat.verify.template import (
-    image_digest,
     prepare,
     verify_image,
     verify_like_template,
@@ -55,10 +54,12 @@ def check_input(path: Path) -> tuple[str, Any, str | None]:
     sha = hashlib.sha256(data).hexdigest()
     # The bytes hashed are the bytes verified, in memory: against the template (another
     # input of the round, verified in full) when the file's round tables are its, else
-    # every check. Only a file that is not whole without a WAL beside it, or that fails a
-    # check, is verified as a file (which also describes what is wrong).
-    digest = image_digest(data)
-    report = verify_like_template(path, data, digest) or verify_image(path, data, digest)
+    # every check; the events merge takes in are copied from them. Only a file that is not
+    # whole without a WAL beside it, or that fails a check, is verified as a file (which
+    # also describes what is wrong).
+    report = verify_like_template(path, data, keep_events=True) or verify_image(
+        path, data, keep_events=True
+    )
     if report is None:
         report = verify_database(path)
     return sha, report, None
@@ -198,6 +199,8 @@ class InputChecks:
 
     def result(self, index: int) -> tuple[str, Any, str | None]:
         future = self.futures[index] if self.futures else None
+        if future is not None:
+            self.futures[index] = None  # its events image is held once, by the caller
         try:
             if future is None:
                 return check_input(self.paths[index])

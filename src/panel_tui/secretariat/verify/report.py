@@ -49,10 +49,12 @@ class VerifyReport:
     kind: str = ""
     assessor: str | None = None
     imports: list[tuple[Any, ...]] = field(default_factory=list)
-    # Set when the checks read the file's bytes, held in memory, and not the file: their
-    # `verify.template.image_digest`. Merge takes in exactly bytes with this digest, so what it merges is what was
-    # verified even if the file changes (or a device reads it differently) in between.
-    image_digest: str = ""
+    # Set for merge when the checks read the file's bytes, held in memory, and not the file:
+    # its score_events as verified, a serialised database of that one table (see
+    # verify.template). Merge takes the events in from it and never reads the file again, so
+    # what it merges is what was verified even if the file changes (or a device reads it
+    # differently) in between.
+    events_image: bytes | None = None
 
     @property
     def ok(self) -> bool:

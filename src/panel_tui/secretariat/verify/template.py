@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,12 +27,13 @@ from panel_tui.secretariat.verify.report import (
 from panel_tui.secretariat.verify.round_tables import (
     tables_as_written,
 )
+from panel_tui.storage.chain import Event
 from panel_tui.storage.connection import (
     GuardedConnection,
     harden,
 )
 from panel_tui.storage.files import check_header, no_journal
-from panel_tui.storage.schema import APPLICATION_ID, schema_problems
+from panel_tui.storage.schema import APPLICATION_ID, expected_schema, schema_problems
 from panel_tui.storage.store import Store
 
 
@@ -227,11 +227,12 @@ def _like_template(data: bytes | bytearray) -> bool:
 
 
 def verify_like_template(
-    path: Path, data: bytes | bytearray, digest: str = ""
+    path: Path, data: bytes | bytearray, keep_events: bool = False
 ) -> VerifyReport | None:
     """The report `verify_database(path)` gives for a file whose bytes are `data`, when its
     round tables are those of a template (see above) and it passes every check; None
     otherwise (the caller then verifies it in full, which also describes any problem).
+    With `keep_events`, the report holds the events as verified (`events_image`).
     A bytearray's header bytes 18 and 19 may be changed (see `_memory_copy`)."""
     pages = _page_count(data)
     if pages is None or not _like_template(data):
@@ -280,7 +281,8 @@ def verify_like_template(
         verify_agreement(store, report.chains, report)
         if report.problems:
             return None
-        report.image_digest = digest
+        if keep_events:
+            report.events_image = _events_image(conn)
         return report
     except (sqlite3.Error, PanelError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -288,12 +290,14 @@ def verify_like_template(
         conn.close()
 
 
-def verify_image(path: Path, data: bytes | bytearray, digest: str) -> VerifyReport | None:
-    """Every check of `verify_database(path)`, run on `data`, the file's bytes (whose
-    `image_digest` is `digest`), in memory, when those bytes are the whole database (no WAL frames
-    or journal beside the file) and pass; None otherwise (the caller then verifies the file
-    itself, which also describes any problem). A bytearray's header bytes 18 and 19 may be
-    changed (see `_memory_copy`)."""
+def verify_image(
+    path: Path, data: bytes | bytearray, keep_events: bool = False
+) -> VerifyReport | None:
+    """Every check of `verify_database(path)`, run on `data`, the file's bytes, in memory,
+    when those bytes are the whole database (no WAL frames or journal beside the file) and
+    pass; None otherwise (the caller then verifies the file itself, which also describes any
+    problem). With `keep_events`, the report holds the events as verified (`events_image`).
+    A bytearray's header bytes 18 and 19 may be changed (see `_memory_copy`)."""
     if _page_count(data) is None or int.from_bytes(data[68:72], "big") != APPLICATION_ID:
         return None
     if not no_journal(path):
@@ -310,7 +314,9 @@ def verify_image(path: Path, data: bytes | bytearray, digest: str) -> VerifyRepo
         verify_open(Store(path, conn), report, ())
         if report.problems:
             return None
-        report.image_digest = digest
+        conn.execute("COMMIT")  # the checks' one read; ATTACH needs none open
+        if keep_events:
+            report.events_image = _events_image(conn)
         return report
     except (sqlite3.Error, PanelError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -318,22 +324,28 @@ def verify_image(path: Path, data: bytes | bytearray, digest: str) -> VerifyRepo
         conn.close()
 
 
-def image_digest(data: bytes | bytearray) -> str:
-    """What identifies `data` for merge: its SHA-256; for bytes like the template's, the
-    SHA-256 of the bytes outside the template's round-table pages (those pages are compared
-    with the template's own bytes instead, which is cheaper than hashing them: most of a
-    file is its round). Take it before the header is changed for `deserialize`."""
-    if not _like_template(data):
-        return "whole:" + hashlib.sha256(data).hexdigest()
-    digest = hashlib.sha256()
-    view = memoryview(data)
-    start = 0
-    for begin, end, _same in _TEMPLATES[0].runs:
-        digest.update(view[start:begin])
-        start = end
-    digest.update(view[start:])
-    del view
-    return "rest:" + digest.hexdigest()
+def _events_image(conn: sqlite3.Connection) -> bytes:
+    """The score_events of the verified in-memory copy `conn`, copied by SQLite into a
+    database of that one table and serialised: what merge takes in. Merge never reads the
+    file again, so what it takes in is what was verified, whatever the file (or a device
+    that answers two reads differently) holds by then; a tenth of the file's bytes."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    table = expected_schema(version)[("table", "score_events")]
+    if table is None or not table.startswith("CREATE TABLE score_events ("):
+        raise PanelError("score_events: not the schema panel-tui writes")  # never: ours
+    conn.execute(f"ATTACH DATABASE ':memory:' AS {_EVENTS}")
+    try:
+        conn.execute(table.replace("score_events", f"{_EVENTS}.score_events", 1))
+        conn.execute(
+            f"INSERT INTO {_EVENTS}.score_events SELECT {', '.join(Event.COLUMNS)}"
+            " FROM main.score_events ORDER BY origin, seq"
+        )
+        return conn.serialize(name=_EVENTS)
+    finally:
+        conn.execute(f"DETACH DATABASE {_EVENTS}")
+
+
+_EVENTS = "panel_tui_verified_events"
 
 
 def image_connection_data(data: bytes | bytearray) -> bytes | bytearray:
