@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from panel_tui.i18n import _, language
+from panel_tui.output.json_text import dumps_indented
 from panel_tui.secretariat.manifest import manifest
 from panel_tui.secretariat.robustness import explain as explain_result
 from panel_tui.secretariat.tally_result import TallyResult
@@ -47,7 +47,7 @@ def render_json(result: TallyResult, explain: bool = False) -> str:
         for category in data["categories"]:
             category.update(explanations[category["id"]])
         data["manifest"] = manifest(result)
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return dumps_indented(data) + "\n"
 
 
 # --- rows shared by CSV and XLSX --------------------------------------------------------
