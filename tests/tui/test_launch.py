@@ -60,3 +60,29 @@ def test_not_a_database_nor_a_folder(tmp_path: Path, capsys: pytest.CaptureFixtu
     junk.write_text("hello", encoding="utf-8")
     assert run_scoring(junk, None) == 1
     assert "not a panel-tui database" in capsys.readouterr().err
+
+
+def test_what_start_up_built_is_frozen_before_the_app_runs(
+    round_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The round and the modules are out of the collector's full passes (a ~19 ms pause in a
+    national round's first frame) by the time the app draws anything."""
+    import gc
+
+    from panel_tui.tui.scoring.app import ScoringApp
+
+    db = tmp_path / "a2.db"
+    init_assessor_db(round_dir, "a2", db)
+    frozen: list[int] = []
+
+    def run(app: ScoringApp) -> None:
+        assert app.session is not None
+        frozen.append(gc.get_freeze_count())
+        app.session.close()
+
+    monkeypatch.setattr(ScoringApp, "run", run)
+    try:
+        assert run_scoring(db, None) == 0
+    finally:
+        gc.unfreeze()
+    assert frozen and frozen[0] > 0
