@@ -109,3 +109,44 @@ def test_the_check_command_does_not_load_textual(demo_dir: Path) -> None:
 def test_the_probe_would_see_textual() -> None:
     """Guards the tests above against passing because the probe sees nothing."""
     assert "textual" in imported_after("import textual")
+
+
+def test_the_package_files_are_where_importlib_resources_finds_them() -> None:
+    """schema_dir and demo_round_dir look beside the package's files instead of asking
+    importlib.resources (whose readers import zipfile): the same folders."""
+    from importlib import resources
+
+    from panel_tui.paths import demo_round_dir
+    from panel_tui.storage.schema import migration_files, schema_dir
+
+    assert demo_round_dir() == Path(str(resources.files("panel_tui") / "demo"))
+    assert (demo_round_dir() / "round.toml").is_file()
+    packaged = Path(str(resources.files("panel_tui") / "db"))  # in the wheel
+    checkout = Path(panel_tui.__file__).resolve().parents[2] / "db"
+    assert schema_dir().resolve() == (packaged if packaged.is_dir() else checkout).resolve()
+    assert [p.name for p in migration_files()][:2] == ["001_initial.sql", "002_counted_scores.sql"]
+
+
+def test_opening_a_database_to_score_imports_no_resource_readers(tmp_path: Path) -> None:
+    """The scoring app's open (schema check, soundness check, the agenda's counts) on the
+    start-up path: neither importlib.resources' readers nor zipfile (~5 ms)."""
+    from panel_tui.assessor.setup import init_assessor_db
+    from panel_tui.paths import demo_round_dir
+
+    db = tmp_path / "a1.db"
+    init_assessor_db(demo_round_dir(), "a1", db)
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from panel_tui.tui.scoring.session import open_database\n"
+        f"session = open_database(Path({str(db)!r}), 'a1')\n"
+        "assert session.sheet_counts() == {}\n"
+        "session.close()\n"
+        "loaded = [m for m in ('zipfile', 'importlib.readers', 'importlib.resources.readers')"
+        " if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr

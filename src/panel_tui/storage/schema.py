@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from importlib import resources
 from pathlib import Path
 
 from panel_tui.domain.problems import PanelError, Problem
@@ -17,10 +16,14 @@ MIGRATION_SET = "panel_tui"
 
 
 def schema_dir() -> Path:
-    """The SQL migrations: shipped in the wheel as panel_tui/db, or db/ in a checkout."""
-    packaged = resources.files("panel_tui") / "db"
+    """The SQL migrations: shipped in the wheel as panel_tui/db, or db/ in a checkout.
+
+    Found beside the package's own files, as importlib.resources would for a package
+    installed as files (the only way panel-tui is installed): asking importlib.resources
+    imports its readers and zipfile (~5 ms), on the path of every database opened."""
+    packaged = Path(__file__).parent.parent / "db"
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     return Path(__file__).resolve().parents[3] / "db"
 
 
