@@ -71,7 +71,6 @@ LAZY: dict[tuple[str, str], str] = {
     ("storage.schema", "sqlite_utils"): SQLITE_UTILS,
     ("storage.schema", "sqlite_utils.migrations"): SQLITE_UTILS,
     ("storage.store", "panel_tui.domain"): PAPER,
-    ("tui.scoring.app", "panel_tui.domain.local_time"): FEATURE,
     ("tui.scoring.app", "panel_tui.paths"): FEATURE,
     ("tui.scoring.app", "panel_tui.tui.dialogs.choose_assessor"): SCREEN,
     ("tui.scoring.app", "panel_tui.tui.common.keys_panel"): SCREEN,

@@ -16,6 +16,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+# The venue's clock marks the agenda's "now" and "next" on the first screen: imported with
+# the app (beside the database's checks at start-up), not in the first frame.
+from panel_tui.domain.local_time import zone_of
 from panel_tui.domain.model import Nominee
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import N_, _, language
@@ -104,8 +107,6 @@ class ScoringApp(App[int]):
         """Now on the venue's clock: the round's time zone (declared, else its province's),
         so a laptop set to another zone (a Jakarta laptop in Mataram) still finds the
         interview that is on; the laptop's own clock when the zone is unknown."""
-        from panel_tui.domain.local_time import zone_of
-
         round_ = self.session.round if self.session is not None else None
         if round_ is not None:
             zone = zone_of(round_)
