@@ -168,6 +168,11 @@ def test_every_reader_gives_the_projection(
             }
             for nominee in NOMINEES:
                 assert store.sheet(nominee, assessor) == mine.get(nominee, Sheet(nominee))
+        # What a write checks under its lock (recused? final?), from the events that decide it.
+        own = expected.get(store.assessor_id or "", {})
+        for nominee in NOMINEES:
+            held = own.get(nominee, Sheet(nominee))
+            assert store._sheet_state(nominee) == (held.recused, held.final)
 
         every_score = {
             (a, n, c, v)

@@ -74,6 +74,12 @@ class ChainDisagreement:
     other_value: float | bool | None
 
 
+# The kinds that decide whether a sheet is recused or final, by the rules above: the events
+# a write needs to read under its lock (a score must not land on a recused or final sheet),
+# fewer than the sheet's scores and notes.
+SHEET_STATE_KINDS = ("recuse", "unrecuse", "finalise", "reopen")
+
+
 def fold(rows: Iterable[tuple[Any, ...]]) -> list[ChainState]:
     """Each chain's state from event rows (`COLUMNS`) in (origin, seq) order, in origin order."""
     chains: dict[str, ChainState] = {}

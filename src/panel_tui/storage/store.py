@@ -522,8 +522,14 @@ class Store:
         }
 
     def _sheet_state(self, nominee: str) -> tuple[bool, bool]:
-        """(recused, final) of this assessor's sheet of `nominee`."""
-        held = self.sheet(nominee)
+        """(recused, final) of this assessor's sheet of `nominee`, from the events that decide
+        them (on the keystroke path: a sheet's scores are most of its events)."""
+        marks = ", ".join("?" for _kind in projection.SHEET_STATE_KINDS)
+        found = self._project(
+            f"assessor = ? AND nominee = ? AND kind IN ({marks})",
+            (self.assessor_id, nominee, *projection.SHEET_STATE_KINDS),
+        )
+        held = found.get(self.assessor_id or "", {}).get(nominee) or Sheet(nominee)
         return held.recused, held.final
 
     def sheet(self, nominee: str, assessor: str | None = None) -> Sheet:
