@@ -18,7 +18,6 @@ from panel_tui.domain import formatting
 from panel_tui.domain.problems import PanelError
 from panel_tui.domain.progress import (
     NomineeProgress,
-    Overall,
     agenda_by_category,
     now_and_next,
     overall,
@@ -26,9 +25,10 @@ from panel_tui.domain.progress import (
 )
 from panel_tui.i18n import N_, _
 from panel_tui.tui.common.footer import PanelFooter
-from panel_tui.tui.common.formatting import bar, slot_text, status_colour, status_text
+from panel_tui.tui.common.formatting import slot_text, status_colour, status_text
 from panel_tui.tui.common.line_table import Cell, Column, LineTable
 from panel_tui.tui.scoring.host import ScoringHost, scoring_host
+from panel_tui.tui.scoring.progress_line import ProgressLine
 
 HEADER_PREFIX = "category:"
 CLOCK_CHECK = 30.0  # seconds between looks at the clock for "now" and "next"
@@ -202,7 +202,7 @@ class AgendaScreen(Screen[None]):
             yield Static(id="assessor-name")
             yield Static(id="database-path")
             yield Static(id="other-databases")
-            yield Static(id="overall-progress")
+            yield ProgressLine(id="overall-progress")
         yield AgendaTable(id="agenda-table")
         yield PanelFooter()
 
@@ -307,25 +307,7 @@ class AgendaScreen(Screen[None]):
         table = self.query_one(AgendaTable)
         table.moments = now_and_next(round_, self.scoring_app.clock())
         table.fill(groups, select)
-        self.query_one("#overall-progress", Static).update(self._progress_line(overall(progress)))
-
-    def _progress_line(self, figures: Overall) -> Content:
-        counts = _(
-            "{scored}/{total} criteria scored · {final}/{nominees} final · {recused} recused"
-        ).format(
-            scored=figures.scored,
-            total=figures.total,
-            final=figures.final,
-            nominees=figures.nominees - figures.recused,
-            recused=figures.recused,
-        )
-        return Content.assemble(
-            (_("Progress "), "bold"),
-            (bar(figures.fraction, 12), "$success"),
-            (f" {formatting.percent(figures.fraction * 100, 0)} ", "bold"),
-            ("· ", ""),
-            counts,
-        )
+        self.query_one(ProgressLine).show(overall(progress))
 
     @on(LineTable.Selected, "#agenda-table")
     def _row_chosen(self, event: LineTable.Selected) -> None:
