@@ -157,11 +157,24 @@ class LineTable(QuietScrollView, can_focus=True, inherit_bindings=False):
         self._heights, self._tops, self._lines = heights, tops, top
         self.cursor_row = max(0, min(self.cursor_row, len(heights) - 1))
         width = sum(c.width + 2 * PADDING for c in self.columns)
-        self.virtual_size = Size(width, max(1, top) + 1)  # + the header
+        size = Size(width, max(1, top) + 1)  # + the header
+        if self.container_size and not self._sized_by_rows():
+            # A table laid out at a fixed size shows its lines in the room it has: a new
+            # number of lines moves its scrollbar (below), not the widgets around it. The
+            # reactive would lay out the whole screen (~11 ms, on one nominee switch in ten).
+            self.set_reactive(LineTable.virtual_size, size)
+        else:
+            self.virtual_size = size
         if self.container_size:
             # The scrollbar follows now, drawn in the same frame as the rows (see below).
             self.scrollbars_follow()
         self.refresh()
+
+    def _sized_by_rows(self) -> bool:
+        """Whether the table's own size follows its lines (`height: auto`, the rubric; a height
+        not set is taken as auto too)."""
+        width, height = self.styles.width, self.styles.height
+        return (width is not None and width.is_auto) or height is None or height.is_auto
 
     @property
     def row_count(self) -> int:

@@ -44,9 +44,13 @@ class QuietScrollView(ScrollView):
 
     def scrollbars_follow(self) -> None:
         """The scrollbars fitted to the virtual size now, drawn in the same frame as the
-        content (not one frame later, on the next layout pass)."""
+        content (not one frame later, on the next layout pass); not drawn again when their
+        sizes are those they already show (a scroll moves them by itself)."""
+        key = (self.size, self.virtual_size, self.container_size)
+        if key == self._sized:
+            return
         self._scroll_update(self.virtual_size)
-        self._sized = (self.size, self.virtual_size, self.container_size)
+        self._sized = key
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True

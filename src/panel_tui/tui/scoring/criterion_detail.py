@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from panel_tui.domain.model import Criterion, Rubric
-from panel_tui.i18n import _
+from panel_tui.i18n import _, language
 from panel_tui.tui.common.formatting import scale_text, score_text, theme_colours, weight_text
 from panel_tui.tui.common.redraw import show
 
@@ -25,6 +25,12 @@ class CriterionDetail(VerticalScroll):
     """
 
     can_focus = False
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        # What the levels grid was drawn from: a Rich table cannot be compared with the next
+        # one, and the next nominee's first criterion is often the same as this one's.
+        self._levels_drawn: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="criterion-text")
@@ -54,6 +60,7 @@ class CriterionDetail(VerticalScroll):
         if criterion is None or rubric is None:
             for widget in (text, levels, guidance, note_widget):
                 show(widget, "")
+            self._levels_drawn = None
             return
         heading = Content.assemble(
             (criterion.title, "bold"),
@@ -69,21 +76,32 @@ class CriterionDetail(VerticalScroll):
         # The levels come before the guidance: they are what a score is given against, and
         # at 80x24 the first lines are all there is room for.
         show(guidance, Content(criterion.guidance) if criterion.guidance else "")
-        # Levels as a grid, so a long descriptor wraps under itself, not under the score.
-        colours = theme_colours(self.app.theme_variables, self.app.current_theme.dark)
-        accent = Style(color=colours.get("accent"), bold=True)
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(justify="right", no_wrap=True)
-        grid.add_column(ratio=1)
-        for level, descriptor in criterion.levels:
-            current = score is not None and abs(score - level) < 1e-9
-            grid.add_row(
-                Text(("▶ " if current else "  ") + score_text(level), style="bold"),
-                Text(descriptor, style=accent if current else ""),
-            )
-        show(levels, grid if criterion.levels else "")
+        self._show_levels(levels, criterion, score)
         show(
             note_widget,
             Content.assemble((_("Note: "), "bold $secondary"), (note, "italic")) if note else "",
         )
         self.scroll_home(animate=False)
+
+    def _show_levels(self, levels: Static, criterion: Criterion, score: float | None) -> None:
+        # Levels as a grid, so a long descriptor wraps under itself, not under the score.
+        colours = theme_colours(self.app.theme_variables, self.app.current_theme.dark)
+        # The levels' text is round data; the current level's mark, the number's spelling
+        # (the language) and the accent colour are all that can change it.
+        current_levels = [
+            score is not None and abs(score - level) < 1e-9 for level, _text in criterion.levels
+        ]
+        drawn = (criterion.levels, current_levels, language(), colours.get("accent"))
+        if drawn == self._levels_drawn and levels.is_mounted:
+            return
+        self._levels_drawn = drawn
+        accent = Style(color=colours.get("accent"), bold=True)
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(ratio=1)
+        for (level, descriptor), current in zip(criterion.levels, current_levels, strict=True):
+            grid.add_row(
+                Text(("▶ " if current else "  ") + score_text(level), style="bold"),
+                Text(descriptor, style=accent if current else ""),
+            )
+        show(levels, grid if criterion.levels else "")
