@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 if TYPE_CHECKING:
     from panel_tui.domain.model import Nominee
@@ -32,7 +32,14 @@ class ScoringHost(Protocol):
     def back_to_agenda(self) -> None: ...
 
 
+# The app classes already found to be hosts: isinstance against a runtime protocol looks up
+# every member each time (~20 µs), and a nominee switch asks for the host some twenty times.
+_HOST_TYPES: set[type] = set()
+
+
 def scoring_host(app: object) -> ScoringHost:
     """The running scoring app, seen through what screens may ask of it."""
-    assert isinstance(app, ScoringHost), "a scoring screen outside the scoring app"
-    return app
+    if type(app) not in _HOST_TYPES:
+        assert isinstance(app, ScoringHost), "a scoring screen outside the scoring app"
+        _HOST_TYPES.add(type(app))
+    return cast("ScoringHost", app)
