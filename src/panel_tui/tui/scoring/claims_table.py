@@ -1,7 +1,9 @@
 """The nominee's submitted claims as a table; the claims of the current criterion stand out.
 
 Each claim is wrapped once per width (and once per language) into plain lines; moving
-between criteria only restyles them. Drawing is `LineTable`'s: only the lines in view.
+between criteria only restyles them. The neighbours in the agenda can be laid out ahead
+(`lay_out_ahead`, while the assessor listens), so [ and ] only draw. Drawing is
+`LineTable`'s: only the lines in view.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from textual.events import Resize
 
 from panel_tui.domain.claim_checks import claim_warnings
 from panel_tui.domain.model import Claim, Criterion
-from panel_tui.i18n import N_, _
+from panel_tui.i18n import N_, _, language
 from panel_tui.tui.common.formatting import claim_coverage, claim_value
 from panel_tui.tui.common.line_table import Cell, Column, LineTable
 
@@ -80,6 +82,20 @@ class _Layout:
     height: int
 
 
+@dataclass(frozen=True)
+class _LaidOut:
+    """One nominee's claims laid out at a width, in a language: all a layout depends on."""
+
+    claims: list[Claim]
+    width: int
+    language: str
+    columns: list[Column]
+    layouts: list[_Layout]
+
+
+KEPT_LAYOUTS = 3  # the nominee shown and its two neighbours in the agenda
+
+
 class ClaimsTable(LineTable):
     """Claims with wrapped cells under a fixed header; column widths follow the widget's width."""
 
@@ -104,16 +120,23 @@ class ClaimsTable(LineTable):
         # The claims wrapped at the current width: kept while only the highlighted criterion
         # changes, so moving between criteria re-wraps nothing.
         self._layouts: list[_Layout] = []
+        # Layouts made ahead or shown last, by nominee: the round's claims never change
+        # while the app runs, so one is good while its width and language are.
+        self._laid_out: dict[str, _LaidOut] = {}
+        self._nominee = ""
 
     # --- what the scoring screen calls --------------------------------------------------
 
-    def show_claims(self, claims: list[Claim]) -> None:
+    def show_claims(self, claims: list[Claim], nominee: str = "") -> None:
         """Show another nominee's claims, keeping the highlighted criterion.
 
         The scoring screen calls `highlight_for` right after; when the criterion is the same
         (the usual case: the first criterion of the same rubric) nothing is laid out twice.
+        A layout of `nominee`'s claims made ahead is used when it is of these very claims
+        at this width and in this language.
         """
         self.claims = claims
+        self._nominee = nominee
         self.cursor_row = 0
         self._linked = self._linked_to(self.criterion)
         self._lay_out()
@@ -171,8 +194,9 @@ class ClaimsTable(LineTable):
                 # Rows wrapped anew have other heights: the old offset would show other claims.
                 self.scroll_to_row(self.cursor_row, top=True)
 
-    def _column_widths(self, coverages: list[str]) -> tuple[int, int, int, int]:
-        available = max(30, self._width - 2 - 8)  # scrollbar, padding of 4 columns
+    @staticmethod
+    def _column_widths(coverages: list[str], width: int) -> tuple[int, int, int, int]:
+        available = max(30, width - 2 - 8)  # scrollbar, padding of 4 columns
         marker = 2
         longest = max((cell_len(text) for text in coverages), default=0)
         coverage = min(max(10, longest), max(12, available * 24 // 100))
@@ -180,15 +204,53 @@ class ClaimsTable(LineTable):
         label = max(10, available - marker - coverage - value)
         return marker, label, value, coverage
 
+    def lay_out_ahead(self, nominee: str, claims: list[Claim]) -> None:
+        """Lay out `nominee`'s claims now at the current width, to be shown later without
+        the work (a layout is most of what a nominee switch computes)."""
+        width = self.size.width
+        if width == 0 or self._usable(nominee, claims, width) is not None:
+            return
+        self._keep(nominee, self._laid_out_at(claims, width))
+
+    def _usable(self, nominee: str, claims: list[Claim], width: int) -> _LaidOut | None:
+        found = self._laid_out.get(nominee) if nominee else None
+        if (
+            found is not None
+            and found.width == width
+            and found.language == language()
+            and found.claims == claims  # the same claims (a copy of them is as good)
+        ):
+            return found
+        return None
+
+    def _keep(self, nominee: str, laid_out: _LaidOut) -> None:
+        if not nominee:
+            return
+        self._laid_out.pop(nominee, None)
+        self._laid_out[nominee] = laid_out  # the newest last
+        # The oldest go first; never the one on screen.
+        extra = len(self._laid_out) - KEPT_LAYOUTS
+        for old in [n for n in self._laid_out if n not in (nominee, self._nominee)][:extra]:
+            del self._laid_out[old]
+
     def _lay_out(self) -> None:
         self._width = self.size.width
         if self._width == 0:
             return
-        coverages = [claim_coverage(c) for c in self.claims]
-        marker, label, value, coverage = self._column_widths(coverages)
-        self.set_columns([Column(marker), Column(label), Column(value), Column(coverage)])
+        laid_out = self._usable(self._nominee, self.claims, self._width)
+        if laid_out is None:
+            laid_out = self._laid_out_at(self.claims, self._width)
+            self._keep(self._nominee, laid_out)
+        self.set_columns(laid_out.columns)
+        self._layouts = laid_out.layouts
+        self.set_rows([layout.height for layout in laid_out.layouts])
+
+    def _laid_out_at(self, claims: list[Claim], width: int) -> _LaidOut:
+        coverages = [claim_coverage(c) for c in claims]
+        marker, label, value, coverage = self._column_widths(coverages, width)
+        columns = [Column(marker), Column(label), Column(value), Column(coverage)]
         layouts: list[_Layout] = []
-        for claim, coverage_text in zip(self.claims, coverages, strict=True):
+        for claim, coverage_text in zip(claims, coverages, strict=True):
             label_lines = wrap((PART_OF if claim.part_of else "") + claim.label, label)
             warning_lines = [
                 line for w in claim.warnings for line in wrap(f"{MARK_WARNING} {w}", label)
@@ -207,8 +269,7 @@ class ClaimsTable(LineTable):
                     height,
                 )
             )
-        self._layouts = layouts
-        self.set_rows([layout.height for layout in layouts])
+        return _LaidOut(claims, width, language(), columns, layouts)
 
     def _show_first_linked(self) -> None:
         if self._linked and self._layouts:

@@ -7,6 +7,9 @@ SheetWriter (sheet_writes.py); what each key did is said on the StatusLine.
 
 from __future__ import annotations
 
+import sqlite3
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,6 +39,13 @@ from panel_tui.tui.scoring.sheet_changes import SheetChanges
 from panel_tui.tui.scoring.sheet_writes import SheetWriter
 from panel_tui.tui.scoring.status_line import StatusLine
 from panel_tui.tui.scoring.timer import InterviewTimer
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+# Seconds after a nominee is shown before its neighbours' claims are laid out: after the frame
+# is drawn, and never while [ or ] is held down (each press starts the wait again).
+LAY_OUT_AHEAD_AFTER = 0.05
 
 
 def _digit_bindings() -> list[Binding]:
@@ -186,6 +196,7 @@ class ScoringScreen(Screen[None]):
         self.sheet = Sheet(nominee)
         self.failed: dict[str, float | None] = {}
         self._order: list[str] = []  # the agenda's nominee ids, in its order
+        self._ahead: Timer | None = None
         self.changes = SheetChanges(self, SheetWriter(self, self.refresh_sheet))
         self.typing = ScoreTyping(self, self.changes)
 
@@ -257,7 +268,7 @@ class ScoringScreen(Screen[None]):
         self._position = self._position_text()
         self._show_header()
         claims = checked_claims(round_.claims_of(nominee_id))
-        self.query_one(ClaimsTable).show_claims(claims)
+        self.query_one(ClaimsTable).show_claims(claims, nominee_id)
         self._update_claims_title(len(claims))
         if criterion is None or rubric.criterion(criterion) is None:
             unscored = [c.id for c in rubric.criteria if c.id not in self.sheet.scores]
@@ -267,6 +278,30 @@ class ScoringScreen(Screen[None]):
         self.query_one(InterviewTimer).show_state(self.scoring_app.timer_for(nominee))
         self.typing.show_hint()
         self._criterion_changed()
+        self._lay_out_neighbours_soon()
+
+    def _lay_out_neighbours_soon(self) -> None:
+        if self._ahead is not None:
+            self._ahead.stop()
+        self._ahead = self.set_timer(LAY_OUT_AHEAD_AFTER, self._lay_out_neighbours)
+
+    def _lay_out_neighbours(self) -> None:
+        """The claims of the interviews before and after this one, laid out while the
+        assessor listens: [ and ] then only draw them (the round's claims never change)."""
+        self._ahead = None
+        order = self._agenda_ids()
+        if self.nominee_id not in order:
+            return
+        index = order.index(self.nominee_id)
+        claims_table = self.query_one(ClaimsTable)
+        for neighbour in (index + 1, index - 1):
+            if not 0 <= neighbour < len(order):
+                continue
+            try:
+                claims = checked_claims(self.store.round.claims_of(order[neighbour]))
+            except (PanelError, sqlite3.Error):
+                continue  # read when it is opened, and any problem said then
+            claims_table.lay_out_ahead(order[neighbour], claims)
 
     def _agenda_ids(self) -> list[str]:
         """The interview order, worked out once: the round does not change under the app."""
@@ -296,6 +331,7 @@ class ScoringScreen(Screen[None]):
         claims.claims = checked_claims(claims.claims)
         claims.relabel()
         self._update_claims_title(len(claims.claims))
+        self._lay_out_neighbours_soon()  # those laid out ahead are in the other language
         self.refresh_sheet()
         self.query_one(InterviewTimer).refresh_time()
         if not self.typing.buffer:
