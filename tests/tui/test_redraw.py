@@ -6,7 +6,7 @@ from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
-from panel_tui.tui.common.redraw import show
+from panel_tui.tui.common.redraw import same_content, show
 
 
 class _App(App[None]):
@@ -63,3 +63,20 @@ async def test_a_new_height_or_width_is_laid_out() -> None:
         await pilot.pause()
         assert tall.region.height == 1
         assert below.region.y == 2
+
+
+async def test_the_same_content_is_left_alone_and_new_styles_are_drawn() -> None:
+    app = _App()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        below = app.query_one("#below", Static)
+        show(below, Content.styled("same", "bold"))
+        await pilot.pause()
+        shown = below.content
+        show(below, Content.styled("same", "bold"))  # equal text and styles: nothing to do
+        assert below.content is shown
+        show(below, Content.styled("same", "italic"))  # equal text, another style: drawn
+        await pilot.pause()
+        assert below.content is not shown
+        assert below.render_line(0).text.startswith("same")
+        assert not same_content(Content("[b]x[/b]"), "[b]x[/b]")  # a str is never Content
