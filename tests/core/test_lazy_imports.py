@@ -19,7 +19,7 @@ UI = "the Textual UI only for the commands that open it (its import is most of a
 SCREEN = "a screen or widget not on the first screen: loaded when first shown"
 FEATURE = "an app feature (secretariat tab, paper path, hand-over) loaded when first used"
 PAPER = "the paper path only: not on the scoring app's start"
-OPENPYXL = "openpyxl (~0.2 s to import): only XLSX reading and writing need it"
+OPENPYXL = "openpyxl (~0.2 s to import): only writing XLSX needs it"
 RICH = "Rich's table and console: only the terminal table needs them"
 BABEL = "Babel's locale data: only localised numbers and dates need it, once"
 SQLITE_UTILS = "sqlite-utils: only creating or upgrading a database runs migrations"
@@ -62,8 +62,6 @@ LAZY: dict[tuple[str, str], str] = {
     ("output.xlsx", "openpyxl.styles"): OPENPYXL,
     ("output.xlsx", "openpyxl.utils"): OPENPYXL,
     ("paths", "platformdirs"): PLATFORMDIRS,
-    ("round_package.xlsx_grid", "openpyxl"): OPENPYXL,
-    ("round_package.xlsx_grid", "openpyxl.utils"): OPENPYXL,
     ("secretariat.manifest", "importlib.metadata"): STDLIB,
     ("secretariat.merge.inputs", "concurrent.futures"): PROCESSES,
     ("secretariat.merge.inputs", "multiprocessing"): PROCESSES,

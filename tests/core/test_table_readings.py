@@ -272,7 +272,7 @@ def _both(
     _write_xlsx(folder / f"{stem}.xlsx", header, rows)
     from_csv = _table(folder / f"{stem}.csv", required, header)
     from_workbook = _table(folder / f"{stem}.xlsx", required, header)
-    assert from_workbook.index is None  # a workbook is only ever read row by row
+    assert from_workbook.only_text  # every cell a text: its columns are read as the CSV's
     return from_csv, from_workbook
 
 

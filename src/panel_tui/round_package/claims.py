@@ -264,7 +264,7 @@ def load_claims(
     known = None if nominees is None else {n.id for n in nominees}
     rows: Sequence[int]  # each claim's row
     columns = None
-    if table.index is not None:  # CSV (XLSX cells may hold numbers: read row by row)
+    if table.only_text:  # else XLSX cells hold numbers: read row by row
         columns = sound_claims(table.column_texts(CLAIM_COLUMNS), known, round_.number_format)
     if columns is not None:
         rows = range(len(columns[0]))

@@ -39,6 +39,17 @@ Grid = list[tuple[int | str, list[Cell]]]
 TextGrid = list[tuple[int, list[str]]]
 
 
+class SheetGrid(NamedTuple):
+    """XLSX: the rows of a sheet that have cells, as texts the way a CSV's are (a cell's
+    reference is its position and row number), and beside each row what its cells stored
+    when that was a number or a date, by position (None: only text). Most cells of a round
+    are text, and half a million `Cell`s cost more than reading the sheet."""
+
+    rows: TextGrid
+    raws: list[dict[int, CellRaw] | None]
+    end: int = 0  # the last row's number, when rows without cells come after the last above
+
+
 # Control characters other than tab and line breaks: no spreadsheet cell holds them on
 # purpose, and ESC or CSI in a name would reach the terminal as an escape sequence. The
 # bidirectional controls (U+202A-202E, U+2066-2069, U+200E/200F, U+061C) make a name or a

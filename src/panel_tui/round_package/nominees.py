@@ -32,7 +32,7 @@ def load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list[
         return None
     categories = {c.id for c in round_.categories}
     result = None
-    if table.index is not None:  # CSV (XLSX cells may hold dates and numbers: row by row)
+    if table.only_text:  # else XLSX cells hold dates and numbers: row by row
         result = sound_nominees(table.column_texts(NOMINEE_COLUMNS), round_, categories)
     if result is None:
         result = checked_nominees(table, round_, categories, problems)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 from pathlib import Path
-from typing import cast
 
 from panel_tui.domain.problems import Problem
 from panel_tui.i18n import _
@@ -23,20 +22,21 @@ from panel_tui.round_package.grid import (
     TEXTS_OF,
     Cell,
     CellRaw,
-    Grid,
+    SheetGrid,
     TextGrid,
 )
-from panel_tui.round_package.xlsx_grid import read_xlsx_grid
+from panel_tui.round_package.xlsx_grid import cell_ref, read_xlsx_sheet
 
 
 class Row:
     """One row's cells by lower-case column name.
 
-    A CSV row keeps the reader's strings and builds its `Cell`s only when asked: a national
-    round has half a million cells, and most are only ever read as text.
+    A CSV or XLSX row keeps the reader's strings and builds its `Cell`s only when asked: a
+    national round has half a million cells, and most are only ever read as text. An XLSX
+    row's cells also hold what the sheet stored (`raws`, by position) and their references.
     """
 
-    __slots__ = ("_cells", "_index", "_values", "line")
+    __slots__ = ("_cells", "_index", "_raws", "_sheet", "_values", "line")
 
     def __init__(
         self,
@@ -45,19 +45,25 @@ class Row:
         *,
         values: list[str] | None = None,
         index: dict[str, int] | None = None,
+        raws: dict[int, CellRaw] | None = None,
+        sheet: bool = False,
     ) -> None:
         self.line = line
         self._cells = cells
         self._values = values
         self._index = index
+        self._raws = raws
+        self._sheet = sheet  # an XLSX row: each cell is where its reference says
 
     @property
     def cells(self) -> dict[str, Cell]:
         if self._cells is None:
             values, line = self._values or [], self.line
             count = len(values)
+            raws = self._raws or {}
+            sheet = self._sheet and isinstance(line, int)
             self._cells = {
-                column: Cell(values[i], None, line)
+                column: Cell(values[i], raws.get(i), cell_ref(i, line) if sheet else line)  # type: ignore[arg-type]
                 for column, i in (self._index or {}).items()
                 if i < count
             }
@@ -72,8 +78,11 @@ class Row:
     def cell(self, column: str) -> Cell:
         if self._cells is None and self._values is not None and self._index is not None:
             i = self._index.get(column)
-            text = self._values[i] if i is not None and i < len(self._values) else ""
-            return Cell(text, None, self.line)
+            if i is not None and i < len(self._values):
+                if not self._sheet:
+                    return Cell(self._values[i], None, self.line)
+                return self.cells[column]
+            return Cell("", None, self.line)
         return self.cells.get(column) or Cell("", None, self.line)
 
     def __repr__(self) -> str:
@@ -98,21 +107,37 @@ class Table:
     ) -> None:
         self.file = file
         self.columns = columns
-        # CSV: every kept column's position in a record; None for XLSX, whose rows hold cells.
+        # Every kept column's position in a record; None for a table built of `Row`s.
         self.index = index
-        self.lines: list[int] = []  # CSV: each record's line
-        self.records: list[list[str]] = []  # CSV: each record's strings
+        self.lines: list[int] = []  # each record's line (CSV) or row number (XLSX)
+        self.records: list[list[str]] = []  # each record's strings
+        # XLSX: beside each record, what its cells stored as numbers or dates; None for CSV.
+        self.stored: list[dict[int, CellRaw] | None] | None = None
         self._rows = rows if rows is not None or index is not None else []
 
     @property
     def rows(self) -> list[Row]:
         if self._rows is None:
             index = self.index
-            self._rows = [
-                Row(line, values=values, index=index)
-                for line, values in zip(self.lines, self.records, strict=True)
-            ]
+            if self.stored is None:
+                self._rows = [
+                    Row(line, values=values, index=index)
+                    for line, values in zip(self.lines, self.records, strict=True)
+                ]
+            else:
+                self._rows = [
+                    Row(line, values=values, index=index, raws=raws, sheet=True)
+                    for line, values, raws in zip(
+                        self.lines, self.records, self.stored, strict=True
+                    )
+                ]
         return self._rows
+
+    @property
+    def only_text(self) -> bool:
+        """Every cell is text (CSV, or a workbook none of whose cells stored a number or a
+        date): its columns read as a CSV's are."""
+        return self.index is not None and (self.stored is None or not any(self.stored))
 
     @property
     def count(self) -> int:
@@ -176,13 +201,25 @@ class Table:
     def raws(self, columns: tuple[str, ...]) -> list[tuple[CellRaw, ...]] | None:
         """Each row's `Cell.raw` of `columns`; None when no cell has one (CSV)."""
         if self.index is not None:
-            return None
+            if self.stored is None:
+                return None
+            positions = [self.index.get(c) for c in columns]
+            nothing = (None,) * len(columns)
+            return [
+                nothing if raws is None else tuple([raws.get(i) for i in positions])  # type: ignore[arg-type]
+                for raws in self.stored
+            ]
         return [tuple([row.cells.get(c, EMPTY_CELL).raw for c in columns]) for row in self.rows]
 
     def where(self, number: int, column: str) -> int | str:
         """Where the `number`-th row's `column` is: its XLSX cell, else the row's line."""
         if self._rows is None:
-            return self.lines[number]
+            line = self.lines[number]
+            if self.stored is not None and self.index is not None:
+                i = self.index.get(column)
+                if i is not None and i < len(self.records[number]):
+                    return cell_ref(i, line)
+            return line
         row = self._rows[number]
         cell = row.cells.get(column)
         if cell is not None and isinstance(cell.where, str):
@@ -273,9 +310,9 @@ def read_table(
             )
         )
         return None
-    grid: Grid | TextGrid | None
+    grid: TextGrid | SheetGrid | None
     if path.suffix.lower() == ".xlsx":
-        grid = read_xlsx_grid(name, data, problems)
+        grid = read_xlsx_sheet(name, data, problems)
     else:
         grid = read_csv_grid(name, data, problems)
     if grid is None:
@@ -285,18 +322,19 @@ def read_table(
 
 def _to_table(
     name: str,
-    grid: Grid | TextGrid,
+    grid: TextGrid | SheetGrid,
     required: tuple[str, ...],
     known: tuple[str, ...],
     problems: list[Problem],
 ) -> Table | None:
-    header_line, header = grid[0]
-    texts = bool(header) and isinstance(header[0], str)  # a CSV's TextGrid
-    header_cells: list[Cell] = (
-        [Cell(value, None, header_line) for value in cast(list[str], header)]
-        if texts
-        else cast(list[Cell], header)
-    )
+    sheet = grid if isinstance(grid, SheetGrid) else None
+    records: TextGrid = grid.rows if isinstance(grid, SheetGrid) else grid
+    header_line, header = records[0]
+    # A header cell is named by its line (CSV) or its reference (XLSX: "B1").
+    header_cells = [
+        Cell(value, None, cell_ref(i, header_line) if sheet is not None else header_line)
+        for i, value in enumerate(header)
+    ]
     columns: list[str] = []
     ok = True
     for cell in header_cells:
@@ -334,41 +372,25 @@ def _to_table(
         return None
     width = len(columns)
     kept = [(index, column) for index, column in enumerate(columns) if column and column in known]
-    if texts:
-        table = Table(name, columns, index={column: i for i, column in kept})
-        _text_rows(name, cast(TextGrid, grid[1:]), width, table, problems)
-        return table
-    table = Table(name, columns)
-    rows = table.rows
-    for line, cells in cast(Grid, grid[1:]):
-        for cell in cells:
-            if cell.text.strip():
-                break
-        else:
-            continue  # a blank row
-        count = len(cells)
-        if count > width:
-            extra = [c for c in cells[width:] if c.text.strip()]
-            if extra:
-                problems.append(
-                    Problem(
-                        name,
-                        _pos(extra[0], line),
-                        None,
-                        _(
-                            "row has {count} cells but the header has {width} columns (a delimiter inside an unquoted value?)"
-                        ).format(count=count, width=width),
-                    )
-                )
-                continue
-        rows.append(Row(line, {column: cells[i] for i, column in kept if i < count}))
+    table = Table(name, columns, index={column: i for i, column in kept})
+    if sheet is None:
+        _text_rows(name, records[1:], width, table, problems)
+    else:
+        table.stored = []
+        _text_rows(name, records[1:], width, table, problems, sheet.raws[1:])
     return table
 
 
 def _text_rows(
-    name: str, grid: TextGrid, width: int, table: Table, problems: list[Problem]
+    name: str,
+    grid: TextGrid,
+    width: int,
+    table: Table,
+    problems: list[Problem],
+    raws: list[dict[int, CellRaw] | None] | None = None,
 ) -> None:
-    """The CSV records of `_to_table`: the same checks on the reader's strings."""
+    """The CSV records (or XLSX rows, with `raws`) of `_to_table`: the same checks on the
+    reader's strings."""
     lines, records = table.lines, table.records
     strip = str.strip
     if grid:
@@ -382,16 +404,21 @@ def _text_rows(
             # cell, so none is blank: the checks below would keep every row as it is.
             lines.extend(map(LINE_OF, grid))
             records.extend(map(TEXTS_OF, grid))
+            if raws is not None and table.stored is not None:
+                table.stored.extend(raws)
             return
-    for line, values in grid:
+    for number, (line, values) in enumerate(grid):
         if not any(map(strip, values)):
             continue  # a blank row
         count = len(values)
         if count > width and any(map(strip, values[width:])):
+            where: int | str = line
+            if raws is not None:  # an XLSX row: the first cell past the header's
+                where = cell_ref(next(i for i in range(width, count) if values[i].strip()), line)
             problems.append(
                 Problem(
                     name,
-                    line,
+                    where,
                     None,
                     _(
                         "row has {count} cells but the header has {width} columns (a delimiter inside an unquoted value?)"
@@ -401,6 +428,8 @@ def _text_rows(
             continue
         lines.append(line)
         records.append(values)
+        if raws is not None and table.stored is not None:
+            table.stored.append(raws[number])
 
 
 def _pos(cell: Cell, line: int | str) -> int | str:
