@@ -19,7 +19,7 @@ from fixtures.xlsx_oracle import handmade_xlsx, openpyxl_grid, sheet_xml, styles
 from panel_tui.domain.problems import Problem
 from panel_tui.round_package.grid import Grid
 from panel_tui.round_package.xlsx_grid import read_xlsx_grid
-from panel_tui.round_package.xlsx_reader import NotCanonical, first_sheet_rows
+from panel_tui.round_package.xlsx_reader import NotCanonical, XlsxError, first_sheet_rows
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -466,3 +466,33 @@ def test_the_sheets_encoding_is_the_one_it_declares(
             book.writestr(name, content)
     grid = assert_as_openpyxl(path, canonical=canonical)
     assert grid is not None and grid[0][1][0].text == "Sémbalun"
+
+
+@pytest.mark.parametrize("text", ["a&#1;b", "a]]>b", "a\x01b", "&#xFFFE;", "\ufffe", "&nbsp;"])
+def test_text_xml_does_not_allow_is_refused_by_both_readers(tmp_path: Path, text: str) -> None:
+    rows = HEADER + f'<row r="2"><c r="A2" t="inlineStr"><is><t>{text}</t></is></c></row>'
+    path = _one_sheet(tmp_path, rows)
+    grid, problems = _read(path)
+    expected, expected_problems = _oracle(path)
+    assert grid is None and expected is None
+    assert len(problems) == len(expected_problems) == 1
+    assert "xl/worksheets/sheet1.xml is not well-formed XML" in problems[0].message
+    data = path.read_bytes()
+    with pytest.raises(NotCanonical):
+        list(first_sheet_rows(data, "canonical"))
+    with pytest.raises(XlsxError, match="not well-formed"):
+        list(first_sheet_rows(data, "streamed"))
+
+
+@pytest.mark.parametrize("text", ["a\x85b", "\u202eevil", "&#x202E;evil", "&#x9b;["])
+def test_a_control_character_is_refused_naming_its_cell_as_openpyxl_did(
+    tmp_path: Path, text: str
+) -> None:
+    rows = (
+        HEADER
+        + f'<row r="2"><c r="A2" t="inlineStr"><is><t>ok</t></is></c><c r="B2" t="inlineStr"><is><t>{text}</t></is></c></row>'
+    )
+    grid = assert_as_openpyxl(_one_sheet(tmp_path, rows))
+    assert grid is None
+    _grid, problems = _read(tmp_path / "claims.xlsx")
+    assert [p.line for p in problems] == ["B2"]

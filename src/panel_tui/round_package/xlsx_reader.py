@@ -527,10 +527,11 @@ class _Cells:
             )
         self.ready.append((number, row))
 
-    def taken(self) -> Iterator[tuple[int, list[Value]]]:
+    def batch(self) -> list[tuple[int, list[Value]]]:
+        """The rows taken since the last batch."""
         ready = self.ready
         self.ready = []
-        return iter(ready)
+        return ready
 
 
 def _sheet_rows(
@@ -551,9 +552,10 @@ def _sheet_rows(
             pieces = [data]
             last = 0
             try:
-                for number, row in _canonical_rows(book, part, data):
-                    last = number
-                    yield number, row
+                for batch in _canonical_rows(book, part, data):
+                    if batch:
+                        last = batch[-1][0]
+                        yield from batch
                 return
             except _NotCanonical:
                 if reader == "canonical":
@@ -719,11 +721,11 @@ def _streamed_rows(
                 parser.Parse(view[at : at + CHUNK], False)
                 if level == 0:
                     parts.clear()  # text between rows (whitespace) means nothing
-                yield from cells.taken()
+                yield from cells.batch()
         parser.Parse(b"", True)
     except expat.ExpatError as exc:
         raise _not_xml(part, exc) from None
-    yield from cells.taken()
+    yield from cells.batch()
 
 
 class _NotCanonical(Exception):
@@ -765,7 +767,9 @@ _REFERENCE = re.compile(r"&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
 
-def _canonical_rows(book: _Book, part: str, data: bytes) -> Iterator[tuple[int, list[Value]]]:
+def _canonical_rows(book: _Book, part: str, data: bytes) -> Iterator[list[tuple[int, list[Value]]]]:
+    """The rows of a sheet written the usual way, in batches; _NotCanonical as soon as it
+    is not."""
     start = data.find(b"<sheetData>")
     end = data.rfind(b"</sheetData>")
     if start < 0 or end < start:
@@ -836,7 +840,7 @@ def _canonical_rows(book: _Book, part: str, data: bytes) -> Iterator[tuple[int, 
         else:
             cells.row(number, [], [])
         if count % 2000 == 0:
-            yield from cells.taken()
+            yield cells.batch()
     at = 0
     while at < len(tail):
         at, number, attributes, empty = _row_start(tail, at)
@@ -846,7 +850,7 @@ def _canonical_rows(book: _Book, part: str, data: bytes) -> Iterator[tuple[int, 
             _check_row_attributes(attributes, prefixes)
             row_attributes.add(attributes)
         cells.row(number, [], [])
-    yield from cells.taken()
+    yield cells.batch()
 
 
 def _row_start(piece: str, at: int) -> tuple[int, int, str, str]:
