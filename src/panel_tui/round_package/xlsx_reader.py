@@ -170,9 +170,10 @@ class XlsxError(Exception):
 
 def first_sheet_rows(data: bytes, reader: Reader = "any") -> Iterator[tuple[int, list[Value]]]:
     """Each row of the first worksheet: its number (1 for the first row, rows numbered as
-    openpyxl numbers them, increasing) and its values from column A to its last cell, None
-    where a row has no cell ([] for a row element without cells). Numbers without a row
-    element are left out (openpyxl gives them as [] too).
+    openpyxl numbers them, increasing) and its values from column A to its last cell: "" for
+    a cell without a value (openpyxl's None, the same empty text), None where the row has no
+    cell, [] for a row element without cells. Numbers without a row element are left out
+    (openpyxl gives them as [] too).
 
     `reader`: "any" (the fast reader of a sheet written the usual way, else expat), or, for
     the tests that hold the two to the same rows, "canonical" (NotCanonical if it cannot) or
@@ -675,10 +676,9 @@ def _streamed_rows(
                     raise _outside(f"{column_letters(column)}{row_text}")
             columns.append(column)
             if kind == "inlineStr":
-                # Without an <is>, openpyxl's value is None: text "" all the same.
                 values.append(inline or "")
             elif not value_text:
-                values.append(None)
+                values.append("")
             else:
                 values.append(
                     value_of(kind, style, value_text, f"{column_letters(column)}{row_text}")
@@ -744,17 +744,23 @@ _CHARACTER = "[^<&\x00-\x08\x0b\x0c\x0e-\x1f\r\ufffe\uffff]"
 _TEXT = (
     f"{_CHARACTER}*(?:&(?:amp|lt|gt|quot|apos|#[0-9]{{1,7}}|#x[0-9a-fA-F]{{1,6}});{_CHARACTER}*)*"
 )
-# A cell: its column letters, row, style, type, and its <v> or inline <t> text; else any
+# A cell's row in its reference, 1 to 1,048,576: it does not place the cell (its <row> does,
+# as openpyxl reads it), so only its range matters.
+_ROW_OF_CELL = (
+    "(?:[1-9][0-9]{0,5}|10[0-3][0-9]{4}|104[0-7][0-9]{3}|1048[0-4][0-9]{2}"
+    "|10485[0-6][0-9]|104857[0-6])"
+)
+# A cell: its column letters, style, inline text (an inline string: its type is not captured,
+# a new string for every cell), or its type and <v>, after a formula if any; else any
 # character, which is not the usual way.
 _CELL = re.compile(
-    r'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?'
-    r"(?: ?/>|>(?:"
-    # the inline string first: tried after a formula and <v> failed, it costs a third more
-    r'<is><t(?: xml:space="preserve")?>(' + _TEXT + r")</t></is>"
-    r'|(?:<f(?: t="[a-zA-Z]{1,9}")?(?: ref="[A-Z0-9:]{1,24}")?(?: ca="[01]")?(?: si="[0-9]{1,9}")?'
+    r'<c r="([A-Z]{1,3})' + _ROW_OF_CELL + r'"(?: s="([0-9]{1,9})")?'
+    r'(?: t="inlineStr"(?: ?/>|><is><t(?: xml:space="preserve")?>(' + _TEXT + r")</t></is></c>)"
+    r'|(?: t="([a-zA-Z]{1,9})")?(?: ?/>|>'
+    r'(?:<f(?: t="[a-zA-Z]{1,9}")?(?: ref="[A-Z0-9:]{1,24}")?(?: ca="[01]")?(?: si="[0-9]{1,9}")?'
     r"(?: ?/>|>" + _TEXT + r"</f>))?"
     r"(?:<v>(" + _TEXT + r")</v>|<v ?/>)?"
-    r")</c>)"
+    r"</c>))"
     r"|([\s\S])"
 )
 # A row's start: its number, its other attributes, "/" when it has no cells.
@@ -803,8 +809,8 @@ def _canonical_rows(book: _Book, part: str, data: bytes) -> Iterator[list[tuple[
         row_text = str(number)
         found = _CELL.findall(piece, at)
         if found:
-            letters, digits, styles, kinds, inline, stored, other = zip(*found, strict=True)
-            if any(other) or digits.count(row_text) != len(digits):
+            letters, styles, inline, kinds, stored, other = zip(*found, strict=True)
+            if any(other):
                 raise _NotCanonical
             columns: list[int | None] | None = None  # A, B, C... in order: nothing to place
             if letters != ORDERED_LETTERS[: len(letters)]:
@@ -812,21 +818,21 @@ def _canonical_rows(book: _Book, part: str, data: bytes) -> Iterator[list[tuple[
                 if None in columns:  # XFE to ZZZ
                     raise _outside(letters[columns.index(None)] + row_text)
             values: list[Value]
-            if kinds.count("inlineStr") == len(kinds):
+            if not any(stored):  # inline strings and cells without a value: all text
                 values = list(inline)
                 if "&" in piece:
                     values = [_unescaped(value) for value in inline]
             else:
                 values = []
-                for letter, style, kind, text, inline_text in zip(
-                    letters, styles, kinds, stored, inline, strict=True
+                for letter, style, inline_text, kind, text in zip(
+                    letters, styles, inline, kinds, stored, strict=True
                 ):
-                    if kind == "inlineStr":
+                    if not text:  # an inline string, or a cell without a value
                         values.append(
                             _unescaped(inline_text) if "&" in inline_text else inline_text
                         )
-                    elif not text:
-                        values.append(None)
+                    elif kind == "inlineStr":
+                        values.append("")  # its <v> is not its text, as openpyxl reads it
                     else:
                         values.append(
                             value_of(
