@@ -156,10 +156,9 @@ def scenario_check(data: Data, sizes: Sizes) -> list[Result]:
     folder = data.round(spec, xlsx=True)
     load(folder)
     csv_folder = data.round(spec)
-    # The XLSX check against the check of the same package as CSV, alternating (openpyxl is
-    # slow: one XLSX run unless --quick sizes make it cheap).
+    # The XLSX check against the check of the same package as CSV, alternating.
     runs, csv_runs = [], []
-    for _ in range(sizes.repeats if spec.nominees < 1000 else 1):
+    for _ in range(sizes.repeats):
         csv_runs.append(timed(lambda: load(csv_folder)))
         runs.append(timed(lambda: load(folder)))
     if spec.nominees in csv_check:
@@ -172,7 +171,7 @@ def scenario_check(data: Data, sizes: Sizes) -> list[Result]:
             median(csv_runs),
             "s",
             max_ratio=XLSX_CHECK_RATIO,
-            note="the same package as .xlsx (openpyxl, read-only); baseline: `load_round` of "
+            note="the same package as .xlsx (the standard-library reader); baseline: `load_round` of "
             "the same package as CSV",
         )
     )
