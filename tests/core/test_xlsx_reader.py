@@ -496,3 +496,20 @@ def test_a_control_character_is_refused_naming_its_cell_as_openpyxl_did(
     assert grid is None
     _grid, problems = _read(tmp_path / "claims.xlsx")
     assert [p.line for p in problems] == ["B2"]
+
+
+def test_a_sheet_unusual_past_its_first_rows_is_read_on_by_expat_from_where_it_was(
+    tmp_path: Path,
+) -> None:
+    """The fast reader has handed over 2,000 rows when it meets a comment: expat reads the
+    sheet again and gives the rows after them, each row once."""
+    usual = "".join(
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>n{n}</t></is></c><c r="B{n}"><v>{n}</v>'
+        "</c></row>"
+        for n in range(2, 2600)
+    )
+    rows = HEADER + usual + '<!-- a note --><row r="2600"><c r="A2600"><v>1</v></c></row>'
+    path = _one_sheet(tmp_path, rows)
+    grid = assert_as_openpyxl(path, canonical=False)
+    assert grid is not None
+    assert [number for number, _ in grid] == list(range(1, 2601))
