@@ -220,7 +220,7 @@ def _refusing_doctype(name: str) -> expat.XMLParserType:
     return parser
 
 
-def _not_xml(name: str, error: expat.ExpatError) -> XlsxError:
+def _not_xml(name: str, error: expat.ExpatError | ElementTree.ParseError) -> XlsxError:
     return XlsxError(_("{part} is not well-formed XML ({error})").format(part=name, error=error))
 
 
@@ -230,12 +230,8 @@ def _small_part(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
     try:
         _refusing_doctype(name).Parse(data, True)
         return ElementTree.fromstring(data)
-    except expat.ExpatError as exc:
+    except (expat.ExpatError, ElementTree.ParseError) as exc:  # expat refuses first
         raise _not_xml(name, exc) from None
-    except ElementTree.ParseError as exc:  # pragma: no cover - expat has refused it first
-        raise XlsxError(
-            _("{part} is not well-formed XML ({error})").format(part=name, error=exc)
-        ) from None
 
 
 def _local(tag: str) -> str:
@@ -408,12 +404,8 @@ def _read_shared_strings(archive: zipfile.ZipFile, part: str) -> list[str]:
                     node.clear()
         guard.Parse(b"", True)
         tree.close()
-    except expat.ExpatError as exc:
+    except (expat.ExpatError, ElementTree.ParseError) as exc:  # expat refuses first
         raise _not_xml(part, exc) from None
-    except ElementTree.ParseError as exc:  # pragma: no cover - expat has refused it first
-        raise XlsxError(
-            _("{part} is not well-formed XML ({error})").format(part=part, error=exc)
-        ) from None
     return strings
 
 
