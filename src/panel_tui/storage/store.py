@@ -38,6 +38,7 @@ from panel_tui.storage.files import (
 from panel_tui.storage.round_tables import write_round_tables
 from panel_tui.storage.schema import (
     apply_migrations,
+    create_schema,
     refuse_foreign_schema,
 )
 from panel_tui.storage.snapshot import (
@@ -101,7 +102,7 @@ class Store:
             conn = connect(tmp)
             try:
                 conn.execute("PRAGMA journal_mode = WAL")
-                apply_migrations(conn)
+                create_schema(conn)
                 with transaction(conn):
                     write_round_tables(conn, round_)
                     origin = uuid.uuid4().hex if kind == "assessor" else None

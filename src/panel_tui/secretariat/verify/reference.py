@@ -13,7 +13,7 @@ from panel_tui.storage.connection import (
     transaction,
 )
 from panel_tui.storage.round_tables import write_round_tables
-from panel_tui.storage.schema import apply_migrations, migration_files
+from panel_tui.storage.schema import create_schema, migration_files
 from panel_tui.storage.snapshot import (
     canonical_json,
     round_fingerprint,
@@ -36,7 +36,7 @@ def reference_database(
     without them: the same database, without a Claim per claim parsed and written back.
     """
     reference = sqlite3.connect(":memory:", isolation_level=None)
-    apply_migrations(reference)
+    create_schema(reference)
     with transaction(reference):
         write_round_tables(reference, round_)
         if claims is not None:
