@@ -110,7 +110,11 @@ def test_two_imports_at_once(tmp_path: Path) -> None:
         )
         for sheet in (one, two)
     ]
-    results = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
+    results = []
+    for proc in procs:
+        # the pipes read while it runs (no wait on a full pipe), then closed
+        out, err = proc.communicate(timeout=120)
+        results.append((proc.returncode, out, err))
     for code, out, err in results:
         assert "Traceback" not in err and "unexpected error" not in err, err
         assert code == 0 or (code == 1 and "busy" in err), (code, out, err)
