@@ -78,6 +78,9 @@ def test_handover_under_load_is_a_verified_prefix(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         reader.join(timeout=10)
+        proc.stdout.close()
+        if proc.stderr is not None:
+            proc.stderr.close()
     acks = parse_acks(reader.text())
     with Store.open(db, readonly=True) as store:
         final = list(store.events())
