@@ -76,6 +76,12 @@ def test_texts_and_where_are_those_of_the_rows_cells(
         assert lines[number] == row.line
         for column in columns:
             assert table.where(number, column) == _reference_where(row, column)
+    # The same texts a column at a time (a column asked for twice too), as separate lists.
+    by_column = table.column_texts((*columns, "nominee"))
+    assert by_column == [[t[i] for t in texts] for i in range(len(columns))] + [
+        [row.cell("nominee").text for row in table.rows]
+    ]
+    assert by_column[1] is not by_column[-1]
 
 
 def test_texts_of_a_short_row_and_of_a_column_the_header_lacks(tmp_path: Path) -> None:
