@@ -678,6 +678,31 @@ def test_integers_too_large_are_errors(
     find(errors_of(make_round(toml=TOML_EN.replace(old, new, 1))), file="round.toml", field=field)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        # max - min is infinite, and so is the number of steps: no unexpected OverflowError
+        ("min = 1, max = 5 }", "min = -1e308, max = 1e308 }", "rubrics.scale.step"),
+        ("min = 1, max = 5 }", "min = 0, max = 1e308, step = 1e-300 }", "rubrics.scale.step"),
+        ("min = 1, max = 5 }", "min = 1, max = 5, step = 5e-324 }", "rubrics.scale.step"),
+        # each weight is finite, their sum is not: every total would be NaN
+        ("weight = 40", "weight = 1e308", "criteria.weight"),
+    ],
+)
+def test_floats_whose_arithmetic_overflows_are_errors(
+    make_round: RoundFactory, tmp_path: Path, old: str, new: str, field: str
+) -> None:
+    toml = TOML_EN.replace(old, new, 1)
+    if field == "criteria.weight":
+        toml = toml.replace("weight = 60", "weight = 1e308", 1)
+    folder = make_round(toml=toml)
+    problem = find(errors_of(folder), file="round.toml", field=field)
+    assert isinstance(problem["line"], int)
+    result = run_cli("init", folder, "--assessor", "a1", "--db", tmp_path / "x.db")
+    assert result.exit_code == 1 and "unexpected" not in result.output
+    assert not (tmp_path / "x.db").exists()
+
+
 def test_a_claim_too_large_for_a_float_is_an_error(make_round: RoundFactory) -> None:
     claims = SMALL_CLAIMS["en"] + f"klu,coverage.n,N,{'9' * 400},persons,,,,,\n"
     find(errors_of(make_round(claims=claims)), file="claims.csv", line=6, field="value")

@@ -430,6 +430,14 @@ class RoundToml:
                         "rubrics.scale",
                         _("max ({high:g}) must be above min ({low:g})").format(high=high, low=low),
                     )
+                elif not (high - low) / step <= 1000:
+                    # Also an infinite count (max - min, or the steps, past a float's range),
+                    # which the evenness test below could not round.
+                    self.error(
+                        self.locate(*where, "scale"),
+                        "rubrics.scale.step",
+                        _("more than 1000 steps on the scale"),
+                    )
                 elif abs((high - low) / step - round((high - low) / step)) > 1e-9:
                     self.error(
                         self.locate(*where, "scale"),
@@ -437,12 +445,6 @@ class RoundToml:
                         _("{step:g} does not divide the scale {low:g}–{high:g} evenly").format(
                             step=step, low=low, high=high
                         ),
-                    )
-                elif (high - low) / step > 1000:
-                    self.error(
-                        self.locate(*where, "scale"),
-                        "rubrics.scale.step",
-                        _("more than 1000 steps on the scale"),
                     )
             criteria = []
             raw_criteria = item.get("criteria")
@@ -473,6 +475,16 @@ class RoundToml:
                     )
                 criterion_ids.add(criterion.id)
                 criteria.append(criterion)
+            if not math.isfinite(sum(c.weight for c in criteria)):
+                # Each weight is finite, their sum is not: every total would be NaN.
+                self.error(
+                    self.locate(*where),
+                    "criteria.weight",
+                    _(
+                        "the weights of rubric {rubric_id!r} add up to more than a number can"
+                        " hold: use smaller weights (only their ratios count)"
+                    ).format(rubric_id=rubric_id),
+                )
             result.append(Rubric(rubric_id, low, high, step, tuple(criteria)))
         return result
 
