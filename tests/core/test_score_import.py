@@ -195,6 +195,27 @@ def test_indonesian_half_point(make_db: MakeDb, make_round: RoundFactory, tmp_pa
     assert "lembar.csv:2 (score): '4.5' is not a number" in result.output
 
 
+@pytest.mark.parametrize(
+    "written", ["3%", "IDR 3", "0.003 thousand", "\uff13", "\u0663", "3\u00a0%"]
+)
+def test_a_score_is_a_number_alone_never_an_amount_or_a_percentage(
+    db: Path, tmp_path: Path, written: str
+) -> None:
+    # Each of these is a number (3) to parse_number, as a claim's value; on a score sheet
+    # it is a slip (a figure copied from the wrong column, another script's digit).
+    sheet = tmp_path / "paper.csv"
+    sheet.write_text(HEADER + f'a1,lotim,regulation,"{written}",\n', encoding="utf-8")
+    before = event_count(db)
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 1, result.output
+    assert f"paper.csv:2 (score): {written!r} is not a score" in result.output
+    assert event_count(db) == before
+    # written plainly, with a sign or spaces, the same score is taken
+    sheet.write_text(HEADER + "a1,lotim,regulation, +3.0 ,\n", encoding="utf-8")
+    assert run_cli("import-scores", db, sheet).exit_code == 0
+    assert scores(db) == [("a1", "lotim", "regulation", 3.0)]
+
+
 def test_every_row_is_checked_and_nothing_is_recorded(db: Path, tmp_path: Path) -> None:
     with Store.open(db) as store:
         store.recuse("klu", "my sister-in-law works in the regent's office")

@@ -197,6 +197,28 @@ def parse_number(text: str, number_format: NumberFormat = "en") -> float:
     return -result if negative else result
 
 
+# A number written alone, as a score is: an optional sign, ASCII digits and separators.
+_ALONE: dict[NumberFormat, re.Pattern[str]] = {
+    fmt: re.compile(rf"[+{_MINUS}]?\s*{_plain_pattern(fmt, re.ASCII).pattern[1:-1]}", re.ASCII)
+    for fmt in SEPARATORS
+}
+
+
+def parse_score(text: str, number_format: NumberFormat = "en") -> float:
+    """A score cell: a number in `number_format` written alone (`4`, `-1`, `4,5` under "id"),
+    else NumberError. What parse_number reads beyond that (a currency, a `%`, a magnitude
+    word, another script's digits) is an amount or a slip, never a score."""
+    value = parse_number(text, number_format)
+    if _ALONE[number_format].fullmatch(text.replace("\u00a0", " ").strip()) is None:
+        half = "4,5" if number_format == "id" else "4.5"
+        raise NumberError(
+            _("{text!r} is not a score: write only the number, such as 4 or {half}").format(
+                text=text.strip(), half=half
+            )
+        )
+    return value
+
+
 def _plain_digits(text: str, number_format: NumberFormat) -> str | None:
     """`text` without grouping, with '.' as the decimal point; None when malformed."""
     match = _PLAIN[number_format].match(text)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from panel_tui.domain.model import Round, format_score
-from panel_tui.domain.numbers import NumberError, parse_number
+from panel_tui.domain.numbers import NumberError, parse_score
 from panel_tui.domain.problems import Problem
 from panel_tui.domain.sheet import Sheet
 from panel_tui.i18n import _, ngettext
@@ -153,7 +153,7 @@ def check_rows(
                 value = cell.raw
             else:
                 try:
-                    value = parse_number(cell.text, round_.number_format)
+                    value = parse_score(cell.text, round_.number_format)
                 except NumberError as exc:
                     error("score", str(exc))
             if value is not None and not rubric.allows(value):
@@ -271,7 +271,7 @@ def _score_of(row: Row, round_: Round) -> float | str:
     if isinstance(cell.raw, float):
         return cell.raw
     try:
-        return parse_number(cell.text, round_.number_format)
+        return parse_score(cell.text, round_.number_format)
     except NumberError:
         return cell.text.strip().upper()
 
