@@ -151,6 +151,25 @@ def test_who_typed_is_required_and_must_be_two_people(db: Path, tmp_path: Path) 
     assert events(db) == []
 
 
+def test_a_typist_name_that_cannot_be_stored_is_refused_by_its_option(
+    db: Path, tmp_path: Path
+) -> None:
+    first = write(tmp_path / "ani.csv", "a1,lotim,regulation,4,\n")
+    second = write(tmp_path / "budi.csv", "a1,lotim,regulation,4,\n\n")
+    for option, name, problem in [
+        ("--entered-by", "Ani\x1b[2J", "has characters that cannot be saved"),
+        ("--confirmed-by", "Budi\u202e", "contains the bidirectional control character U+202E"),
+    ]:
+        names = {"--entered-by": "Ani", "--confirmed-by": "Budi", option: name}
+        typists = [part for pair in names.items() for part in pair]
+        result = run_cli("import-scores", db, first, "--confirm", second, *typists)
+        assert result.exit_code == 1
+        # the option the text came from, not "the reason" it would have been stored in
+        assert f"the {option} {problem}" in result.output, result.output
+        assert "reason" not in result.output
+    assert events(db) == []
+
+
 def test_a_second_typing_of_a_recorded_sheet_records_nothing(db: Path, tmp_path: Path) -> None:
     first = write(tmp_path / "ani.csv", "a1,lotim,regulation,4,\na1,lotim,coverage,2,\n")
     second = write(tmp_path / "budi.csv", "a1,lotim,coverage,2,\na1,lotim,regulation,4,\n")

@@ -13,6 +13,7 @@ from pathlib import Path
 from panel_tui.domain import paper
 from panel_tui.domain.model import Round
 from panel_tui.domain.problems import PanelError, Problem
+from panel_tui.domain.text import field_problem
 from panel_tui.i18n import _
 from panel_tui.round_package.tables import Table, read_table
 from panel_tui.storage.files import file_sha256
@@ -88,6 +89,11 @@ def import_paper(
             raise PanelError(
                 _("blind double entry needs --entered-by and --confirmed-by: who typed each file")
             )
+        for option, name in (("--entered-by", first.name), ("--confirmed-by", second.name)):
+            # Checked here, by the option: the store would name "the reason" it goes into.
+            problem = field_problem(option, name)
+            if problem is not None:
+                raise PanelError(problem)
         if first.name.casefold() == second.name.casefold():
             raise PanelError(
                 _(

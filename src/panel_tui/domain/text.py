@@ -45,6 +45,20 @@ def storable(text: str) -> bool:
     return _TERMINAL_CONTROL.search(text) is None
 
 
+def field_problem(field: str, text: str) -> str | None:
+    """Why `text`, given for `field` (its name as the reader knows it: "note", "--entered-by"),
+    cannot be stored (a bidirectional control, a terminal control, a lone surrogate); None when
+    it can."""
+    bidi = first_bidi_control(text)
+    if bidi is not None:
+        return _("the {field} {problem}").format(field=field, problem=bidi_message(bidi))
+    if not storable(text):
+        return _(
+            "the {field} has characters that cannot be saved (a broken paste?): retype it"
+        ).format(field=field)
+    return None
+
+
 def control_message(match: re.Match[str]) -> str:
     """Why a control character found by a reader's pattern is refused (a bidirectional
     control gets `bidi_message`)."""

@@ -19,7 +19,7 @@ from panel_tui.domain.bulk import gc_paused
 from panel_tui.domain.model import Claim, Round, defer_claims
 from panel_tui.domain.problems import PanelError
 from panel_tui.domain.sheet import Sheet
-from panel_tui.domain.text import bidi_message, first_bidi_control, storable
+from panel_tui.domain.text import field_problem
 from panel_tui.i18n import _
 from panel_tui.storage import projection, schema
 from panel_tui.storage.atomic import move_into_place, remove_temporary, temporary_beside
@@ -353,19 +353,9 @@ class Store:
             (_("reason"), reason),
         )
         for field_, text in fields:
-            if text is None:
-                continue
-            bidi = first_bidi_control(text)
-            if bidi is not None:
-                raise PanelError(
-                    _("the {field} {problem}").format(field=field_, problem=bidi_message(bidi))
-                )
-            if not storable(text):
-                raise PanelError(
-                    _(
-                        "the {field} has characters that cannot be saved (a broken paste?): retype it"
-                    ).format(field=field_)
-                )
+            problem = None if text is None else field_problem(field_, text)
+            if problem is not None:
+                raise PanelError(problem)
         last = self.conn.execute(
             "SELECT seq, hash FROM score_events WHERE origin = ? ORDER BY seq DESC LIMIT 1",
             (origin,),
