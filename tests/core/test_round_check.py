@@ -71,6 +71,30 @@ def test_claims_file_is_optional(make_round: RoundFactory) -> None:
     assert (code, data["errors"]) == (0, [])
 
 
+@pytest.mark.parametrize("kind", ["folder", "link to nothing", "device", "fifo"])
+@pytest.mark.parametrize("name", ["round.toml", "nominees.csv", "claims.csv", "Claims.xlsx"])
+def test_a_package_entry_that_is_not_a_file_is_an_error_not_skipped(
+    make_round: RoundFactory, tmp_path: Path, name: str, kind: str
+) -> None:
+    # A stick's broken link or a folder of that name: claims.csv was passed over in silence
+    # (a round of 0 claims, exit 0); round.toml and nominees.csv were called missing.
+    folder = make_round(claims=None)
+    entry = folder / name
+    entry.unlink(missing_ok=True)
+    if kind == "folder":
+        entry.mkdir()
+    elif kind == "link to nothing":
+        entry.symlink_to(folder / "gone.csv")
+    elif kind == "device":
+        entry.symlink_to("/dev/zero")  # read whole, it would never end
+    else:
+        os.mkfifo(entry)  # opened, it would wait for a writer forever
+    problem = find(errors_of(folder), file=name, text="not a file")
+    assert problem["line"] is None
+    result = run_cli("init", folder, "--assessor", "a1", "--db", tmp_path / "x.db")
+    assert result.exit_code == 1 and not (tmp_path / "x.db").exists()
+
+
 # --- duplicate ids ------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 import tomllib
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from panel_tui.i18n import _
 from panel_tui.round_package.csv_grid import looks_utf16
 from panel_tui.round_package.grid import CONTROL_CHARS
 from panel_tui.round_package.nominees import NOMINEE_ID
+from panel_tui.round_package.tables import not_a_file
 
 ROUND_FILE = "round.toml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -78,7 +80,10 @@ class RoundToml:
 
     def load(self) -> Round | None:
         if not self.path.is_file():
-            self.error(None, None, _("round.toml is missing: a round package needs it"))
+            if os.path.lexists(self.path):
+                self.error(None, None, not_a_file())
+            else:
+                self.error(None, None, _("round.toml is missing: a round package needs it"))
             return None
         try:
             data = self.path.read_bytes()

@@ -242,6 +242,15 @@ def _getter(positions: Sequence[int]) -> Callable[[Sequence[str]], tuple[str, ..
     return itemgetter(*positions)
 
 
+def not_a_file() -> str:
+    """Why a package entry of a file's name that is no regular file is refused (never passed
+    over as absent, never opened: a device or a FIFO would not end)."""
+    return _(
+        "not a file (a folder, a link to nothing, a device or a pipe): the round package needs"
+        " a file of this name, or none"
+    )
+
+
 def find_table(folder: Path, stem: str, problems: list[Problem]) -> Path | None:
     """`nominees.csv` or `nominees.xlsx` (any letter case, as Windows shows them).
 
@@ -249,13 +258,19 @@ def find_table(folder: Path, stem: str, problems: list[Problem]) -> Path | None:
     what to do, never silently passed over.
     """
     try:
-        names = sorted(entry.name for entry in folder.iterdir() if entry.is_file())
+        entries = sorted(folder.iterdir())
+        names = [entry.name for entry in entries if entry.is_file()]
     except OSError as exc:
         problems.append(
             Problem(str(folder), None, None, _("cannot list the folder: {error}").format(error=exc))
         )
         return None
     wanted = {f"{stem}.csv", f"{stem}.xlsx"}
+    odd = [entry.name for entry in entries if entry.name.lower() in wanted]
+    odd = [name for name in odd if name not in names]
+    if odd:
+        problems.append(Problem(odd[0], None, None, not_a_file()))
+        return None
     found = [folder / name for name in names if name.lower() in wanted]
     if len(found) > 1:
         problems.append(
