@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -132,6 +134,33 @@ def test_refusals(make_round: RoundFactory, tmp_path: Path) -> None:
     assert nowhere.exit_code == 1
     assert "no such folder" in nowhere.output
     assert not (tmp_path / "s.html").exists()
+
+
+def test_a_template_that_cannot_be_written_leaves_no_sheets_either(
+    make_round: RoundFactory, tmp_path: Path
+) -> None:
+    # The sheets were written, then the template refused: exit 1 with half the output there.
+    out = tmp_path / "s.html"
+    result = run_cli("sheets", make_round(), "--out", out, "--template", tmp_path / "no" / "t.csv")
+    assert result.exit_code == 1
+    assert "no such folder" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("which", ["--out", "--template"])
+def test_an_output_that_is_no_regular_file_is_refused_and_left_alone(
+    make_round: RoundFactory, tmp_path: Path, which: str
+) -> None:
+    # A FIFO (or, for root, a device such as /dev/full) was renamed over: replaced by a file.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    targets = {"--out": tmp_path / "s.html", "--template": tmp_path / "t.csv", which: fifo}
+    args = [part for pair in targets.items() for part in pair]
+    result = run_cli("sheets", make_round(), *args)
+    assert result.exit_code == 1
+    assert f"{fifo}: not a regular file" in result.output
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "round0") == ["pipe"]
 
 
 def test_the_compact_sheet_has_every_nominee_of_an_assessor_and_the_template_follows_it(

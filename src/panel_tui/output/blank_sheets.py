@@ -21,6 +21,7 @@ from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _, language, set_language
 from panel_tui.output.export import write_text
 from panel_tui.round_package.loader import load_round_or_raise
+from panel_tui.storage.atomic import check_target
 
 
 @dataclass(frozen=True)
@@ -342,6 +343,9 @@ def write_sheets(
         set_language("id")
     assessors = choose_assessors(round_, wanted)
     items = boxes(round_, assessors, compact)
+    for target in (out, template):
+        if target is not None:
+            check_target(target)  # both before either is written: not the sheets alone
     write_text(out, render_sheets(round_, assessors, compact))
     if template is not None:
         # With a BOM, so that Excel opens the UTF-8 names rightly.

@@ -56,10 +56,23 @@ def move_into_place(tmp: Path, path: Path) -> None:
     fsync_dir(path.parent)
 
 
-def write_atomic(out: Path, write: Callable[[Path], object]) -> None:
-    """Call write(tmp) for a temporary file beside `out`, then move it into place."""
+def check_target(out: Path) -> None:
+    """PanelError unless `out` can be written by `write_atomic`: its folder exists, and `out`
+    is absent or a regular file (a FIFO or a device such as /dev/full would be renamed over,
+    replaced by a file, rather than written to)."""
     if not out.parent.is_dir():
         raise PanelError(_("{folder}: no such folder").format(folder=out.parent))
+    if out.exists() and not out.is_file():
+        raise PanelError(
+            _("{out}: not a regular file (a folder, a device or a pipe): write to a file").format(
+                out=out
+            )
+        )
+
+
+def write_atomic(out: Path, write: Callable[[Path], object]) -> None:
+    """Call write(tmp) for a temporary file beside `out`, then move it into place."""
+    check_target(out)
     tmp = temporary_beside(out)
     try:
         write(tmp)
