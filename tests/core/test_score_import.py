@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import cast
 
 import pytest
 
+from fixtures.commands import run_cli_process
 from fixtures.core_helpers import run_cli, write_xlsx
 from fixtures.databases import MakeDb
 from fixtures.rounds import RoundFactory
 from panel_tui.assessor.score_import import import_scores
 from panel_tui.domain.problems import PanelError
+from panel_tui.round_package.grid import MAX_BYTES
 from panel_tui.storage.store import Store
 
 HEADER = "assessor,nominee,criterion,score,note\n"
@@ -325,6 +328,30 @@ def test_unreadable_sheets(db: Path, tmp_path: Path, name: str, content: str, me
     assert result.exit_code == 1
     assert message in result.output
     assert event_count(db) == 0
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_sheet_that_is_no_regular_file_is_refused_at_once(
+    db: Path, tmp_path: Path, kind: str
+) -> None:
+    # Read whole, a FIFO waited for a writer and /dev/zero filled the memory: no answer ever.
+    sheet = tmp_path / "paper.csv"
+    if kind == "fifo":
+        os.mkfifo(sheet)
+    else:
+        sheet.symlink_to("/dev/zero")
+    before = event_count(db)
+    done = run_cli_process("import-scores", db, sheet, timeout=20)
+    assert done.returncode == 1
+    assert "paper.csv: not a file" in done.stderr
+    assert event_count(db) == before
+    # a regular file past the size limit is still refused by its size, unread
+    sheet.unlink()
+    with sheet.open("wb") as sparse:
+        sparse.truncate(MAX_BYTES + 1)
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 1
+    assert f"paper.csv: file is {MAX_BYTES + 1} bytes: too large" in result.output
 
 
 def test_bad_database_and_usage(db: Path, tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ bytes, the outcome is rows or problems naming the file, line (or cell) and field
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 from pathlib import Path
@@ -302,13 +304,32 @@ def find_table(folder: Path, stem: str, problems: list[Problem]) -> Path | None:
     return None
 
 
+def _read_regular_file(path: Path) -> tuple[bytes, int] | None:
+    """The bytes of `path` (none when it holds more than MAX_BYTES) and its size, or None when
+    it is no regular file. Opened without waiting (a FIFO would wait for a writer) and judged by what was
+    opened, so a FIFO or a device (/dev/zero never ends) is never read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    with open(os.open(path, flags), "rb") as file:
+        found = os.fstat(file.fileno())
+        if not stat.S_ISREG(found.st_mode):
+            return None
+        if found.st_size > MAX_BYTES:
+            return b"", found.st_size
+        data = file.read(MAX_BYTES + 1)  # a file growing meanwhile is read no further
+        return data, max(found.st_size, len(data))
+
+
 def read_table(
     path: Path, required: tuple[str, ...], known: tuple[str, ...], problems: list[Problem]
 ) -> Table | None:
     """Rows of `path` keyed by lower-case header; None when the file cannot be read at all."""
     name = path.name
     try:
-        size = path.stat().st_size
+        found = _read_regular_file(path)
+        if found is None:
+            problems.append(Problem(name, None, None, not_a_file()))
+            return None
+        data, size = found
         if size > MAX_BYTES:
             problems.append(
                 Problem(
@@ -319,7 +340,6 @@ def read_table(
                 )
             )
             return None
-        data = path.read_bytes()
     except OSError as exc:
         problems.append(
             Problem(
