@@ -4,9 +4,13 @@ two typings of one paper sheet agree cell for cell."""
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+from fixtures.commands import run_cli_process
 from fixtures.core_helpers import run_cli, write_xlsx
 from fixtures.databases import MakeDb
 from fixtures.rounds import RoundFactory
@@ -167,6 +171,30 @@ def test_a_typist_name_that_cannot_be_stored_is_refused_by_its_option(
         # the option the text came from, not "the reason" it would have been stored in
         assert f"the {option} {problem}" in result.output, result.output
         assert "reason" not in result.output
+    assert events(db) == []
+
+
+@pytest.mark.parametrize("which", ["first", "second"])
+def test_a_typing_that_is_no_regular_file_is_refused_at_once(
+    db: Path, tmp_path: Path, which: str
+) -> None:
+    # The two files were hashed (to tell a copy) before either was read as a sheet: a FIFO
+    # waited for a writer, a link to /dev/zero was hashed for ever.
+    sheets = {
+        "first": write(tmp_path / "ani.csv", "a1,lotim,regulation,4,\n"),
+        "second": write(tmp_path / "budi.csv", "a1,lotim,regulation,4,\n\n"),
+    }
+    odd = sheets[which]
+    odd.unlink()
+    if which == "first":
+        os.mkfifo(odd)
+    else:
+        odd.symlink_to("/dev/zero")
+    done = run_cli_process(
+        "import-scores", db, sheets["first"], "--confirm", sheets["second"], *TYPISTS, timeout=20
+    )
+    assert done.returncode == 1
+    assert f"{odd.name}: not a file" in done.stderr
     assert events(db) == []
 
 

@@ -101,15 +101,16 @@ def import_paper(
                     " by someone else"
                 ).format(name=first.name)
             )
-        if file_sha256(first.sheet) == file_sha256(second.sheet):
-            raise PanelError(
-                _(
-                    "{first} and {second} are the same file: the second typing must be typed"
-                    " again from the paper"
-                ).format(first=first.sheet.name, second=second.sheet.name)
-            )
     table = _read(sheet)
     other = _read(second.sheet) if second is not None else None
+    # Hashed once both are read, so known to be files (a FIFO or a device is refused unread).
+    if second is not None and file_sha256(first.sheet) == file_sha256(second.sheet):
+        raise PanelError(
+            _(
+                "{first} and {second} are the same file: the second typing must be typed"
+                " again from the paper"
+            ).format(first=first.sheet.name, second=second.sheet.name)
+        )
     if other is not None and other.file == table.file:
         # Two files of one name in different folders: tell them apart in every message.
         table.file, other.file = str(sheet), str(confirm)
