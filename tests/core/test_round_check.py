@@ -682,6 +682,40 @@ def test_one_check_reports_round_toml_and_table_errors_together(make_round: Roun
     assert load_round(folder).round is None
 
 
+INLINE_TOML = """\
+assessors = [
+  { id = "a1", name = "A", affiliation = "government" },
+  { id = "a2", name = "", affiliation = "press" },
+]
+categories = [{ id = "pemkab", title = "P", rubric = "nope" }]
+round = { id = "x-2025", title = "T", year = 1999, number_format = "en" }
+
+[[rubrics]]
+id = "pemda"
+scale = { min = 1, max = 5 }
+criteria = [
+  { id = "c1", title = "C", weight = -1 },
+  # a comment with { braces, "quotes" and id = "c9" }
+  { id = "c1", title = "C [x]", weight = 1, levels = { 9 = "x" } },
+]
+"""
+
+
+def test_errors_in_inline_tables_name_their_lines(make_round: RoundFactory) -> None:
+    # The same round written with inline tables (legal TOML): every error had no line.
+    errors = errors_of(make_round(toml=INLINE_TOML, nominees="id,name,category\n", claims=None))
+    lines = {(e["field"], e["line"]) for e in errors}
+    assert lines == {
+        ("assessors.name", 3),
+        ("assessors.affiliation", 3),
+        ("categories.rubric", 5),
+        ("round.year", 6),
+        ("criteria.weight", 12),
+        ("criteria.levels", 14),
+        ("rubrics.criteria.id", 14),
+    }, errors
+
+
 def test_a_bad_number_format_does_not_bury_the_tables(make_round: RoundFactory) -> None:
     toml = TOML_EN.replace('number_format = "en"', 'number_format = "de"')
     errors = errors_of(make_round(toml=toml))

@@ -48,6 +48,7 @@ class RoundToml:
         self.problems = problems
         self.lines: list[str] = []
         self.ok = True
+        self._inline: dict[str, list[tuple[int, dict[str, int]]]] = {}
 
     def error(self, line: int | None, field_: str | None, message: str) -> None:
         self.ok = False
@@ -76,6 +77,15 @@ class RoundToml:
                 continue
             if current and key and re.match(rf"^{re.escape(key)}\s*=", line):
                 return number
+        if count == -1:
+            # No [table] header at all: perhaps written inline, `table = [{ ... }, ...]`.
+            name = table.rpartition(".")[2]
+            if name not in self._inline:
+                self._inline[name] = inline_tables("\n".join(self.lines), name)
+            blocks = self._inline[name]
+            if index < len(blocks):
+                first, keys = blocks[index]
+                return keys.get(key, first) if key else first
         return start
 
     def load(self) -> Round | None:
@@ -593,3 +603,66 @@ def _strings(doc: Any) -> Iterator[tuple[str, str]]:
                 stack.append((item, f"{path}.{key}" if path else str(key)))
         elif isinstance(value, list):
             stack.extend((item, path) for item in value)
+
+
+_KEY_BEFORE = re.compile(r"""([A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')\s*\Z""")
+
+
+def inline_tables(text: str, name: str) -> list[tuple[int, dict[str, int]]]:
+    """The inline tables written as `name = { ... }` or as the elements of `name = [{ ... }]`,
+    in document order: each one's line and the line of each of its own keys.
+
+    A small scanner of TOML's brackets, strings and comments: enough to say where a value
+    of an inline table is, which tomllib does not.
+    """
+    found: list[tuple[int, dict[str, int]]] = []
+    # Open brackets: (bracket, whether it is `name`'s array, the inline table's keys if any).
+    stack: list[tuple[str, bool, dict[str, int] | None]] = []
+    line, i, end = 1, 0, len(text)
+    segment = 0  # where the text a key is read from starts
+    pending = ""  # the bracket that opens `name`'s value, right after `name =`
+    while i < end:
+        ch = text[i]
+        if ch == "\n":
+            line, segment = line + 1, i + 1
+        elif ch == "#":
+            newline = text.find("\n", i)
+            i = end if newline == -1 else newline
+            continue
+        elif ch in "\"'":
+            quote = ch * 3 if text.startswith(ch * 3, i) else ch
+            j = i + len(quote)
+            while (
+                j < end and not text.startswith(quote, j) and (len(quote) == 3 or text[j] != "\n")
+            ):
+                j += 2 if ch == '"' and text[j] == "\\" else 1
+            line += text.count("\n", i, j)
+            i = j + len(quote)
+            continue
+        elif ch == "[" and not stack and not text[segment:i].strip():
+            newline = text.find("\n", i)  # a [table] header
+            i = end if newline == -1 else newline
+            continue
+        elif ch == "=":
+            key_match = _KEY_BEFORE.search(text[segment:i].rstrip())
+            key = key_match.group(1).strip("\"'") if key_match else ""
+            keys = stack[-1][2] if stack and stack[-1][0] == "{" else None
+            if keys is not None and key:
+                keys.setdefault(key, line)
+            rest = text[i + 1 : i + 80].lstrip(" \t")
+            pending = rest[:1] if key == name and rest[:1] in ("[", "{") else ""
+        elif ch in "[{":
+            keys = None
+            if ch == "{" and (pending == "{" or (stack and stack[-1][1])):
+                keys = {}
+                found.append((line, keys))
+            stack.append((ch, ch == "[" and pending == "[", keys))
+            pending, segment = "", i + 1
+        elif ch in "]}":
+            if stack:
+                stack.pop()
+            segment = i + 1
+        elif ch == ",":
+            segment = i + 1
+        i += 1
+    return found
