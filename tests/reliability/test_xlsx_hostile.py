@@ -15,6 +15,7 @@ import pytest
 from fixtures.core_helpers import run_cli, write_xlsx
 from fixtures.xlsx_oracle import MAIN, handmade_xlsx, sheet_xml
 from panel_tui.domain.problems import Problem
+from panel_tui.paths import demo_round_dir
 from panel_tui.round_package.tables import read_table
 from panel_tui.round_package.xlsx_reader import MAX_SHEET_XML
 
@@ -237,7 +238,9 @@ def test_a_sheet_of_far_columns_is_refused_past_its_cells(tmp_path: Path) -> Non
     assert any("more than 5,000,000 cells" in m for m in messages), messages
 
 
-@pytest.mark.parametrize("text", ["12abc", "1.2.3", "nan", "--1"])
+@pytest.mark.parametrize(
+    "text", ["12abc", "1.2.3", "nan", "--1", "1e309", "-1.5E400", "1" + "0" * 400]
+)
 def test_a_number_that_is_not_one_is_named_with_its_cell(tmp_path: Path, text: str) -> None:
     rows = (
         HEADER
@@ -245,6 +248,31 @@ def test_a_number_that_is_not_one_is_named_with_its_cell(tmp_path: Path, text: s
     )
     path = handmade_xlsx(tmp_path / "claims.xlsx", [("worksheets/sheet1.xml", sheet_xml(rows))])
     assert any("cell B2 holds" in m for m in _problems(path))
+
+
+def test_a_claim_past_a_floats_range_makes_no_database(tmp_path: Path) -> None:
+    # 1e309 was read as infinity: `check` passed, and `init` wrote a snapshot that is not
+    # JSON (Infinity), then called the database it had just written damaged, leaving it.
+    folder = tmp_path / "round"
+    folder.mkdir()
+    for name in ("round.toml", "nominees.csv"):
+        (folder / name).write_bytes((Path(demo_round_dir()) / name).read_bytes())
+    rows = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>nominee</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>key</t></is></c>'
+        '<c r="C1" t="inlineStr"><is><t>label</t></is></c>'
+        '<c r="D1" t="inlineStr"><is><t>value</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>lotim</t></is></c>'
+        '<c r="B2" t="inlineStr"><is><t>coverage.n</t></is></c>'
+        '<c r="C2" t="inlineStr"><is><t>N</t></is></c><c r="D2"><v>1e309</v></c></row>'
+    )
+    handmade_xlsx(folder / "claims.xlsx", [("worksheets/sheet1.xml", sheet_xml(rows))])
+    check = run_cli("check", folder)
+    assert check.exit_code == 1
+    assert "claims.xlsx" in check.output and "D2" in check.output
+    result = run_cli("init", folder, "--assessor", "a1", "--db", tmp_path / "a1.db")
+    assert result.exit_code == 1
+    assert not (tmp_path / "a1.db").exists()
 
 
 @pytest.mark.parametrize("keep", [0.1, 0.5, 0.9, 0.999])

@@ -435,6 +435,9 @@ COUNTING = list(range(1, MAX_COLUMN + 1))
 MAX_CANONICAL_XML = 64 * 1024 * 1024
 
 
+_INFINITIES = (math.inf, -math.inf)
+
+
 class _Cells:
     """What a cell's stored text means, and the rows as openpyxl numbers and fills them; one
     for both readers of the sheet's XML."""
@@ -457,9 +460,15 @@ class _Cells:
         """The value of a cell of type `kind` (its t) whose <v> holds `text` (not empty)."""
         try:
             if kind is None or kind == "n":
-                number: int | float = (
-                    float(text) if "." in text or "E" in text or "e" in text else int(text)
-                )
+                number: int | float
+                if "." in text or "E" in text or "e" in text:
+                    number = float(text)
+                    if number in _INFINITIES:  # "1e309": past a float's range, no number
+                        raise ValueError(text)
+                else:
+                    number = int(text)
+                    if len(text) > 300:
+                        float(number)  # OverflowError past a float's range, as above
                 if not self.styled or not style:
                     return number
                 index = self.style_number.get(style)
