@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -109,6 +111,24 @@ def test_init_on_the_demo_round(demo_dir: Path, tmp_path: Path) -> None:
     with Store.open(tmp_path / "a3.db") as store:
         assert store.round.id == "ntb-2025"
         assert len(store.round.nominees) == len(load_round(demo_dir).round.nominees)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("number", [math.inf, math.nan])
+def test_a_round_holding_a_number_that_is_no_number_creates_no_database(
+    demo_dir: Path, tmp_path: Path, number: float
+) -> None:
+    # The loaders refuse such numbers; should one reach the store all the same, its snapshot
+    # (Infinity, NaN: not JSON) was written and moved into place, then refused as damaged.
+    round_ = load_round(demo_dir).round
+    assert round_ is not None
+    rubric = round_.rubrics[0]
+    odd = replace(
+        rubric, criteria=(replace(rubric.criteria[0], weight=number), *rubric.criteria[1:])
+    )
+    db = tmp_path / "a1.db"
+    with pytest.raises(PanelError, match="cannot create the database"):
+        Store.create(db, replace(round_, rubrics=(odd, *round_.rubrics[1:])), "a1")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_unknown_assessor_is_refused_and_the_panel_listed(

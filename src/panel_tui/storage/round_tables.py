@@ -31,7 +31,7 @@ def write_round_tables(conn: sqlite3.Connection, round_: Round) -> None:
             round_.number_format,
             round_.advance,
             round_.presentation_minutes,
-            canonical_json(data),
+            canonical_json(data, finite=True),  # the snapshot: never one its reader refuses
             round_fingerprint(round_),
             rubric_fingerprint(round_),
         ),

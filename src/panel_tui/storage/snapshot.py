@@ -20,8 +20,13 @@ from typing import Any
 from panel_tui.domain.model import Assessor, Category, Claim, Criterion, Nominee, Round, Rubric
 
 
-def canonical_json(data: object) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def canonical_json(data: object, *, finite: bool = False) -> str:
+    """With `finite`, ValueError for an infinite or NaN number, which JSON has not (a snapshot
+    holding `Infinity` would be refused as damaged when read); an event being hashed may
+    hold one (a forged file), so by default they are written as Python does."""
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=not finite
+    )
 
 
 def sha256_hex(text: str) -> str:

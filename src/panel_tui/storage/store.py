@@ -115,7 +115,7 @@ class Store:
             finally:
                 conn.close()
             move_into_place(tmp, path)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ValueError) as exc:  # ValueError: a number JSON cannot hold
             raise PanelError(
                 _("{path}: cannot create the database: {error}").format(path=path, error=exc)
             ) from exc
