@@ -219,6 +219,26 @@ def test_a_score_is_a_number_alone_never_an_amount_or_a_percentage(
     assert scores(db) == [("a1", "lotim", "regulation", 3.0)]
 
 
+def test_an_xlsx_score_formatted_as_a_percentage_is_no_score(db: Path, tmp_path: Path) -> None:
+    # Excel shows 0.04 formatted as a percentage as 4%, which panel-tui reads as 4 (as for a
+    # claim): typed as text, "4%" is refused as no score; as a cell, it was recorded as 4.
+    from openpyxl import load_workbook
+
+    sheet = write_xlsx(
+        tmp_path / "paper.xlsx",
+        [("assessor", "nominee", "criterion", "score"), ("a1", "lotim", "regulation", 0.04)],
+    )
+    workbook = load_workbook(sheet)
+    assert workbook.active is not None
+    workbook.active["D2"].number_format = "0%"
+    workbook.save(sheet)
+    before = event_count(db)
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 1, result.output
+    assert "paper.xlsx!D2 (score): '4%' is not a score" in result.output
+    assert event_count(db) == before
+
+
 def test_every_row_is_checked_and_nothing_is_recorded(db: Path, tmp_path: Path) -> None:
     with Store.open(db) as store:
         store.recuse("klu", "my sister-in-law works in the regent's office")

@@ -148,14 +148,10 @@ def check_rows(
             if not row.text("note"):
                 error("note", _("a recusal (R) needs its reason in the note column"))
         else:
-            cell = row.cell("score")
-            if cell.raw is not None and isinstance(cell.raw, float):
-                value = cell.raw
-            else:
-                try:
-                    value = parse_score(cell.text, round_.number_format)
-                except NumberError as exc:
-                    error("score", str(exc))
+            try:
+                value = _cell_score(row, round_)
+            except NumberError as exc:
+                error("score", str(exc))
             if value is not None and not rubric.allows(value):
                 error(
                     "score",
@@ -264,16 +260,23 @@ def change_problems(file: str, found: Plan, number_format: str) -> list[Problem]
 # --- blind double entry -------------------------------------------------------------------
 
 
+def _cell_score(row: Row, round_: Round) -> float:
+    """The score cell's number: an XLSX number as stored, text as `parse_score` reads it;
+    NumberError when it is none. An XLSX percentage (its text `4%`) is read as its text is:
+    no score, as `4%` typed is none."""
+    cell = row.cell("score")
+    if isinstance(cell.raw, float) and not cell.text.endswith("%"):
+        return cell.raw
+    return parse_score(cell.text, round_.number_format)
+
+
 def _score_of(row: Row, round_: Round) -> float | str:
     """The score cell as a number when it is one (an XLSX number, or text in the round's
     number format), else its text in capitals (`R`, or a typo to be shown)."""
-    cell = row.cell("score")
-    if isinstance(cell.raw, float):
-        return cell.raw
     try:
-        return parse_score(cell.text, round_.number_format)
+        return _cell_score(row, round_)
     except NumberError:
-        return cell.text.strip().upper()
+        return row.cell("score").text.strip().upper()
 
 
 def _score_text(row: Row, round_: Round) -> str:
