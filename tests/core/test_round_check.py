@@ -195,6 +195,25 @@ def test_header_names_are_case_insensitive(make_round: RoundFactory) -> None:
     assert (code, data["errors"]) == (0, [])
 
 
+def test_a_header_name_with_an_invisible_character_is_shown_with_it(
+    make_round: RoundFactory,
+) -> None:
+    # "id" after a zero-width space (a paste from a web page) is another column: the message
+    # said "required column is missing (the header has: id, name, ...)".
+    nominees = SMALL_NOMINEES.replace("id,name", "\u200bid,name", 1)
+    problem = find(errors_of(make_round(nominees=nominees)), field="id", text="required column")
+    assert "the header has: '\\u200bid', name, category" in problem["message"]
+
+
+def test_a_header_of_empty_names_says_so_in_the_readers_language(
+    make_round: RoundFactory,
+) -> None:
+    folder = make_round(nominees=",,\nx,X,pemkab\n", claims=None)
+    result = run_cli("--lang", "id", "check", folder)
+    assert result.exit_code == 1
+    assert "nothing" not in result.output  # an English word in the Indonesian message
+
+
 def test_empty_required_cell(make_round: RoundFactory) -> None:
     folder = make_round(nominees=SMALL_NOMINEES + "new,,pemkab,,,\n")
     find(errors_of(folder), file="nominees.csv", line=5, field="name", text="required")

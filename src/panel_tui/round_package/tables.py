@@ -404,7 +404,9 @@ def _to_table(
                 header_line,
                 column,
                 _("required column is missing (the header has: {items})").format(
-                    items=", ".join(c for c in columns if c) or "nothing"
+                    # An invisible character (a zero-width space) shown, else "id" looks like id.
+                    items=", ".join(c if c.isprintable() else repr(c) for c in columns if c)
+                    or _("none")
                 ),
             )
         )
