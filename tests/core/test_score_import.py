@@ -239,6 +239,18 @@ def test_an_xlsx_score_formatted_as_a_percentage_is_no_score(db: Path, tmp_path:
     assert event_count(db) == before
 
 
+def test_an_unknown_column_of_a_sheet_is_named_not_dropped_in_silence(
+    db: Path, tmp_path: Path
+) -> None:
+    # "catatan" (note, in Indonesian) was ignored without a word: the notes typed were lost.
+    sheet = tmp_path / "paper.csv"
+    sheet.write_text("assessor,nominee,criterion,score,catatan\na1,lotim,regulation,3,penting\n")
+    result = run_cli("import-scores", db, sheet)
+    assert result.exit_code == 0, result.output
+    assert "warning: paper.csv:1 (catatan): unknown column, ignored" in result.output
+    assert scores(db) == [("a1", "lotim", "regulation", 3.0)]
+
+
 def test_every_row_is_checked_and_nothing_is_recorded(db: Path, tmp_path: Path) -> None:
     with Store.open(db) as store:
         store.recuse("klu", "my sister-in-law works in the regent's office")

@@ -36,13 +36,15 @@ class ImportResult:
     plan: paper.Plan
     blank: int  # rows left empty on the sheet
     number_format: str = "en"  # how the round writes numbers, for the messages
+    warnings: tuple[Problem, ...] = ()  # of reading the sheets: an unknown column, ignored
 
     @property
     def count(self) -> int:
         return len(self.plan.scores) + len(self.plan.changes)
 
 
-def _read(sheet: Path) -> Table:
+def _read(sheet: Path, warnings: list[Problem] | None = None) -> Table:
+    """The sheet's table, its warnings (an unknown column) added to `warnings`."""
     problems: list[Problem] = []
     if sheet.suffix.lower() not in (".csv", ".xlsx"):
         raise PanelError(_("{name}: expected a .csv or .xlsx score sheet").format(name=sheet.name))
@@ -52,6 +54,8 @@ def _read(sheet: Path) -> Table:
         raise PanelError(
             _("{name} cannot be read; nothing was recorded:").format(name=sheet.name), errors
         )
+    if warnings is not None:
+        warnings += [p for p in problems if p.severity == "warning"]
     return table
 
 
@@ -101,8 +105,9 @@ def import_paper(
                     " by someone else"
                 ).format(name=first.name)
             )
-    table = _read(sheet)
-    other = _read(second.sheet) if second is not None else None
+    read_warnings: list[Problem] = []
+    table = _read(sheet, read_warnings)
+    other = _read(second.sheet, read_warnings) if second is not None else None
     # Hashed once both are read, so known to be files (a FIFO or a device is refused unread).
     if second is not None and file_sha256(first.sheet) == file_sha256(second.sheet):
         raise PanelError(
@@ -150,10 +155,11 @@ def import_paper(
                 paper.change_problems(table.file, planned, round_.number_format),
             )
         blank = sum(1 for row in table.rows if paper.is_blank(row))
+        warned = tuple(read_warnings)
         if planned.writes == 0:
-            return ImportResult(planned, blank, round_.number_format)
+            return ImportResult(planned, blank, round_.number_format, warned)
         done = store.record_paper_sheet(rows, reason, _source(first, second))
-        return ImportResult(done, blank, round_.number_format)
+        return ImportResult(done, blank, round_.number_format, warned)
 
 
 def compare_sheets(first: Path, second: Path, round_: Round) -> list[Problem]:

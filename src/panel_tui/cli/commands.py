@@ -138,6 +138,8 @@ def import_scores_command(
         confirmed_by=confirmed_by,
         reason=reason,
     )
+    for problem in result.warnings:
+        click.echo(_("warning: {problem}").format(problem=problem), err=True)
     plan = result.plan
     if confirm is not None:
         click.echo(
