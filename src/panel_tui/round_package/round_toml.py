@@ -32,6 +32,8 @@ from panel_tui.round_package.tables import not_a_file
 
 ROUND_FILE = "round.toml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_HEADER = re.compile(r"^\[\[?\s*([^\]]+?)\s*\]\]?")
+_BARE_KEY = re.compile(r"^([A-Za-z0-9_-]+)\s*=")
 
 
 def _finite(value: float) -> bool:
@@ -49,6 +51,7 @@ class RoundToml:
         self.lines: list[str] = []
         self.ok = True
         self._inline: dict[str, list[tuple[int, dict[str, int]]]] = {}
+        self._headers: dict[str, list[tuple[int, dict[str, int]]]] | None = None
 
     def error(self, line: int | None, field_: str | None, message: str) -> None:
         self.ok = False
@@ -59,34 +62,38 @@ class RoundToml:
 
     def locate(self, table: str, index: int, key: str | None = None) -> int | None:
         """Line of `key` inside the index-th `[table]`/`[[table]]` block (best effort)."""
-        count = -1
-        current = False
-        start = None
-        for number, raw in enumerate(self.lines, start=1):
-            line = raw.strip()
-            header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", line)
-            if header:
-                # A sub-table such as [[rubrics.criteria]] ends the keys of its parent block.
-                if header.group(1) == table:
-                    count += 1
-                    current = count == index
-                    if current:
-                        start = number
-                else:
-                    current = False
-                continue
-            if current and key and re.match(rf"^{re.escape(key)}\s*=", line):
-                return number
-        if count == -1:
+        blocks = self._blocks().get(table)
+        if blocks is None:
             # No [table] header at all: perhaps written inline, `table = [{ ... }, ...]`.
             name = table.rpartition(".")[2]
             if name not in self._inline:
                 self._inline[name] = inline_tables("\n".join(self.lines), name)
             blocks = self._inline[name]
-            if index < len(blocks):
-                first, keys = blocks[index]
-                return keys.get(key, first) if key else first
-        return start
+        if index >= len(blocks):
+            return None
+        first, keys = blocks[index]
+        return keys.get(key, first) if key else first
+
+    def _blocks(self) -> dict[str, list[tuple[int, dict[str, int]]]]:
+        """Every `[table]`/`[[table]]` block by its name, in order: its header's line and the
+        line of each key written at the start of one of its lines. Read once: `locate` is
+        asked for every error, and a file may have thousands."""
+        if self._headers is None:
+            found: dict[str, list[tuple[int, dict[str, int]]]] = {}
+            keys: dict[str, int] | None = None
+            for number, raw in enumerate(self.lines, start=1):
+                line = raw.strip()
+                header = _HEADER.match(line)
+                if header:
+                    # A sub-table such as [[rubrics.criteria]] ends the keys of its parent.
+                    keys = {}
+                    found.setdefault(header.group(1), []).append((number, keys))
+                elif keys is not None:
+                    bare = _BARE_KEY.match(line)
+                    if bare:
+                        keys.setdefault(bare.group(1), number)
+            self._headers = found
+        return self._headers
 
     def load(self) -> Round | None:
         if not self.path.is_file():
@@ -143,22 +150,12 @@ class RoundToml:
                 line, None, _("not valid TOML: a number with thousands of digits, too long to read")
             )
             return None
+        written = _ControlsWritten(self.lines)
         for field_, value in _strings(doc):
             control = CONTROL_CHARS.search(value)
             if control:
-                # As written in the file: an escape, or (bidi controls are legal raw TOML) the
-                # character itself.
-                code = ord(control.group())
-                written = (f"\\u{code:04x}", f"\\U{code:08x}".lower(), control.group())
-                line = next(
-                    (
-                        i
-                        for i, ln in enumerate(self.lines, 1)
-                        if any(form in ln.lower() for form in written)
-                    ),
-                    None,
-                )
-                self.error(line, field_, control_message(control))
+                self.error(written.line(control.group()), field_, control_message(control))
+                written.passed(value)
         if not self.ok:
             return None
         for key in doc:
@@ -591,18 +588,56 @@ class RoundToml:
 
 
 def _strings(doc: Any) -> Iterator[tuple[str, str]]:
-    """Every text (keys too) in a parsed TOML document, with its dotted field name."""
+    """Every text (keys too) in a parsed TOML document, with its dotted field name, in the
+    order of the document (a key before its value)."""
     stack: list[tuple[Any, str]] = [(doc, "")]
     while stack:  # a loop, not recursion: a document may nest deeply
         value, path = stack.pop()
         if isinstance(value, str):
             yield path, value
         elif isinstance(value, dict):
+            items = []
             for key, item in value.items():
-                yield path, str(key)
-                stack.append((item, f"{path}.{key}" if path else str(key)))
+                field_ = f"{path}.{key}" if path else str(key)
+                items += [(str(key), path), (item, field_)]
+            stack.extend(reversed(items))  # the first popped first
         elif isinstance(value, list):
-            stack.extend((item, path) for item in value)
+            stack.extend((item, path) for item in reversed(value))
+
+
+class _ControlsWritten:
+    """Where each control character of the document's texts is written: as an escape
+    (`\\u001b`, `\\U0000001b`, `\\b`, `\\f`) or, for a bidirectional control (legal raw TOML),
+    itself. The texts are met in the order of the document, so the n-th occurrence of a
+    character in them is the n-th written in the file (a comment or a literal string that
+    spells an escape may shift it: best effort, as `locate`)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.found: dict[str, list[int]] = {}  # a line for each time it is written
+        self.seen: dict[str, int] = {}  # how many of them the texts passed so far hold
+
+    def _written(self, char: str) -> list[int]:
+        if char not in self.found:
+            code = ord(char)
+            forms = [f"\\u{code:04x}", f"\\U{code:08x}".lower(), char]
+            forms += {8: ["\\b"], 12: ["\\f"]}.get(code, [])
+            found = []
+            for number, line in enumerate(self.lines, 1):
+                low = line.lower()
+                found += [number] * sum(low.count(form) for form in forms)
+            self.found[char] = found
+        return self.found[char]
+
+    def line(self, char: str) -> int | None:
+        """The line of the first `char` of the next text (before `passed` is told of it)."""
+        lines = self._written(char)
+        index = self.seen.get(char, 0)
+        return lines[index] if index < len(lines) else (lines[0] if lines else None)
+
+    def passed(self, text: str) -> None:
+        for char in set(CONTROL_CHARS.findall(text)):
+            self.seen[char] = self.seen.get(char, 0) + text.count(char)
 
 
 _KEY_BEFORE = re.compile(r"""([A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')\s*\Z""")
