@@ -275,6 +275,38 @@ def test_a_claim_past_a_floats_range_makes_no_database(tmp_path: Path) -> None:
     assert not (tmp_path / "a1.db").exists()
 
 
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_first_sheet_is_refused_not_read(tmp_path: Path, state: str) -> None:
+    # Excel opens on the visible sheet; panel-tui read the hidden first one, so the figures
+    # the assessors got (999999) were not those the secretariat checked in Excel (1000).
+    from openpyxl import Workbook
+
+    folder = tmp_path / "round"
+    folder.mkdir()
+    for name in ("round.toml", "nominees.csv"):
+        (folder / name).write_bytes((Path(demo_round_dir()) / name).read_bytes())
+    book = Workbook()
+    header = ["nominee", "key", "label", "value", "unit"]
+    old = book.active
+    assert old is not None
+    old.title = "lama"
+    old.append(header)
+    old.append(["lotim", "coverage.total", "Workers covered", "999999", "persons"])
+    old.sheet_state = state
+    shown = book.create_sheet("claims")
+    shown.append(header)
+    shown.append(["lotim", "coverage.total", "Workers covered", "1000", "persons"])
+    book.active = 1
+    book.save(folder / "claims.xlsx")
+    check = run_cli("check", folder)
+    assert check.exit_code == 1
+    assert "claims.xlsx" in check.output and "'lama'" in check.output
+    assert "hidden" in check.output
+    result = run_cli("init", folder, "--assessor", "a1", "--db", tmp_path / "a1.db")
+    assert result.exit_code == 1
+    assert not (tmp_path / "a1.db").exists()
+
+
 @pytest.mark.parametrize("keep", [0.1, 0.5, 0.9, 0.999])
 def test_a_truncated_workbook_is_refused(tmp_path: Path, keep: float) -> None:
     path = write_xlsx(tmp_path / "claims.xlsx", [["nominee"], *[[f"n{i}"] for i in range(2000)]])

@@ -254,7 +254,7 @@ class _Book:
         workbook = self._workbook_part(types, overrides)
         root = _small_part(archive, workbook)
         self.epoch = WINDOWS_EPOCH
-        sheets: list[str] = []
+        sheets: list[tuple[str, str, str]] = []  # relationship id, name, state
         for node in root:
             tag = _local(node.tag)
             if tag == "workbookPr":
@@ -266,12 +266,12 @@ class _Book:
                 for sheet in node:
                     ident = sheet.get(f"{{{RELATIONSHIP}}}id") or sheet.get("id")
                     if ident:  # openpyxl warns and passes over a sheet without one
-                        sheets.append(ident)
+                        sheets.append((ident, sheet.get("name") or "", sheet.get("state") or ""))
         if not sheets:
             raise NoSheets
         targets = self._targets(archive, workbook)
         self.first_sheet = ""
-        for ident in sheets:
+        for ident, sheet_name, state in sheets:
             if ident not in targets:
                 raise XlsxError(
                     _("{part} names sheet {id}, which its relationships do not have").format(
@@ -280,6 +280,14 @@ class _Book:
                 )
             target, kind = targets[ident]
             if target in names and "chartsheet" not in kind:
+                if state in ("hidden", "veryHidden"):
+                    # Excel shows another sheet: what is checked there would not be what is read.
+                    raise XlsxError(
+                        _(
+                            "the first sheet, {name}, is hidden: panel-tui reads the first sheet,"
+                            " which Excel does not show; unhide it or delete it"
+                        ).format(name=repr(sheet_name[:40]))
+                    )
                 self.first_sheet = target
                 break
         if not self.first_sheet:
