@@ -774,6 +774,21 @@ def test_each_control_character_in_round_toml_names_its_own_line(
     ]
 
 
+def test_a_round_toml_too_large_for_a_round_is_refused_unread(
+    make_round: RoundFactory,
+) -> None:
+    # round.toml had no size limit: 13 MB of settings took 9 s and 300 MB to check, and a
+    # larger file longer still (a round's is a few kilobytes).
+    folder = make_round(toml=TOML_EN + "# padding\n" * 600_000)
+    problem = find(errors_of(folder), file="round.toml", text="too large for a round")
+    assert problem["line"] is None
+    with (folder / "round.toml").open("wb") as sparse:  # 3 GB, never read
+        sparse.truncate(3 * 1024**3)
+    started = time.monotonic()
+    find(errors_of(folder), file="round.toml", text="3221225472 bytes: too large")
+    assert time.monotonic() - started < 5
+
+
 def test_a_bad_number_format_does_not_bury_the_tables(make_round: RoundFactory) -> None:
     toml = TOML_EN.replace('number_format = "en"', 'number_format = "de"')
     errors = errors_of(make_round(toml=toml))

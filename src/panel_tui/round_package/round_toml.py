@@ -28,9 +28,12 @@ from panel_tui.i18n import _
 from panel_tui.round_package.csv_grid import looks_utf16
 from panel_tui.round_package.grid import CONTROL_CHARS
 from panel_tui.round_package.nominees import NOMINEE_ID
-from panel_tui.round_package.tables import not_a_file
+from panel_tui.round_package.tables import not_a_file, read_regular_file
 
 ROUND_FILE = "round.toml"
+# A round's round.toml is a few kilobytes (the panel, the categories, the rubrics); a file of
+# megabytes takes seconds to parse and hundreds of MB, so it is refused unread.
+MAX_TOML_BYTES = 4 * 1024 * 1024
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _HEADER = re.compile(r"^\[\[?\s*([^\]]+?)\s*\]\]?")
 _BARE_KEY = re.compile(r"^([A-Za-z0-9_-]+)\s*=")
@@ -103,10 +106,19 @@ class RoundToml:
                 self.error(None, None, _("round.toml is missing: a round package needs it"))
             return None
         try:
-            data = self.path.read_bytes()
+            found = read_regular_file(self.path, MAX_TOML_BYTES)
         except OSError as exc:
             self.error(
                 None, None, _("cannot read the file: {error}").format(error=exc.strerror or exc)
+            )
+            return None
+        if found is None:  # replaced by a FIFO or a device since it was looked at
+            self.error(None, None, not_a_file())
+            return None
+        data, size = found
+        if size > MAX_TOML_BYTES:
+            self.error(
+                None, None, _("file is {size} bytes: too large for a round").format(size=size)
             )
             return None
         if looks_utf16(data):

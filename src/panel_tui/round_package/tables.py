@@ -304,8 +304,8 @@ def find_table(folder: Path, stem: str, problems: list[Problem]) -> Path | None:
     return None
 
 
-def _read_regular_file(path: Path) -> tuple[bytes, int] | None:
-    """The bytes of `path` (none when it holds more than MAX_BYTES) and its size, or None when
+def read_regular_file(path: Path, limit: int = MAX_BYTES) -> tuple[bytes, int] | None:
+    """The bytes of `path` (none when it holds more than `limit`) and its size, or None when
     it is no regular file. Opened without waiting (a FIFO would wait for a writer) and judged by what was
     opened, so a FIFO or a device (/dev/zero never ends) is never read."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -313,9 +313,9 @@ def _read_regular_file(path: Path) -> tuple[bytes, int] | None:
         found = os.fstat(file.fileno())
         if not stat.S_ISREG(found.st_mode):
             return None
-        if found.st_size > MAX_BYTES:
+        if found.st_size > limit:
             return b"", found.st_size
-        data = file.read(MAX_BYTES + 1)  # a file growing meanwhile is read no further
+        data = file.read(limit + 1)  # a file growing meanwhile is read no further
         return data, max(found.st_size, len(data))
 
 
@@ -325,7 +325,7 @@ def read_table(
     """Rows of `path` keyed by lower-case header; None when the file cannot be read at all."""
     name = path.name
     try:
-        found = _read_regular_file(path)
+        found = read_regular_file(path)
         if found is None:
             problems.append(Problem(name, None, None, not_a_file()))
             return None
