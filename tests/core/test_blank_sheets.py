@@ -136,6 +136,27 @@ def test_refusals(make_round: RoundFactory, tmp_path: Path) -> None:
     assert not (tmp_path / "s.html").exists()
 
 
+def test_an_assessor_named_twice_gets_one_set_of_sheets(
+    make_round: RoundFactory, tmp_path: Path
+) -> None:
+    # Twice the pages and every template row twice: typed back, each row "appears twice".
+    once, twice = tmp_path / "once.csv", tmp_path / "twice.csv"
+    folder = make_round()
+    run_cli("sheets", folder, "--assessor", "a1", "--out", tmp_path / "1.html", "--template", once)
+    result = run_cli(
+        "sheets",
+        folder,
+        *["--assessor", "a1"] * 2,
+        "--out",
+        tmp_path / "2.html",
+        "--template",
+        twice,
+    )
+    assert result.exit_code == 0
+    assert twice.read_bytes() == once.read_bytes()
+    assert (tmp_path / "2.html").read_bytes() == (tmp_path / "1.html").read_bytes()
+
+
 def test_a_template_that_cannot_be_written_leaves_no_sheets_either(
     make_round: RoundFactory, tmp_path: Path
 ) -> None:

@@ -311,7 +311,7 @@ def choose_assessors(round_: Round, wanted: list[str]) -> list[Assessor]:
     if not wanted:
         return list(round_.assessors)
     chosen = []
-    for assessor_id in wanted:
+    for assessor_id in dict.fromkeys(wanted):  # named twice, printed once
         found = round_.assessor(assessor_id)
         if found is None:
             panel = ", ".join(f"{a.id} ({a.name})" for a in round_.assessors)
