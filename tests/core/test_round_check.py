@@ -309,6 +309,17 @@ def test_bad_slot_is_an_error(make_round: RoundFactory) -> None:
 # --- round.toml -------------------------------------------------------------------------
 
 
+def test_a_slot_on_a_day_that_is_not_the_rounds_is_a_warning(make_round: RoundFactory) -> None:
+    # A typo in the year (2052 for 2025) passed in silence: the interview sat years away on
+    # the agenda's clock.
+    nominees = SMALL_NOMINEES.replace("2025-07-15 10:00", "2052-07-15 10:00", 1)
+    code, data = check_json(make_round(nominees=nominees))
+    assert code == 0
+    (problem,) = data["warnings"]
+    assert (problem["file"], problem["line"], problem["field"]) == ("nominees.csv", 4, "slot")
+    assert "2052-07-15 is not a date of the round (2025-07-14, 2025-07-15)" in problem["message"]
+
+
 def test_bad_toml_names_the_line(make_round: RoundFactory) -> None:
     toml = TOML_EN.replace('title = "Regulasi"', "title = Regulasi")
     problem = find(errors_of(make_round(toml=toml)), file="round.toml", text="not valid TOML")

@@ -36,6 +36,7 @@ def load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list[
         result = sound_nominees(table.column_texts(NOMINEE_COLUMNS), round_, categories)
     if result is None:
         result = checked_nominees(table, round_, categories, problems)
+    _warn_days_off_the_round(table, round_, result, problems)
     if not table.count:
         problems.append(
             Problem(
@@ -43,6 +44,34 @@ def load_nominees(folder: Path, round_: Round, problems: list[Problem]) -> list[
             )
         )
     return result
+
+
+def _warn_days_off_the_round(
+    table: Table, round_: Round, nominees: list[Nominee], problems: list[Problem]
+) -> None:
+    """A slot on a day that is not one of the round's dates: a typo (2052 for 2025), or the
+    dates in round.toml are wrong; the agenda's clock would put the interview there."""
+    days = set(round_.dates)
+    odd = [n for n in nominees if days and n.slot is not None and n.slot.date() not in days]
+    if not odd:
+        return
+    rows: dict[str, int] = {}
+    for number, (nominee_id,) in enumerate(table.texts(("id",))):
+        rows.setdefault(nominee_id.strip(), number)
+    dates = ", ".join(day.isoformat() for day in round_.dates)
+    for nominee in odd:
+        assert nominee.slot is not None
+        problems.append(
+            Problem(
+                table.file,
+                table.where(rows[nominee.id], "slot"),
+                "slot",
+                _("{day} is not a date of the round ({dates}): a typo?").format(
+                    day=nominee.slot.date().isoformat(), dates=dates
+                ),
+                "warning",
+            )
+        )
 
 
 def checked_nominees(
