@@ -95,6 +95,13 @@ def test_the_fast_path_writes_the_usual_values_itself(monkeypatch: pytest.Monkey
     assert dumps_indented(value) == expected
 
 
+def test_a_value_nested_deeper_than_a_tally_is_the_standard_librarys_text() -> None:
+    deep: Any = {"x": [1.5, "y"]}
+    for level in range(150):
+        deep = [deep, level] if level % 2 else {"level": deep}
+    assert dumps_indented(deep) == _standard(deep)
+
+
 def test_what_json_cannot_write_fails_as_the_standard_library_fails() -> None:
     with pytest.raises(TypeError):
         dumps_indented({"when": object()})

@@ -28,9 +28,15 @@ def dumps_indented(data: Any) -> str:
     parts: list[str] = []
     try:
         _value(data, 0, parts)
-    except (_Unusual, RecursionError):
+    except _Unusual:
         return json.dumps(data, ensure_ascii=False, indent=2)
     return "".join(parts)
+
+
+# Deeper than any tally nests (a handful of levels): a value this deep, or one that contains
+# itself, is the standard library's to write or refuse ("Circular reference detected"),
+# long before the interpreter's recursion limit, which a caller may already be close to.
+_MAX_DEPTH = 100
 
 
 def _scalar(value: Any) -> str | None:
@@ -65,6 +71,8 @@ def _value(value: Any, level: int, parts: list[str]) -> None:
     if text is not None:
         parts.append(text)
         return
+    if level > _MAX_DEPTH:
+        raise _Unusual
     inner = "\n" + "  " * (level + 1)
     between = "," + inner
     append = parts.append
