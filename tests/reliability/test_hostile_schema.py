@@ -8,7 +8,10 @@ with a clear message, before a query touches the file's own objects.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -332,3 +335,40 @@ def test_handover_removes_what_an_interrupted_handover_left_on_the_stick(tmp_pat
     receipt = handover(db, usb)
     assert sorted(p.name for p in usb.iterdir()) == ["a1.db", "notes.txt"]
     assert receipt.path == usb / "a1.db" and verify_database(receipt.path).ok
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["verify", "a1.db"], "not a regular file"),
+        (["tally", "a1.db"], "not a regular file"),
+        (["tally", "a1.db", "--format", "json"], "not a regular file"),
+        (["handover", "a1.db", "--to", "usb"], "not a regular file"),
+        (["merge", "hasil.db", "a1.db"], "not a regular file"),
+        (["score", "a1.db"], "neither an assessor database nor a round folder"),
+    ],
+    ids=["verify", "tally", "tally-json", "handover", "merge", "score"],
+)
+def test_a_named_pipe_given_as_a_database_is_refused_at_once(
+    tmp_path: Path, args: list[str], says: str
+) -> None:
+    """A FIFO named like a database (`mkfifo a1.db` on a stick) kept `verify` and `tally`
+    waiting for ever for a writer at its other end: reading its header blocked. It is not a
+    file: refused promptly with that reason, nothing written."""
+    os.mkfifo(tmp_path / "a1.db")
+    (tmp_path / "usb").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "panel_tui", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "Traceback" not in output and "unexpected" not in output
+    assert says in output, output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a1.db", "usb"]
+    assert list((tmp_path / "usb").iterdir()) == []

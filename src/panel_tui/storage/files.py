@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+import stat
 import threading
 from pathlib import Path
 
@@ -86,11 +88,34 @@ def refuse_damaged(path: Path, conn: sqlite3.Connection) -> str | None:
 
 
 def check_header(path: Path) -> None:
-    """Refuse files that are not SQLite before SQLite gets a chance to be confused."""
+    """Refuse files that are not SQLite before SQLite gets a chance to be confused.
+
+    Opened without blocking, and anything but a regular file refused before a byte is read:
+    a named pipe (a FIFO) would otherwise keep the reader waiting for ever for a writer."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(100)
+        handle = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        )
+        try:
+            mode = os.fstat(handle).st_mode
+            if stat.S_ISDIR(mode):
+                raise PanelError(
+                    _("{path}: a folder, not a panel-tui database file").format(path=path)
+                )
+            if not stat.S_ISREG(mode):
+                raise PanelError(
+                    _(
+                        "{path}: not a regular file (a pipe, a socket or a device), not a panel-tui database"
+                    ).format(path=path)
+                )
+            head = os.read(handle, 100)
+        finally:
+            os.close(handle)
     except OSError as exc:
+        if path.is_dir():  # a folder cannot be opened at all on Windows
+            raise PanelError(
+                _("{path}: a folder, not a panel-tui database file").format(path=path)
+            ) from exc
         raise PanelError(
             _("{path}: cannot read: {error}").format(path=path, error=exc.strerror or exc)
         ) from exc

@@ -132,11 +132,9 @@ class Store:
     @classmethod
     def open(cls, path: Path | str, readonly: bool = False) -> Store:
         path = Path(path)
-        if path.is_dir():
-            raise PanelError(_("{path}: a folder, not a panel-tui database file").format(path=path))
-        if not path.is_file():
+        if not path.exists():
             raise PanelError(_("{path}: no such database file").format(path=path))
-        check_header(path)
+        check_header(path)  # also refuses a folder, a pipe or a device
         conn = connect(path, readonly=readonly)
         round_text = None
         try:

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from typing import Any, cast
 
+from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _
 from panel_tui.secretariat.merge.report import ChainResult
 from panel_tui.secretariat.verify.database import verify_database
@@ -18,7 +19,7 @@ from panel_tui.secretariat.verify.template import (
     verify_like_template,
 )
 from panel_tui.storage.connection import connect
-from panel_tui.storage.files import file_sha256
+from panel_tui.storage.files import check_header, file_sha256
 from panel_tui.storage.store import chain_heads
 
 # From this many inputs on, verification runs in worker processes (one per core, at most
@@ -42,8 +43,13 @@ INPUTS_IN_MEMORY_BYTES = 1024 * 1024 * 1024
 def check_input(path: Path) -> tuple[str, Any, str | None]:
     """(sha256, VerifyReport, None) of one input, or ("", None, why it cannot be read)."""
 
-    if not path.is_file():
+    if not path.exists():
         return "", None, _("no such database file")
+    if not path.is_file():  # a folder, a pipe (reading it would never end), a device
+        try:
+            check_header(path)
+        except PanelError as exc:
+            return "", None, exc.message
     try:
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:
