@@ -8,6 +8,7 @@ caught when the chain head from the hand-over receipt is given with `--head`.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,69 @@ def test_objects_added_beside_the_round_are_judged_as_verify_judges_them(
         assert full.ok and (fast.chains, fast.events) == (full.chains, full.events)
     if "TRIGGER" in sql:
         assert fast is None and not full.ok
+
+
+# (column, SQL for the value written into it, what the problem of its event says)
+WRONG_TYPES = [
+    ("value", "'abc'", "value holds text where panel-tui writes a number"),
+    # float() reads these as the score: they hashed like it
+    ("value", "'٥'", "value holds text where panel-tui writes a number"),
+    ("value", "CAST(value AS TEXT) || '_0'", "value holds text where panel-tui writes a number"),
+    ("value", "x'05'", "value holds a blob where panel-tui writes a number"),
+    ("at", "CAST(at AS BLOB)", "at holds a blob where panel-tui writes text"),
+    ("nominee", "CAST(nominee AS BLOB)", "nominee holds a blob where panel-tui writes text"),
+    ("note", "x'00'", "note holds a blob where panel-tui writes text"),
+    ("prev_hash", "CAST(prev_hash AS BLOB)", "prev_hash holds a blob where panel-tui writes text"),
+    # a blob sorts after every number: the chain's first problem is the gap it leaves
+    ("seq", "x'01'", "sequence jumps from 2 to 4"),
+]
+
+
+@pytest.mark.parametrize(("column", "value", "says"), WRONG_TYPES)
+def test_a_cell_of_the_audit_log_of_the_wrong_type_is_named_with_its_event(
+    tmp_path: Path, column: str, value: str, says: str
+) -> None:
+    """A blob in any column of `score_events`, or text in place of a score, used to stop
+    verify with "the database content is inconsistent: Object of type bytes is not JSON
+    serializable" (or "must be real number, not str"): no chain, no event, and the other
+    chains left unchecked. It is a problem of that event, and every chain is still checked."""
+    from fixtures.databases import build_db
+    from panel_tui.secretariat.merge.driver import merge
+
+    out = tmp_path / "hasil.db"
+    assert merge(
+        out,
+        [build_db(tmp_path / f"{a}.db", a, scores=6, seed=i) for i, a in enumerate(("a1", "a2"))],
+    ).ok
+    conn = sqlite3.connect(out, isolation_level=None)
+    origin, seq, assessor = conn.execute(
+        "SELECT origin, seq, assessor FROM score_events WHERE kind = 'score'"
+        " ORDER BY origin, seq LIMIT 1 OFFSET 2"
+    ).fetchone()
+    other = conn.execute(
+        "SELECT origin FROM score_events WHERE origin != ? LIMIT 1", (origin,)
+    ).fetchone()[0]
+    conn.execute(
+        f"UPDATE score_events SET {column} = {value} WHERE origin = ? AND seq = ?", (origin, seq)
+    )
+    # and a change of a score in the other chain: still found
+    conn.execute(
+        "UPDATE score_events SET value = CASE WHEN value > 1 THEN 1 ELSE 2 END"
+        " WHERE origin = ? AND seq = (SELECT MIN(seq) FROM score_events WHERE origin = ?"
+        " AND kind = 'score')",
+        (other, other),
+    )
+    conn.close()
+    report = verify_database(out)
+    assert not any("inconsistent" in p for p in report.problems), report.problems
+    event = seq + 1 if column == "seq" else seq
+    assert f"audit chain {origin[:12]} (assessor {assessor}), event {event}: {says}" in (
+        "\n".join(report.problems)
+    ), report.problems
+    assert any(
+        f"audit chain {other[:12]}" in p and "does not match its hash" in p for p in report.problems
+    ), report.problems
+    for args in (("verify", out), ("tally", out, "--format", "json")):
+        result = run_cli(*args)
+        assert result.exit_code == 1 and says in result.output, result.output
+        assert "inconsistent" not in result.output

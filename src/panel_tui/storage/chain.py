@@ -72,8 +72,9 @@ class Event:
 
     def content(self) -> dict[str, object]:
         value = self.value
-        if value is not None and float(value).is_integer():
-            value = int(value)
+        # Only a number is one: a text that float() reads as 5 ("٥", "5_0") is not the score 5.
+        if type(value) in (int, float) and float(value).is_integer():  # type: ignore[arg-type]
+            value = int(value)  # type: ignore[arg-type]
         return {
             "origin": self.origin,
             "seq": self.seq,
@@ -166,9 +167,19 @@ def event_hash(event: Event) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+# What row_hash gives a row that is no event at all: a text no SQLite file can hold (a lone
+# surrogate is not UTF-8), so it equals no hash read from a file, whatever a forger computed.
+NO_HASH = "\udfff"
+
+
 def row_hash(row: Sequence[Any]) -> str:
-    """event_hash of an event given as a row of Event.COLUMNS (prev_hash at 10), as read."""
-    payload = row[10] + "\n" + fields_json(*row[:10])
+    """event_hash of an event given as a row of Event.COLUMNS (prev_hash at 10), as read;
+    NO_HASH for a row with a field JSON cannot hold (a blob anywhere, as a plain UPDATE can
+    store): no event panel-tui writes."""
+    try:
+        payload = row[10] + "\n" + fields_json(*row[:10])
+    except TypeError:
+        return NO_HASH
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

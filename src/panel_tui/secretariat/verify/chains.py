@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from panel_tui.domain.model import Round
-from panel_tui.i18n import _
+from panel_tui.i18n import N_, _
 from panel_tui.secretariat.verify.report import (
     ChainSummary,
     VerifyReport,
@@ -27,6 +27,50 @@ class ChainCheck:
     problems: list[str] = field(default_factory=list)
     events: int = 0
     current: list[ChainState] | None = None
+
+
+# The types of each field of an event (Event.COLUMNS order) as panel-tui writes it, and
+# their name: SQLite keeps whatever a plain UPDATE stores (a blob anywhere, a text in place
+# of a score, which float() may even read as the score: "٥" is 5).
+_TEXT = ((str,), N_("text"))
+_TEXT_OR_NULL = ((str, type(None)), N_("text"))
+_FIELD_TYPES = (
+    _TEXT,
+    ((int,), N_("a whole number")),
+    _TEXT,
+    _TEXT,
+    _TEXT,
+    _TEXT_OR_NULL,
+    ((float, int, type(None)), N_("a number")),
+    _TEXT_OR_NULL,
+    _TEXT_OR_NULL,
+    _TEXT,
+    _TEXT,
+    _TEXT,
+)
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return _("nothing (NULL)")
+    if isinstance(value, str):
+        return _("text")
+    if isinstance(value, int):
+        return _("a whole number")
+    if isinstance(value, float):
+        return _("a number")
+    return _("a blob")
+
+
+def wrong_type(row: tuple[Any, ...]) -> str | None:
+    """Why a row of `score_events` is not an event as panel-tui writes it: the first field
+    holding a value of another type (None: every field is of its type)."""
+    for column, value, (types, expected) in zip(Event.COLUMNS, row, _FIELD_TYPES, strict=True):
+        if type(value) not in types:
+            return _(
+                "{column} holds {found} where panel-tui writes {expected}: edited outside panel-tui"
+            ).format(column=column, found=_type_name(value), expected=_(expected))
+    return None
 
 
 def verify_chains(
@@ -90,8 +134,13 @@ def check_chains(
             )
         )
 
-    def check(row: tuple[Any, ...], chain: ChainSummary) -> None:
-        """Every check of one event, in order; a problem is kept once a chain."""
+    def check(row: tuple[Any, ...], chain: ChainSummary) -> bool:
+        """Every check of one event, in order; a problem is kept once a chain. False when a
+        field is not of the type panel-tui writes there (the row cannot be folded)."""
+        wrong = wrong_type(row)
+        if wrong is not None:
+            problem(row, wrong)
+            return False
         seq, assessor, kind, nominee, criterion, value = row[1:7]
         if seq != chain.length + 1:
             problem(
@@ -130,6 +179,7 @@ def check_chains(
                 allowed = known[value] = rubric.allows(value)
             if not allowed:
                 problem(row, _("score {value} is outside the rubric's scale").format(value=value))
+        return True
 
     bounds = [("origin > ?", after), ("origin <= ?", up_to)]
     where = " AND ".join(test for test, bound in bounds if bound is not None)
@@ -170,12 +220,12 @@ def check_chains(
                     fine = kind in kinds
             else:
                 fine = False
-            if not fine:
-                check(row, current)
-            current.length = seq
+            sound = check(row, current) if not fine else True
+            current.length = seq if type(seq) is int else current.length + 1
             current.head = row[11]
             prev_hash = row[11]
-            yield row
+            if sound:
+                yield row
 
     try:
         if project:
