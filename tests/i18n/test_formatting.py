@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -187,3 +188,17 @@ def test_a_score_is_written_in_the_readers_language_everywhere() -> None:
     assert "3.25" in (rubric.scale_problem(3.25) or "")
     for odd in (float("inf"), float("nan"), 1e300):
         assert formatting.score(odd)  # a refusal of it never fails to be written
+
+
+@pytest.mark.parametrize("value", [1e26, 1e30, -1e300, 1.7976931348623157e308, 10.0**28 + 0.5])
+def test_a_number_beyond_28_digits_is_written_in_full(lang: str, value: float) -> None:
+    """Babel's patterns, and these as their copy, raised decimal.InvalidOperation past 28
+    digits: a score of 1e308 or an `advance` of 10**30 in an edited database stopped
+    `verify`, `tally` and the scoring app with "unexpected error". Written in full instead."""
+    group = "." if lang == "id" else ","
+    digits = f"{Decimal(repr(abs(value))):f}"  # its shortest text, as for any number
+    grouped = f"{int(digits):,}".replace(",", group)
+    sign = "-" if value < 0 else ""
+    assert formatting.number(value, 2) == sign + grouped
+    point = "," if lang == "id" else "."
+    assert formatting.fixed(value, 2) == sign + grouped + point + "00"

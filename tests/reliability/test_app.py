@@ -427,3 +427,26 @@ async def test_app_refuses_or_runs_damaged_databases_never_crashes(tmp_path: Pat
         ran += 1
     assert refused and ran + refused == 12
     record_figure("damage.app_refused", refused)
+
+
+@pytest.mark.parametrize("value", [1e308, -1e300, 1e30])
+async def test_the_app_shows_a_score_edited_to_a_huge_number(tmp_path: Path, value: float) -> None:
+    """A score edited with plain SQL to 1e308 (the app does not check the chain when it opens
+    its database) stopped the app with decimal.InvalidOperation while drawing the sheet: every
+    number past 28 digits did. It is drawn, and the sheet can be scored."""
+    import sqlite3
+
+    db = build_db(tmp_path / "a1.db", "a1", scores=3)
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute(
+        "UPDATE score_events SET value = ? WHERE rowid ="
+        " (SELECT MIN(rowid) FROM score_events WHERE kind = 'score')",
+        (value,),
+    )
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    app = ScoringApp(session=open_database(db), now=lambda: 0.0)
+    async with app.run_test(size=(120, 40)) as pilot:  # raises if the app crashed
+        for key in ("enter", "f", "escape", "3", "s"):
+            await pilot.press(key)
+            await pilot.pause()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -87,6 +87,11 @@ def _quantum(decimals: int) -> Decimal:
     return Decimal(1).scaleb(-decimals)
 
 
+@cache
+def _context(precision: int) -> Context:
+    return Context(prec=precision)
+
+
 def _format(value: float, digit: str, decimals: int) -> str:
     """What Babel's pattern `#,##0.##` (digit "#") or `#,##0.00` (digit "0") gives.
 
@@ -99,7 +104,11 @@ def _format(value: float, digit: str, decimals: int) -> str:
     exact = abs(exact)
     if exact.is_infinite():
         return sign + "∞"
-    whole, _dot, fraction = f"{exact.normalize().quantize(_quantum(decimals)):f}".partition(".")
+    # Precision for every digit the result has (Babel's 28 raised InvalidOperation past them:
+    # a score of 1e308 in an edited file stopped verify, tally and the app).
+    digits = _context(max(28, exact.adjusted() + decimals + 2))
+    rounded = exact.normalize(digits).quantize(_quantum(decimals), context=digits)
+    whole, _dot, fraction = f"{rounded:f}".partition(".")
     if digit == "#":
         fraction = fraction.rstrip("0")
     grouped = f"{int(whole):,}".replace(",", group) if len(whole) > 3 else whole
