@@ -8,6 +8,7 @@ with a clear message, before a query touches the file's own objects.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -15,6 +16,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -372,3 +374,77 @@ def test_a_named_pipe_given_as_a_database_is_refused_at_once(
     assert says in output, output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a1.db", "usb"]
     assert list((tmp_path / "usb").iterdir()) == []
+
+
+def _edit_snapshot(path: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    data = json.loads(conn.execute("SELECT snapshot FROM round").fetchone()[0])
+    edit(data)
+    conn.execute("UPDATE round SET snapshot = ?", (json.dumps(data),))
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def _rubric(data: dict[str, Any]) -> dict[str, Any]:
+    rubric: dict[str, Any] = data["rubrics"][0]
+    return rubric
+
+
+IMPOSSIBLE_SNAPSHOTS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
+    "step 0": (lambda d: _rubric(d).update(step=0), "is not a scale panel-tui writes"),
+    "step -1": (lambda d: _rubric(d).update(step=-1), "is not a scale panel-tui writes"),
+    "max below min": (lambda d: _rubric(d).update(max=0), "is not a scale panel-tui writes"),
+    "max 1e308": (lambda d: _rubric(d).update(max=1e308), "is not a scale panel-tui writes"),
+    "weight 0": (
+        lambda d: _rubric(d)["criteria"][0].update(weight=0),
+        "is not a positive number",
+    ),
+    "advance 10**30": (lambda d: d.update(advance=10**30), "advance"),
+    "min of 400 digits": (
+        lambda d: _rubric(d).update(min=10**400),
+        "int too large to convert to float",
+    ),
+    "year 10**30": (lambda d: d.update(year=10**30), "too large"),
+    "a nominee twice": (lambda d: d["nominees"].append(d["nominees"][0]), "appears twice"),
+    "an assessor twice": (lambda d: d["assessors"].append(d["assessors"][0]), "appears twice"),
+    "a criterion twice": (
+        lambda d: _rubric(d)["criteria"].append(_rubric(d)["criteria"][0]),
+        "appears twice",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IMPOSSIBLE_SNAPSHOTS))
+async def test_a_snapshot_no_round_package_can_make_is_refused_by_every_reader(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A snapshot edited into a round that `check` refuses (a step of 0, a criterion weighing
+    nothing, an `advance` SQLite cannot hold, a nominee twice) stopped `verify` and `tally`
+    with "unexpected error" (ZeroDivisionError, decimal.InvalidOperation, OverflowError: also
+    an integer of 400 digits, or one SQLite cannot hold where the tables repeat it), and
+    the scoring app with a traceback (a nominee twice: a duplicate row in the summary). Each
+    command refuses it, saying what is wrong with the snapshot; the app refuses it too, or
+    (what only the tables repeat: the year) runs."""
+    from panel_tui.tui.scoring.app import ScoringApp
+    from panel_tui.tui.scoring.session import open_database
+
+    monkeypatch.setenv("PANEL_TUI_DATA_DIR", str(tmp_path / "data"))
+    edit, says = IMPOSSIBLE_SNAPSHOTS[name]
+    db = build_db(tmp_path / "a1.db", "a1", scores=4)
+    _edit_snapshot(db, edit)
+    report = verify_database(db)
+    assert any("snapshot" in p for p in report.problems), report.problems
+    assert any(says in p for p in report.problems), report.problems
+    for args in (("verify", db), ("tally", db), ("tally", db, "--format", "json")):
+        result = run_cli(*args)
+        assert result.exit_code == 1 and says in result.output, result.output
+    try:
+        session = open_database(db)
+    except PanelError as exc:
+        assert "snapshot" in exc.message and says in exc.message, exc.message
+        return
+    app = ScoringApp(session=session, now=lambda: 0.0)
+    async with app.run_test(size=(120, 40)) as pilot:  # raises if the app crashed
+        for key in ("enter", "3", "s"):
+            await pilot.press(key)
+            await pilot.pause()

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from datetime import date, datetime
 from typing import Any
 
 from panel_tui.domain.model import Assessor, Category, Claim, Criterion, Nominee, Round, Rubric
+from panel_tui.i18n import N_, _
 
 
 def canonical_json(data: object, *, finite: bool = False) -> str:
@@ -117,6 +119,68 @@ def _round_dict(round_: Round) -> dict[str, Any]:
 
 
 def round_from_dict(data: dict[str, Any]) -> Round:
+    """The round of a snapshot; ValueError for one no round package makes (`check` refuses
+    it: refuse_impossible), which every reader would otherwise meet as a division by zero,
+    a number SQLite cannot hold or two rows of one nominee."""
+    return refuse_impossible(_round_from_dict(data))
+
+
+# What reading a snapshot edited into nonsense can raise (a text where a number goes, a
+# list for an object, 5,000 nested lists, an integer of 400 digits): a damaged snapshot,
+# never a crash. The one list every reader of a snapshot catches.
+SNAPSHOT_ERRORS = (ValueError, KeyError, TypeError, AttributeError, RecursionError, ArithmeticError)
+
+
+# What `check` allows of a scale (round_toml.py): at most this many steps from min to max.
+MAX_STEPS = 1000
+
+
+def refuse_impossible(round_: Round) -> Round:
+    """`round_`, or ValueError naming what no round package can hold: an id twice, a scale
+    that is not one, a weight that is not a positive number, an `advance` out of range."""
+    groups: list[tuple[str, list[str], dict[str, str]]] = [
+        (N_("assessor {id!r} appears twice"), [a.id for a in round_.assessors], {}),
+        (N_("category {id!r} appears twice"), [c.id for c in round_.categories], {}),
+        (N_("rubric {id!r} appears twice"), [r.id for r in round_.rubrics], {}),
+        (N_("nominee {id!r} appears twice"), [n.id for n in round_.nominees], {}),
+    ]
+    groups += [
+        (
+            N_("rubric {rubric}: criterion {id!r} appears twice"),
+            [c.id for c in r.criteria],
+            {"rubric": r.id},
+        )
+        for r in round_.rubrics
+    ]
+    for message, ids, where in groups:
+        if len(set(ids)) != len(ids):
+            twice = next(i for i in ids if ids.count(i) > 1)
+            raise ValueError(_(message).format(id=twice, **where))
+    for r in round_.rubrics:
+        numbers = (r.min, r.max, r.step)
+        span = (r.max - r.min) / r.step if all(map(math.isfinite, numbers)) and r.step > 0 else 0
+        if not (r.max > r.min and 0 < span <= MAX_STEPS and abs(span - round(span)) <= 1e-9):
+            raise ValueError(
+                _(
+                    "rubric {rubric}: scale {low:g}–{high:g}, step {step:g} is not a scale panel-tui writes"
+                ).format(rubric=r.id, low=r.min, high=r.max, step=r.step)
+            )
+        for c in r.criteria:
+            if not (math.isfinite(c.weight) and c.weight > 0):
+                raise ValueError(
+                    _(
+                        "rubric {rubric}, criterion {criterion}: weight {weight!r} is not a positive number"
+                    ).format(rubric=r.id, criterion=c.id, weight=c.weight)
+                )
+    advance = round_.advance
+    if advance is not None and (type(advance) is not int or not 1 <= advance <= 100_000):
+        raise ValueError(
+            _("advance {value!r}: expected a whole number from 1 to 100000").format(value=advance)
+        )
+    return round_
+
+
+def _round_from_dict(data: dict[str, Any]) -> Round:
     return Round(
         id=data["id"],
         title=data["title"],

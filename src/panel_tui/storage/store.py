@@ -42,6 +42,7 @@ from panel_tui.storage.schema import (
     refuse_foreign_schema,
 )
 from panel_tui.storage.snapshot import (
+    SNAPSHOT_ERRORS,
     claims_from_list,
     round_from_dict,
 )
@@ -195,7 +196,7 @@ class Store:
                 raise PanelError(_("{path}: the database holds no round").format(path=self.path))
             try:
                 round_ = round_from_dict(json.loads(row[0]))
-            except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            except SNAPSHOT_ERRORS as exc:
                 raise self._damaged(exc) from exc
             self._round = (
                 defer_claims(round_, self._claims, self._claims_of) if deferred else round_
@@ -207,7 +208,7 @@ class Store:
         try:
             with gc_paused():
                 return claims_from_list(json.loads(row[0]).get("claims", []) if row else [])
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        except SNAPSHOT_ERRORS as exc:
             raise self._damaged(exc) from exc
 
     def _claims_of(self, nominee: str) -> list[Claim]:

@@ -11,7 +11,7 @@ from panel_tui.domain.round_diff import bounded, round_differences, rubric_diffe
 from panel_tui.i18n import _
 from panel_tui.secretariat.merge.report import Conflict
 from panel_tui.storage import projection
-from panel_tui.storage.snapshot import round_from_dict
+from panel_tui.storage.snapshot import SNAPSHOT_ERRORS, round_from_dict
 
 if TYPE_CHECKING:
     from panel_tui.domain.model import Round
@@ -149,7 +149,7 @@ def _snapshot_round(conn: sqlite3.Connection, schema: str) -> Round | None:
             f"SELECT json_remove(snapshot, '$.claims') FROM {schema}.round"
         ).fetchone()
         return round_from_dict(json.loads(row[0])) if row is not None else None
-    except (sqlite3.Error, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+    except (sqlite3.Error, *SNAPSHOT_ERRORS):
         return None
 
 

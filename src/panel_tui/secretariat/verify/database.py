@@ -30,6 +30,7 @@ from panel_tui.storage.connection import (
 )
 from panel_tui.storage.files import check_header
 from panel_tui.storage.projection import SELECT_EVENTS, disagreements, fold
+from panel_tui.storage.snapshot import SNAPSHOT_ERRORS
 from panel_tui.storage.store import Store
 
 
@@ -66,15 +67,7 @@ def verify_database(
             report.problems.append(too_much_work_message(path))
         else:
             report.problems.append(_("the database is damaged: {error}").format(error=exc))
-    except (
-        PanelError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        AssertionError,
-        RecursionError,
-    ) as exc:
+    except (PanelError, AssertionError, *SNAPSHOT_ERRORS) as exc:
         # A snapshot or table edited into nonsense: a finding, not a crash.
         report.problems.append(_("the database content is inconsistent: {error}").format(error=exc))
     finally:
@@ -112,7 +105,7 @@ def verify_open(
     snapshot, round_fp, rubric_fp = round_row[0]
     try:
         round_, snapshot_round_fp, snapshot_rubric_fp = parsed_round(snapshot)
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+    except SNAPSHOT_ERRORS as exc:
         report.problems.append(_("the round snapshot is unreadable: {error}").format(error=exc))
         return
     if snapshot_round_fp != round_fp or snapshot_rubric_fp != rubric_fp:
