@@ -318,3 +318,25 @@ def test_scores_sheet_xml_keeps_each_value_its_own_cell() -> None:
         '<c r="I3" t="n"><v>2.5</v></c></row>',
     ]
     assert 's="' not in "".join(_rows_xml([["=x"]], None))
+
+
+def test_xlsx_of_a_ledger_with_control_characters_is_written(
+    panel_file: Path, tmp_path: Path
+) -> None:
+    """The merge ledger is outside the audit chain: a file name holding ESC or NUL there (a
+    stranger's stick, or plain SQL) verified, and then `tally --out FILE.xlsx` stopped with
+    "unexpected error: IllegalCharacterError". The sheet gets the text without the
+    characters a workbook cannot hold, as the large sheets always did."""
+    import sqlite3
+
+    from openpyxl import load_workbook
+
+    conn = sqlite3.connect(panel_file, isolation_level=None)
+    conn.execute("UPDATE imports SET file = ? WHERE rowid = 1", ("evil\x1b]0;x\x07\x00.db",))
+    conn.close()
+    out = tmp_path / "hasil.xlsx"
+    result = CliRunner().invoke(cli, ["tally", str(panel_file), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out, read_only=True)
+    texts = [str(c) for row in book.worksheets[-1].iter_rows(values_only=True) for c in row]
+    assert "evil]0;x.db" in texts, texts

@@ -24,13 +24,26 @@ from panel_tui.secretariat.tally_result import TallyResult
 from panel_tui.storage.atomic import write_atomic
 
 
+def workbook_text(value: str) -> str:
+    """`value` without the control characters a workbook cannot hold (openpyxl refuses them
+    with IllegalCharacterError): text from outside the audit chain, such as a file name in
+    the merge ledger, may hold them. Every text cell of the workbook goes through here."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return str(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
 def xlsx_cell(sheet: Any, value: Any) -> Any:
     """A write-only cell: formula-looking text stored as text with Excel's quote prefix.
 
     The prefix is a cell style, not a character: the cell reads back as the original text
     (`+62 811 555`, not `'+62 811 555`), and stays text when someone edits it in Excel.
+    Text is the `workbook_text` of the value.
     """
-    if not (isinstance(value, str) and value.startswith(FORMULA_START)):
+    if not isinstance(value, str):
+        return value
+    value = workbook_text(value)
+    if not value.startswith(FORMULA_START):
         return value
     from openpyxl.cell import WriteOnlyCell
 
@@ -162,10 +175,7 @@ _COLUMNS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _xml_text(value: str) -> str:
-
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return escape(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return escape(workbook_text(value))
 
 
 def _rows_xml(rows: Iterable[list[Any]], quote_style: str | None) -> Iterator[str]:
