@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -262,3 +263,40 @@ def test_a_cell_of_the_audit_log_of_the_wrong_type_is_named_with_its_event(
         result = run_cli(*args)
         assert result.exit_code == 1 and says in result.output, result.output
         assert "inconsistent" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [("note", "fine\x1b]0;retitled\x07\x1b[2J"), ("reason", "conflict\u202e")],
+)
+def test_a_text_the_store_refuses_is_refused_in_a_rewritten_chain(
+    original: tuple[Path, str], tmp_path: Path, field: str, text: str
+) -> None:
+    """The store refuses a note or reason holding a control character (it would reach the
+    terminal from `tally --format md`, and no workbook can hold it). A chain rewritten with
+    such a text and every hash recomputed verified, and `tally --out FILE.xlsx` then said
+    "unexpected error: IllegalCharacterError". verify applies the store's rule to the chain."""
+    from dataclasses import replace
+
+    from .tamper import rewrite_chain
+
+    target = tmp_path / "forged.db"
+    shutil.copyfile(original[0], target)
+
+    def edit(events: list[Any]) -> list[Any]:
+        i = next(i for i, e in enumerate(events) if e.kind == "score")
+        if field == "note":
+            events[i] = replace(events[i], kind="note", value=None, note=text)
+        else:
+            events[i] = replace(events[i], kind="recuse", criterion=None, value=None, reason=text)
+        return events
+
+    rewrite_chain(target, edit)
+    report = verify_database(target)
+    assert any(
+        f"its {field} holds a control character panel-tui never stores" in p
+        for p in report.problems
+    ), report.problems
+    for args in (("verify", target), ("tally", target, "--format", "md")):
+        result = run_cli(*args)
+        assert result.exit_code == 1 and "\x1b" not in result.output, result.output

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from panel_tui.domain.model import Round
+from panel_tui.domain.text import storable
 from panel_tui.i18n import N_, _
 from panel_tui.secretariat.verify.report import (
     ChainSummary,
@@ -142,6 +143,14 @@ def check_chains(
             problem(row, wrong)
             return False
         seq, assessor, kind, nominee, criterion, value = row[1:7]
+        for name, text in (("note", row[7]), ("reason", row[8])):
+            if text is not None and not storable(text):
+                problem(
+                    row,
+                    _(
+                        "its {field} holds a control character panel-tui never stores: edited outside panel-tui"
+                    ).format(field=name),
+                )
         if seq != chain.length + 1:
             problem(
                 row,
@@ -218,6 +227,12 @@ def check_chains(
                     fine = criterion in cells
                 else:
                     fine = kind in kinds
+                # the store's rule for what a note or reason may hold (domain/text.py)
+                note, reason = row[7], row[8]
+                if fine and not (
+                    (note is None or storable(note)) and (reason is None or storable(reason))
+                ):
+                    fine = False
             else:
                 fine = False
             sound = check(row, current) if not fine else True
