@@ -300,3 +300,42 @@ def test_a_text_the_store_refuses_is_refused_in_a_rewritten_chain(
     for args in (("verify", target), ("tally", target, "--format", "md")):
         result = run_cli(*args)
         assert result.exit_code == 1 and "\x1b" not in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("file", b"\xff\x00"),
+        ("imported_at", b"\xff"),
+        ("sha256", b"\x00"),
+        ("chain_head", None),
+        ("events_added", "lots"),
+        ("events_known", 1.5),
+    ],
+)
+def test_a_ledger_cell_of_the_wrong_type_is_refused(
+    tmp_path: Path, column: str, value: object
+) -> None:
+    """The merge ledger is outside the audit chain. A blob in its `file`, `imported_at` or
+    `sha256` verified, and `tally --format json --explain` then said "unexpected error:
+    TypeError: Object of type bytes is not JSON serializable". verify holds every cell of the
+    ledger to the type merge writes there, and the manifest takes the ledger's SHA-256s from
+    verify's read instead of opening the file again."""
+    from fixtures.databases import build_db
+    from panel_tui.secretariat.merge.driver import merge
+
+    out = tmp_path / "hasil.db"
+    assert merge(out, [build_db(tmp_path / f"{a}.db", a, scores=4) for a in ("a1", "a2")]).ok
+    conn = sqlite3.connect(out, isolation_level=None)
+    if value is None:  # NOT NULL: the column's table rebuilt without it is refused elsewhere
+        conn.execute("UPDATE imports SET chain_head = 5 WHERE id = 2")
+        value = "5"  # TEXT affinity: an integer is stored as text, the head of no event
+    else:
+        conn.execute(f"UPDATE imports SET {column} = ? WHERE id = 2", (value,))
+    conn.close()
+    report = verify_database(out)
+    assert not report.ok, column
+    assert not any("inconsistent" in p for p in report.problems), report.problems
+    for args in (("verify", out), ("tally", out, "--format", "json", "--explain")):
+        result = run_cli(*args)
+        assert result.exit_code == 1 and "imports ledger" in result.output, result.output

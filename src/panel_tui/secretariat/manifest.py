@@ -13,7 +13,6 @@ import hashlib
 import json
 import platform
 import sqlite3
-from pathlib import Path
 from typing import Any
 
 from panel_tui.secretariat.tally_result import TallyResult
@@ -41,16 +40,6 @@ def result_sha256(result: TallyResult) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _ledger_hashes(path: Path) -> list[str]:
-    """The sha256 column of the imports ledger, in ledger order (the tally reads the rest)."""
-    uri = path.resolve().as_uri() + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True)
-    try:
-        return [row[0] for row in conn.execute("SELECT sha256 FROM imports ORDER BY id")]
-    finally:
-        conn.close()
-
-
 def manifest(result: TallyResult) -> dict[str, Any]:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -59,11 +48,8 @@ def manifest(result: TallyResult) -> dict[str, Any]:
     except PackageNotFoundError:  # running from a source tree that was never installed
         software_version = "unknown"
     sha256, size = file_sha256_and_size(result.path)
-    hashes = _ledger_hashes(result.path)
-    imports = [
-        {**row, "sha256": hashes[i] if i < len(hashes) else None}
-        for i, row in enumerate(result.imports)
-    ]
+    # The ledger as verify read it (with its SHA-256s): the file is not opened again.
+    imports = [dict(row) for row in result.imports]
     recusals = sorted(
         {(a, r.nominee.id) for cat in result.categories for r in cat.results for a in r.recused}
     )

@@ -126,8 +126,9 @@ def tally_verified(report: VerifyReport, details: bool = True, method: str = MET
             "length": length,
             "head": head,
             "at": at,
+            "sha256": sha256,
         }
-        for _origin, assessor, length, head, file, added, at in report.imports
+        for _origin, assessor, length, head, file, added, at, sha256, *_rest in report.imports
     ]
     result.fingerprints = fingerprints
     result.sheets = sheets

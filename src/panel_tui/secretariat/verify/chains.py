@@ -33,21 +33,22 @@ class ChainCheck:
 # The types of each field of an event (Event.COLUMNS order) as panel-tui writes it, and
 # their name: SQLite keeps whatever a plain UPDATE stores (a blob anywhere, a text in place
 # of a score, which float() may even read as the score: "٥" is 5).
-_TEXT = ((str,), N_("text"))
-_TEXT_OR_NULL = ((str, type(None)), N_("text"))
+TEXT = ((str,), N_("text"))
+TEXT_OR_NULL = ((str, type(None)), N_("text"))
+WHOLE = ((int,), N_("a whole number"))
 _FIELD_TYPES = (
-    _TEXT,
-    ((int,), N_("a whole number")),
-    _TEXT,
-    _TEXT,
-    _TEXT,
-    _TEXT_OR_NULL,
+    TEXT,
+    WHOLE,
+    TEXT,
+    TEXT,
+    TEXT,
+    TEXT_OR_NULL,
     ((float, int, type(None)), N_("a number")),
-    _TEXT_OR_NULL,
-    _TEXT_OR_NULL,
-    _TEXT,
-    _TEXT,
-    _TEXT,
+    TEXT_OR_NULL,
+    TEXT_OR_NULL,
+    TEXT,
+    TEXT,
+    TEXT,
 )
 
 
@@ -63,11 +64,15 @@ def _type_name(value: object) -> str:
     return _("a blob")
 
 
-def wrong_type(row: tuple[Any, ...]) -> str | None:
-    """Why a row of `score_events` is not an event as panel-tui writes it: the first field
-    holding a value of another type (None: every field is of its type)."""
-    for column, value, (types, expected) in zip(Event.COLUMNS, row, _FIELD_TYPES, strict=True):
-        if type(value) not in types:
+def wrong_type(
+    row: tuple[Any, ...],
+    columns: tuple[str, ...] = Event.COLUMNS,
+    types: tuple[tuple[tuple[type, ...], str], ...] = _FIELD_TYPES,
+) -> str | None:
+    """Why a row (of `score_events`, by default) is not one as panel-tui writes it: the first
+    field holding a value of another type (None: every field is of its type)."""
+    for column, value, (allowed, expected) in zip(columns, row, types, strict=True):
+        if type(value) not in allowed:
             return _(
                 "{column} holds {found} where panel-tui writes {expected}: edited outside panel-tui"
             ).format(column=column, found=_type_name(value), expected=_(expected))

@@ -8,7 +8,7 @@ from pathlib import Path
 from panel_tui.domain import formatting
 from panel_tui.domain.problems import PanelError
 from panel_tui.i18n import _
-from panel_tui.secretariat.verify.chains import verify_chains
+from panel_tui.secretariat.verify.chains import TEXT, WHOLE, verify_chains, wrong_type
 from panel_tui.secretariat.verify.parallel import ChainsAhead, start_chains
 from panel_tui.secretariat.verify.reference import (
     parsed_round,
@@ -179,6 +179,22 @@ def verify_owner(store: Store, chains: list[ChainSummary], report: VerifyReport)
             )
 
 
+# The columns verify_ledger reads from the imports ledger and their types as merge writes them.
+_LEDGER_COLUMNS = (
+    "origin",
+    "assessor",
+    "chain_length",
+    "chain_head",
+    "file",
+    "events_added",
+    "imported_at",
+    "sha256",
+    "events_known",
+    "id",
+)
+_LEDGER_TYPES = (TEXT, TEXT, WHOLE, TEXT, TEXT, WHOLE, TEXT, TEXT, WHOLE, WHOLE)
+
+
 def verify_ledger(store: Store, chains: list[ChainSummary], report: VerifyReport) -> None:
     """The imports ledger and the chains say the same: every chain of a merged file was taken
     in by merge (a ledger row) and ends exactly where the ledger's last row for it says, every
@@ -186,9 +202,16 @@ def verify_ledger(store: Store, chains: list[ChainSummary], report: VerifyReport
     assessor's database has no ledger rows. (A chain cut short, a ledger row deleted, or a chain
     pasted in with SQL would otherwise verify, and the record would contradict itself.)"""
     report.imports = store.conn.execute(
-        "SELECT origin, assessor, chain_length, chain_head, file, events_added, imported_at"
-        " FROM imports ORDER BY id"
+        "SELECT origin, assessor, chain_length, chain_head, file, events_added, imported_at,"
+        " sha256, events_known, id FROM imports ORDER BY id"
     ).fetchall()
+    for row in report.imports:
+        wrong = wrong_type(row, _LEDGER_COLUMNS, _LEDGER_TYPES)
+        if wrong is not None:  # a cell merge never writes: read no further (every reader would)
+            report.problems.append(
+                _("the imports ledger, row {id}: {problem}").format(id=row[9], problem=wrong)
+            )
+            return
     rows = [row[:4] for row in report.imports]
     if store.kind != "merged":
         if rows:
