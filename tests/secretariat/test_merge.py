@@ -350,3 +350,46 @@ def test_a_process_with_other_threads_verifies_its_inputs_without_workers(
         stop.set()
         other.join()
     assert [(r.status, r.added) for r in result.inputs] == [("merged", 1), ("merged", 1)]
+
+
+def test_an_input_whose_text_is_utf16_is_refused_with_the_reason(tmp_path: Path) -> None:
+    """An SQLite file rebuilt with `PRAGMA encoding = 'UTF-16le'` (panel-tui writes UTF-8)
+    holding a real assessor database verifies (every reader reads it alike), but merge said
+    "unexpected error: OperationalError: attached databases must use the same text encoding
+    as main database". It is refused with the reason; nothing of it is merged."""
+    import sqlite3
+
+    from fixtures.commands import run_cli
+    from fixtures.databases import build_db, file_state
+
+    source = build_db(tmp_path / "a1.db", "a1", scores=4)
+    utf16 = tmp_path / "a1-utf16.db"
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(utf16, isolation_level=None)
+    dst.execute("PRAGMA encoding = 'UTF-16le'")
+    objects = src.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+        " ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid"
+    ).fetchall()
+    for _type, _name, sql in objects:
+        dst.execute(sql)
+    dst.execute("BEGIN")
+    for kind, name, _sql in objects:
+        rows = src.execute(f'SELECT * FROM "{name}"').fetchall() if kind == "table" else []
+        if rows:
+            dst.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * len(rows[0]))})', rows)
+    dst.execute("COMMIT")
+    for pragma in ("user_version", "application_id"):
+        dst.execute(f"PRAGMA {pragma} = {src.execute(f'PRAGMA {pragma}').fetchone()[0]}")
+    dst.close()
+    src.close()
+    assert run_cli("verify", utf16).exit_code == 0
+    out = tmp_path / "hasil.db"
+    result = run_cli("merge", out, utf16)
+    assert result.exit_code == 1 and "UTF-16" in result.output, result.output
+    assert not out.exists()
+    assert run_cli("merge", out, build_db(tmp_path / "a2.db", "a2", scores=2)).exit_code == 0
+    before = file_state(out)
+    result = run_cli("merge", out, utf16)
+    assert result.exit_code == 1 and "UTF-16" in result.output, result.output
+    assert file_state(out) == before

@@ -40,6 +40,10 @@ MAX_INPUT_BYTES = 512 * 1024 * 1024
 INPUTS_IN_MEMORY_BYTES = 1024 * 1024 * 1024
 
 
+# The header's text encoding (bytes 56-59) of a UTF-16le or UTF-16be file.
+_UTF16 = ((2).to_bytes(4, "big"), (3).to_bytes(4, "big"))
+
+
 def check_input(path: Path) -> tuple[str, Any, str | None]:
     """(sha256, VerifyReport, None) of one input, or ("", None, why it cannot be read)."""
 
@@ -58,6 +62,13 @@ def check_input(path: Path) -> tuple[str, Any, str | None]:
     except OSError as exc:
         return "", None, _("cannot read: {error}").format(error=exc.strerror or exc)
     sha = hashlib.sha256(data).hexdigest()
+    if bytes(data[56:60]) in _UTF16:
+        # SQLite attaches a file only in the text encoding of OUT (UTF-8, as panel-tui writes)
+        return (
+            sha,
+            None,
+            _("its text is stored as UTF-16, not UTF-8 as panel-tui writes: not merged"),
+        )
     # The bytes hashed are the bytes verified, in memory: against the template (another
     # input of the round, verified in full) when the file's round tables are its, else
     # every check; the events merge takes in are copied from them. Only a file that is not
