@@ -70,3 +70,23 @@ def test_a_missing_folder_is_a_clear_error(tmp_path: Path, make_db: MakeDb) -> N
     db = make_db("a1")
     with pytest.raises(PanelError, match="no such folder"):
         handover(db, tmp_path / "nope" / "copy.db")
+
+
+def test_a_snapshot_that_is_not_utf8_is_not_handed_over(tmp_path: Path, make_db: MakeDb) -> None:
+    """A flipped byte in the round's page can leave the snapshot's text invalid UTF-8: SQLite
+    reads it, Python cannot decode it. `verify` refused such a file, but `handover` said
+    "unexpected error: OperationalError: Could not decode to UTF-8 column 'snapshot'"."""
+    from fixtures.commands import run_cli
+
+    db = make_db("a1", {})
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("UPDATE round SET snapshot = CAST(snapshot || x'ff' AS TEXT)")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    with pytest.raises(PanelError, match="snapshot is damaged"):
+        handover(db, usb)
+    result = run_cli("handover", db, "--to", usb)
+    assert result.exit_code == 1 and "snapshot is damaged" in result.output, result.output
+    assert list(usb.iterdir()) == []

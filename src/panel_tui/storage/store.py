@@ -191,7 +191,10 @@ class Store:
                 )
             except sqlite3.OperationalError:  # malformed JSON, or an SQLite without JSON
                 deferred = False
-                row = self.conn.execute("SELECT snapshot FROM round").fetchone()
+                try:
+                    row = self.conn.execute("SELECT snapshot FROM round").fetchone()
+                except sqlite3.OperationalError as exc:  # a text Python cannot decode
+                    raise self._damaged(exc) from exc
             if row is None:
                 raise PanelError(_("{path}: the database holds no round").format(path=self.path))
             try:
@@ -204,7 +207,10 @@ class Store:
         return self._round
 
     def _claims(self) -> tuple[Claim, ...]:
-        row = self.conn.execute("SELECT snapshot FROM round").fetchone()
+        try:
+            row = self.conn.execute("SELECT snapshot FROM round").fetchone()
+        except sqlite3.OperationalError as exc:  # a text Python cannot decode
+            raise self._damaged(exc) from exc
         try:
             with gc_paused():
                 return claims_from_list(json.loads(row[0]).get("claims", []) if row else [])
