@@ -175,3 +175,34 @@ def test_a_file_with_wal_frames_is_verified_and_merged_as_a_file(tmp_path: Path)
 def _first_cell(store: Store) -> tuple[str, str]:
     nominee = store.round.nominees[0]
     return nominee.id, store.round.rubric_for(nominee).criteria[0].id
+
+
+@pytest.mark.parametrize("offset", [18, 19])
+@pytest.mark.parametrize("version", [0, 3, 9])
+def test_a_header_sqlite_will_not_read_is_refused_from_its_bytes_too(
+    tmp_path: Path, offset: int, version: int
+) -> None:
+    """Header bytes 18 and 19 (the file format's write and read versions) outside 1 and 2:
+    SQLite will not read (19) or write (18) the file, so verify refused one it cannot open,
+    but its bytes, read in memory as a rollback-journal file (both bytes set to 1), verified:
+    merging it into a merged file that already held its chain said "already there, nothing
+    new" (exit 0). The bytes are verified only when their header is one SQLite reads as it
+    stands; any other file is verified as a file, with the same verdict as `verify`."""
+    from fixtures.commands import run_cli
+    from fixtures.databases import file_state
+
+    first = _scored(tmp_path / "a1.db", "a1", 3)
+    out = tmp_path / "hasil.db"
+    assert merge(out, [first]).ok
+    odd = tmp_path / "odd.db"
+    shutil.copyfile(first, odd)
+    with odd.open("r+b") as handle:
+        handle.seek(offset)
+        handle.write(bytes([version]))
+    verdict = run_cli("verify", odd).exit_code
+    _sha, report, error = inputs.check_input(odd)
+    assert (error is None and report.ok) == (verdict == 0)
+    before = file_state(out)
+    assert run_cli("merge", out, odd).exit_code == verdict
+    if verdict:
+        assert file_state(out) == before

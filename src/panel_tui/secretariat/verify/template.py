@@ -95,6 +95,10 @@ def _page_count(data: bytes | bytearray) -> int | None:
         return None
     if data[52:56] != b"\0\0\0\0" or len(data) > 1 << 30:  # pointer maps, the lock-byte page
         return None
+    # A read version above 2: SQLite refuses to read the file ("file is not a database"),
+    # which the in-memory copy (read with both versions set to 1) would hide.
+    if data[19] > 2:
+        return None
     return pages
 
 
