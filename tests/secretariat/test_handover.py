@@ -90,3 +90,22 @@ def test_a_snapshot_that_is_not_utf8_is_not_handed_over(tmp_path: Path, make_db:
     result = run_cli("handover", db, "--to", usb)
     assert result.exit_code == 1 and "snapshot is damaged" in result.output, result.output
     assert list(usb.iterdir()) == []
+
+
+def test_a_file_whose_pages_do_not_read_is_not_handed_over(tmp_path: Path) -> None:
+    """Header byte 20 (the reserved space at the end of each page) changed: every page then
+    reads as damaged. `verify` refused such a file; `handover` said "unexpected error:
+    DatabaseError: database disk image is malformed" when it read the round."""
+    from fixtures.commands import run_cli
+    from fixtures.databases import build_db
+
+    db = build_db(tmp_path / "a1.db", "a1", scores=40)  # pages full enough to overflow
+    with db.open("r+b") as handle:
+        handle.seek(20)
+        handle.write(bytes([8]))
+    assert not verify_database(db).ok
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    result = run_cli("handover", db, "--to", usb)
+    assert result.exit_code == 1 and "damaged" in result.output, result.output
+    assert list(usb.iterdir()) == []

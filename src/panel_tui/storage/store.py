@@ -193,8 +193,14 @@ class Store:
                 deferred = False
                 try:
                     row = self.conn.execute("SELECT snapshot FROM round").fetchone()
-                except sqlite3.OperationalError as exc:  # a text Python cannot decode
+                except sqlite3.DatabaseError as exc:  # a text Python cannot decode
                     raise self._damaged(exc) from exc
+            except sqlite3.DatabaseError as exc:  # its pages do not read
+                raise PanelError(
+                    _("{path}: the database is damaged or unreadable: {error}").format(
+                        path=self.path, error=exc
+                    )
+                ) from exc
             if row is None:
                 raise PanelError(_("{path}: the database holds no round").format(path=self.path))
             try:
