@@ -448,3 +448,42 @@ async def test_a_snapshot_no_round_package_can_make_is_refused_by_every_reader(
         for key in ("enter", "3", "s"):
             await pilot.press(key)
             await pilot.pause()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("suffix", ["-journal", "-wal", "-shm"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["verify", "a1.db"],
+        ["tally", "a1.db", "--format", "json"],
+        ["handover", "a1.db", "--to", "usb"],
+        ["merge", "hasil.db", "a1.db"],
+    ],
+    ids=["verify", "tally", "handover", "merge"],
+)
+def test_a_named_pipe_beside_a_database_is_refused_at_once(
+    tmp_path: Path, suffix: str, args: list[str]
+) -> None:
+    """A FIFO named a1.db-journal beside a real database kept every reader waiting for ever:
+    SQLite opens a journal beside the file to see whether it is hot. Refused, promptly,
+    naming it; nothing written."""
+    build_db(tmp_path / "a1.db", "a1", scores=3)
+    for side in ("-wal", "-shm"):
+        Path(f"{tmp_path / 'a1.db'}{side}").unlink(missing_ok=True)
+    os.mkfifo(f"{tmp_path / 'a1.db'}{suffix}")
+    (tmp_path / "usb").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "panel_tui", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "Traceback" not in output and "unexpected" not in output
+    assert f"a1.db{suffix}" in output and "not a regular file" in output, output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a1.db", f"a1.db{suffix}", "usb"]
+    assert list((tmp_path / "usb").iterdir()) == []

@@ -87,6 +87,27 @@ def refuse_damaged(path: Path, conn: sqlite3.Connection) -> str | None:
     return text
 
 
+SIDE_FILES = ("-journal", "-wal", "-shm")
+
+
+def refuse_odd_side_files(path: Path) -> None:
+    """SQLite opens the journal, WAL and shared-memory files beside a database when it reads
+    it (a journal, to see whether it is hot): one that is a named pipe would keep it waiting
+    for ever, a device or a folder is no such file. Refused before SQLite opens the file."""
+    for suffix in SIDE_FILES:
+        side = Path(f"{path}{suffix}")
+        try:
+            mode = side.stat().st_mode
+        except OSError:  # absent (or unreadable: SQLite then says why)
+            continue
+        if not stat.S_ISREG(mode):
+            raise PanelError(
+                _(
+                    "{path}: {side} beside it is not a regular file (a pipe, a folder or a device): remove it, then try again"
+                ).format(path=path, side=side.name)
+            )
+
+
 def check_header(path: Path) -> None:
     """Refuse files that are not SQLite before SQLite gets a chance to be confused.
 
@@ -119,6 +140,7 @@ def check_header(path: Path) -> None:
         raise PanelError(
             _("{path}: cannot read: {error}").format(path=path, error=exc.strerror or exc)
         ) from exc
+    refuse_odd_side_files(path)
     if len(head) == 0:
         raise PanelError(_("{path}: the file is empty, not a panel-tui database").format(path=path))
     if not head.startswith(b"SQLite format 3\x00"):
@@ -181,7 +203,8 @@ def no_journal(path: Path) -> bool:
     writing into it and any other writer out of it."""
     for suffix in ("-wal", "-journal"):
         try:
-            if Path(f"{path}{suffix}").stat().st_size > 0:
+            found = Path(f"{path}{suffix}").stat()
+            if found.st_size > 0 or not stat.S_ISREG(found.st_mode):
                 return False
         except FileNotFoundError:
             continue
