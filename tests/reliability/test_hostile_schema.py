@@ -487,3 +487,31 @@ def test_a_named_pipe_beside_a_database_is_refused_at_once(
     assert f"a1.db{suffix}" in output and "not a regular file" in output, output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a1.db", f"a1.db{suffix}", "usb"]
     assert list((tmp_path / "usb").iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("suffix", ["-journal", "-shm"])
+def test_a_named_pipe_beside_a_file_merged_before_is_refused_at_once(
+    tmp_path: Path, suffix: str
+) -> None:
+    """An input whose bytes the merge ledger already records is taken as "already there"
+    without being verified again; with a FIFO -journal beside it, reading its chains kept
+    merge waiting for ever (with a FIFO -shm, it said "already there" of a file verify
+    refuses). Such a file is verified, and refused, like any other."""
+    db = build_db(tmp_path / "a1.db", "a1", scores=3)
+    assert merge(tmp_path / "hasil.db", [db]).ok
+    for side in ("-wal", "-shm"):
+        Path(f"{db}{side}").unlink(missing_ok=True)
+    before = file_state(tmp_path / "hasil.db")
+    os.mkfifo(f"{db}{suffix}")
+    done = subprocess.run(
+        [sys.executable, "-m", "panel_tui", "merge", "hasil.db", "a1.db"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 1 and f"a1.db{suffix}" in output, output
+    assert file_state(tmp_path / "hasil.db") == before

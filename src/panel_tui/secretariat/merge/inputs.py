@@ -19,7 +19,12 @@ from panel_tui.secretariat.verify.template import (
     verify_like_template,
 )
 from panel_tui.storage.connection import connect
-from panel_tui.storage.files import check_header, file_sha256
+from panel_tui.storage.files import (
+    check_header,
+    file_sha256,
+    no_journal,
+    refuse_odd_side_files,
+)
 from panel_tui.storage.store import chain_heads
 
 # From this many inputs on, verification runs in worker processes (one per core, at most
@@ -49,11 +54,12 @@ def check_input(path: Path) -> tuple[str, Any, str | None]:
 
     if not path.exists():
         return "", None, _("no such database file")
-    if not path.is_file():  # a folder, a pipe (reading it would never end), a device
-        try:
+    try:
+        if not path.is_file():  # a folder, a pipe (reading it would never end), a device
             check_header(path)
-        except PanelError as exc:
-            return "", None, exc.message
+        refuse_odd_side_files(path)  # as verify does: its bytes alone would pass
+    except PanelError as exc:
+        return "", None, exc.message
     try:
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:
@@ -174,8 +180,13 @@ class InputChecks:
         self.known: dict[int, str] = {}  # input index -> SHA-256 of a file merged before
         if merged_before:
             for index, path in enumerate(paths):
-                wal = Path(f"{path}-wal")
-                if not path.is_file() or (wal.exists() and wal.stat().st_size > 0):
+                # Only a file SQLite reads alone, with nothing odd beside it (a pipe named
+                # like its journal would keep the read of its chains waiting for ever).
+                if not path.is_file() or not no_journal(path):
+                    continue
+                try:
+                    refuse_odd_side_files(path)
+                except PanelError:
                     continue
                 try:
                     sha = file_sha256(path)
