@@ -340,3 +340,21 @@ def test_xlsx_of_a_ledger_with_control_characters_is_written(
     book = load_workbook(out, read_only=True)
     texts = [str(c) for row in book.worksheets[-1].iter_rows(values_only=True) for c in row]
     assert "evil]0;x.db" in texts, texts
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_control_character_in_the_ledger_never_reaches_the_terminal(
+    panel_file: Path, fmt: str
+) -> None:
+    """The merge ledger's file name is outside the audit chain and was printed as stored:
+    `tally --format md` (or html) sent its ESC sequences to the terminal, which could retitle
+    it or clear the screen. The minutes show each such character by its code instead."""
+    import sqlite3
+
+    conn = sqlite3.connect(panel_file, isolation_level=None)
+    conn.execute("UPDATE imports SET file = ? WHERE rowid = 1", ("evil\x1b]0;x\x07\u202e.db",))
+    conn.close()
+    result = CliRunner().invoke(cli, ["tally", str(panel_file), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    assert not any(ch in result.output for ch in "\x1b\x07\u202e"), repr(result.output)
+    assert "U+001B" in result.output and "U+202E" in result.output

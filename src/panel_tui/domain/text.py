@@ -68,3 +68,12 @@ def control_message(match: re.Match[str]) -> str:
         "contains the control character U+{code:04X}, which is not text "
         "(it could change what a terminal shows): remove it"
     ).format(code=ord(match.group()))
+
+
+def visible_controls(text: str) -> str:
+    """`text` with each character `storable` refuses written as its code (`<U+001B>`): text
+    from outside the audit chain and the round (a file name in the merge ledger) is printed
+    in the minutes, and must never act on the terminal they are printed to."""
+    if _TERMINAL_CONTROL.search(text) is None:
+        return text
+    return _TERMINAL_CONTROL.sub(lambda found: f"<U+{ord(found.group()):04X}>", text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterator
 
+from panel_tui.domain.text import visible_controls
 from panel_tui.i18n import language
 from panel_tui.output.blocks import Block, Heading, Items, Para, Table
 from panel_tui.output.report import minutes
@@ -56,7 +57,7 @@ p.place { margin: 0.6em 0; }
 
 
 def h(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(visible_controls(str(text)), quote=True)
 
 
 def _html_table(table: Table) -> Iterator[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from panel_tui.domain.text import visible_controls
 from panel_tui.output.blocks import Block, Heading, Items, Para, Table
 from panel_tui.output.report import minutes
 from panel_tui.secretariat.tally_result import TallyResult
@@ -14,7 +15,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
 
 def md(text: str) -> str:
     """User text safe inside Markdown (and its table cells): no markup, no HTML."""
-    text = " ".join(str(text).split())
+    text = " ".join(visible_controls(str(text)).split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     if text[:1] in ("-", "+", "=", "."):
