@@ -404,7 +404,8 @@ IMPOSSIBLE_SNAPSHOTS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = 
         lambda d: _rubric(d).update(min=10**400),
         "int too large to convert to float",
     ),
-    "year 10**30": (lambda d: d.update(year=10**30), "too large"),
+    "year 10**30": (lambda d: d.update(year=10**30), "expected a year from 2000 to 2100"),
+    "year 1999": (lambda d: d.update(year=1999), "year 1999: expected a year from 2000 to 2100"),
     "a nominee twice": (lambda d: d["nominees"].append(d["nominees"][0]), "appears twice"),
     "an assessor twice": (lambda d: d["assessors"].append(d["assessors"][0]), "appears twice"),
     "a criterion twice": (

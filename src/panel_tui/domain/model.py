@@ -21,6 +21,8 @@ from panel_tui.i18n import _
 NumberFormat = Literal["id", "en"]
 AFFILIATIONS = ("government", "bpjs", "academic", "employer", "union", "other")
 STAGES = ("provincial", "national")
+# The years a round may be held in (round.toml, and a snapshot read back).
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from typing import Any
 from panel_tui.domain.local_time import known_zone
 from panel_tui.domain.model import (
     AFFILIATIONS,
+    MAX_YEAR,
+    MIN_YEAR,
     STAGES,
     Assessor,
     Category,
@@ -243,7 +245,7 @@ class RoundToml:
         province = self._str(info, "province", where, False, "round.province")
         venue = self._str(info, "venue", where, False, "round.venue")
         year = info.get("year")
-        if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        if not isinstance(year, int) or isinstance(year, bool) or not MIN_YEAR <= year <= MAX_YEAR:
             self.error(
                 self.locate(*where, "year"), "round.year", _("required: a year such as 2025")
             )

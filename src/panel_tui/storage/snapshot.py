@@ -18,7 +18,17 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from panel_tui.domain.model import Assessor, Category, Claim, Criterion, Nominee, Round, Rubric
+from panel_tui.domain.model import (
+    MAX_YEAR,
+    MIN_YEAR,
+    Assessor,
+    Category,
+    Claim,
+    Criterion,
+    Nominee,
+    Round,
+    Rubric,
+)
 from panel_tui.i18n import N_, _
 
 
@@ -137,7 +147,8 @@ MAX_STEPS = 1000
 
 def refuse_impossible(round_: Round) -> Round:
     """`round_`, or ValueError naming what no round package can hold: an id twice, a scale
-    that is not one, a weight that is not a positive number, an `advance` out of range."""
+    that is not one, a weight that is not a positive number, a year or an `advance` out of
+    range."""
     groups: list[tuple[str, list[str], dict[str, str]]] = [
         (N_("assessor {id!r} appears twice"), [a.id for a in round_.assessors], {}),
         (N_("category {id!r} appears twice"), [c.id for c in round_.categories], {}),
@@ -172,6 +183,13 @@ def refuse_impossible(round_: Round) -> Round:
                         "rubric {rubric}, criterion {criterion}: weight {weight!r} is not a positive number"
                     ).format(rubric=r.id, criterion=c.id, weight=c.weight)
                 )
+    year = round_.year
+    if type(year) is not int or not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(
+            _("year {value!r}: expected a year from {low} to {high}").format(
+                value=year, low=MIN_YEAR, high=MAX_YEAR
+            )
+        )
     advance = round_.advance
     if advance is not None and (type(advance) is not int or not 1 <= advance <= 100_000):
         raise ValueError(
