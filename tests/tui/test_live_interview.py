@@ -198,6 +198,27 @@ async def test_a_second_copy_of_the_app_on_the_same_file_is_seen(
         assert any("1 of 3" in " ".join(r) for r in rows.values() if "Utara" in " ".join(r))
 
 
+async def test_another_writer_seen_while_a_nominee_opens_is_shown_once_it_is_open(
+    make_app: MakeApp, read_store: ReadStore
+) -> None:
+    """The check for another writer runs on a timer: when it fires between a nominee's
+    screen being pushed and its widgets being mounted (a busy laptop), it used to redraw a
+    sheet that had no table yet, and the app stopped (NoMatches: RubricTable). The screen
+    being opened reads the sheet as it is on disk then."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.open_nominee("lotim")  # pushed, not yet mounted
+        assert isinstance(app.screen, ScoringScreen) and not app.screen.query("RubricTable")
+        with read_store() as other:
+            other.record_score("lotim", "regulation", 4)
+        app._check_other_writer()  # the timer's call, now
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ScoringScreen)
+        assert table_text(app, "#rubric")[0][2] == "4"
+
+
 async def test_a_busy_database_is_waited_for_in_sight_and_keys_are_not_replayed(
     make_app: MakeApp, read_store: ReadStore, db_path: Path
 ) -> None:

@@ -285,6 +285,8 @@ class AgendaScreen(Screen[None]):
 
     def refresh_from_disk(self) -> None:
         """Another program saved into this file: the statuses as they are on disk now."""
+        if not (self.is_mounted and self.query(AgendaTable)):  # on_mount reads them from disk
+            return
         table = self.query_one(AgendaTable)
         self.refresh_agenda(select=table.nominee_at(table.cursor_row))
 

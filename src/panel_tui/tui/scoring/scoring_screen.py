@@ -322,9 +322,15 @@ class ScoringScreen(Screen[None]):
             Content(_("Claims ({count})").format(count=count)),
         )
 
+    @property
+    def shown(self) -> bool:
+        """Whether the screen has been laid out and loaded its nominee: until then (a screen
+        just pushed) there is nothing to redraw, and `on_mount` reads the sheet from disk."""
+        return self.is_mounted and self.typing.entry is not None and bool(self.query(RubricTable))
+
     def refresh_language(self) -> None:
         """Draw every word again in the language just chosen; what is typed stays."""
-        if not self.is_mounted or self.typing.entry is None:
+        if not self.shown:
             return
         self._position = self._position_text()
         claims = self.query_one(ClaimsTable)
@@ -437,6 +443,8 @@ class ScoringScreen(Screen[None]):
 
     def refresh_from_disk(self) -> None:
         """Another program saved into this file: show the sheet as it is on disk now."""
+        if not self.shown:
+            return
         before = self.sheet
         self.refresh_sheet()
         if self.sheet != before:
