@@ -158,28 +158,3 @@ def test_a_new_schema_is_what_the_migrations_write(tmp_path: Path) -> None:
     finally:
         by_us.close()
         by_sqlite_utils.close()
-
-
-def test_a_new_file_and_a_verification_do_not_import_sqlite_utils(tmp_path: Path) -> None:
-    """Its import took ~0.1 s of every `init`, `tally`, `verify` and `merge`: only a file of
-    an older schema, migrated when opened, needs it."""
-    import subprocess
-    import sys
-
-    demo = Path(__file__).parents[2] / "src" / "panel_tui" / "demo"
-    script = (
-        "import sys\n"
-        "from panel_tui.round_package.loader import load_round\n"
-        "from panel_tui.secretariat.verify.database import verify_database\n"
-        "from panel_tui.storage.store import Store\n"
-        f"round_ = load_round({str(demo)!r}).round\n"
-        f"path = {str(tmp_path / 'a.db')!r}\n"
-        "Store.create(path, round_, round_.assessors[0].id).close()\n"
-        "assert verify_database(path).ok\n"
-        "print(sorted(m for m in sys.modules if m.startswith('sqlite_utils')))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
