@@ -339,6 +339,23 @@ def test_handover_removes_what_an_interrupted_handover_left_on_the_stick(tmp_pat
     assert receipt.path == usb / "a1.db" and verify_database(receipt.path).ok
 
 
+def _refused_in_a_process(folder: Path, args: list[str]) -> str:
+    """What `panel-tui ARGS` says, run in `folder` in a process of its own (a hang is a
+    timeout, not a stuck test run), having refused with exit 1 and no traceback."""
+    done = subprocess.run(
+        [sys.executable, "-m", "panel_tui", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=folder,
+        stdin=subprocess.DEVNULL,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "Traceback" not in output and "unexpected" not in output
+    return output
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 @pytest.mark.parametrize(
     ("args", "says"),
@@ -360,17 +377,7 @@ def test_a_named_pipe_given_as_a_database_is_refused_at_once(
     file: refused promptly with that reason, nothing written."""
     os.mkfifo(tmp_path / "a1.db")
     (tmp_path / "usb").mkdir()
-    done = subprocess.run(
-        [sys.executable, "-m", "panel_tui", *args],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-    )
-    output = done.stdout + done.stderr
-    assert done.returncode == 1, output
-    assert "Traceback" not in output and "unexpected" not in output
+    output = _refused_in_a_process(tmp_path, args)
     assert says in output, output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a1.db", "usb"]
     assert list((tmp_path / "usb").iterdir()) == []
@@ -474,17 +481,7 @@ def test_a_named_pipe_beside_a_database_is_refused_at_once(
         Path(f"{tmp_path / 'a1.db'}{side}").unlink(missing_ok=True)
     os.mkfifo(f"{tmp_path / 'a1.db'}{suffix}")
     (tmp_path / "usb").mkdir()
-    done = subprocess.run(
-        [sys.executable, "-m", "panel_tui", *args],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-    )
-    output = done.stdout + done.stderr
-    assert done.returncode == 1, output
-    assert "Traceback" not in output and "unexpected" not in output
+    output = _refused_in_a_process(tmp_path, args)
     assert f"a1.db{suffix}" in output and "not a regular file" in output, output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a1.db", f"a1.db{suffix}", "usb"]
     assert list((tmp_path / "usb").iterdir()) == []
