@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import random
 import warnings
-import zipfile
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
-from fixtures.xlsx_oracle import handmade_xlsx, openpyxl_grid, sheet_xml, styles_xml
+from fixtures.xlsx_oracle import (
+    handmade_xlsx,
+    openpyxl_grid,
+    rewrite_members,
+    sheet_xml,
+    styles_xml,
+)
 from panel_tui.domain.problems import Problem
 from panel_tui.round_package.grid import Grid
 from panel_tui.round_package.xlsx_grid import read_xlsx_grid
@@ -390,12 +395,7 @@ def test_a_sheet_whose_part_is_missing_is_passed_over(tmp_path: Path) -> None:
         tmp_path / "claims.xlsx",
         [("worksheets/sheet1.xml", sheet_xml(HEADER)), ("worksheets/sheet2.xml", sheet_xml(""))],
     )
-    with zipfile.ZipFile(path) as book:
-        members = {i.filename: book.read(i) for i in book.infolist()}
-    del members["xl/worksheets/sheet1.xml"]
-    with zipfile.ZipFile(path, "w") as book:
-        for name, data in members.items():
-            book.writestr(name, data)
+    rewrite_members(path, {"xl/worksheets/sheet1.xml": None})
     assert_as_openpyxl(path)  # the second sheet, empty
 
 
@@ -429,12 +429,7 @@ def test_excels_own_row_attributes_and_empty_styled_cells_take_the_fast_reader(
         strings=_strings("<si><t>nominee</t></si>", "<si><t>n1</t></si>"),
         styles=styles_xml({}, [0, 0, 9]),
     )
-    with zipfile.ZipFile(path) as book:
-        members = {i.filename: book.read(i) for i in book.infolist()}
-    members["xl/worksheets/sheet1.xml"] = root.encode()
-    with zipfile.ZipFile(path, "w") as book:
-        for name, data in members.items():
-            book.writestr(name, data)
+    rewrite_members(path, {"xl/worksheets/sheet1.xml": root.encode()})
     grid = assert_as_openpyxl(path, canonical=True)
     assert grid is not None and grid[1][1][2].text == "50%"
 
@@ -458,12 +453,7 @@ def test_the_sheets_encoding_is_the_one_it_declares(
         else ('<?xml version="1.0" encoding="UTF-16"?>' + body).encode("utf-16")
     )
     path = _one_sheet(tmp_path, "")
-    with zipfile.ZipFile(path) as book:
-        members = {i.filename: book.read(i) for i in book.infolist()}
-    members["xl/worksheets/sheet1.xml"] = data
-    with zipfile.ZipFile(path, "w") as book:
-        for name, content in members.items():
-            book.writestr(name, content)
+    rewrite_members(path, {"xl/worksheets/sheet1.xml": data})
     grid = assert_as_openpyxl(path, canonical=canonical)
     assert grid is not None and grid[0][1][0].text == "Sémbalun"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.core_helpers import run_cli, write_xlsx
-from fixtures.xlsx_oracle import MAIN, handmade_xlsx, sheet_xml
+from fixtures.xlsx_oracle import MAIN, handmade_xlsx, rewrite_members, sheet_xml
 from panel_tui.domain.problems import Problem
 from panel_tui.paths import demo_round_dir
 from panel_tui.round_package.tables import read_table
@@ -44,13 +44,7 @@ def _problems(path: Path, seconds: float = 30) -> list[str]:
 
 
 def _replace(path: Path, member: str, data: bytes) -> Path:
-    with zipfile.ZipFile(path) as book:
-        members = {i.filename: book.read(i) for i in book.infolist()}
-    members[member] = data
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
-        for name, content in members.items():
-            book.writestr(name, content)
-    return path
+    return rewrite_members(path, {member: data})
 
 
 def _streamed_member(path: Path, member: str, head: bytes, filler: bytes, size: int) -> Path:
@@ -179,12 +173,7 @@ def test_a_missing_shared_strings_part_is_named(tmp_path: Path) -> None:
     path = handmade_xlsx(
         tmp_path / "claims.xlsx", [("worksheets/sheet1.xml", sheet_xml(rows))], strings="<sst/>"
     )
-    with zipfile.ZipFile(path) as book:
-        members = {i.filename: book.read(i) for i in book.infolist()}
-    del members["xl/sharedStrings.xml"]
-    with zipfile.ZipFile(path, "w") as book:
-        for name, content in members.items():
-            book.writestr(name, content)
+    rewrite_members(path, {"xl/sharedStrings.xml": None})
     assert any("xl/sharedStrings.xml is missing" in m for m in _problems(path))
 
 
@@ -320,11 +309,7 @@ def test_a_truncated_workbook_is_refused(tmp_path: Path, keep: float) -> None:
 )
 def test_a_missing_part_is_named(tmp_path: Path, member: str) -> None:
     path = handmade_xlsx(tmp_path / "claims.xlsx", [("worksheets/sheet1.xml", sheet_xml(HEADER))])
-    with zipfile.ZipFile(path) as book:
-        members = {i.filename: book.read(i) for i in book.infolist() if i.filename != member}
-    with zipfile.ZipFile(path, "w") as book:
-        for name, content in members.items():
-            book.writestr(name, content)
+    rewrite_members(path, {member: None})
     assert any(f"{member} is missing" in m for m in _problems(path))
 
 
