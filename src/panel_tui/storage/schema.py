@@ -86,8 +86,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
             (MIGRATION_SET, path.stem, str(datetime.datetime.now(datetime.UTC))),
         )
     conn.execute("COMMIT")
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.execute(f"PRAGMA user_version = {len(files)}")
+    _stamp(conn, len(files))
 
 
 def apply_migrations(conn: sqlite3.Connection) -> None:
@@ -104,8 +103,13 @@ def apply_migrations(conn: sqlite3.Connection) -> None:
 
         migrations(name=path.stem)(run)
     migrations.apply(Database(conn))
+    _stamp(conn, len(migration_files()))
+
+
+def _stamp(conn: sqlite3.Connection, version: int) -> None:
+    """The header's marks of a panel-tui file, written once its schema is complete."""
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.execute(f"PRAGMA user_version = {len(migration_files())}")
+    conn.execute(f"PRAGMA user_version = {version}")
 
 
 # SQLite's own tables: ANALYZE writes sqlite_stat*, AUTOINCREMENT sqlite_sequence.
